@@ -1,0 +1,126 @@
+package dev.slipway.platform.kafka;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.slipway.platform.db.Inbox;
+import dev.slipway.platform.db.Transactions;
+import dev.slipway.proto.v1.DeploymentEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the deployment topic for one consumer group. Each record passes, in this order: decode
+ * (undecodable records go to the dead-letter topic), dedupe through the inbox, the handler in the
+ * same transaction, then post-commit work. A handler that keeps failing is retried with backoff,
+ * then dead-lettered, and consumption goes on. Offsets are committed only after the transaction.
+ */
+public final class EventConsumer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
+  private static final int HANDLER_ATTEMPTS = 6;
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final DeadLetters deadLetters;
+  private final Transactions transactions;
+  private final EventHandler handler;
+  private final String topic;
+  private final String group;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public EventConsumer(
+      String bootstrapServers,
+      String group,
+      String topic,
+      Transactions transactions,
+      EventHandler handler) {
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    this.deadLetters = new DeadLetters(bootstrapServers, group);
+    this.transactions = transactions;
+    this.handler = handler;
+    this.topic = topic;
+    this.group = group;
+    this.thread = Thread.ofPlatform().name("consumer-" + group).unstarted(this::run);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void run() {
+    consumer.subscribe(List.of(topic));
+    try {
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          process(record);
+        }
+        if (!records.isEmpty()) {
+          consumer.commitSync();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      consumer.close();
+      deadLetters.close();
+    }
+  }
+
+  private void process(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
+    DeploymentEvent event;
+    UUID eventId;
+    try {
+      event = DeploymentEvent.parseFrom(record.value() == null ? new byte[0] : record.value());
+      eventId = UUID.fromString(event.getEventId());
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      deadLetters.send(record, "undecodable slipway.v1.DeploymentEvent: " + e.getMessage());
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Runnable afterCommit =
+            transactions.inTransaction(
+                tx -> Inbox.markProcessed(tx, eventId) ? handler.handle(event, tx) : EventHandler.NOTHING);
+        afterCommit.run();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == HANDLER_ATTEMPTS) {
+          LOG.error("{}: event {} failed {} times, dead-lettered", group, eventId, attempt, e);
+          deadLetters.send(record, "handler of " + group + " failed: " + e.getMessage());
+          return;
+        }
+        LOG.warn("{}: event {} failed (attempt {}), retrying: {}", group, eventId, attempt, e.toString());
+        Thread.sleep(250L << attempt);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    consumer.wakeup();
+    thread.join(Duration.ofSeconds(10));
+  }
+}
