@@ -1,0 +1,248 @@
+package dev.slipway.orchestrator.api;
+
+import dev.slipway.orchestrator.deployments.DeploymentHistory;
+import dev.slipway.orchestrator.deployments.Deployments;
+import dev.slipway.orchestrator.deployments.StoredDeployment;
+import dev.slipway.orchestrator.domain.Input;
+import dev.slipway.orchestrator.domain.Kind;
+import dev.slipway.orchestrator.errors.InvalidInput;
+import dev.slipway.orchestrator.errors.InvalidInput.Violation;
+import dev.slipway.orchestrator.outbox.CommitSignal;
+import dev.slipway.orchestrator.outbox.EventLog;
+import dev.slipway.orchestrator.targets.TargetDocuments;
+import dev.slipway.orchestrator.targets.TargetValidator;
+import dev.slipway.orchestrator.targets.Targets;
+import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.grpc.Caller;
+import dev.slipway.proto.v1.ApplyTargetRequest;
+import dev.slipway.proto.v1.CancelDeploymentRequest;
+import dev.slipway.proto.v1.CreateDeploymentRequest;
+import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.DeploymentServiceGrpc;
+import dev.slipway.proto.v1.GetDeploymentRequest;
+import dev.slipway.proto.v1.GetTargetRequest;
+import dev.slipway.proto.v1.ListDeploymentsRequest;
+import dev.slipway.proto.v1.ListDeploymentsResponse;
+import dev.slipway.proto.v1.ListTargetsRequest;
+import dev.slipway.proto.v1.ListTargetsResponse;
+import dev.slipway.proto.v1.RollbackTargetRequest;
+import dev.slipway.proto.v1.Target;
+import dev.slipway.proto.v1.TargetSpec;
+import dev.slipway.proto.v1.WatchDeploymentRequest;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/** gRPC {@code slipway.v1.DeploymentService}: translates messages to calls, failures to statuses. */
+@Singleton
+public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceImplBase {
+  private static final int MAX_KEY = 200;
+  private final Deployments deployments;
+  private final DeploymentHistory history;
+  private final Targets targets;
+  private final Transactions transactions;
+  private final EventLog eventLog;
+  private final CommitSignal signal;
+
+  public DeploymentEndpoint(Deployments deployments, DeploymentHistory history, Targets targets,
+      Transactions transactions, EventLog eventLog, CommitSignal signal) {
+    this.deployments = deployments;
+    this.history = history;
+    this.targets = targets;
+    this.transactions = transactions;
+    this.eventLog = eventLog;
+    this.signal = signal;
+  }
+
+  @Override
+  public void createDeployment(CreateDeploymentRequest request, StreamObserver<Deployment> response) {
+    respond(response, () -> {
+      List<Violation> violations = new ArrayList<>();
+      checkName(violations, "app", request.getApp());
+      checkName(violations, "environment", request.getEnvironment());
+      checkVersion(violations, "version", request.getVersion(), true);
+      checkKey(violations, request.getIdempotencyKey());
+      throwIfAny(violations);
+      StoredDeployment created = deployments.create(new Deployments.Request(request.getApp(),
+          request.getEnvironment(), request.getVersion(), Kind.DEPLOY, key(request.getIdempotencyKey()),
+          Caller.current().name()));
+      return detail(created.deployment().id());
+    });
+  }
+
+  @Override
+  public void getDeployment(GetDeploymentRequest request, StreamObserver<Deployment> response) {
+    respond(response, () -> detail(deploymentId(request.getDeploymentId())));
+  }
+
+  @Override
+  public void listDeployments(ListDeploymentsRequest request, StreamObserver<ListDeploymentsResponse> response) {
+    respond(response, () -> {
+      DeploymentHistory.Page page = history.list(request.getApp(), request.getEnvironment(),
+          request.getPageSize(), request.getPageToken());
+      ListDeploymentsResponse.Builder out = ListDeploymentsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+      page.deployments().forEach(d -> out.addDeployments(ProtoMapper.deployment(d, List.of())));
+      return out.build();
+    });
+  }
+
+  @Override
+  public void watchDeployment(WatchDeploymentRequest request, StreamObserver<DeploymentEvent> response) {
+    UUID id;
+    try {
+      id = deploymentId(request.getDeploymentId());
+      history.get(id);
+    } catch (RuntimeException e) {
+      response.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    ServerCallStreamObserver<DeploymentEvent> stream = (ServerCallStreamObserver<DeploymentEvent>) response;
+    Thread.ofVirtual().name("watch-" + id).start(() -> stream(id, request.getAfterSequence(), stream));
+  }
+
+  private void stream(UUID id, long afterSequence, ServerCallStreamObserver<DeploymentEvent> stream) {
+    long after = afterSequence;
+    try {
+      while (!stream.isCancelled()) {
+        long seen = signal.generation();
+        long from = after;
+        List<DeploymentEvent> events = transactions.read(c -> eventLog.after(c, id, from));
+        for (DeploymentEvent event : events) {
+          stream.onNext(event);
+          after = event.getSequence();
+          if (event.hasFinished()) {
+            stream.onCompleted();
+            return;
+          }
+        }
+        if (events.isEmpty()) {
+          signal.awaitAfter(seen, Duration.ofSeconds(1));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      if (!stream.isCancelled()) {
+        stream.onError(GrpcErrors.toStatus(e));
+      }
+    }
+  }
+
+  @Override
+  public void cancelDeployment(CancelDeploymentRequest request, StreamObserver<Deployment> response) {
+    respond(response, () -> {
+      UUID id = deploymentId(request.getDeploymentId());
+      String reason = request.getReason().isBlank()
+          ? "cancelled by " + Caller.current().name()
+          : request.getReason() + " (cancelled by " + Caller.current().name() + ")";
+      deployments.apply(id, new Input.Cancel(reason), false);
+      return detail(id);
+    });
+  }
+
+  @Override
+  public void rollbackTarget(RollbackTargetRequest request, StreamObserver<Deployment> response) {
+    respond(response, () -> {
+      List<Violation> violations = new ArrayList<>();
+      checkName(violations, "app", request.getApp());
+      checkName(violations, "environment", request.getEnvironment());
+      checkVersion(violations, "to_version", request.getToVersion(), false);
+      checkKey(violations, request.getIdempotencyKey());
+      throwIfAny(violations);
+      StoredDeployment created = deployments.rollback(request.getApp(), request.getEnvironment(),
+          request.getToVersion(), key(request.getIdempotencyKey()), Caller.current().name());
+      return detail(created.deployment().id());
+    });
+  }
+
+  @Override
+  public void applyTarget(ApplyTargetRequest request, StreamObserver<Target> response) {
+    respond(response, () -> {
+      TargetSpec spec = switch (request.getSourceCase()) {
+        case SPEC -> request.getSpec();
+        case DOCUMENT -> TargetDocuments.parse(request.getDocument());
+        case SOURCE_NOT_SET -> throw new InvalidInput("source", "give the target as spec or document");
+      };
+      return ProtoMapper.target(targets.apply(spec));
+    });
+  }
+
+  @Override
+  public void getTarget(GetTargetRequest request, StreamObserver<Target> response) {
+    respond(response, () -> ProtoMapper.target(targets.get(request.getApp(), request.getEnvironment())));
+  }
+
+  @Override
+  public void listTargets(ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
+    respond(response, () -> {
+      ListTargetsResponse.Builder out = ListTargetsResponse.newBuilder();
+      targets.list().forEach(t -> out.addTargets(ProtoMapper.target(t)));
+      return out.build();
+    });
+  }
+
+  private Deployment detail(UUID id) {
+    DeploymentHistory.Detail detail = history.get(id);
+    return ProtoMapper.deployment(detail.deployment(), detail.phases());
+  }
+
+  private static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
+    T result;
+    try {
+      result = call.get();
+    } catch (RuntimeException e) {
+      response.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    response.onNext(result);
+    response.onCompleted();
+  }
+
+  private static UUID deploymentId(String text) {
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInput("deployment_id", "'" + text + "' is not a deployment id (a UUID)");
+    }
+  }
+
+  private static void checkName(List<Violation> violations, String field, String value) {
+    if (!TargetValidator.NAME.matcher(value).matches()) {
+      violations.add(new Violation(field, value.isEmpty() ? "is required"
+          : "'" + value + "' must be lowercase letters, digits and '-'"));
+    }
+  }
+
+  private static void checkVersion(List<Violation> violations, String field, String value, boolean required) {
+    if (value.isEmpty() && !required) {
+      return;
+    }
+    if (!TargetValidator.VERSION.matcher(value).matches()) {
+      violations.add(new Violation(field, value.isEmpty() ? "is required"
+          : "'" + value + "' must be letters, digits and . _ + - (at most 128), starting with a letter or digit"));
+    }
+  }
+
+  private static void checkKey(List<Violation> violations, String key) {
+    if (key.length() > MAX_KEY) {
+      violations.add(new Violation("idempotency_key", "must be at most " + MAX_KEY + " characters"));
+    }
+  }
+
+  /** Without a key every request is new. */
+  private static String key(String key) {
+    return key.isBlank() ? "generated:" + UUID.randomUUID() : key;
+  }
+
+  private static void throwIfAny(List<Violation> violations) {
+    if (!violations.isEmpty()) {
+      throw new InvalidInput(violations);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.slipway.orchestrator.api;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import dev.slipway.orchestrator.errors.InvalidInput;
+import dev.slipway.orchestrator.errors.NotFound;
+import dev.slipway.orchestrator.errors.Refused;
+import dev.slipway.platform.db.DatabaseException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where failures become gRPC statuses; bad input carries its field violations. */
+final class GrpcErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
+
+  private GrpcErrors() {}
+
+  static StatusRuntimeException toStatus(RuntimeException failure) {
+    return switch (failure) {
+      case StatusRuntimeException already -> already;
+      case InvalidInput invalid -> {
+        BadRequest.Builder details = BadRequest.newBuilder();
+        invalid.violations().forEach(v ->
+            details.addFieldViolations(
+                BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description())));
+        yield StatusProto.toStatusRuntimeException(
+            com.google.rpc.Status.newBuilder()
+                .setCode(Code.INVALID_ARGUMENT_VALUE)
+                .setMessage(invalid.getMessage())
+                .addDetails(Any.pack(details.build()))
+                .build());
+      }
+      case NotFound notFound -> io.grpc.Status.NOT_FOUND.withDescription(notFound.getMessage()).asRuntimeException();
+      case Refused refused ->
+          io.grpc.Status.FAILED_PRECONDITION.withDescription(refused.getMessage()).asRuntimeException();
+      case DatabaseException db -> {
+        LOG.error("database failure", db);
+        yield io.grpc.Status.UNAVAILABLE.withDescription("orchestrator database unavailable").asRuntimeException();
+      }
+      default -> {
+        LOG.error("internal error", failure);
+        yield io.grpc.Status.INTERNAL.withDescription("internal error: " + failure).asRuntimeException();
+      }
+    };
+  }
+}

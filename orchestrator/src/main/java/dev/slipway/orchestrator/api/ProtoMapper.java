@@ -1,0 +1,67 @@
+package dev.slipway.orchestrator.api;
+
+import dev.slipway.orchestrator.deployments.DeploymentHistory;
+import dev.slipway.orchestrator.deployments.StoredDeployment;
+import dev.slipway.orchestrator.domain.Deployment;
+import dev.slipway.orchestrator.domain.Phase;
+import dev.slipway.orchestrator.outbox.EventCodec;
+import dev.slipway.orchestrator.targets.StoredTarget;
+import dev.slipway.proto.v1.PhaseOutcome;
+import dev.slipway.proto.v1.PhaseRecord;
+import dev.slipway.proto.v1.Target;
+import dev.slipway.proto.v1.TargetRef;
+import java.util.List;
+
+/** Stored deployments and targets to API messages. */
+final class ProtoMapper {
+  private ProtoMapper() {}
+
+  static dev.slipway.proto.v1.Deployment deployment(StoredDeployment stored, List<DeploymentHistory.PhaseRow> phases) {
+    Deployment d = stored.deployment();
+    var message = dev.slipway.proto.v1.Deployment.newBuilder()
+        .setId(d.id().toString())
+        .setTarget(TargetRef.newBuilder().setApp(d.app()).setEnvironment(d.environment()))
+        .setKind(EventCodec.kind(d.kind()))
+        .setVersion(d.version())
+        .setPreviousVersion(d.previousVersion())
+        .setStatus(EventCodec.status(d.status()))
+        .setAttempt(d.attempt())
+        .setReason(d.reason())
+        .setRequestedBy(d.requestedBy())
+        .setCreatedAt(EventCodec.timestamp(stored.createdAt()))
+        .setUpdatedAt(EventCodec.timestamp(stored.updatedAt()))
+        .setLastSequence(d.lastSequence())
+        .setSpec(stored.spec())
+        .setTargetRevision(d.targetRevision());
+    if (d.deadline() != null) {
+      message.setPhaseDeadline(EventCodec.timestamp(d.deadline()));
+    }
+    if (stored.finishedAt() != null) {
+      message.setFinishedAt(EventCodec.timestamp(stored.finishedAt()));
+    }
+    for (DeploymentHistory.PhaseRow row : phases) {
+      var phase = PhaseRecord.newBuilder()
+          .setPhase(EventCodec.phase(Phase.valueOf(row.phase())))
+          .setAttempt(row.attempt())
+          .setOutcome(PhaseOutcome.valueOf("PHASE_OUTCOME_" + row.outcome()))
+          .setSummary(row.summary())
+          .setStartedAt(EventCodec.timestamp(row.startedAt()))
+          .addAllLog(row.log());
+      if (row.finishedAt() != null) {
+        phase.setFinishedAt(EventCodec.timestamp(row.finishedAt()));
+      }
+      message.addPhases(phase);
+    }
+    return message.build();
+  }
+
+  static Target target(StoredTarget stored) {
+    return Target.newBuilder()
+        .setSpec(stored.spec())
+        .setRevision(stored.revision())
+        .setUpdatedAt(EventCodec.timestamp(stored.updatedAt()))
+        .setCurrentVersion(stored.currentVersion())
+        .setLastDeploymentId(stored.lastDeploymentId())
+        .build();
+  }
+}

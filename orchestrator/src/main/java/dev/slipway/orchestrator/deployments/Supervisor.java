@@ -1,0 +1,66 @@
+package dev.slipway.orchestrator.deployments;
+
+import dev.slipway.orchestrator.domain.Input;
+import dev.slipway.orchestrator.domain.Phase;
+import dev.slipway.orchestrator.errors.Refused;
+import dev.slipway.platform.db.DatabaseException;
+import dev.slipway.platform.db.Transactions;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every active deployment moving: fails phases whose deadline passed, and resumes local
+ * phases whose runner died (its lease expired) as a new attempt. This is how a restarted
+ * orchestrator, or another replica, picks up where a dead one stopped.
+ */
+@Singleton
+public class Supervisor {
+  private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+  private final Transactions transactions;
+  private final DeploymentRepository repository;
+  private final Deployments deployments;
+  private final Clock clock;
+
+  public Supervisor(Transactions transactions, DeploymentRepository repository, Deployments deployments, Clock clock) {
+    this.transactions = transactions;
+    this.repository = repository;
+    this.deployments = deployments;
+    this.clock = clock;
+  }
+
+  @Scheduled(fixedDelay = "1s", initialDelay = "1s")
+  void supervise() {
+    try {
+      for (UUID id : transactions.read(c -> repository.pastDeadline(c, clock.instant()))) {
+        current(id).ifPresent(phaseAndAttempt ->
+            feed(id, new Input.DeadlinePassed(phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
+      }
+      for (UUID id : transactions.read(c -> repository.withExpiredRunnerLease(c, clock.instant()))) {
+        current(id).ifPresent(phaseAndAttempt ->
+            feed(id, new Input.Resume(phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
+      }
+    } catch (DatabaseException e) {
+      LOG.warn("supervisor cannot reach the database: {}", e.getMessage());
+    }
+  }
+
+  private record PhaseAndAttempt(Phase phase, int attempt) {}
+
+  private java.util.Optional<PhaseAndAttempt> current(UUID id) {
+    return transactions.read(c -> repository.find(c, id))
+        .flatMap(s -> s.deployment().status().phase().map(p -> new PhaseAndAttempt(p, s.deployment().attempt())));
+  }
+
+  private void feed(UUID id, Input input) {
+    try {
+      LOG.info("deployment {}: {}", id, input);
+      deployments.apply(id, input, true);
+    } catch (Refused e) {
+      LOG.debug("deployment {}: {} refused: {}", id, input, e.getMessage());
+    }
+  }
+}

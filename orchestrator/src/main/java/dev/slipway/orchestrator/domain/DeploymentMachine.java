@@ -1,0 +1,203 @@
+package dev.slipway.orchestrator.domain;
+
+import dev.slipway.orchestrator.domain.Decision.Ignored;
+import dev.slipway.orchestrator.domain.Decision.LocalStep;
+import dev.slipway.orchestrator.domain.Decision.Refused;
+import dev.slipway.orchestrator.domain.Decision.Transition;
+import dev.slipway.orchestrator.domain.DeploymentEvent.Finished;
+import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseCompleted;
+import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseStarted;
+import dev.slipway.orchestrator.domain.DeploymentEvent.Requested;
+import dev.slipway.orchestrator.domain.Input.Cancel;
+import dev.slipway.orchestrator.domain.Input.DeadlinePassed;
+import dev.slipway.orchestrator.domain.Input.Resume;
+import dev.slipway.orchestrator.domain.Input.Start;
+import dev.slipway.orchestrator.domain.Input.StepResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The deployment lifecycle as one pure function: {@code decide(deployment, input, now)} returns
+ * the next state and the events to publish. No I/O; the caller applies the decision in one
+ * transaction.
+ *
+ * <pre>
+ * REQUESTED -> PREFLIGHT -> BACKUP -> DEPLOY -> VERIFY -> SUCCEEDED
+ * PREFLIGHT/BACKUP failure -> FAILED (nothing changed);  cancel before DEPLOY -> CANCELLED
+ * DEPLOY/VERIFY failure -> [SNAPSHOT -> RESTORE] -> REVERT -> [VERIFY_ROLLBACK] -> ROLLED_BACK
+ * any rollback phase failure -> ROLLBACK_FAILED
+ * </pre>
+ *
+ * Optional phases (preflight, backup, verify, the data restore) are skipped when the plan has none.
+ */
+public final class DeploymentMachine {
+  private DeploymentMachine() {}
+
+  public static Decision decide(Deployment deployment, Input input, Instant now) {
+    if (deployment.status().terminal()) {
+      return input instanceof Cancel
+          ? new Refused("deployment already finished as " + deployment.status())
+          : new Ignored("deployment already finished as " + deployment.status());
+    }
+    return switch (input) {
+      case Start start -> start(deployment, now);
+      case StepResult result -> onResult(deployment, result, now);
+      case DeadlinePassed passed -> onDeadline(deployment, passed, now);
+      case Resume resume -> onResume(deployment, resume, now);
+      case Cancel cancel -> onCancel(deployment, cancel);
+    };
+  }
+
+  private static Decision start(Deployment deployment, Instant now) {
+    if (deployment.status() != Status.REQUESTED) {
+      return new Ignored("already started");
+    }
+    Requested requested =
+        new Requested(
+            deployment.version(),
+            deployment.previousVersion(),
+            deployment.kind(),
+            deployment.requestedBy(),
+            deployment.targetRevision());
+    Phase first = deployment.plan().preflight() ? Phase.PREFLIGHT : afterPreflight(deployment);
+    return enter(deployment, first, 1, now, List.of(requested));
+  }
+
+  private static Decision onResult(Deployment deployment, StepResult result, Instant now) {
+    if (!isCurrent(deployment, result.phase(), result.attempt())) {
+      return new Ignored(
+          "stale report for " + result.phase() + " attempt " + result.attempt()
+              + "; deployment is in " + deployment.status() + " attempt " + deployment.attempt());
+    }
+    PhaseCompleted completed =
+        new PhaseCompleted(result.phase(), result.attempt(), result.succeeded(), result.summary());
+    return result.succeeded()
+        ? afterSuccess(deployment, result.phase(), completed, now)
+        : afterFailure(deployment, result.phase(), completed, result.summary(), now);
+  }
+
+  private static Decision onDeadline(Deployment deployment, DeadlinePassed passed, Instant now) {
+    if (!isCurrent(deployment, passed.phase(), passed.attempt())) {
+      return new Ignored("deadline of a phase that is no longer current");
+    }
+    String summary =
+        passed.phase() + " did not finish within " + deployment.plan().timeout(passed.phase());
+    return afterFailure(
+        deployment,
+        passed.phase(),
+        new PhaseCompleted(passed.phase(), passed.attempt(), false, summary),
+        summary,
+        now);
+  }
+
+  private static Decision onResume(Deployment deployment, Resume resume, Instant now) {
+    if (!resume.phase().runsLocally() || !isCurrent(deployment, resume.phase(), resume.attempt())) {
+      return new Ignored("nothing to resume for " + resume.phase() + " attempt " + resume.attempt());
+    }
+    PhaseCompleted abandoned =
+        new PhaseCompleted(
+            resume.phase(), resume.attempt(), false, "runner lost (orchestrator restarted); retrying");
+    return enter(deployment, resume.phase(), resume.attempt() + 1, now, List.of(abandoned));
+  }
+
+  private static Decision onCancel(Deployment deployment, Cancel cancel) {
+    if (!deployment.status().cancellable()) {
+      return new Refused(
+          "cannot cancel during " + deployment.status()
+              + ": the target is already changing; roll back instead");
+    }
+    String reason = cancel.reason().isBlank() ? "cancelled" : cancel.reason();
+    return finish(deployment, Status.CANCELLED, reason, List.of());
+  }
+
+  private static Decision afterSuccess(
+      Deployment deployment, Phase phase, PhaseCompleted completed, Instant now) {
+    List<DeploymentEvent> events = List.of(completed);
+    Plan plan = deployment.plan();
+    return switch (phase) {
+      case PREFLIGHT -> enter(deployment, afterPreflight(deployment), 1, now, events);
+      case BACKUP -> enter(deployment.withBackupTaken(), Phase.DEPLOY, 1, now, events);
+      case DEPLOY ->
+          plan.healthChecks()
+              ? enter(deployment, Phase.VERIFY, 1, now, events)
+              : finish(deployment, Status.SUCCEEDED, "", events);
+      case VERIFY -> finish(deployment, Status.SUCCEEDED, "", events);
+      case SNAPSHOT -> enter(deployment, Phase.RESTORE, 1, now, events);
+      case RESTORE ->
+          plan.revertible()
+              ? enter(deployment, Phase.REVERT, 1, now, events)
+              : finish(
+                  deployment,
+                  Status.ROLLBACK_FAILED,
+                  deployment.reason() + "; data restored but there is no previous version to revert to",
+                  events);
+      case REVERT ->
+          plan.healthChecks()
+              ? enter(deployment, Phase.VERIFY_ROLLBACK, 1, now, events)
+              : finish(deployment, Status.ROLLED_BACK, deployment.reason(), events);
+      case VERIFY_ROLLBACK -> finish(deployment, Status.ROLLED_BACK, deployment.reason(), events);
+    };
+  }
+
+  private static Decision afterFailure(
+      Deployment deployment, Phase phase, PhaseCompleted completed, String summary, Instant now) {
+    List<DeploymentEvent> events = List.of(completed);
+    return switch (phase) {
+      case PREFLIGHT, BACKUP ->
+          finish(deployment, Status.FAILED, phase + " failed: " + summary, events);
+      case DEPLOY, VERIFY -> startRollback(deployment.withReason(phase + " failed: " + summary), now, events);
+      case SNAPSHOT, RESTORE, REVERT, VERIFY_ROLLBACK ->
+          finish(
+              deployment,
+              Status.ROLLBACK_FAILED,
+              deployment.reason() + "; then " + phase + " failed: " + summary,
+              events);
+    };
+  }
+
+  private static Decision startRollback(
+      Deployment deployment, Instant now, List<DeploymentEvent> events) {
+    Plan plan = deployment.plan();
+    if (plan.restoreOnRollback() && deployment.backupTaken()) {
+      return enter(deployment, Phase.SNAPSHOT, 1, now, events);
+    }
+    if (plan.revertible()) {
+      return enter(deployment, Phase.REVERT, 1, now, events);
+    }
+    return finish(
+        deployment,
+        Status.ROLLBACK_FAILED,
+        deployment.reason() + "; there is no previous version to revert to",
+        events);
+  }
+
+  private static Phase afterPreflight(Deployment deployment) {
+    return deployment.plan().backup() ? Phase.BACKUP : Phase.DEPLOY;
+  }
+
+  private static boolean isCurrent(Deployment deployment, Phase phase, int attempt) {
+    return deployment.status().phase().equals(Optional.of(phase)) && deployment.attempt() == attempt;
+  }
+
+  private static Transition enter(
+      Deployment deployment, Phase phase, int attempt, Instant now, List<DeploymentEvent> before) {
+    Instant deadline = now.plus(deployment.plan().timeout(phase));
+    List<DeploymentEvent> events = new ArrayList<>(before);
+    events.add(new PhaseStarted(phase, attempt, deadline));
+    Deployment next = deployment.inPhase(phase, attempt, deadline);
+    Optional<LocalStep> local =
+        phase.runsLocally() ? Optional.of(new LocalStep(phase, attempt)) : Optional.empty();
+    return new Transition(next.withLastSequence(deployment.lastSequence() + events.size()), events, local);
+  }
+
+  private static Transition finish(
+      Deployment deployment, Status terminal, String reason, List<DeploymentEvent> before) {
+    List<DeploymentEvent> events = new ArrayList<>(before);
+    events.add(new Finished(terminal, reason));
+    Deployment next = deployment.finished(terminal, reason);
+    return new Transition(
+        next.withLastSequence(deployment.lastSequence() + events.size()), events, Optional.empty());
+  }
+}

@@ -1,0 +1,9 @@
+package dev.slipway.orchestrator.domain;
+
+/** Why a deployment exists. */
+public enum Kind {
+  /** Ship a new version. */
+  DEPLOY,
+  /** A manual return to the last good (or a named) version. */
+  ROLLBACK
+}

@@ -1,0 +1,43 @@
+package dev.slipway.orchestrator.domain;
+
+/** A step of a deployment, and who performs it. */
+public enum Phase {
+  /** Checks that must pass before anything changes. */
+  PREFLIGHT(Worker.HEALTH_SERVICE),
+  /** Backup of what the release could damage. */
+  BACKUP(Worker.BACKUP_SERVICE),
+  /** The deploy command. */
+  DEPLOY(Worker.ORCHESTRATOR),
+  /** Health checks after the deploy. */
+  VERIFY(Worker.HEALTH_SERVICE),
+  /** Backup of the state the failed release left, taken before it is overwritten. */
+  SNAPSHOT(Worker.BACKUP_SERVICE),
+  /** Restore of the pre-deploy backup. */
+  RESTORE(Worker.BACKUP_SERVICE),
+  /** The rollback command, back to the previous version. */
+  REVERT(Worker.ORCHESTRATOR),
+  /** Health checks after the revert. */
+  VERIFY_ROLLBACK(Worker.HEALTH_SERVICE);
+
+  /** Who runs a phase. */
+  public enum Worker {
+    ORCHESTRATOR,
+    HEALTH_SERVICE,
+    BACKUP_SERVICE
+  }
+
+  private final Worker worker;
+
+  Phase(Worker worker) {
+    this.worker = worker;
+  }
+
+  public Worker worker() {
+    return worker;
+  }
+
+  /** True when the orchestrator runs the phase itself, in process. */
+  public boolean runsLocally() {
+    return worker == Worker.ORCHESTRATOR;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.slipway.orchestrator.domain;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What a deployment will do, fixed when it is created from the target spec: which optional phases
+ * run and how long each may take.
+ *
+ * @param preflight the target has pre-flight checks
+ * @param backup the target has backup items
+ * @param restoreOnRollback a rollback restores the backup (after a snapshot)
+ * @param healthChecks the target has health checks, so VERIFY and VERIFY_ROLLBACK run
+ * @param revertible there is a version (or a rollback command) to revert to
+ * @param timeouts how long each phase may run before it fails
+ */
+public record Plan(
+    boolean preflight,
+    boolean backup,
+    boolean restoreOnRollback,
+    boolean healthChecks,
+    boolean revertible,
+    Map<Phase, Duration> timeouts) {
+
+  public Plan {
+    timeouts = Map.copyOf(timeouts);
+    for (Phase phase : Phase.values()) {
+      if (!timeouts.containsKey(phase)) {
+        throw new IllegalArgumentException("plan has no timeout for " + phase);
+      }
+    }
+  }
+
+  public Duration timeout(Phase phase) {
+    return timeouts.get(phase);
+  }
+
+  /** Every phase allowed the same time; for tests and simple targets. */
+  public static Map<Phase, Duration> uniformTimeouts(Duration timeout) {
+    Map<Phase, Duration> map = new EnumMap<>(Phase.class);
+    for (Phase phase : Phase.values()) {
+      map.put(phase, timeout);
+    }
+    return map;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.slipway.orchestrator.domain;
+
+import java.util.Optional;
+
+/** Where a deployment stands. */
+public enum Status {
+  /** Accepted, no phase started yet. */
+  REQUESTED(null, false, false),
+  /** Pre-flight checks are running; nothing has changed. */
+  PREFLIGHT(Phase.PREFLIGHT, false, false),
+  /** The backup is being taken; nothing has changed. */
+  BACKUP(Phase.BACKUP, false, false),
+  /** The deploy command is running. */
+  DEPLOY(Phase.DEPLOY, false, false),
+  /** The new version is being checked. */
+  VERIFY(Phase.VERIFY, false, false),
+  /** The new version runs and is healthy. */
+  SUCCEEDED(null, true, true),
+  /** Failed before anything changed. */
+  FAILED(null, true, false),
+  /** Cancelled before anything changed. */
+  CANCELLED(null, true, false),
+  /** Rolling back: the current state is being saved before the restore. */
+  SNAPSHOT(Phase.SNAPSHOT, false, false),
+  /** Rolling back: the pre-deploy backup is being restored. */
+  RESTORE(Phase.RESTORE, false, false),
+  /** Rolling back: the previous version is being put back. */
+  REVERT(Phase.REVERT, false, false),
+  /** Rolling back: the previous version is being checked. */
+  VERIFY_ROLLBACK(Phase.VERIFY_ROLLBACK, false, false),
+  /** The release failed and the previous version is back. */
+  ROLLED_BACK(null, true, false),
+  /** The rollback failed: a human is needed. */
+  ROLLBACK_FAILED(null, true, false);
+
+  private final Phase phase;
+  private final boolean terminal;
+  private final boolean successful;
+
+  Status(Phase phase, boolean terminal, boolean successful) {
+    this.phase = phase;
+    this.terminal = terminal;
+    this.successful = successful;
+  }
+
+  public boolean terminal() {
+    return terminal;
+  }
+
+  public boolean successful() {
+    return successful;
+  }
+
+  /** The phase running in this status, if any. */
+  public Optional<Phase> phase() {
+    return Optional.ofNullable(phase);
+  }
+
+  /** True while nothing on the target has been touched, so cancelling is safe. */
+  public boolean cancellable() {
+    return this == REQUESTED || this == PREFLIGHT || this == BACKUP;
+  }
+
+  public static Status running(Phase phase) {
+    for (Status status : values()) {
+      if (status.phase == phase) {
+        return status;
+      }
+    }
+    throw new IllegalArgumentException("no status for phase " + phase);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.slipway.orchestrator.outbox;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
+import dev.slipway.orchestrator.domain.Deployment;
+import dev.slipway.orchestrator.domain.DeploymentEvent;
+import dev.slipway.orchestrator.domain.Kind;
+import dev.slipway.orchestrator.domain.Phase;
+import dev.slipway.orchestrator.domain.Status;
+import dev.slipway.proto.v1.DeploymentFinished;
+import dev.slipway.proto.v1.DeploymentKind;
+import dev.slipway.proto.v1.DeploymentRequested;
+import dev.slipway.proto.v1.DeploymentStatus;
+import dev.slipway.proto.v1.PhaseCompleted;
+import dev.slipway.proto.v1.PhaseStarted;
+import dev.slipway.proto.v1.TargetRef;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Domain events to the wire envelope {@code slipway.v1.DeploymentEvent}, and enum mappings. */
+public final class EventCodec {
+  private EventCodec() {}
+
+  public static dev.slipway.proto.v1.DeploymentEvent encode(
+      Deployment deployment, DeploymentEvent event, UUID eventId, long sequence, Instant time) {
+    var envelope =
+        dev.slipway.proto.v1.DeploymentEvent.newBuilder()
+            .setEventId(eventId.toString())
+            .setDeploymentId(deployment.id().toString())
+            .setTarget(TargetRef.newBuilder().setApp(deployment.app()).setEnvironment(deployment.environment()))
+            .setSequence(sequence)
+            .setTime(timestamp(time));
+    switch (event) {
+      case DeploymentEvent.Requested r ->
+          envelope.setRequested(
+              DeploymentRequested.newBuilder()
+                  .setVersion(r.version())
+                  .setPreviousVersion(r.previousVersion())
+                  .setKind(kind(r.kind()))
+                  .setRequestedBy(r.requestedBy())
+                  .setTargetRevision(r.targetRevision()));
+      case DeploymentEvent.PhaseStarted s ->
+          envelope.setPhaseStarted(
+              PhaseStarted.newBuilder()
+                  .setPhase(phase(s.phase()))
+                  .setAttempt(s.attempt())
+                  .setDeadline(timestamp(s.deadline())));
+      case DeploymentEvent.PhaseCompleted c ->
+          envelope.setPhaseCompleted(
+              PhaseCompleted.newBuilder()
+                  .setPhase(phase(c.phase()))
+                  .setAttempt(c.attempt())
+                  .setSucceeded(c.succeeded())
+                  .setSummary(c.summary()));
+      case DeploymentEvent.Finished f ->
+          envelope.setFinished(
+              DeploymentFinished.newBuilder().setStatus(status(f.status())).setReason(f.reason()));
+    }
+    return envelope.build();
+  }
+
+  public static dev.slipway.proto.v1.Phase phase(Phase phase) {
+    return dev.slipway.proto.v1.Phase.valueOf("PHASE_" + phase.name());
+  }
+
+  public static Phase phase(dev.slipway.proto.v1.Phase phase) {
+    if (phase == dev.slipway.proto.v1.Phase.PHASE_UNSPECIFIED || phase == dev.slipway.proto.v1.Phase.UNRECOGNIZED) {
+      throw new IllegalArgumentException("phase is required");
+    }
+    return Phase.valueOf(phase.name().substring("PHASE_".length()));
+  }
+
+  public static DeploymentStatus status(Status status) {
+    return DeploymentStatus.valueOf("DEPLOYMENT_STATUS_" + status.name());
+  }
+
+  public static DeploymentKind kind(Kind kind) {
+    return DeploymentKind.valueOf("DEPLOYMENT_KIND_" + kind.name());
+  }
+
+  public static Timestamp timestamp(Instant instant) {
+    return Timestamps.fromMillis(instant.toEpochMilli());
+  }
+}

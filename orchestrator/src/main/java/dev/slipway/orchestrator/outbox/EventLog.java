@@ -1,0 +1,85 @@
+package dev.slipway.orchestrator.outbox;
+
+import dev.slipway.orchestrator.domain.Deployment;
+import dev.slipway.orchestrator.domain.DeploymentEvent;
+import dev.slipway.platform.events.TargetKey;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The {@code events} table: every event of every deployment in sequence. Appending happens in the
+ * transaction of the transition; rows not yet published are the outbox. A NOTIFY in the same
+ * transaction wakes the relay and the watchers the moment it commits.
+ */
+@Singleton
+public class EventLog {
+  static final String CHANNEL = "slipway_events";
+  private final Supplier<UUID> ids;
+
+  public EventLog(Supplier<UUID> ids) {
+    this.ids = ids;
+  }
+
+  /** Appends the events of a transition that started from {@code before}. */
+  public void append(Connection tx, Deployment before, List<DeploymentEvent> events, Instant now)
+      throws SQLException {
+    try (PreparedStatement insert =
+        tx.prepareStatement(
+            "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at)"
+                + " values (?, ?, ?, ?, ?, ?)")) {
+      long sequence = before.lastSequence();
+      for (DeploymentEvent event : events) {
+        sequence++;
+        UUID eventId = ids.get();
+        insert.setObject(1, eventId);
+        insert.setObject(2, before.id());
+        insert.setLong(3, sequence);
+        insert.setString(4, TargetKey.of(before.app(), before.environment()));
+        insert.setBytes(5, EventCodec.encode(before, event, eventId, sequence, now).toByteArray());
+        insert.setTimestamp(6, Timestamp.from(now));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    try (PreparedStatement notify = tx.prepareStatement("select pg_notify(?, ?)")) {
+      notify.setString(1, CHANNEL);
+      notify.setString(2, before.id().toString());
+      notify.execute();
+    }
+  }
+
+  /** Events of one deployment after {@code afterSequence}, oldest first. */
+  public List<dev.slipway.proto.v1.DeploymentEvent> after(Connection c, UUID deploymentId, long afterSequence)
+      throws SQLException {
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "select payload from events where deployment_id = ? and sequence > ? order by sequence limit 1000")) {
+      select.setObject(1, deploymentId);
+      select.setLong(2, afterSequence);
+      try (ResultSet rows = select.executeQuery()) {
+        List<dev.slipway.proto.v1.DeploymentEvent> events = new ArrayList<>();
+        while (rows.next()) {
+          events.add(decode(rows.getBytes(1)));
+        }
+        return events;
+      }
+    }
+  }
+
+  static dev.slipway.proto.v1.DeploymentEvent decode(byte[] payload) {
+    try {
+      return dev.slipway.proto.v1.DeploymentEvent.parseFrom(payload);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored event does not decode", e);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.slipway.orchestrator.targets;
+
+import dev.slipway.orchestrator.domain.Phase;
+import dev.slipway.orchestrator.domain.Plan;
+import dev.slipway.platform.spec.Durations;
+import dev.slipway.platform.spec.HealthSettings;
+import dev.slipway.proto.v1.TargetSpec;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Derives what a deployment will do, and how long each phase may take, from its target spec. */
+public final class PlanFactory {
+  static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(10);
+  private static final Duration GRACE = Duration.ofSeconds(30);
+  private static final Duration BACKUP_TIMEOUT = Duration.ofMinutes(30);
+
+  private PlanFactory() {}
+
+  public static Plan plan(TargetSpec spec, String previousVersion) {
+    Map<Phase, Duration> timeouts = new EnumMap<>(Phase.class);
+    Duration deploy = commandTimeout(spec.getDeploy().getTimeout());
+    timeouts.put(Phase.DEPLOY, deploy.plus(GRACE));
+    timeouts.put(
+        Phase.REVERT,
+        spec.hasRollback() ? commandTimeout(spec.getRollback().getTimeout()).plus(GRACE) : deploy.plus(GRACE));
+    timeouts.put(Phase.PREFLIGHT, HealthSettings.of(spec.getHealth()).longestVerdict(false));
+    timeouts.put(Phase.VERIFY, HealthSettings.of(spec.getHealth()).longestVerdict(true));
+    timeouts.put(Phase.VERIFY_ROLLBACK, HealthSettings.of(spec.getHealth()).longestVerdict(true));
+    timeouts.put(Phase.BACKUP, BACKUP_TIMEOUT);
+    timeouts.put(Phase.SNAPSHOT, BACKUP_TIMEOUT);
+    timeouts.put(Phase.RESTORE, BACKUP_TIMEOUT);
+    boolean backup = spec.getBackup().getItemsCount() > 0;
+    return new Plan(
+        spec.getPreflight().getChecksCount() > 0,
+        backup,
+        backup && spec.getBackup().getRestoreOnRollback(),
+        spec.getHealth().getChecksCount() > 0,
+        !previousVersion.isEmpty() || spec.hasRollback(),
+        timeouts);
+  }
+
+  public static Duration commandTimeout(String text) {
+    return Durations.parse(text, DEFAULT_COMMAND_TIMEOUT);
+  }
+
+}

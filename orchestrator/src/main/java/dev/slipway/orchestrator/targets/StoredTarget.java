@@ -1,0 +1,8 @@
+package dev.slipway.orchestrator.targets;
+
+import dev.slipway.proto.v1.TargetSpec;
+import java.time.Instant;
+
+/** A registered target as stored: its spec, revision and what runs there now. */
+public record StoredTarget(
+    TargetSpec spec, long revision, Instant updatedAt, String currentVersion, String lastDeploymentId) {}

@@ -1,0 +1,68 @@
+package dev.slipway.orchestrator.targets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.slipway.orchestrator.errors.InvalidInput;
+import dev.slipway.proto.v1.TargetSpec;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads a target spec from a YAML or JSON document (JSON is YAML, so one parser serves both). */
+public final class TargetDocuments {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern UNKNOWN_FIELD =
+      Pattern.compile("Cannot find field: (\\S+) in message slipway\\.v1\\.(\\S+)");
+
+  private TargetDocuments() {}
+
+  public static TargetSpec parse(String document) {
+    if (document == null || document.isBlank()) {
+      throw new InvalidInput("document", "is empty; give the target spec as YAML or JSON");
+    }
+    JsonNode tree;
+    try {
+      tree = YAML.readTree(document);
+    } catch (JsonProcessingException e) {
+      throw new InvalidInput("document", "is not valid YAML or JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new InvalidInput("document", "must be a mapping with the keys app, environment, deploy, ...");
+    }
+    TargetSpec.Builder spec = TargetSpec.newBuilder();
+    try {
+      JsonFormat.parser().merge(JSON.writeValueAsString(tree), spec);
+    } catch (InvalidProtocolBufferException | JsonProcessingException e) {
+      Matcher unknown = UNKNOWN_FIELD.matcher(String.valueOf(e.getMessage()));
+      if (unknown.find()) {
+        throw new InvalidInput(unknown.group(1), "is not a field of " + unknown.group(2));
+      }
+      throw new InvalidInput("document", "does not fit the target spec: " + e.getMessage());
+    }
+    return spec.build();
+  }
+
+  /** The canonical JSON stored in the database. */
+  public static String toJson(TargetSpec spec) {
+    try {
+      return JsonFormat.printer().omittingInsignificantWhitespace().print(spec);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a TargetSpec always prints", e);
+    }
+  }
+
+  public static TargetSpec fromJson(String json) {
+    TargetSpec.Builder spec = TargetSpec.newBuilder();
+    try {
+      JsonFormat.parser().merge(json, spec);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored target spec does not parse", e);
+    }
+    return spec.build();
+  }
+}

@@ -1,0 +1,187 @@
+package dev.slipway.orchestrator.targets;
+
+import dev.slipway.orchestrator.errors.InvalidInput;
+import dev.slipway.orchestrator.errors.InvalidInput.Violation;
+import dev.slipway.platform.spec.Durations;
+import dev.slipway.proto.v1.BackupItem;
+import dev.slipway.proto.v1.CommandStep;
+import dev.slipway.proto.v1.HealthCheck;
+import dev.slipway.proto.v1.NotifyRule;
+import dev.slipway.proto.v1.TargetSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Checks a target spec and names every offending field, e.g. {@code health.checks[1].url}. */
+public final class TargetValidator {
+  public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
+  static final Pattern POSTGRES_URL =
+      Pattern.compile("postgres(?:ql)?://([^@/:]+)@([^/:]+)(?::(\\d{1,5}))?/([^/?]+)");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+  private static final Set<String> PLACEHOLDERS =
+      Set.of("version", "previousVersion", "deploymentId", "app", "environment");
+  private static final Set<String> EVENTS =
+      Set.of("requested", "phase_started", "phase_completed", "succeeded", "failed", "cancelled",
+          "rolled_back", "rollback_failed");
+
+  private final List<Violation> violations = new ArrayList<>();
+
+  private TargetValidator() {}
+
+  /** Throws {@link InvalidInput} listing every problem; returns quietly when the spec is valid. */
+  public static void validate(TargetSpec spec) {
+    TargetValidator validator = new TargetValidator();
+    validator.check(spec);
+    if (!validator.violations.isEmpty()) {
+      throw new InvalidInput(validator.violations);
+    }
+  }
+
+  private void check(TargetSpec spec) {
+    name("app", spec.getApp());
+    name("environment", spec.getEnvironment());
+    if (!spec.hasDeploy()) {
+      fail("deploy", "is required: the command that deploys a version");
+    } else {
+      command("deploy", spec.getDeploy());
+    }
+    if (spec.hasRollback()) {
+      command("rollback", spec.getRollback());
+    }
+    for (int i = 0; i < spec.getBackup().getItemsCount(); i++) {
+      backupItem("backup.items[" + i + "]", spec.getBackup().getItems(i));
+    }
+    if (spec.getBackup().getKeep() < 0 || spec.getBackup().getKeep() > 1000) {
+      fail("backup.keep", "must be between 1 and 1000 (0 means the default, 10)");
+    }
+    if (spec.getBackup().getRestoreOnRollback() && spec.getBackup().getItemsCount() == 0) {
+      fail("backup.restoreOnRollback", "needs backup.items to restore");
+    }
+    for (int i = 0; i < spec.getHealth().getChecksCount(); i++) {
+      check("health.checks[" + i + "]", spec.getHealth().getChecks(i));
+    }
+    duration("health.interval", spec.getHealth().getInterval());
+    duration("health.timeout", spec.getHealth().getTimeout());
+    duration("health.startPeriod", spec.getHealth().getStartPeriod());
+    if (spec.getHealth().getSuccessThreshold() < 0) {
+      fail("health.successThreshold", "must be at least 1");
+    }
+    if (spec.getHealth().getFailureThreshold() < 0) {
+      fail("health.failureThreshold", "must be at least 1");
+    }
+    for (int i = 0; i < spec.getPreflight().getChecksCount(); i++) {
+      check("preflight.checks[" + i + "]", spec.getPreflight().getChecks(i));
+    }
+    for (int i = 0; i < spec.getNotifyCount(); i++) {
+      notifyRule("notify[" + i + "]", spec.getNotify(i));
+    }
+  }
+
+  private void name(String field, String value) {
+    if (value.isEmpty()) {
+      fail(field, "is required");
+    } else if (!NAME.matcher(value).matches()) {
+      fail(field, "'" + value + "' must be lowercase letters, digits and '-', at most 63, starting with a letter or digit");
+    }
+  }
+
+  private void command(String field, CommandStep step) {
+    if (step.getCommandCount() == 0) {
+      fail(field + ".command", "is required: an argv list such as [\"./deploy.sh\", \"${version}\"]");
+    }
+    for (int i = 0; i < step.getCommandCount(); i++) {
+      String arg = step.getCommand(i);
+      if (i == 0 && arg.isBlank()) {
+        fail(field + ".command[0]", "the program must not be empty");
+      }
+      Matcher placeholder = PLACEHOLDER.matcher(arg);
+      while (placeholder.find()) {
+        if (!PLACEHOLDERS.contains(placeholder.group(1))) {
+          fail(field + ".command[" + i + "]", "unknown placeholder ${" + placeholder.group(1)
+              + "}; allowed: ${version} ${previousVersion} ${deploymentId} ${app} ${environment}");
+        }
+      }
+    }
+    if (!step.getWorkdir().isEmpty() && !step.getWorkdir().startsWith("/")) {
+      fail(field + ".workdir", "must be an absolute path");
+    }
+    duration(field + ".timeout", step.getTimeout());
+  }
+
+  private void backupItem(String field, BackupItem item) {
+    switch (item.getType()) {
+      case "postgres" -> {
+        if (!POSTGRES_URL.matcher(item.getUrl()).matches()) {
+          fail(field + ".url", "must look like postgresql://user@host:5432/database");
+        }
+        if (item.getPathsCount() > 0) {
+          fail(field + ".paths", "belongs to items of type files");
+        }
+      }
+      case "files" -> {
+        if (item.getPathsCount() == 0) {
+          fail(field + ".paths", "is required: absolute paths of files or directories");
+        }
+        for (int i = 0; i < item.getPathsCount(); i++) {
+          if (!item.getPaths(i).startsWith("/")) {
+            fail(field + ".paths[" + i + "]", "must be an absolute path");
+          }
+        }
+      }
+      default -> fail(field + ".type", "'" + item.getType() + "' is not one of: postgres, files");
+    }
+  }
+
+  private void check(String field, HealthCheck check) {
+    switch (check.getType()) {
+      case "http" -> {
+        try {
+          URI uri = new URI(check.getUrl());
+          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            fail(field + ".url", "must be an http:// or https:// URL");
+          }
+        } catch (URISyntaxException e) {
+          fail(field + ".url", "is not a URL: " + e.getReason());
+        }
+        if (check.getExpectStatus() != 0 && (check.getExpectStatus() < 100 || check.getExpectStatus() > 599)) {
+          fail(field + ".expectStatus", "must be an HTTP status between 100 and 599");
+        }
+      }
+      case "tcp" -> {
+        int colon = check.getAddress().lastIndexOf(':');
+        if (colon <= 0 || !check.getAddress().substring(colon + 1).matches("\\d{1,5}")) {
+          fail(field + ".address", "must be host:port");
+        }
+      }
+      default -> fail(field + ".type", "'" + check.getType() + "' is not one of: http, tcp");
+    }
+  }
+
+  private void notifyRule(String field, NotifyRule rule) {
+    if (rule.getChannel().isBlank()) {
+      fail(field + ".channel", "is required: the name of a channel configured on the notifier");
+    }
+    for (int i = 0; i < rule.getOnCount(); i++) {
+      if (!EVENTS.contains(rule.getOn(i))) {
+        fail(field + ".on[" + i + "]", "'" + rule.getOn(i) + "' is not one of " + EVENTS);
+      }
+    }
+  }
+
+  private void duration(String field, String text) {
+    try {
+      Durations.parse(text, null);
+    } catch (IllegalArgumentException e) {
+      fail(field, e.getMessage());
+    }
+  }
+
+  private void fail(String field, String description) {
+    violations.add(new Violation(field, description));
+  }
+}

@@ -1,0 +1,32 @@
+package dev.slipway.platform.spec;
+
+import dev.slipway.proto.v1.HealthSpec;
+import java.time.Duration;
+
+/**
+ * A target's health settings with the documented defaults applied. The orchestrator sizes phase
+ * deadlines from it and the health-service runs checks by it, so both read one definition.
+ */
+public record HealthSettings(
+    Duration interval,
+    Duration timeout,
+    Duration startPeriod,
+    int successThreshold,
+    int failureThreshold) {
+
+  public static HealthSettings of(HealthSpec health) {
+    return new HealthSettings(
+        Durations.parse(health.getInterval(), Duration.ofSeconds(3)),
+        Durations.parse(health.getTimeout(), Duration.ofSeconds(2)),
+        Durations.parse(health.getStartPeriod(), Duration.ZERO),
+        health.getSuccessThreshold() == 0 ? 1 : health.getSuccessThreshold(),
+        health.getFailureThreshold() == 0 ? 3 : health.getFailureThreshold());
+  }
+
+  /** The longest a verdict can take, plus a margin. */
+  public Duration longestVerdict(boolean withStartPeriod) {
+    Duration round = interval.plus(timeout);
+    Duration start = withStartPeriod ? startPeriod : Duration.ZERO;
+    return start.plus(round.multipliedBy(successThreshold + failureThreshold)).plus(Duration.ofMinutes(1));
+  }
+}
