@@ -1,0 +1,42 @@
+package dev.slipway.cli;
+
+import dev.slipway.proto.v1.ListDeploymentsRequest;
+import dev.slipway.proto.v1.ListDeploymentsResponse;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "history", mixinStandardHelpOptions = true, description = "Deployments, newest first.")
+final class HistoryCommand implements Callable<Integer> {
+  @ParentCommand SlipwayCli root;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--app", defaultValue = "", description = "Only this application.") String app;
+  @Option(names = "--env", defaultValue = "", description = "Only this environment.") String environment;
+  @Option(names = "--limit", defaultValue = "20", description = "Page size, at most 500 (default ${DEFAULT-VALUE}).")
+  int limit;
+  @Option(names = "--page-token", defaultValue = "", description = "Continue from a previous page.") String pageToken;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Server server = new Server(root.server)) {
+      ListDeploymentsResponse page = server.deployments().listDeployments(ListDeploymentsRequest.newBuilder()
+          .setApp(app).setEnvironment(environment).setPageSize(limit).setPageToken(pageToken).build());
+      if (root.output == SlipwayCli.Format.json) {
+        Printer.json(out, page);
+        return ExitCode.SUCCEEDED;
+      }
+      page.getDeploymentsList().forEach(d -> Printer.deployment(out, d, false));
+      if (!page.getNextPageToken().isEmpty()) {
+        out.println("more: slipway history --page-token " + page.getNextPageToken());
+      }
+      out.flush();
+      return ExitCode.SUCCEEDED;
+    }
+  }
+}

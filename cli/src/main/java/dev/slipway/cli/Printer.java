@@ -1,0 +1,85 @@
+package dev.slipway.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.JsonFormat;
+import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.PhaseRecord;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Text and JSON rendering; progress goes to stderr, results to stdout. */
+final class Printer {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  private Printer() {}
+
+  static void json(PrintWriter out, MessageOrBuilder message) {
+    try {
+      out.println(JsonFormat.printer().print(message));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+    out.flush();
+  }
+
+  static void progress(PrintWriter err, DeploymentEvent event) {
+    String at = CLOCK.format(instant(event.getTime()));
+    String line = switch (event.getKindCase()) {
+      case REQUESTED -> "requested " + event.getTarget().getApp() + "/" + event.getTarget().getEnvironment()
+          + " " + event.getRequested().getVersion()
+          + (event.getRequested().getPreviousVersion().isEmpty() ? "" : " (running: " + event.getRequested().getPreviousVersion() + ")")
+          + " as deployment " + event.getDeploymentId();
+      case PHASE_STARTED -> name(event.getPhaseStarted().getPhase()) + " started"
+          + (event.getPhaseStarted().getAttempt() > 1 ? " (attempt " + event.getPhaseStarted().getAttempt() + ")" : "");
+      case PHASE_COMPLETED -> name(event.getPhaseCompleted().getPhase())
+          + (event.getPhaseCompleted().getSucceeded() ? " succeeded" : " FAILED")
+          + (event.getPhaseCompleted().getSummary().isEmpty() ? "" : ": " + event.getPhaseCompleted().getSummary());
+      case FINISHED -> "finished: " + status(event.getFinished().getStatus())
+          + (event.getFinished().getReason().isEmpty() ? "" : " — " + event.getFinished().getReason());
+      case KIND_NOT_SET -> "unknown event " + event.getEventId();
+    };
+    err.println("[" + at + "] " + line);
+    err.flush();
+  }
+
+  static void deployment(PrintWriter out, Deployment d, boolean withPhases) {
+    out.println(d.getId() + "  " + d.getTarget().getApp() + "/" + d.getTarget().getEnvironment() + "  "
+        + d.getVersion() + (d.getPreviousVersion().isEmpty() ? "" : " (was " + d.getPreviousVersion() + ")")
+        + "  " + status(d.getStatus()) + "  " + kind(d) + "by " + d.getRequestedBy()
+        + "  " + DATE_TIME.format(instant(d.getCreatedAt())));
+    if (!d.getReason().isEmpty()) {
+      out.println("  reason: " + d.getReason());
+    }
+    if (withPhases) {
+      for (PhaseRecord phase : d.getPhasesList()) {
+        out.println("  " + String.format(Locale.ROOT, "%-16s %-9s %s", name(phase.getPhase()) + "#" + phase.getAttempt(),
+            phase.getOutcome().name().substring("PHASE_OUTCOME_".length()), phase.getSummary()));
+      }
+    }
+    out.flush();
+  }
+
+  private static String kind(Deployment d) {
+    return d.getKind() == dev.slipway.proto.v1.DeploymentKind.DEPLOYMENT_KIND_ROLLBACK ? "rollback " : "";
+  }
+
+  static String status(dev.slipway.proto.v1.DeploymentStatus status) {
+    return status.name().substring("DEPLOYMENT_STATUS_".length());
+  }
+
+  static String name(dev.slipway.proto.v1.Phase phase) {
+    return phase.name().substring("PHASE_".length());
+  }
+
+  static Instant instant(Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
+}

@@ -1,0 +1,123 @@
+package dev.slipway.devstack;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One service running as its own JVM, started from its module's build output. */
+public final class ServiceProcess implements AutoCloseable {
+  private final Service service;
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ServiceProcess(Service service, Process process, int port, Path log) {
+    this.service = service;
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts the service; its output goes to {@code logDir/<module>.log}. */
+  public static ServiceProcess start(
+      Path home, Service service, int port, Map<String, String> env, Map<String, String> properties, Path logDir)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-Xmx384m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-XX:TieredStopAtLevel=1");
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.add("-cp");
+    command.add(classpath(home, service));
+    command.add(service.mainClass());
+    Path log = logDir.resolve(service.module() + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    builder.environment().put(service.portVariable(), Integer.toString(port));
+    return new ServiceProcess(service, builder.start(), port, log);
+  }
+
+  /** The module's classes and its runtime dependencies, as written by the build. */
+  static String classpath(Path home, Service service) throws IOException {
+    Path target = home.resolve(service.module()).resolve("target");
+    Path dependencies = target.resolve("classpath.txt");
+    if (!Files.exists(dependencies)) {
+      throw new IOException(service.module() + " is not built (" + dependencies
+          + " is missing); build it with: ./mvnw -DskipTests package");
+    }
+    return target.resolve("classes") + java.io.File.pathSeparator + Files.readString(dependencies).strip();
+  }
+
+  /** Waits until the service answers its gRPC health check with SERVING. */
+  public void awaitServing(Duration timeout) throws InterruptedException, IOException {
+    long until = System.nanoTime() + timeout.toNanos();
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
+      while (System.nanoTime() < until) {
+        if (!process.isAlive()) {
+          throw new IOException(service.module() + " exited with " + process.exitValue() + "; see " + log);
+        }
+        try {
+          HealthCheckResponse response = HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(1, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance());
+          if (response.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+            return;
+          }
+        } catch (StatusRuntimeException notYet) {
+          // Still starting.
+        }
+        Thread.sleep(200);
+      }
+      throw new IOException(service.module() + " did not become ready within " + timeout + "; see " + log);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  public Service service() {
+    return service;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Stops the service the way an operator would: SIGTERM, then SIGKILL after a grace period. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Kills the service at once, as a crash would. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(5, TimeUnit.SECONDS);
+  }
+}

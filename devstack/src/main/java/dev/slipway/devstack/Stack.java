@@ -1,0 +1,122 @@
+package dev.slipway.devstack;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The four services running against one PostgreSQL and one Kafka, each as its own JVM. */
+public final class Stack implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+  private final Path home;
+  private final Path workDir;
+  private final Infrastructure infrastructure;
+  private final Map<Service, Map<String, String>> properties;
+  private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
+  private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
+
+  private Stack(Path home, Path workDir, Infrastructure infrastructure, Map<Service, Map<String, String>> properties) {
+    this.home = home;
+    this.workDir = workDir;
+    this.infrastructure = infrastructure;
+    this.properties = properties;
+  }
+
+  /**
+   * Starts every service and waits until all serve.
+   *
+   * @param home the repository root, where each module's build output is
+   * @param workDir where logs and backups go
+   * @param properties extra configuration per service (system properties)
+   */
+  public static Stack start(Path home, Path workDir, Infrastructure infrastructure,
+      Map<Service, Map<String, String>> properties) throws IOException, InterruptedException {
+    Files.createDirectories(workDir.resolve("logs"));
+    Stack stack = new Stack(home, workDir, infrastructure, properties);
+    for (Service service : Service.values()) {
+      stack.ports.put(service, freePort());
+    }
+    try {
+      List<ServiceProcess> started = new ArrayList<>();
+      for (Service service : Service.values()) {
+        started.add(stack.launch(service));
+      }
+      for (ServiceProcess process : started) {
+        process.awaitServing(START_TIMEOUT);
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+    return stack;
+  }
+
+  private ServiceProcess launch(Service service) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("SLIPWAY_DB_URL", infrastructure.jdbcUrl());
+    env.put("SLIPWAY_DB_USER", infrastructure.user());
+    env.put("SLIPWAY_DB_PASSWORD", infrastructure.password());
+    env.put("SLIPWAY_KAFKA_BOOTSTRAP", infrastructure.kafkaBootstrap());
+    env.put("SLIPWAY_ORCHESTRATOR_ADDRESS", orchestratorAddress());
+    env.put("SLIPWAY_BACKUP_DIR", workDir.resolve("backups").toString());
+    ServiceProcess process = ServiceProcess.start(home, service, ports.get(service), env,
+        properties.getOrDefault(service, Map.of()), workDir.resolve("logs"));
+    processes.put(service, process);
+    return process;
+  }
+
+  /** Starts a service again after {@link #stop} or a crash, with the same port and configuration. */
+  public void restart(Service service) throws IOException, InterruptedException {
+    launch(service).awaitServing(START_TIMEOUT);
+  }
+
+  public void stop(Service service) throws InterruptedException {
+    ServiceProcess process = processes.remove(service);
+    if (process != null) {
+      process.close();
+    }
+  }
+
+  public void kill(Service service) throws InterruptedException {
+    ServiceProcess process = processes.remove(service);
+    if (process != null) {
+      process.kill();
+    }
+  }
+
+  public String orchestratorAddress() {
+    return "127.0.0.1:" + ports.get(Service.ORCHESTRATOR);
+  }
+
+  public int port(Service service) {
+    return ports.get(service);
+  }
+
+  public Path log(Service service) {
+    return workDir.resolve("logs").resolve(service.module() + ".log");
+  }
+
+  public Path backupDir() {
+    return workDir.resolve("backups");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (ServiceProcess process : List.copyOf(processes.values())) {
+      process.close();
+    }
+    processes.clear();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.slipway.health;
+
+import dev.slipway.health.domain.Check;
+import dev.slipway.health.domain.Observation;
+import dev.slipway.health.domain.VerdictPolicy;
+import dev.slipway.health.probes.CheckResults;
+import dev.slipway.health.probes.Probe;
+import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.spec.HealthSettings;
+import dev.slipway.platform.worker.PhaseJob;
+import dev.slipway.platform.worker.PhaseWorker;
+import dev.slipway.proto.internal.v1.Evidence;
+import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.v1.HealthCheck;
+import dev.slipway.proto.v1.Phase;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Runs PREFLIGHT, VERIFY and VERIFY_ROLLBACK: rounds of checks until the policy reaches a verdict. */
+@Singleton
+public class HealthWorker implements PhaseWorker {
+  private static final Duration REPORT_MARGIN = Duration.ofSeconds(5);
+  private final OrchestratorClient orchestrator;
+  private final Probe probe;
+  private final CheckResults results;
+  private final Clock clock;
+
+  public HealthWorker(OrchestratorClient orchestrator, Probe probe, CheckResults results, Clock clock) {
+    this.orchestrator = orchestrator;
+    this.probe = probe;
+    this.results = results;
+    this.clock = clock;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return Set.of(Phase.PHASE_PREFLIGHT, Phase.PHASE_VERIFY, Phase.PHASE_VERIFY_ROLLBACK);
+  }
+
+  @Override
+  public Result run(PhaseJob job) throws InterruptedException {
+    Deployment deployment = orchestrator.deployment(job.deploymentId().toString());
+    boolean preflight = job.phase() == Phase.PHASE_PREFLIGHT;
+    List<HealthCheck> specs = preflight
+        ? deployment.getSpec().getPreflight().getChecksList()
+        : deployment.getSpec().getHealth().getChecksList();
+    List<Check> checks = specs.stream().map(HealthWorker::check).toList();
+    HealthSettings settings = HealthSettings.of(deployment.getSpec().getHealth());
+    VerdictPolicy policy = preflight
+        ? new VerdictPolicy(1, settings.failureThreshold(), Duration.ZERO)
+        : new VerdictPolicy(settings.successThreshold(), settings.failureThreshold(), settings.startPeriod());
+    Instant started = clock.instant();
+    Instant giveUp = job.deadline().minus(REPORT_MARGIN);
+    List<Observation> round = List.of();
+    for (int number = 1; clock.instant().isBefore(giveUp); number++) {
+      round = new ArrayList<>();
+      for (Check check : checks) {
+        round.add(probe.observe(check, settings.timeout()));
+      }
+      Duration elapsed = Duration.between(started, clock.instant());
+      results.record(job, number, round, policy.counts(round.stream().allMatch(Observation::passed), elapsed),
+          clock.instant());
+      switch (policy.afterRound(round, elapsed)) {
+        case HEALTHY -> {
+          return new Result(true, checks.size() + " check(s) passed " + policy.consecutiveSuccesses()
+              + " round(s) in a row", evidence(round));
+        }
+        case UNHEALTHY -> {
+          return new Result(false, failures(round, policy.consecutiveFailures()), evidence(round));
+        }
+        case PENDING -> Thread.sleep(settings.interval());
+      }
+    }
+    return new Result(false, "no verdict before the phase deadline; last round: " + failures(round, 0),
+        evidence(round));
+  }
+
+  private static String failures(List<Observation> round, int rounds) {
+    return round.stream().filter(o -> !o.passed())
+        .map(o -> "check '" + o.check() + "' failed" + (rounds > 1 ? " " + rounds + " rounds in a row" : "")
+            + ": " + o.detail())
+        .collect(Collectors.joining("; "));
+  }
+
+  private static List<Evidence> evidence(List<Observation> round) {
+    return round.stream()
+        .map(o -> Evidence.newBuilder().setName(o.check()).setPassed(o.passed()).setDetail(o.detail()).build())
+        .toList();
+  }
+
+  static Check check(HealthCheck spec) {
+    return switch (spec.getType()) {
+      case "http" -> new Check.Http(name(spec, "http " + spec.getUrl()), spec.getUrl(),
+          spec.getExpectStatus() == 0 ? 200 : spec.getExpectStatus(), spec.getExpectJsonMap());
+      case "tcp" -> {
+        int colon = spec.getAddress().lastIndexOf(':');
+        yield new Check.Tcp(name(spec, "tcp " + spec.getAddress()), spec.getAddress().substring(0, colon),
+            Integer.parseInt(spec.getAddress().substring(colon + 1)));
+      }
+      default -> throw new IllegalArgumentException("unknown check type '" + spec.getType() + "'");
+    };
+  }
+
+  private static String name(HealthCheck spec, String fallback) {
+    return spec.getName().isEmpty() ? fallback : spec.getName();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.slipway.health.probes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.health.domain.Check;
+import dev.slipway.health.domain.Observation;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs checks against the real target: HTTP GETs and TCP connects, each within a timeout. */
+@Singleton
+public class Probe {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int BODY_EXCERPT = 200;
+  private final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+
+  public Observation observe(Check check, Duration timeout) throws InterruptedException {
+    long started = System.nanoTime();
+    String failure = switch (check) {
+      case Check.Http h -> http(h, timeout);
+      case Check.Tcp t -> tcp(t, timeout);
+    };
+    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    return failure == null
+        ? new Observation(check.name(), true, "ok in " + millis + " ms", millis)
+        : new Observation(check.name(), false, failure, millis);
+  }
+
+  /** Returns null when the check passes, else what was seen. */
+  private String http(Check.Http check, Duration timeout) throws InterruptedException {
+    HttpResponse<String> response;
+    try {
+      response = http.send(HttpRequest.newBuilder(URI.create(check.url())).timeout(timeout).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      return "no answer within " + timeout.toMillis() + " ms";
+    } catch (IOException e) {
+      return "cannot connect: " + e;
+    }
+    if (response.statusCode() != check.expectStatus()) {
+      return "HTTP " + response.statusCode() + " (expected " + check.expectStatus() + "): " + excerpt(response.body());
+    }
+    if (check.expectJson().isEmpty()) {
+      return null;
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(response.body());
+    } catch (JsonProcessingException e) {
+      return "body is not JSON: " + excerpt(response.body());
+    }
+    List<String> mismatches = new ArrayList<>();
+    for (Map.Entry<String, String> expected : check.expectJson().entrySet()) {
+      JsonNode actual = at(body, expected.getKey());
+      if (actual.isMissingNode() || !actual.asText().equals(expected.getValue())) {
+        mismatches.add(expected.getKey() + " is " + (actual.isMissingNode() ? "missing" : "'" + actual.asText() + "'")
+            + " (expected '" + expected.getValue() + "')");
+      }
+    }
+    return mismatches.isEmpty() ? null : String.join(", ", mismatches);
+  }
+
+  /** A field by a path like {@code $.status} or {@code $.db.ok}. */
+  private static JsonNode at(JsonNode body, String path) {
+    String stripped = path.startsWith("$.") ? path.substring(2) : path.startsWith("$") ? path.substring(1) : path;
+    JsonNode node = body;
+    for (String part : stripped.split("\\.")) {
+      if (!part.isEmpty()) {
+        node = node.path(part);
+      }
+    }
+    return node;
+  }
+
+  private static String tcp(Check.Tcp check, Duration timeout) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(check.host(), check.port()), (int) timeout.toMillis());
+      return null;
+    } catch (IOException e) {
+      return "cannot connect to " + check.host() + ":" + check.port() + ": " + e.getMessage();
+    }
+  }
+
+  private static String excerpt(String body) {
+    String flat = body.replaceAll("\\s+", " ").strip();
+    return flat.length() <= BODY_EXCERPT ? flat : flat.substring(0, BODY_EXCERPT) + "…";
+  }
+}
