@@ -3,6 +3,7 @@ package dev.slipway.orchestrator.targets;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.InvalidInput.Violation;
 import dev.slipway.platform.spec.Durations;
+import dev.slipway.platform.spec.PostgresUrl;
 import dev.slipway.proto.v1.BackupItem;
 import dev.slipway.proto.v1.CommandStep;
 import dev.slipway.proto.v1.HealthCheck;
@@ -20,8 +21,6 @@ import java.util.regex.Pattern;
 public final class TargetValidator {
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
-  static final Pattern POSTGRES_URL =
-      Pattern.compile("postgres(?:ql)?://([^@/:]+)@([^/:]+)(?::(\\d{1,5}))?/([^/?]+)");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
   private static final Set<String> PLACEHOLDERS =
       Set.of("version", "previousVersion", "deploymentId", "app", "environment");
@@ -116,7 +115,7 @@ public final class TargetValidator {
   private void backupItem(String field, BackupItem item) {
     switch (item.getType()) {
       case "postgres" -> {
-        if (!POSTGRES_URL.matcher(item.getUrl()).matches()) {
+        if (PostgresUrl.parse(item.getUrl()).isEmpty()) {
           fail(field + ".url", "must look like postgresql://user@host:5432/database");
         }
         if (item.getPathsCount() > 0) {

@@ -1,0 +1,191 @@
+package dev.slipway.backup;
+
+import dev.slipway.backup.domain.Item;
+import dev.slipway.backup.domain.Retention;
+import dev.slipway.backup.store.Artifacts;
+import dev.slipway.backup.store.BackupRepository;
+import dev.slipway.backup.store.BackupRepository.Artifact;
+import dev.slipway.backup.store.FileArchives;
+import dev.slipway.backup.store.PostgresTools;
+import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.spec.PostgresUrl;
+import dev.slipway.platform.worker.PhaseJob;
+import dev.slipway.platform.worker.PhaseWorker;
+import dev.slipway.proto.internal.v1.Evidence;
+import dev.slipway.proto.v1.BackupItem;
+import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.v1.Phase;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BACKUP before a deploy, SNAPSHOT of the failed release's state before a restore overwrites it,
+ * and RESTORE of the pre-deploy backup, every checksum verified before anything is touched.
+ */
+@Singleton
+public class BackupWorker implements PhaseWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupWorker.class);
+  private static final int DEFAULT_KEEP = 10;
+  private final OrchestratorClient orchestrator;
+  private final BackupRepository repository;
+  private final PostgresTools postgres;
+  private final FileArchives files;
+  private final Path backupDir;
+  private final Supplier<UUID> ids = UUID::randomUUID;
+
+  public BackupWorker(OrchestratorClient orchestrator, BackupRepository repository, PostgresTools postgres,
+      FileArchives files, @Value("${slipway.backup.dir}") String backupDir) {
+    this.orchestrator = orchestrator;
+    this.repository = repository;
+    this.postgres = postgres;
+    this.files = files;
+    this.backupDir = Path.of(backupDir).toAbsolutePath();
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return Set.of(Phase.PHASE_BACKUP, Phase.PHASE_SNAPSHOT, Phase.PHASE_RESTORE);
+  }
+
+  @Override
+  public Result run(PhaseJob job) throws InterruptedException {
+    Deployment deployment = orchestrator.deployment(job.deploymentId().toString());
+    List<Item> items = deployment.getSpec().getBackup().getItemsList().stream().map(BackupWorker::item).toList();
+    return switch (job.phase()) {
+      case PHASE_BACKUP -> backup(deployment, items, "BACKUP");
+      case PHASE_SNAPSHOT -> backup(deployment, items, "SNAPSHOT");
+      case PHASE_RESTORE -> restore(deployment, items);
+      default -> Result.failed("backup-service does not run " + job.phase());
+    };
+  }
+
+  private Result backup(Deployment deployment, List<Item> items, String kind) throws InterruptedException {
+    String app = deployment.getTarget().getApp();
+    String environment = deployment.getTarget().getEnvironment();
+    UUID setId = ids.get();
+    Path dir = backupDir.resolve(app).resolve(environment).resolve(setId.toString());
+    repository.startSet(setId, UUID.fromString(deployment.getId()), app, environment, kind);
+    List<Evidence> evidence = new ArrayList<>();
+    long total = 0;
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      Path file = dir.resolve(i + "-" + type(item) + "." + item.extension());
+      try {
+        Artifacts.Written written = switch (item) {
+          case Item.Postgres db -> postgres.dump(db, file);
+          case Item.Files paths -> files.archive(paths, file);
+        };
+        repository.addArtifact(setId, new Artifact(i, type(item), item.source(), file.toString(), written.size(),
+            written.sha256()));
+        evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(true)
+            .setDetail(written.size() + " bytes, sha256 " + written.sha256()).build());
+        total += written.size();
+      } catch (IOException e) {
+        String summary = kind + " of " + item.source() + " failed: " + e.getMessage();
+        repository.finishSet(setId, "FAILED", summary);
+        evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(false).setDetail(e.getMessage()).build());
+        return new Result(false, summary, evidence);
+      }
+    }
+    String summary = kind.toLowerCase(Locale.ROOT) + " " + setId + ": " + items.size() + " item(s), " + total
+        + " bytes in " + dir;
+    repository.finishSet(setId, "COMPLETE", summary);
+    int keep = deployment.getSpec().getBackup().getKeep() == 0 ? DEFAULT_KEEP : deployment.getSpec().getBackup().getKeep();
+    applyRetention(app, environment, kind, keep);
+    return new Result(true, summary, evidence);
+  }
+
+  private Result restore(Deployment deployment, List<Item> items) throws InterruptedException {
+    UUID deploymentId = UUID.fromString(deployment.getId());
+    var set = repository.completeSetOf(deploymentId, "BACKUP");
+    if (set.isEmpty()) {
+      return Result.failed("no complete pre-deploy backup of deployment " + deploymentId + " to restore");
+    }
+    List<Artifact> artifacts = repository.artifacts(set.get());
+    List<Evidence> evidence = new ArrayList<>();
+    for (Artifact artifact : artifacts) {
+      String problem = verify(artifact);
+      if (problem != null) {
+        String summary = "refusing to restore backup " + set.get() + ": " + problem;
+        repository.recordRestore(deploymentId, set.get(), "REFUSED", summary);
+        return Result.failed(summary);
+      }
+    }
+    for (Artifact artifact : artifacts) {
+      Item item = items.get(artifact.itemIndex());
+      try {
+        switch (item) {
+          case Item.Postgres db -> postgres.restore(db, Path.of(artifact.path()));
+          case Item.Files paths -> files.restore(Path.of(artifact.path()));
+        }
+        evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(true)
+            .setDetail("restored from " + artifact.path() + " (sha256 verified)").build());
+      } catch (IOException e) {
+        String summary = "restore of " + item.source() + " from backup " + set.get() + " failed: " + e.getMessage();
+        repository.recordRestore(deploymentId, set.get(), "FAILED", summary);
+        return new Result(false, summary, evidence);
+      }
+    }
+    String summary = "restored backup " + set.get() + ": " + artifacts.size() + " item(s), checksums verified";
+    repository.recordRestore(deploymentId, set.get(), "SUCCEEDED", summary);
+    return new Result(true, summary, evidence);
+  }
+
+  /** Null when the artifact is intact, else what is wrong with it. */
+  private static String verify(Artifact artifact) {
+    Path file = Path.of(artifact.path());
+    if (!Files.exists(file)) {
+      return artifact.path() + " is missing";
+    }
+    try {
+      String actual = Artifacts.sha256(file);
+      return actual.equals(artifact.sha256()) ? null
+          : artifact.path() + " has sha256 " + actual + " but " + artifact.sha256() + " was recorded";
+    } catch (IOException e) {
+      return "cannot read " + artifact.path() + ": " + e.getMessage();
+    }
+  }
+
+  private void applyRetention(String app, String environment, String kind, int keep) {
+    for (UUID expired : Retention.expired(repository.completeSets(app, environment, kind), keep)) {
+      for (Artifact artifact : repository.artifacts(expired)) {
+        try {
+          Files.deleteIfExists(Path.of(artifact.path()));
+        } catch (IOException e) {
+          LOG.warn("cannot delete expired backup file {}: {}", artifact.path(), e.getMessage());
+        }
+      }
+      repository.finishSet(expired, "DELETED", "expired: target keeps " + keep);
+    }
+  }
+
+  private static String type(Item item) {
+    return switch (item) {
+      case Item.Postgres db -> "postgres";
+      case Item.Files paths -> "files";
+    };
+  }
+
+  static Item item(BackupItem spec) {
+    return switch (spec.getType()) {
+      case "postgres" -> {
+        PostgresUrl url = PostgresUrl.parse(spec.getUrl())
+            .orElseThrow(() -> new IllegalArgumentException("backup url is not postgresql://user@host:port/db"));
+        yield new Item.Postgres(url.user(), url.host(), url.port(), url.database(), spec.getPasswordSecret());
+      }
+      case "files" -> new Item.Files(spec.getPathsList());
+      default -> throw new IllegalArgumentException("unknown backup item type '" + spec.getType() + "'");
+    };
+  }
+}

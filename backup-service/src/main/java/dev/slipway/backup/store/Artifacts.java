@@ -1,0 +1,50 @@
+package dev.slipway.backup.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Backup files: written owner-only (0600) while hashed with SHA-256, verified before any restore. */
+public final class Artifacts {
+  private Artifacts() {}
+
+  /** Size and checksum of a written artifact. */
+  public record Written(long size, String sha256) {}
+
+  /** Copies {@code data} into a new file readable by its owner only, hashing it on the way. */
+  public static Written write(InputStream data, Path file) throws IOException {
+    Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    MessageDigest digest = sha256();
+    long size;
+    try (InputStream hashed = new DigestInputStream(data, digest);
+        OutputStream out = Files.newOutputStream(file)) {
+      size = hashed.transferTo(out);
+    }
+    return new Written(size, HexFormat.of().formatHex(digest.digest()));
+  }
+
+  /** The SHA-256 of a file as it is on disk now. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest digest = sha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

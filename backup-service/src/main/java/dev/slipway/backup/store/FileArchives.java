@@ -1,0 +1,26 @@
+package dev.slipway.backup.store;
+
+import dev.slipway.backup.domain.Item;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Files and directories as a tar.gz that keeps their absolute paths (stored relative to /). */
+@Singleton
+public class FileArchives {
+  public Artifacts.Written archive(Item.Files files, Path file) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("tar", "-czf", "-", "-C", "/"));
+    files.paths().forEach(path -> argv.add(path.replaceFirst("^/+", "")));
+    return Tool.run(argv, Map.of(), stdout -> Artifacts.write(stdout, file));
+  }
+
+  /** Writes the archived files back where they were. */
+  public void restore(Path file) throws IOException, InterruptedException {
+    Tool.run(List.of("tar", "-xzf", file.toString(), "-C", "/"), Map.of(),
+        stdout -> stdout.transferTo(OutputStream.nullOutputStream()));
+  }
+}

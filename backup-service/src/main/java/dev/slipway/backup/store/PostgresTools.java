@@ -1,0 +1,94 @@
+package dev.slipway.backup.store;
+
+import dev.slipway.backup.domain.Item;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** pg_dump and pg_restore from the host, checked against the server's major version first. */
+@Singleton
+public class PostgresTools {
+  private static final Pattern CLIENT_VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
+  private final String binDir;
+  private final Secrets secrets;
+
+  public PostgresTools(@Value("${slipway.backup.pg-bin-dir:}") String binDir, Secrets secrets) {
+    this.binDir = binDir;
+    this.secrets = secrets;
+  }
+
+  /** Dumps the database in custom format into {@code file}. */
+  public Artifacts.Written dump(Item.Postgres db, Path file) throws IOException, InterruptedException {
+    checkClientCanServe("pg_dump", db);
+    return Tool.run(List.of(program("pg_dump"), "-Fc", "--no-password", "-h", db.host(), "-p",
+            Integer.toString(db.port()), "-U", db.user(), "-d", db.database()),
+        environment(db), stdout -> Artifacts.write(stdout, file));
+  }
+
+  /** Replaces the database's content with the dump's, in one transaction. */
+  public void restore(Item.Postgres db, Path file) throws IOException, InterruptedException {
+    checkClientCanServe("pg_restore", db);
+    Tool.run(List.of(program("pg_restore"), "--clean", "--if-exists", "--single-transaction", "--no-owner",
+            "--no-password", "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.user(), "-d",
+            db.database(), file.toString()),
+        environment(db), stdout -> stdout.transferTo(OutputStream.nullOutputStream()));
+  }
+
+  /** A client older than the server cannot dump it; say so before trying. */
+  private void checkClientCanServe(String tool, Item.Postgres db) throws IOException, InterruptedException {
+    String versionText = Tool.run(List.of(program(tool), "--version"), Map.of(),
+        stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
+    Matcher client = CLIENT_VERSION.matcher(versionText);
+    if (!client.find()) {
+      throw new IOException("cannot tell the version of " + tool + " from: " + versionText.strip());
+    }
+    int clientMajor = Integer.parseInt(client.group(1));
+    int serverMajor = serverMajor(db);
+    if (clientMajor < serverMajor) {
+      throw new IOException(tool + " " + clientMajor + " cannot work with the PostgreSQL " + serverMajor
+          + " server of " + db.source() + "; install PostgreSQL client " + serverMajor
+          + " or newer on the backup-service host (or point slipway.backup.pg-bin-dir at it)");
+    }
+  }
+
+  private int serverMajor(Item.Postgres db) throws IOException {
+    Properties properties = new Properties();
+    properties.setProperty("user", db.user());
+    secrets.password(db).ifPresent(password -> properties.setProperty("password", password));
+    properties.setProperty("connectTimeout", "10");
+    String url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database();
+    try (Connection c = DriverManager.getConnection(url, properties);
+        Statement statement = c.createStatement();
+        ResultSet row = statement.executeQuery("show server_version_num")) {
+      row.next();
+      return Integer.parseInt(row.getString(1)) / 10_000;
+    } catch (SQLException e) {
+      throw new IOException("cannot connect to " + db.source() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Map<String, String> environment(Item.Postgres db) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    secrets.password(db).ifPresent(password -> env.put("PGPASSWORD", password));
+    env.put("PGCONNECT_TIMEOUT", "10");
+    return env;
+  }
+
+  private String program(String name) {
+    return binDir.isBlank() ? name : Path.of(binDir, name).toString();
+  }
+}

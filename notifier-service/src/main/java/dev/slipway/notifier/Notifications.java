@@ -1,0 +1,164 @@
+package dev.slipway.notifier;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.kafka.EventHandler;
+import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.NotifyRule;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Decides who is told about each event: for every notify rule of the deployment's (pinned) target
+ * spec that wants this kind of event, one delivery row, unique per (event, channel). The
+ * {@link Dispatcher} sends them.
+ */
+@Singleton
+public class Notifications implements EventHandler {
+  /** What a rule with no {@code on} list is told about. */
+  static final Set<String> DEFAULT_EVENTS =
+      Set.of("requested", "succeeded", "failed", "cancelled", "rolled_back", "rollback_failed");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CACHED_DEPLOYMENTS = 1_000;
+
+  private final OrchestratorClient orchestrator;
+  private final Map<String, Channel> channels;
+  private final Dispatcher dispatcher;
+  private final Clock clock;
+  private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
+
+  public Notifications(OrchestratorClient orchestrator, List<Channel> channels, Dispatcher dispatcher, Clock clock) {
+    this.orchestrator = orchestrator;
+    this.channels = channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+  }
+
+  @Override
+  public Runnable handle(DeploymentEvent event, Connection tx) throws SQLException {
+    String type = type(event);
+    Deployment deployment = deployment(event.getDeploymentId());
+    int created = 0;
+    for (NotifyRule rule : deployment.getSpec().getNotifyList()) {
+      Set<String> wanted = rule.getOnCount() == 0 ? DEFAULT_EVENTS : Set.copyOf(rule.getOnList());
+      if (wanted.contains(type)) {
+        created += insert(tx, event, rule.getChannel(), type, payload(event, deployment, type));
+      }
+    }
+    if (event.hasFinished()) {
+      deployments.remove(event.getDeploymentId());
+    }
+    return created == 0 ? NOTHING : dispatcher::wake;
+  }
+
+  private int insert(Connection tx, DeploymentEvent event, String channel, String type, String payload)
+      throws SQLException {
+    boolean configured = channels.containsKey(channel);
+    try (PreparedStatement insert = tx.prepareStatement(
+        "insert into deliveries (id, event_id, channel, deployment_id, event_type, payload, status, attempts,"
+            + " next_attempt_at, last_error, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
+            + " on conflict (event_id, channel) do nothing")) {
+      Timestamp now = Timestamp.from(clock.instant());
+      insert.setObject(1, UUID.randomUUID());
+      insert.setObject(2, UUID.fromString(event.getEventId()));
+      insert.setString(3, channel);
+      insert.setObject(4, UUID.fromString(event.getDeploymentId()));
+      insert.setString(5, type);
+      insert.setString(6, payload);
+      insert.setString(7, configured ? "PENDING" : "FAILED");
+      insert.setTimestamp(8, now);
+      insert.setString(9, configured ? "" : "channel '" + channel + "' is not configured on the notifier-service");
+      insert.setTimestamp(10, now);
+      return insert.executeUpdate();
+    }
+  }
+
+  private Deployment deployment(String id) {
+    Deployment cached = deployments.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    Deployment fetched;
+    try {
+      fetched = orchestrator.deployment(id);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading deployment " + id, e);
+    }
+    if (deployments.size() >= CACHED_DEPLOYMENTS) {
+      deployments.clear();
+    }
+    deployments.put(id, fetched);
+    return fetched;
+  }
+
+  /** The notify rule name of an event: requested, phase_started, phase_completed, succeeded, ... */
+  static String type(DeploymentEvent event) {
+    return switch (event.getKindCase()) {
+      case REQUESTED -> "requested";
+      case PHASE_STARTED -> "phase_started";
+      case PHASE_COMPLETED -> "phase_completed";
+      case FINISHED -> event.getFinished().getStatus().name().substring("DEPLOYMENT_STATUS_".length())
+          .toLowerCase(Locale.ROOT);
+      case KIND_NOT_SET -> "unknown";
+    };
+  }
+
+  private static String payload(DeploymentEvent event, Deployment deployment, String type) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("type", "deployment." + type);
+    body.put("eventId", event.getEventId());
+    body.put("deploymentId", event.getDeploymentId());
+    body.put("sequence", event.getSequence());
+    body.put("time", Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()).toString());
+    body.put("app", event.getTarget().getApp());
+    body.put("environment", event.getTarget().getEnvironment());
+    body.put("version", deployment.getVersion());
+    body.put("previousVersion", deployment.getPreviousVersion());
+    body.put("requestedBy", deployment.getRequestedBy());
+    switch (event.getKindCase()) {
+      case PHASE_STARTED -> body.put("phase", event.getPhaseStarted().getPhase().name().substring(6));
+      case PHASE_COMPLETED -> {
+        body.put("phase", event.getPhaseCompleted().getPhase().name().substring(6));
+        body.put("succeeded", event.getPhaseCompleted().getSucceeded());
+        body.put("summary", event.getPhaseCompleted().getSummary());
+      }
+      case FINISHED -> {
+        body.put("status", event.getFinished().getStatus().name().substring("DEPLOYMENT_STATUS_".length()));
+        body.put("reason", event.getFinished().getReason());
+      }
+      default -> { }
+    }
+    body.put("text", text(event, deployment, type));
+    try {
+      return JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String text(DeploymentEvent event, Deployment deployment, String type) {
+    String what = event.getTarget().getApp() + "/" + event.getTarget().getEnvironment() + " " + deployment.getVersion();
+    return switch (event.getKindCase()) {
+      case FINISHED -> what + ": " + type.replace('_', ' ')
+          + (event.getFinished().getReason().isEmpty() ? "" : " — " + event.getFinished().getReason());
+      default -> what + ": " + type.replace('_', ' ');
+    };
+  }
+}

@@ -1,0 +1,12 @@
+package dev.slipway.notifier;
+
+import io.micronaut.runtime.Micronaut;
+
+/** The notifier-service: signed webhook deliveries with retries, dedupe and delivery records. */
+public final class NotifierApplication {
+  private NotifierApplication() {}
+
+  public static void main(String[] args) {
+    Micronaut.run(NotifierApplication.class, args);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.slipway.notifier;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Standard Webhooks signing: {@code webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">}
+ * keyed by the channel secret ({@code whsec_<base64>}, or raw text).
+ */
+public final class WebhookSignature {
+  private WebhookSignature() {}
+
+  public static String sign(String secret, String id, long timestampSeconds, String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
+      byte[] signed = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+      return "v1," + Base64.getEncoder().encodeToString(signed);
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  static byte[] key(String secret) {
+    return secret.startsWith("whsec_")
+        ? Base64.getDecoder().decode(secret.substring("whsec_".length()))
+        : secret.getBytes(StandardCharsets.UTF_8);
+  }
+}
