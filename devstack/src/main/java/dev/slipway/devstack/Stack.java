@@ -34,13 +34,17 @@ public final class Stack implements AutoCloseable {
    * @param home the repository root, where each module's build output is
    * @param workDir where logs and backups go
    * @param properties extra configuration per service (system properties)
+   * @param orchestratorPort the orchestrator's port when free (0: any free port)
    */
   public static Stack start(Path home, Path workDir, Infrastructure infrastructure,
-      Map<Service, Map<String, String>> properties) throws IOException, InterruptedException {
+      Map<Service, Map<String, String>> properties, int orchestratorPort) throws IOException, InterruptedException {
     Files.createDirectories(workDir.resolve("logs"));
     Stack stack = new Stack(home, workDir, infrastructure, properties);
     for (Service service : Service.values()) {
       stack.ports.put(service, freePort());
+    }
+    if (orchestratorPort != 0 && isFree(orchestratorPort)) {
+      stack.ports.put(Service.ORCHESTRATOR, orchestratorPort);
     }
     try {
       List<ServiceProcess> started = new ArrayList<>();
@@ -106,9 +110,17 @@ public final class Stack implements AutoCloseable {
     return workDir.resolve("backups");
   }
 
-  private static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

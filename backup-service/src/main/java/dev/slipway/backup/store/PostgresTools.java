@@ -4,7 +4,10 @@ import dev.slipway.backup.domain.Item;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,13 +42,53 @@ public class PostgresTools {
         environment(db), stdout -> Artifacts.write(stdout, file));
   }
 
-  /** Replaces the database's content with the dump's, in one transaction. */
+  /**
+   * Replaces the database's content with the dump's, in one transaction: every schema is dropped
+   * (objects the failed release created included) and the dump replayed through psql. A failure
+   * anywhere rolls the whole restore back.
+   */
   public void restore(Item.Postgres db, Path file) throws IOException, InterruptedException {
     checkClientCanServe("pg_restore", db);
-    Tool.run(List.of(program("pg_restore"), "--clean", "--if-exists", "--single-transaction", "--no-owner",
-            "--no-password", "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.user(), "-d",
-            db.database(), file.toString()),
-        environment(db), stdout -> stdout.transferTo(OutputStream.nullOutputStream()));
+    Path script = file.resolveSibling(file.getFileName() + ".restore.sql");
+    try {
+      Tool.run(List.of(program("pg_restore"), "--no-owner", "-f", script.toString(), file.toString()), Map.of(),
+          PostgresTools::discard);
+      boolean dumpCreatesPublic = Tool.run(List.of(program("pg_restore"), "-l", file.toString()), Map.of(),
+          stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8)).contains(" SCHEMA - public ");
+      StringBuilder prelude = new StringBuilder("set lock_timeout = '30s';");
+      for (String schema : schemas(db)) {
+        prelude.append(" drop schema \"").append(schema.replace("\"", "\"\"")).append("\" cascade;");
+      }
+      if (!dumpCreatesPublic) {
+        prelude.append(" create schema public;");
+      }
+      Tool.run(List.of(program("psql"), "-X", "-q", "--no-password", "--single-transaction", "-v", "ON_ERROR_STOP=1",
+              "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.user(), "-d", db.database(),
+              "-c", prelude.toString(), "-f", script.toString()),
+          environment(db), PostgresTools::discard);
+    } finally {
+      Files.deleteIfExists(script);
+    }
+  }
+
+  private List<String> schemas(Item.Postgres db) throws IOException {
+    try (Connection c = connect(db);
+        Statement statement = c.createStatement();
+        ResultSet rows = statement.executeQuery(
+            "select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'")) {
+      List<String> schemas = new ArrayList<>();
+      while (rows.next()) {
+        schemas.add(rows.getString(1));
+      }
+      return schemas;
+    } catch (SQLException e) {
+      throw new IOException("cannot list the schemas of " + db.source() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Void discard(InputStream stdout) throws IOException {
+    stdout.transferTo(OutputStream.nullOutputStream());
+    return null;
   }
 
   /** A client older than the server cannot dump it; say so before trying. */
@@ -65,13 +108,16 @@ public class PostgresTools {
     }
   }
 
-  private int serverMajor(Item.Postgres db) throws IOException {
+  private Connection connect(Item.Postgres db) throws IOException, SQLException {
     Properties properties = new Properties();
     properties.setProperty("user", db.user());
     secrets.password(db).ifPresent(password -> properties.setProperty("password", password));
     properties.setProperty("connectTimeout", "10");
-    String url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database();
-    try (Connection c = DriverManager.getConnection(url, properties);
+    return DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database(), properties);
+  }
+
+  private int serverMajor(Item.Postgres db) throws IOException {
+    try (Connection c = connect(db);
         Statement statement = c.createStatement();
         ResultSet row = statement.executeQuery("show server_version_num")) {
       row.next();

@@ -92,7 +92,8 @@ public class LocalSteps {
     List<String> argv = command.getCommandList().stream().map(arg -> Placeholders.substitute(arg, values)).toList();
     Path workdir = command.getWorkdir().isEmpty() ? null : Path.of(command.getWorkdir());
     LineSink sink = new LineSink(d.id(), step);
-    LOG.info("{} {} attempt {}: {}", d.id(), step.phase(), step.attempt(), argv);
+    LOG.info("{} {} attempt {}: running {} with {} argument(s)", d.id(), step.phase(), step.attempt(),
+        argv.getFirst(), argv.size() - 1);
     CommandRunner.Outcome outcome = CommandRunner.run(
         argv, workdir, command.getEnvMap(), PlanFactory.commandTimeout(command.getTimeout()), sink::accept);
     sink.flush();
