@@ -3,6 +3,7 @@ package dev.slipway.notifier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.kafka.EventHandler;
 import dev.slipway.proto.v1.Deployment;
@@ -133,9 +134,9 @@ public class Notifications implements EventHandler {
     body.put("previousVersion", deployment.getPreviousVersion());
     body.put("requestedBy", deployment.getRequestedBy());
     switch (event.getKindCase()) {
-      case PHASE_STARTED -> body.put("phase", event.getPhaseStarted().getPhase().name().substring(6));
+      case PHASE_STARTED -> body.put("phase", PhaseNames.of(event.getPhaseStarted().getPhase()));
       case PHASE_COMPLETED -> {
-        body.put("phase", event.getPhaseCompleted().getPhase().name().substring(6));
+        body.put("phase", PhaseNames.of(event.getPhaseCompleted().getPhase()));
         body.put("succeeded", event.getPhaseCompleted().getSucceeded());
         body.put("summary", event.getPhaseCompleted().getSummary());
       }

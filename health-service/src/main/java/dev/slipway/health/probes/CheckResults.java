@@ -2,6 +2,7 @@ package dev.slipway.health.probes;
 
 import dev.slipway.health.domain.Observation;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.worker.PhaseJob;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
@@ -25,7 +26,7 @@ public class CheckResults {
               + " counted, checked_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (Observation o : observations) {
           insert.setObject(1, job.deploymentId());
-          insert.setString(2, job.phase().name());
+          insert.setString(2, PhaseNames.of(job.phase()));
           insert.setInt(3, job.attempt());
           insert.setInt(4, round);
           insert.setString(5, o.check());

@@ -2,11 +2,11 @@ package dev.slipway.platform.worker;
 
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.kafka.EventHandler;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.v1.DeploymentEvent;
-import dev.slipway.proto.v1.Phase;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -70,7 +70,7 @@ public class PhaseJobs implements EventHandler {
         "insert into phase_jobs (deployment_id, phase, attempt, deadline, status, summary, lease_until, created_at)"
             + " values (?, ?, ?, ?, 'RUNNING', '', ?, ?) on conflict do nothing")) {
       insert.setObject(1, job.deploymentId());
-      insert.setString(2, job.phase().name());
+      insert.setString(2, PhaseNames.of(job.phase()));
       insert.setInt(3, job.attempt());
       insert.setTimestamp(4, Timestamp.from(job.deadline()));
       insert.setTimestamp(5, Timestamp.from(clock.instant().plus(lease)));
@@ -144,7 +144,7 @@ public class PhaseJobs implements EventHandler {
       List<PhaseJob> jobs = new ArrayList<>();
       try (ResultSet rows = claim.executeQuery()) {
         while (rows.next()) {
-          jobs.add(new PhaseJob(rows.getObject(1, UUID.class), Phase.valueOf(rows.getString(2)), rows.getInt(3),
+          jobs.add(new PhaseJob(rows.getObject(1, UUID.class), PhaseNames.parse(rows.getString(2)), rows.getInt(3),
               rows.getTimestamp(4).toInstant()));
         }
       }
@@ -166,7 +166,7 @@ public class PhaseJobs implements EventHandler {
         update.setString(2, summary);
         update.setTimestamp(3, Timestamp.from(clock.instant()));
         update.setObject(4, job.deploymentId());
-        update.setString(5, job.phase().name());
+        update.setString(5, PhaseNames.of(job.phase()));
         update.setInt(6, job.attempt());
         return update.executeUpdate();
       }
@@ -179,7 +179,7 @@ public class PhaseJobs implements EventHandler {
         try (PreparedStatement update = c.prepareStatement(sql)) {
           update.setTimestamp(1, value);
           update.setObject(2, job.deploymentId());
-          update.setString(3, job.phase().name());
+          update.setString(3, PhaseNames.of(job.phase()));
           update.setInt(4, job.attempt());
           return update.executeUpdate();
         }

@@ -1,0 +1,57 @@
+package dev.slipway.e2e;
+
+import dev.slipway.proto.v1.DeploymentEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads a topic from the beginning, as an audit consumer in any language would. */
+final class AuditTopic {
+  private AuditTopic() {}
+
+  /** Every record of the topic until {@code until} matches one, or the timeout. */
+  static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic,
+      Predicate<ConsumerRecord<byte[], byte[]>> until, Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          records.add(record);
+          if (until.test(record)) {
+            return records;
+          }
+        }
+      }
+      return records;
+    }
+  }
+
+  static DeploymentEvent decode(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return DeploymentEvent.parseFrom(record.value());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError("undecodable record at offset " + record.offset(), e);
+    }
+  }
+
+  static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,182 @@
+package dev.slipway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.slipway.platform.events.Topics;
+import dev.slipway.proto.v1.Deployment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bad input gets a clear answer and the right exit code; faults are survived. */
+class BadInputAndFaultsTest {
+  private static E2eEnvironment env;
+  private static Path specs;
+
+  @BeforeAll
+  static void start() throws Exception {
+    env = E2eEnvironment.get();
+    specs = Files.createTempDirectory("specs");
+  }
+
+  @Test
+  void anInvalidTargetSpecIsRefusedWithTheFieldsNamedAndNothingStored() throws Exception {
+    Path spec = write("invalid.yaml", """
+        app: Bad App
+        environment: never-stored
+        deploy: { command: ["./deploy.sh", "${tag}"] }
+        health:
+          checks:
+            - { type: smtp, address: "mail:25" }
+        """);
+
+    Cli.Run run = Cli.run(env.server(), "target", "apply", "-f", spec.toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("app: 'Bad App' must be lowercase")
+        .contains("deploy.command[1]: unknown placeholder ${tag}")
+        .contains("health.checks[0].type: 'smtp' is not one of: http, tcp");
+    assertThat(Cli.run(env.server(), "target", "list").out()).doesNotContain("never-stored");
+  }
+
+  @Test
+  void anUnknownFieldIsNamed() throws Exception {
+    Cli.Run run = Cli.run(env.server(), "target", "apply", "-f",
+        write("unknown.yaml", "app: shop\nenvironment: qa\ndeploy: { command: [\"true\"], retries: 3 }\n").toString());
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("retries").contains("CommandStep");
+  }
+
+  @Test
+  void deployingToAnUnknownTargetIsNotFound() {
+    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "ghost", "--env", "prod", "--version", "1.0.0");
+    assertThat(run.exit()).isEqualTo(13);
+    assertThat(run.err()).contains("no target ghost/prod");
+  }
+
+  @Test
+  void aMissingOptionIsAUsageError() {
+    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "ghost", "--env", "prod");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("--version");
+  }
+
+  @Test
+  void anUnreachableOrchestratorIsExit11() {
+    Cli.Run run = Cli.run("127.0.0.1:1", "status");
+    assertThat(run.exit()).isEqualTo(11);
+    assertThat(run.err()).contains("cannot connect to the Slipway orchestrator at 127.0.0.1:1");
+  }
+
+  @Test
+  void aFailingPreflightFailsBeforeAnythingChanges() throws Exception {
+    apply("gate", """
+        app: gate
+        environment: qa
+        deploy: { command: ["touch", "%s"] }
+        preflight: { checks: [ { type: tcp, address: "127.0.0.1:1" } ] }
+        health: { interval: 200ms, failureThreshold: 2 }
+        """.formatted(specs.resolve("gate-deployed")));
+
+    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "gate", "--env", "qa", "--version", "1.0.0", "--wait");
+
+    assertThat(run.exit()).as(run.all()).isEqualTo(1);
+    assertThat(run.all()).contains("PREFLIGHT failed: check 'tcp 127.0.0.1:1' failed");
+    assertThat(specs.resolve("gate-deployed")).as("the deploy command never ran").doesNotExist();
+  }
+
+  @Test
+  void aSecondDeployWhileOneRunsIsRefusedNamingTheActiveOneAndAnIdempotentRetryIsTheSameDeployment() throws Exception {
+    apply("slow", """
+        app: slow
+        environment: qa
+        deploy: { command: ["sleep", "3"] }
+        """);
+
+    Cli.Run first = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.0",
+        "--idempotency-key", "ci-job-42", "-o", "json");
+    assertThat(first.exit()).isZero();
+    String id = json(first.out()).getId();
+
+    Cli.Run retry = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.0",
+        "--idempotency-key", "ci-job-42", "-o", "json");
+    assertThat(retry.exit()).isZero();
+    assertThat(json(retry.out()).getId()).as("the retried create returns the same deployment").isEqualTo(id);
+
+    Cli.Run second = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.1");
+    assertThat(second.exit()).isEqualTo(12);
+    assertThat(second.err()).contains("busy").contains(id);
+
+    Cli.Run impatient = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.0",
+        "--idempotency-key", "ci-job-42", "--wait", "--timeout", "1s");
+    assertThat(impatient.exit()).as("still running when --timeout passed").isEqualTo(3);
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(json(Cli.run(env.server(), "status", id, "-o", "json").out()).getStatus().name())
+            .isEqualTo("DEPLOYMENT_STATUS_SUCCEEDED"));
+    assertThat(count("select count(*) from orchestrator.deployments where idempotency_key = 'ci-job-42'")).isEqualTo(1);
+  }
+
+  @Test
+  void anUndecodableRecordGoesToTheDeadLetterTopicAndConsumptionGoesOn() throws Exception {
+    apply("probe", """
+        app: probe
+        environment: qa
+        deploy: { command: ["true"] }
+        preflight: { checks: [ { type: tcp, address: "127.0.0.1:%d" } ] }
+        """.formatted(env.stack.port(dev.slipway.devstack.Service.ORCHESTRATOR)));
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.infrastructure.kafkaBootstrap()),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS, "probe/qa".getBytes(StandardCharsets.UTF_8),
+          "not a protobuf \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1))).get();
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> dead = AuditTopic.read(env.infrastructure.kafkaBootstrap(),
+        Topics.DEPLOYMENTS_DLQ, r -> "slipway-health-service".equals(AuditTopic.header(r, "slipway_dlq_consumer_group")),
+        Duration.ofSeconds(30));
+    assertThat(dead).anySatisfy(r -> {
+      assertThat(AuditTopic.header(r, "slipway_dlq_reason")).contains("undecodable");
+      assertThat(AuditTopic.header(r, "slipway_dlq_topic")).isEqualTo(Topics.DEPLOYMENTS);
+      assertThat(AuditTopic.header(r, "slipway_dlq_consumer_group")).isEqualTo("slipway-health-service");
+    });
+
+    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "probe", "--env", "qa", "--version", "1.0.0",
+        "--wait", "--timeout", "1m");
+    assertThat(run.exit()).as("the health-service went on to run this preflight: " + run.all()).isZero();
+  }
+
+  private static void apply(String name, String yaml) throws Exception {
+    Cli.Run run = Cli.run(env.server(), "target", "apply", "-f", write(name + ".yaml", yaml).toString());
+    assertThat(run.exit()).as(run.all()).isZero();
+  }
+
+  private static Path write(String name, String content) throws Exception {
+    return Files.writeString(specs.resolve(name), content);
+  }
+
+  private static Deployment json(String text) throws Exception {
+    Deployment.Builder builder = Deployment.newBuilder();
+    JsonFormat.parser().merge(text, builder);
+    return builder.build();
+  }
+
+  private static long count(String sql) throws Exception {
+    try (var c = env.slipway(); var statement = c.createStatement(); var rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.slipway.e2e;
+
+import dev.slipway.devstack.Infrastructure;
+import dev.slipway.devstack.Service;
+import dev.slipway.devstack.Stack;
+import dev.slipway.devstack.demo.DemoTarget;
+import dev.slipway.testkit.TestInfrastructure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One Slipway per test JVM: the four services as separate JVMs on the testkit's PostgreSQL and
+ * Kafka, a webhook receiver as the notifier's channel "ops", and the demo journal as a target.
+ */
+final class E2eEnvironment {
+  private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/([^?]+).*");
+  private static E2eEnvironment shared;
+
+  final TestInfrastructure infrastructure;
+  final String slipwayDb;
+  final String journalDb;
+  final WebhookReceiver webhook;
+  final String webhookSecret;
+  final Stack stack;
+  final DemoTarget journal;
+
+  private E2eEnvironment() throws Exception {
+    infrastructure = TestInfrastructure.shared();
+    slipwayDb = infrastructure.createDatabase("slipway");
+    journalDb = infrastructure.createDatabase("journal");
+    webhook = new WebhookReceiver();
+    webhook.refuseFirstAttempts();
+    byte[] key = new byte[24];
+    new SecureRandom().nextBytes(key);
+    webhookSecret = "whsec_" + Base64.getEncoder().encodeToString(key);
+    Path home = Path.of(System.getProperty("slipway.home", "..")).toAbsolutePath().normalize();
+    Path workDir = Files.createTempDirectory("slipway-e2e");
+    stack = Stack.start(home, workDir,
+        new Infrastructure(slipwayDb, infrastructure.user(), infrastructure.password(), infrastructure.kafkaBootstrap()),
+        Map.of(Service.NOTIFIER, Map.of(
+            "slipway.notifier.channels.ops.url", webhook.url(),
+            "slipway.notifier.channels.ops.secret", webhookSecret)),
+        0);
+    Matcher db = JDBC.matcher(journalDb);
+    if (!db.matches()) {
+      throw new IllegalStateException("unexpected JDBC URL " + journalDb);
+    }
+    journal = new DemoTarget("journal", "e2e", Stack.freePort(), workDir.resolve("journal"),
+        "postgresql://" + infrastructure.user() + "@" + db.group(1) + ":" + db.group(2) + "/" + db.group(3),
+        journalDb + "?user=" + infrastructure.user() + "&password=" + infrastructure.password(), home,
+        Optional.of("ops"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        journal.stop();
+        stack.close();
+      } catch (Exception e) {
+        System.err.println("stopping e2e stack: " + e);
+      }
+      webhook.close();
+    }));
+  }
+
+  static synchronized E2eEnvironment get() throws Exception {
+    if (shared == null) {
+      shared = new E2eEnvironment();
+    }
+    return shared;
+  }
+
+  String server() {
+    return stack.orchestratorAddress();
+  }
+
+  /** A connection to Slipway's own database, where each service has its schema. */
+  Connection slipway() throws SQLException {
+    return DriverManager.getConnection(slipwayDb, infrastructure.user(), infrastructure.password());
+  }
+
+  Connection journalDatabase() throws SQLException {
+    return DriverManager.getConnection(journalDb, infrastructure.user(), infrastructure.password());
+  }
+}

@@ -1,0 +1,193 @@
+package dev.slipway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.slipway.backup.store.Artifacts;
+import dev.slipway.notifier.WebhookSignature;
+import dev.slipway.platform.events.CloudEventHeaders;
+import dev.slipway.platform.events.Topics;
+import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.DeploymentStatus;
+import dev.slipway.proto.v1.ListDeploymentsResponse;
+import dev.slipway.proto.v1.Phase;
+import dev.slipway.proto.v1.PhaseOutcome;
+import dev.slipway.proto.v1.PhaseRecord;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** What a CI pipeline sees when it ships a good release and then a bad one. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReleaseScenarioTest {
+  private static E2eEnvironment env;
+
+  @BeforeAll
+  static void registerTheJournal() throws Exception {
+    env = E2eEnvironment.get();
+    env.journal.installInitialVersion("1.0.0");
+    Path spec = env.journal.writeSpec(Files.createTempDirectory("spec").resolve("journal.yaml"));
+    assertThat(Cli.run(env.server(), "target", "apply", "-f", spec.toString()).exit()).isZero();
+  }
+
+  @Test
+  @Order(1)
+  void aGoodReleaseSucceedsWithABackupHealthEvidenceASignedWebhookAndAnOrderedAuditTrail() throws Exception {
+    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "journal", "--env", "e2e", "--version", "1.1.0",
+        "--wait", "--timeout", "3m", "-o", "json");
+
+    assertThat(run.exit()).as(run.all()).isEqualTo(0);
+    Deployment deployment = json(run.out());
+    assertThat(deployment.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+    assertThat(run.err()).contains("VERIFY succeeded").contains("finished: SUCCEEDED");
+
+    List<String[]> artifacts = artifacts(deployment.getId(), "BACKUP");
+    assertThat(artifacts).hasSize(2);
+    for (String[] artifact : artifacts) {
+      Path file = Path.of(artifact[0]);
+      assertThat(Artifacts.sha256(file)).as("checksum of " + file).isEqualTo(artifact[1]);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    assertThat(count("select count(*) from health.check_results where deployment_id = ?::uuid and phase = 'VERIFY'"
+        + " and passed", deployment.getId())).isGreaterThanOrEqualTo(2);
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(env.webhook.received()).anySatisfy(hook -> {
+          assertThat(hook.body()).contains("\"deploymentId\":\"" + deployment.getId() + "\"")
+              .contains("\"type\":\"deployment.succeeded\"");
+          assertThat(hook.signature()).isEqualTo(
+              WebhookSignature.sign(env.webhookSecret, hook.id(), Long.parseLong(hook.timestamp()), hook.body()));
+        }));
+    assertThat(env.webhook.refused()).as("the first attempt of each delivery was refused and retried").isNotEmpty();
+    assertThat(count("select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
+        + " where d.deployment_id = ?::uuid and not a.succeeded", deployment.getId())).isPositive();
+
+    List<ConsumerRecord<byte[], byte[]>> records = eventsOf(deployment.getId());
+    List<DeploymentEvent> events = records.stream().map(AuditTopic::decode).toList();
+    assertThat(events.stream().mapToLong(DeploymentEvent::getSequence))
+        .as("every event of the deployment once, in sequence order")
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, deployment.getLastSequence()).boxed().toList());
+    assertThat(events.getLast().getFinished().getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      DeploymentEvent event = AuditTopic.decode(record);
+      assertThat(new String(record.key())).isEqualTo("journal/e2e");
+      assertThat(AuditTopic.header(record, "ce_specversion")).isEqualTo("1.0");
+      assertThat(AuditTopic.header(record, "ce_id")).isEqualTo(event.getEventId());
+      assertThat(AuditTopic.header(record, "ce_type")).isEqualTo(CloudEventHeaders.type(event));
+      assertThat(AuditTopic.header(record, "ce_source")).isEqualTo("/slipway/orchestrator");
+      assertThat(AuditTopic.header(record, "ce_subject")).isEqualTo(deployment.getId());
+      assertThat(AuditTopic.header(record, "ce_time")).isNotBlank();
+      assertThat(AuditTopic.header(record, "content-type")).isEqualTo("application/protobuf");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aBadReleaseIsRolledBackWithTheDatabaseRestoredAndTheFailingCheckNamed() throws Exception {
+    List<String> before = journalEntries();
+
+    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "journal", "--env", "e2e", "--version", "2.0.0",
+        "--wait", "--timeout", "3m");
+
+    assertThat(run.exit()).as(run.all()).isEqualTo(5);
+    assertThat(run.all()).contains("ROLLED_BACK")
+        .contains("check 'http http://127.0.0.1:" + env.journal.port() + "/health' failed")
+        .contains("HTTP 503 (expected 200)");
+    ListDeploymentsResponse.Builder newest = ListDeploymentsResponse.newBuilder();
+    JsonFormat.parser().merge(Cli.run(env.server(), "history", "--app", "journal", "--limit", "1", "-o", "json").out(), newest);
+    Deployment detail = json(Cli.run(env.server(), "status", newest.getDeployments(0).getId(), "-o", "json").out());
+    assertThat(detail.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_ROLLED_BACK);
+
+    assertThat(journalEntries()).as("the journal's data as it was before 2.0.0").isEqualTo(before);
+
+    List<String[]> snapshot = artifacts(detail.getId(), "SNAPSHOT");
+    assertThat(snapshot).as("the failed release's state is kept").hasSize(2);
+    snapshot.forEach(artifact -> assertThat(Path.of(artifact[0])).exists());
+
+    PhaseRecord revert = detail.getPhasesList().stream().filter(p -> p.getPhase() == Phase.PHASE_REVERT).findFirst()
+        .orElseThrow();
+    assertThat(revert.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_SUCCEEDED);
+    assertThat(revert.getLogList()).anySatisfy(line -> assertThat(line).contains("started journal 1.1.0"));
+
+    HttpResponse<String> health = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.journal.port() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"version\":\"1.1.0\"");
+    assertThat(Cli.run(env.server(), "status", "--app", "journal", "--env", "e2e").out()).contains("1.1.0");
+  }
+
+  private static Deployment json(String text) throws Exception {
+    Deployment.Builder builder = Deployment.newBuilder();
+    JsonFormat.parser().merge(text, builder);
+    return builder.build();
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> eventsOf(String deploymentId) {
+    List<ConsumerRecord<byte[], byte[]>> all = AuditTopic.read(env.infrastructure.kafkaBootstrap(), Topics.DEPLOYMENTS,
+        r -> {
+          DeploymentEvent e = AuditTopic.decode(r);
+          return e.getDeploymentId().equals(deploymentId) && e.hasFinished();
+        }, Duration.ofSeconds(30));
+    return all.stream().filter(r -> AuditTopic.decode(r).getDeploymentId().equals(deploymentId)).toList();
+  }
+
+  private static List<String[]> artifacts(String deploymentId, String kind) throws Exception {
+    try (Connection c = env.slipway();
+        PreparedStatement select = c.prepareStatement(
+            "select a.path, a.sha256 from backup.backup_artifacts a join backup.backup_sets s on s.id = a.set_id"
+                + " where s.deployment_id = ?::uuid and s.kind = ? and s.status = 'COMPLETE' order by a.item_index")) {
+      select.setString(1, deploymentId);
+      select.setString(2, kind);
+      List<String[]> rows = new ArrayList<>();
+      try (ResultSet result = select.executeQuery()) {
+        while (result.next()) {
+          rows.add(new String[] {result.getString(1), result.getString(2)});
+        }
+      }
+      return rows;
+    }
+  }
+
+  private static long count(String sql, String deploymentId) throws Exception {
+    try (Connection c = env.slipway(); PreparedStatement select = c.prepareStatement(sql)) {
+      select.setString(1, deploymentId);
+      try (ResultSet result = select.executeQuery()) {
+        result.next();
+        return result.getLong(1);
+      }
+    }
+  }
+
+  private static List<String> journalEntries() throws Exception {
+    try (Connection c = env.journalDatabase();
+        PreparedStatement select = c.prepareStatement("select id || '|' || title || '|' || mood from entries order by id");
+        ResultSet rows = select.executeQuery()) {
+      List<String> entries = new ArrayList<>();
+      while (rows.next()) {
+        entries.add(rows.getString(1));
+      }
+      return entries;
+    }
+  }
+}
