@@ -3,9 +3,7 @@ package dev.slipway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.util.JsonFormat;
 import dev.slipway.platform.events.Topics;
-import dev.slipway.proto.v1.Deployment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +80,7 @@ class BadInputAndFaultsTest {
 
   @Test
   void aFailingPreflightFailsBeforeAnythingChanges() throws Exception {
-    apply("gate", """
+    env.apply(specs, "gate", """
         app: gate
         environment: qa
         deploy: { command: ["touch", "%s"] }
@@ -99,7 +97,7 @@ class BadInputAndFaultsTest {
 
   @Test
   void aSecondDeployWhileOneRunsIsRefusedNamingTheActiveOneAndAnIdempotentRetryIsTheSameDeployment() throws Exception {
-    apply("slow", """
+    env.apply(specs, "slow", """
         app: slow
         environment: qa
         deploy: { command: ["sleep", "3"] }
@@ -108,12 +106,12 @@ class BadInputAndFaultsTest {
     Cli.Run first = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.0",
         "--idempotency-key", "ci-job-42", "-o", "json");
     assertThat(first.exit()).isZero();
-    String id = json(first.out()).getId();
+    String id = E2eEnvironment.deployment(first.out()).getId();
 
     Cli.Run retry = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.0",
         "--idempotency-key", "ci-job-42", "-o", "json");
     assertThat(retry.exit()).isZero();
-    assertThat(json(retry.out()).getId()).as("the retried create returns the same deployment").isEqualTo(id);
+    assertThat(E2eEnvironment.deployment(retry.out()).getId()).as("the retried create returns the same deployment").isEqualTo(id);
 
     Cli.Run second = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.1");
     assertThat(second.exit()).isEqualTo(12);
@@ -124,14 +122,14 @@ class BadInputAndFaultsTest {
     assertThat(impatient.exit()).as("still running when --timeout passed").isEqualTo(3);
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(json(Cli.run(env.server(), "status", id, "-o", "json").out()).getStatus().name())
+        assertThat(E2eEnvironment.deployment(Cli.run(env.server(), "status", id, "-o", "json").out()).getStatus().name())
             .isEqualTo("DEPLOYMENT_STATUS_SUCCEEDED"));
     assertThat(count("select count(*) from orchestrator.deployments where idempotency_key = 'ci-job-42'")).isEqualTo(1);
   }
 
   @Test
   void anUndecodableRecordGoesToTheDeadLetterTopicAndConsumptionGoesOn() throws Exception {
-    apply("probe", """
+    env.apply(specs, "probe", """
         app: probe
         environment: qa
         deploy: { command: ["true"] }
@@ -158,19 +156,8 @@ class BadInputAndFaultsTest {
     assertThat(run.exit()).as("the health-service went on to run this preflight: " + run.all()).isZero();
   }
 
-  private static void apply(String name, String yaml) throws Exception {
-    Cli.Run run = Cli.run(env.server(), "target", "apply", "-f", write(name + ".yaml", yaml).toString());
-    assertThat(run.exit()).as(run.all()).isZero();
-  }
-
   private static Path write(String name, String content) throws Exception {
     return Files.writeString(specs.resolve(name), content);
-  }
-
-  private static Deployment json(String text) throws Exception {
-    Deployment.Builder builder = Deployment.newBuilder();
-    JsonFormat.parser().merge(text, builder);
-    return builder.build();
   }
 
   private static long count(String sql) throws Exception {

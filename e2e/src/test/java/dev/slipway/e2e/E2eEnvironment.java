@@ -1,9 +1,11 @@
 package dev.slipway.e2e;
 
+import com.google.protobuf.util.JsonFormat;
 import dev.slipway.devstack.Infrastructure;
 import dev.slipway.devstack.Service;
 import dev.slipway.devstack.Stack;
 import dev.slipway.devstack.demo.DemoTarget;
+import dev.slipway.proto.v1.Deployment;
 import dev.slipway.testkit.TestInfrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,9 +48,12 @@ final class E2eEnvironment {
     Path workDir = Files.createTempDirectory("slipway-e2e");
     stack = Stack.start(home, workDir,
         new Infrastructure(slipwayDb, infrastructure.user(), infrastructure.password(), infrastructure.kafkaBootstrap()),
-        Map.of(Service.NOTIFIER, Map.of(
-            "slipway.notifier.channels.ops.url", webhook.url(),
-            "slipway.notifier.channels.ops.secret", webhookSecret)),
+        Map.of(
+            Service.NOTIFIER, Map.of(
+                "slipway.notifier.channels.ops.url", webhook.url(),
+                "slipway.notifier.channels.ops.secret", webhookSecret),
+            // A short runner lease, so a test sees a killed orchestrator's deploy resumed quickly.
+            Service.ORCHESTRATOR, Map.of("slipway.runner-lease", "3s", "slipway.grpc.reflection", "true")),
         0);
     Matcher db = JDBC.matcher(journalDb);
     if (!db.matches()) {
@@ -83,6 +88,26 @@ final class E2eEnvironment {
   /** A connection to Slipway's own database, where each service has its schema. */
   Connection slipway() throws SQLException {
     return DriverManager.getConnection(slipwayDb, infrastructure.user(), infrastructure.password());
+  }
+
+  /** Registers a target from YAML through the CLI, as an admin would. */
+  void apply(Path dir, String name, String yaml) throws Exception {
+    Path spec = Files.writeString(dir.resolve(name + ".yaml"), yaml);
+    Cli.Run run = Cli.run(server(), "target", "apply", "-f", spec.toString());
+    if (run.exit() != 0) {
+      throw new AssertionError("target apply failed: " + run.all());
+    }
+  }
+
+  /** A deployment as {@code slipway status ID -o json} shows it. */
+  Deployment status(String id) throws Exception {
+    return deployment(Cli.run(server(), "status", id, "-o", "json").out());
+  }
+
+  static Deployment deployment(String json) throws Exception {
+    Deployment.Builder builder = Deployment.newBuilder();
+    JsonFormat.parser().merge(json, builder);
+    return builder.build();
   }
 
   Connection journalDatabase() throws SQLException {

@@ -8,6 +8,9 @@ import dev.slipway.backup.store.Artifacts;
 import dev.slipway.notifier.WebhookSignature;
 import dev.slipway.platform.events.CloudEventHeaders;
 import dev.slipway.platform.events.Topics;
+import dev.slipway.proto.internal.v1.ReportStepRequest;
+import dev.slipway.proto.internal.v1.ReportStepResponse;
+import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
 import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.DeploymentStatus;
@@ -15,6 +18,7 @@ import dev.slipway.proto.v1.ListDeploymentsResponse;
 import dev.slipway.proto.v1.Phase;
 import dev.slipway.proto.v1.PhaseOutcome;
 import dev.slipway.proto.v1.PhaseRecord;
+import io.grpc.ManagedChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +60,7 @@ class ReleaseScenarioTest {
         "--wait", "--timeout", "3m", "-o", "json");
 
     assertThat(run.exit()).as(run.all()).isEqualTo(0);
-    Deployment deployment = json(run.out());
+    Deployment deployment = E2eEnvironment.deployment(run.out());
     assertThat(deployment.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
     assertThat(run.err()).contains("VERIFY succeeded").contains("finished: SUCCEEDED");
 
@@ -79,8 +83,25 @@ class ReleaseScenarioTest {
               WebhookSignature.sign(env.webhookSecret, hook.id(), Long.parseLong(hook.timestamp()), hook.body()));
         }));
     assertThat(env.webhook.refused()).as("the first attempt of each delivery was refused and retried").isNotEmpty();
+    long deliveries = count("select count(*) from notifier.deliveries where deployment_id = ?::uuid", deployment.getId());
+    assertThat(deliveries).as("requested and succeeded").isGreaterThanOrEqualTo(2);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(env.webhook.received().stream()
+                .filter(hook -> hook.body().contains("\"deploymentId\":\"" + deployment.getId() + "\""))
+                .map(WebhookReceiver.Received::id))
+            .as("one notification per event and channel, retries included")
+            .doesNotHaveDuplicates()
+            .hasSize((int) deliveries));
     assertThat(count("select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
         + " where d.deployment_id = ?::uuid and not a.succeeded", deployment.getId())).isPositive();
+
+    ReportStepResponse late = StepReportServiceGrpc.newBlockingStub(
+            ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build())
+        .reportStep(ReportStepRequest.newBuilder().setDeploymentId(deployment.getId()).setPhase(Phase.PHASE_VERIFY)
+            .setAttempt(1).setSucceeded(false).setSummary("a late, repeated report").setReporter("e2e").build());
+    assertThat(late.getAccepted()).as("a repeated report changes nothing").isFalse();
+    assertThat(env.status(deployment.getId()).getStatus())
+        .isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
 
     List<ConsumerRecord<byte[], byte[]>> records = eventsOf(deployment.getId());
     List<DeploymentEvent> events = records.stream().map(AuditTopic::decode).toList();
@@ -115,7 +136,7 @@ class ReleaseScenarioTest {
         .contains("HTTP 503 (expected 200)");
     ListDeploymentsResponse.Builder newest = ListDeploymentsResponse.newBuilder();
     JsonFormat.parser().merge(Cli.run(env.server(), "history", "--app", "journal", "--limit", "1", "-o", "json").out(), newest);
-    Deployment detail = json(Cli.run(env.server(), "status", newest.getDeployments(0).getId(), "-o", "json").out());
+    Deployment detail = env.status(newest.getDeployments(0).getId());
     assertThat(detail.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_ROLLED_BACK);
 
     assertThat(journalEntries()).as("the journal's data as it was before 2.0.0").isEqualTo(before);
@@ -135,12 +156,6 @@ class ReleaseScenarioTest {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"version\":\"1.1.0\"");
     assertThat(Cli.run(env.server(), "status", "--app", "journal", "--env", "e2e").out()).contains("1.1.0");
-  }
-
-  private static Deployment json(String text) throws Exception {
-    Deployment.Builder builder = Deployment.newBuilder();
-    JsonFormat.parser().merge(text, builder);
-    return builder.build();
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> eventsOf(String deploymentId) {

@@ -7,7 +7,6 @@ import dev.slipway.orchestrator.domain.Decision.LocalStep;
 import dev.slipway.orchestrator.domain.Decision.Refused;
 import dev.slipway.orchestrator.domain.Decision.Transition;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Finished;
-import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseCompleted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseStarted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Requested;
 import dev.slipway.orchestrator.domain.Input.Cancel;

@@ -1,0 +1,100 @@
+package dev.slipway.backup.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.backup.domain.Item;
+import dev.slipway.platform.spec.PostgresUrl;
+import dev.slipway.testkit.TestInfrastructure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** pg_dump and pg_restore of the host against a real PostgreSQL. */
+class PostgresToolsTest {
+  private static TestInfrastructure infrastructure;
+  private static String jdbcUrl;
+  private static Item.Postgres database;
+  private final PostgresTools tools = new PostgresTools("", new Secrets());
+
+  @BeforeAll
+  static void createDatabase() throws Exception {
+    infrastructure = TestInfrastructure.shared();
+    jdbcUrl = infrastructure.createDatabase("restore");
+    PostgresUrl url = PostgresUrl.parse(jdbcUrl.replaceFirst("^jdbc:postgresql://", "postgresql://" + infrastructure.user() + "@"))
+        .orElseThrow();
+    database = new Item.Postgres(url.user(), url.host(), url.port(), url.database(), "");
+  }
+
+  @Test
+  void aRestoreBringsBackTheDumpedContentAndRemovesWhatCameAfter(@TempDir Path dir) throws Exception {
+    sql("create table entries (id serial primary key, title text)",
+        "insert into entries (title) values ('one'), ('two')");
+    Path file = dir.resolve("backups").resolve("0-postgres.dump");
+
+    Artifacts.Written written = tools.dump(database, file);
+
+    assertThat(written.sha256()).isEqualTo(Artifacts.sha256(file));
+    assertThat(written.size()).isEqualTo(Files.size(file));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+
+    sql("delete from entries where title = 'one'", "alter table entries rename to entries_old",
+        "create table posts (id int)", "create schema reports", "create table reports.daily (day date)");
+
+    tools.restore(database, file);
+
+    assertThat(query("select title from entries order by id")).containsExactly("one", "two");
+    assertThat(query("select table_schema || '.' || table_name from information_schema.tables"
+        + " where table_schema not in ('pg_catalog', 'information_schema') order by 1"))
+        .as("objects the failed release created are gone")
+        .containsExactly("public.entries");
+    assertThat(query("select last_value::text from entries_id_seq")).containsExactly("2");
+  }
+
+  @Test
+  void aMissingClientIsNamedWithWhereToInstallIt(@TempDir Path dir) {
+    PostgresTools nowhere = new PostgresTools(dir.resolve("no-client").toString(), new Secrets());
+    assertThatThrownBy(() -> nowhere.dump(database, dir.resolve("x.dump")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("pg_dump is not installed on the backup-service host");
+  }
+
+  @Test
+  void aMissingSecretNamesTheVariableToSet(@TempDir Path dir) {
+    Item.Postgres withSecret = new Item.Postgres(database.user(), database.host(), database.port(), database.database(),
+        "journal-db-unset");
+    assertThatThrownBy(() -> tools.dump(withSecret, dir.resolve("x.dump")))
+        .hasMessageContaining("SLIPWAY_SECRET_JOURNAL_DB_UNSET");
+  }
+
+  private static void sql(String... statements) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl, infrastructure.user(), infrastructure.password());
+        Statement statement = c.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    }
+  }
+
+  private static List<String> query(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl, infrastructure.user(), infrastructure.password());
+        Statement statement = c.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      List<String> values = new ArrayList<>();
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+      return values;
+    }
+  }
+}

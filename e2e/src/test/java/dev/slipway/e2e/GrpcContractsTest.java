@@ -1,0 +1,74 @@
+package dev.slipway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.devstack.Service;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every service answers the standard gRPC health check; reflection is served when switched on. */
+class GrpcContractsTest {
+  private static E2eEnvironment env;
+
+  @BeforeAll
+  static void start() throws Exception {
+    env = E2eEnvironment.get();
+  }
+
+  @Test
+  void everyServiceIsServing() throws Exception {
+    for (Service service : Service.values()) {
+      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", env.stack.port(service)).usePlaintext().build();
+      try {
+        HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.getDefaultInstance());
+        assertThat(health.getStatus()).as(service.module()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void theOrchestratorListsItsServicesThroughReflection() throws Exception {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build();
+    try {
+      CompletableFuture<List<String>> services = new CompletableFuture<>();
+      StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+          new StreamObserver<>() {
+            @Override
+            public void onNext(ServerReflectionResponse response) {
+              services.complete(response.getListServicesResponse().getServiceList().stream()
+                  .map(ServiceResponse::getName).toList());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              services.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+          });
+      requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+      assertThat(services.get(10, TimeUnit.SECONDS))
+          .contains("slipway.v1.DeploymentService", "slipway.internal.v1.StepReportService", "grpc.health.v1.Health");
+      requests.onCompleted();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}
