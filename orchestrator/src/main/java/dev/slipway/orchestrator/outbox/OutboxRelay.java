@@ -64,18 +64,19 @@ public class OutboxRelay {
 
   private void run() {
     while (running) {
-      try (KafkaProducer<byte[], byte[]> producer = producer();
-          Connection lockHolder = dataSource.getConnection()) {
-        Topics.ensureExist(bootstrapServers, partitions, replication);
+      try (Connection lockHolder = dataSource.getConnection()) {
         if (!tryLock(lockHolder)) {
           signal.awaitAfter(signal.generation(), Duration.ofSeconds(5));
           continue;
         }
+        Topics.ensureExist(bootstrapServers, partitions, replication);
         LOG.info("this replica relays the outbox to {}", Topics.DEPLOYMENTS);
-        while (running) {
-          long seen = signal.generation();
-          if (publishBatch(producer) == 0) {
-            signal.awaitAfter(seen, Duration.ofSeconds(1));
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+          while (running) {
+            long seen = signal.generation();
+            if (publishBatch(producer) == 0) {
+              signal.awaitAfter(seen, Duration.ofSeconds(1));
+            }
           }
         }
       } catch (InterruptedException e) {

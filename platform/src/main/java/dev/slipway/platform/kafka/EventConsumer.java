@@ -1,9 +1,12 @@
 package dev.slipway.platform.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Inbox;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.proto.v1.DeploymentEvent;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the deployment topic for one consumer group. Each record passes, in this order: decode
  * (undecodable records go to the dead-letter topic), dedupe through the inbox, the handler in the
- * same transaction, then post-commit work. A handler that keeps failing is retried with backoff,
- * then dead-lettered, and consumption goes on. Offsets are committed only after the transaction.
+ * same transaction, then post-commit work. A handler failing for a transient reason (database or
+ * orchestrator unreachable) is retried until it succeeds; one that keeps failing otherwise is
+ * dead-lettered after a few attempts, and consumption goes on. Offsets are committed only after
+ * the transaction.
  */
 public final class EventConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final int HANDLER_ATTEMPTS = 6;
+  private static final long MAX_BACKOFF_MILLIS = 30_000;
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final DeadLetters deadLetters;
@@ -106,15 +112,25 @@ public final class EventConsumer implements AutoCloseable {
         afterCommit.run();
         return;
       } catch (RuntimeException e) {
-        if (attempt == HANDLER_ATTEMPTS) {
+        if (attempt >= HANDLER_ATTEMPTS && !isTransient(e)) {
           LOG.error("{}: event {} failed {} times, dead-lettered", group, eventId, attempt, e);
           deadLetters.send(record, "handler of " + group + " failed: " + e.getMessage());
           return;
         }
         LOG.warn("{}: event {} failed (attempt {}), retrying: {}", group, eventId, attempt, e.toString());
-        Thread.sleep(250L << attempt);
+        Thread.sleep(Math.min(250L << Math.min(attempt, 10), MAX_BACKOFF_MILLIS));
       }
     }
+  }
+
+  /** Failures of what the handler depends on, not of the event: they pass, so retry. */
+  private static boolean isTransient(RuntimeException e) {
+    if (e instanceof DatabaseException) {
+      return true;
+    }
+    return e instanceof StatusRuntimeException grpc
+        && (grpc.getStatus().getCode() == Status.Code.UNAVAILABLE
+            || grpc.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED);
   }
 
   @Override
