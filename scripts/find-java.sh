@@ -26,3 +26,11 @@ find_jdk21() {
   echo "slipway: install one (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME to it." >&2
   return 1
 }
+
+# Flags that silence newer JDKs' warnings about Netty's, protobuf's and Maven's deliberate
+# low-level access; empty on JDKs before 23, which do not know them.
+quiet_jvm_flags() {
+  if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 23 ]; then
+    echo "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+  fi
+}

@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       CancelCommand.class,
       TargetCommand.class
     },
+    usageHelpWidth = 120,
     footerHeading = "%nExit codes:%n",
     footer = ExitCode.TABLE)
 public final class SlipwayCli {

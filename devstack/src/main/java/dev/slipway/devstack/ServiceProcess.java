@@ -38,6 +38,11 @@ public final class ServiceProcess implements AutoCloseable {
     command.add("-Xmx384m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
+    if (Runtime.version().feature() >= 23) {
+      // Netty and protobuf use low-level access on purpose; newer JDKs warn about it on every start.
+      command.add("--enable-native-access=ALL-UNNAMED");
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-cp");
     command.add(classpath(home, service));
