@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -125,6 +127,31 @@ class BadInputAndFaultsTest {
         assertThat(E2eEnvironment.deployment(Cli.run(env.server(), "status", id, "-o", "json").out()).getStatus().name())
             .isEqualTo("DEPLOYMENT_STATUS_SUCCEEDED"));
     assertThat(count("select count(*) from orchestrator.deployments where idempotency_key = 'ci-job-42'")).isEqualTo(1);
+  }
+
+  @Test
+  void aDeploymentThatChangedNothingYetCanBeCancelledAndItsWaiterExitsWith4() throws Exception {
+    env.apply(specs, "patient", """
+        app: patient
+        environment: qa
+        deploy: { command: ["true"] }
+        preflight: { checks: [ { type: tcp, address: "127.0.0.1:1" } ] }
+        health: { interval: 300ms, failureThreshold: 200 }
+        """);
+    String id = E2eEnvironment.deployment(Cli.run(env.server(), "deploy", "--app", "patient", "--env", "qa",
+        "--version", "1.0.0", "--idempotency-key", "patient-1", "-o", "json").out()).getId();
+    CompletableFuture<Cli.Run> waiter = CompletableFuture.supplyAsync(() -> Cli.run(env.server(), "deploy", "--app",
+        "patient", "--env", "qa", "--version", "1.0.0", "--idempotency-key", "patient-1", "--wait", "--timeout", "2m"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> env.status(id).getStatus().name().endsWith("PREFLIGHT"));
+
+    Cli.Run cancel = Cli.run(env.server(), "cancel", id, "--reason", "wrong build");
+
+    assertThat(cancel.exit()).as(cancel.all()).isZero();
+    assertThat(cancel.out()).contains("CANCELLED").contains("wrong build");
+    assertThat(waiter.get(30, TimeUnit.SECONDS).exit()).isEqualTo(4);
+    Cli.Run again = Cli.run(env.server(), "cancel", id);
+    assertThat(again.exit()).isEqualTo(12);
+    assertThat(again.err()).contains("already finished as CANCELLED");
   }
 
   @Test

@@ -3,6 +3,10 @@ package dev.slipway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.devstack.Service;
+import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.DeploymentServiceGrpc;
+import dev.slipway.proto.v1.WatchDeploymentRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -13,6 +17,8 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +45,32 @@ class GrpcContractsTest {
       } finally {
         channel.shutdownNow();
       }
+    }
+  }
+
+  @Test
+  void aWatchResumesAfterTheSequenceItIsGivenAndEndsWithTheDeployment() throws Exception {
+    env.apply(Files.createTempDirectory("watch"), "watched", """
+        app: watched
+        environment: qa
+        deploy: { command: ["true"] }
+        """);
+    Deployment done = E2eEnvironment.deployment(Cli.run(env.server(), "deploy", "--app", "watched", "--env", "qa",
+        "--version", "1.0.0", "--wait", "-o", "json").out());
+    long last = done.getLastSequence();
+    assertThat(last).as("requested, deploy started, deploy completed, finished").isEqualTo(4);
+
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build();
+    try {
+      List<DeploymentEvent> events = new ArrayList<>();
+      DeploymentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .watchDeployment(WatchDeploymentRequest.newBuilder().setDeploymentId(done.getId()).setAfterSequence(last - 2)
+              .build())
+          .forEachRemaining(events::add);
+      assertThat(events).extracting(DeploymentEvent::getSequence).containsExactly(last - 1, last);
+      assertThat(events.getLast().getFinished().getStatus()).isEqualTo(done.getStatus());
+    } finally {
+      channel.shutdownNow();
     }
   }
 

@@ -158,6 +158,47 @@ class ReleaseScenarioTest {
     assertThat(Cli.run(env.server(), "status", "--app", "journal", "--env", "e2e").out()).contains("1.1.0");
   }
 
+  @Test
+  @Order(3)
+  void aManualRollbackReturnsToANamedOrTheLastGoodVersionAndOldBackupsExpire() throws Exception {
+    Cli.Run nothingEarlier = Cli.run(env.server(), "rollback", "--app", "journal", "--env", "e2e", "--wait");
+    assertThat(nothingEarlier.exit()).as("1.1.0 is the only version Slipway shipped").isEqualTo(12);
+    assertThat(nothingEarlier.err()).contains("no earlier good version");
+
+    Cli.Run toNamed = Cli.run(env.server(), "rollback", "--app", "journal", "--env", "e2e", "--to", "1.0.0",
+        "--wait", "--timeout", "3m");
+    assertThat(toNamed.exit()).as(toNamed.all()).isZero();
+    assertThat(toNamed.out()).contains("1.0.0 (was 1.1.0)").contains("SUCCEEDED").contains("rollback");
+
+    Cli.Run toLastGood = Cli.run(env.server(), "rollback", "--app", "journal", "--env", "e2e", "--wait",
+        "--timeout", "3m");
+    assertThat(toLastGood.exit()).as(toLastGood.all()).isZero();
+    assertThat(toLastGood.out()).contains("1.1.0 (was 1.0.0)");
+    assertThat(Cli.run(env.server(), "status", "--app", "journal", "--env", "e2e").out()).contains("journal/e2e", "1.1.0");
+
+    try (Connection c = env.slipway();
+        PreparedStatement select = c.prepareStatement(
+            "select status, count(*) from backup.backup_sets where app = 'journal' and environment = 'e2e'"
+                + " and kind = 'BACKUP' group by status order by status");
+        ResultSet rows = select.executeQuery()) {
+      List<String> counts = new ArrayList<>();
+      while (rows.next()) {
+        counts.add(rows.getString(1) + "=" + rows.getLong(2));
+      }
+      assertThat(counts).as("four backups taken, the target keeps three").containsExactly("COMPLETE=3", "DELETED=1");
+    }
+    assertThat(count("select count(*) from backup.backup_artifacts a join backup.backup_sets s on s.id = a.set_id"
+        + " where s.status = 'DELETED' and s.app = ?", "journal")).isEqualTo(2);
+    try (Connection c = env.slipway();
+        PreparedStatement select = c.prepareStatement("select a.path from backup.backup_artifacts a"
+            + " join backup.backup_sets s on s.id = a.set_id where s.status = 'DELETED' and s.app = 'journal'");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        assertThat(Path.of(rows.getString(1))).as("expired backup files are deleted").doesNotExist();
+      }
+    }
+  }
+
   private static List<ConsumerRecord<byte[], byte[]>> eventsOf(String deploymentId) {
     List<ConsumerRecord<byte[], byte[]>> all = AuditTopic.read(env.infrastructure.kafkaBootstrap(), Topics.DEPLOYMENTS,
         r -> {
@@ -184,9 +225,9 @@ class ReleaseScenarioTest {
     }
   }
 
-  private static long count(String sql, String deploymentId) throws Exception {
+  private static long count(String sql, String parameter) throws Exception {
     try (Connection c = env.slipway(); PreparedStatement select = c.prepareStatement(sql)) {
-      select.setString(1, deploymentId);
+      select.setString(1, parameter);
       try (ResultSet result = select.executeQuery()) {
         result.next();
         return result.getLong(1);

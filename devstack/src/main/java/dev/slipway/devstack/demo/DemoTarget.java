@@ -33,7 +33,7 @@ public record DemoTarget(
           items:
             - { type: postgres, url: "%s" }
             - { type: files, paths: ["%s"] }
-          keep: 5
+          keep: 3
           restoreOnRollback: true
         preflight:
           checks:
