@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ public final class EventConsumer implements AutoCloseable {
   private static final int HANDLER_ATTEMPTS = 6;
   private static final long MAX_BACKOFF_MILLIS = 30_000;
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Map<String, Object> config;
   private final DeadLetters deadLetters;
   private final Transactions transactions;
   private final EventHandler handler;
@@ -41,6 +42,7 @@ public final class EventConsumer implements AutoCloseable {
   private final String group;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile KafkaConsumer<byte[], byte[]> current;
 
   public EventConsumer(
       String bootstrapServers,
@@ -48,16 +50,13 @@ public final class EventConsumer implements AutoCloseable {
       String topic,
       Transactions transactions,
       EventHandler handler) {
-    this.consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+    this.config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ConsumerConfig.GROUP_ID_CONFIG, group,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
     this.deadLetters = new DeadLetters(bootstrapServers, group);
     this.transactions = transactions;
     this.handler = handler;
@@ -70,27 +69,44 @@ public final class EventConsumer implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * Consumes until closed. Anything unexpected (a commit refused after a rebalance, a dead-letter
+   * write that failed) closes the consumer and opens a new one, which resumes from the committed
+   * offsets; the inbox drops what was already done.
+   */
   private void run() {
-    consumer.subscribe(List.of(topic));
     try {
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-          process(record);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+          current = consumer;
+          consumeWith(consumer);
+        } catch (WakeupException e) {
+          if (running) {
+            LOG.warn("{}: consumer woken unexpectedly, reopening", group);
+          }
+        } catch (KafkaException | IllegalStateException e) {
+          LOG.warn("{}: consumer failed, reopening from the committed offsets: {}", group, e.toString());
+          Thread.sleep(1000);
         }
-        if (!records.isEmpty()) {
-          consumer.commitSync();
-        }
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      consumer.close();
       deadLetters.close();
+    }
+  }
+
+  private void consumeWith(KafkaConsumer<byte[], byte[]> consumer) throws InterruptedException {
+    consumer.subscribe(List.of(topic));
+    while (running) {
+      ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        process(record);
+      }
+      if (!records.isEmpty()) {
+        consumer.commitSync();
+      }
     }
   }
 
@@ -136,7 +152,10 @@ public final class EventConsumer implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
-    consumer.wakeup();
+    KafkaConsumer<byte[], byte[]> consumer = current;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
     thread.join(Duration.ofSeconds(10));
   }
 }

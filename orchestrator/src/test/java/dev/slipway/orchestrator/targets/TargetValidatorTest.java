@@ -1,0 +1,109 @@
+package dev.slipway.orchestrator.targets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.orchestrator.domain.Phase;
+import dev.slipway.orchestrator.domain.Plan;
+import dev.slipway.orchestrator.errors.InvalidInput;
+import dev.slipway.proto.v1.TargetSpec;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class TargetValidatorTest {
+  private static final String DESIGN_EXAMPLE = """
+      app: journal
+      environment: production
+      deploy:   { command: ["./scripts/deploy.sh", "--version", "${version}"], workdir: /srv/journal, timeout: 10m }
+      rollback: { command: ["./scripts/rollback.sh", "--version", "${previousVersion}"] }
+      backup:
+        items:
+          - { type: postgres, url: "postgresql://journal@db:5432/journal", passwordSecret: journal-db }
+          - { type: files, paths: [/srv/journal/instance] }
+        keep: 10
+        restoreOnRollback: true
+      health:
+        checks:
+          - { type: http, url: "http://127.0.0.1:5000/health", expectStatus: 200, expectJson: { "$.status": "ok" } }
+          - { type: tcp, address: "127.0.0.1:5432" }
+        interval: 3s
+        timeout: 2s
+        startPeriod: 10s
+        successThreshold: 2
+        failureThreshold: 30
+      notify:
+        - { channel: ops-slack, on: [succeeded, failed, rolled_back] }
+      """;
+
+  @Test
+  void theDesignExampleIsValidAndPlansEveryPhase() {
+    TargetSpec spec = TargetDocuments.parse(DESIGN_EXAMPLE);
+    TargetValidator.validate(spec);
+
+    Plan plan = PlanFactory.plan(spec, "1.0.0");
+    assertThat(plan.backup()).isTrue();
+    assertThat(plan.restoreOnRollback()).isTrue();
+    assertThat(plan.healthChecks()).isTrue();
+    assertThat(plan.revertible()).isTrue();
+    assertThat(plan.timeout(Phase.DEPLOY)).isEqualTo(Duration.ofMinutes(10).plusSeconds(30));
+    assertThat(plan.timeout(Phase.VERIFY)).as("start period + 32 rounds of interval+timeout + 1m margin")
+        .isEqualTo(Duration.ofSeconds(10 + 32 * 5 + 60));
+  }
+
+  @Test
+  void jsonIsAcceptedToo() {
+    TargetSpec spec = TargetDocuments.parse("{\"app\":\"shop\",\"environment\":\"qa\",\"deploy\":{\"command\":[\"true\"]}}");
+    TargetValidator.validate(spec);
+    assertThat(spec.getDeploy().getCommandList()).containsExactly("true");
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsField() {
+    TargetSpec spec = TargetDocuments.parse("""
+        app: ""
+        environment: Prod
+        deploy: { command: [], workdir: relative, timeout: soon }
+        backup:
+          items:
+            - { type: postgres, url: "db:5432" }
+            - { type: files, paths: [relative/path] }
+            - { type: s3 }
+          keep: -1
+        health:
+          checks:
+            - { type: http, url: "ftp://x" }
+            - { type: tcp, address: "no-port" }
+          interval: 3 seconds
+        notify:
+          - { channel: "", on: [exploded] }
+        """);
+
+    assertThatThrownBy(() -> TargetValidator.validate(spec))
+        .isInstanceOfSatisfying(InvalidInput.class, invalid -> assertThat(invalid.violations())
+            .extracting(InvalidInput.Violation::field)
+            .containsExactlyInAnyOrder("app", "environment", "deploy.command", "deploy.workdir", "deploy.timeout",
+                "backup.items[0].url", "backup.items[1].paths[0]", "backup.items[2].type", "backup.keep",
+                "health.checks[0].url", "health.checks[1].address", "health.interval", "notify[0].channel",
+                "notify[0].on[0]"));
+  }
+
+  @Test
+  void aMissingDeployStepAndAnUnknownPlaceholderAreNamed() {
+    assertThatThrownBy(() -> TargetValidator.validate(TargetDocuments.parse("app: a\nenvironment: b\n")))
+        .hasMessageContaining("deploy: is required");
+    assertThatThrownBy(() -> TargetValidator.validate(
+            TargetDocuments.parse("app: a\nenvironment: b\ndeploy: { command: [\"run\", \"${secret}\"] }\n")))
+        .hasMessageContaining("deploy.command[1]: unknown placeholder ${secret}");
+  }
+
+  @Test
+  void unparseableDocumentsAndUnknownFieldsAreNamed() {
+    assertThatThrownBy(() -> TargetDocuments.parse("app: [unclosed"))
+        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations().getFirst().field()).isEqualTo("document"));
+    assertThatThrownBy(() -> TargetDocuments.parse("- just\n- a list\n"))
+        .hasMessageContaining("document: must be a mapping");
+    assertThatThrownBy(() -> TargetDocuments.parse("app: a\nhealth: { checks: [ { type: http, retries: 3 } ] }\n"))
+        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations().getFirst())
+            .isEqualTo(new InvalidInput.Violation("retries", "is not a field of HealthCheck")));
+  }
+}
