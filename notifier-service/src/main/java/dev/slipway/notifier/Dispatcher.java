@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -172,11 +173,11 @@ public class Dispatcher {
     }
   }
 
-  private static java.util.Optional<Duration> seconds(String header) {
+  private static Optional<Duration> seconds(String header) {
     try {
-      return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(header.strip())));
+      return Optional.of(Duration.ofSeconds(Long.parseLong(header.strip())));
     } catch (NumberFormatException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

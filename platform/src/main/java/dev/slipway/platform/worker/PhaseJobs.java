@@ -153,8 +153,20 @@ public class PhaseJobs implements EventHandler {
   }
 
   private void renew(PhaseJob job) {
-    update(job, "update phase_jobs set lease_until = ? where deployment_id = ? and phase = ? and attempt = ?",
-        Timestamp.from(clock.instant().plus(lease)));
+    try {
+      transactions.read(c -> {
+        try (PreparedStatement update = c.prepareStatement(
+            "update phase_jobs set lease_until = ? where deployment_id = ? and phase = ? and attempt = ?")) {
+          update.setTimestamp(1, Timestamp.from(clock.instant().plus(lease)));
+          update.setObject(2, job.deploymentId());
+          update.setString(3, PhaseNames.of(job.phase()));
+          update.setInt(4, job.attempt());
+          return update.executeUpdate();
+        }
+      });
+    } catch (DatabaseException e) {
+      LOG.warn("cannot renew the lease of {} {}: {}", job.phase(), job.deploymentId(), e.getMessage());
+    }
   }
 
   private void finish(PhaseJob job, String status, String summary) {
@@ -173,19 +185,4 @@ public class PhaseJobs implements EventHandler {
     });
   }
 
-  private void update(PhaseJob job, String sql, Timestamp value) {
-    try {
-      transactions.read(c -> {
-        try (PreparedStatement update = c.prepareStatement(sql)) {
-          update.setTimestamp(1, value);
-          update.setObject(2, job.deploymentId());
-          update.setString(3, PhaseNames.of(job.phase()));
-          update.setInt(4, job.attempt());
-          return update.executeUpdate();
-        }
-      });
-    } catch (DatabaseException e) {
-      LOG.warn("cannot renew the lease of {} {}: {}", job.phase(), job.deploymentId(), e.getMessage());
-    }
-  }
 }
