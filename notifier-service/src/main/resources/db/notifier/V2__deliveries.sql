@@ -1,8 +1,3 @@
-create table inbox (
-    event_id     uuid primary key,
-    processed_at timestamptz not null
-);
-
 -- One notification per (event, channel): the unique key is what makes "never twice" hold.
 create table deliveries (
     id              uuid primary key,

@@ -1,22 +1,3 @@
-create table inbox (
-    event_id     uuid primary key,
-    processed_at timestamptz not null
-);
-
-create table phase_jobs (
-    deployment_id uuid        not null,
-    phase         text        not null,
-    attempt       int         not null,
-    deadline      timestamptz not null,
-    status        text        not null,
-    summary       text        not null,
-    lease_until   timestamptz not null,
-    created_at    timestamptz not null,
-    finished_at   timestamptz,
-    primary key (deployment_id, phase, attempt)
-);
-create index phase_jobs_running on phase_jobs (lease_until) where status = 'RUNNING';
-
 -- Every check ever run: which check, in which round of which phase attempt, and what it saw.
 create table check_results (
     id            bigserial primary key,
