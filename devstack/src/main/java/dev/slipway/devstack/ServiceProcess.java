@@ -94,22 +94,6 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  public Service service() {
-    return service;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  public Path log() {
-    return log;
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** Stops the service the way an operator would: SIGTERM, then SIGKILL after a grace period. */
   @Override
   public void close() throws InterruptedException {

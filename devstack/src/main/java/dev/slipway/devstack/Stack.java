@@ -80,13 +80,6 @@ public final class Stack implements AutoCloseable {
     launch(service).awaitServing(START_TIMEOUT);
   }
 
-  public void stop(Service service) throws InterruptedException {
-    ServiceProcess process = processes.remove(service);
-    if (process != null) {
-      process.close();
-    }
-  }
-
   public void kill(Service service) throws InterruptedException {
     ServiceProcess process = processes.remove(service);
     if (process != null) {
@@ -100,14 +93,6 @@ public final class Stack implements AutoCloseable {
 
   public int port(Service service) {
     return ports.get(service);
-  }
-
-  public Path log(Service service) {
-    return workDir.resolve("logs").resolve(service.module() + ".log");
-  }
-
-  public Path backupDir() {
-    return workDir.resolve("backups");
   }
 
   public static int freePort() throws IOException {

@@ -32,14 +32,12 @@ public final class TestInfrastructure {
   private final String user;
   private final String password;
   private final String kafkaBootstrap;
-  private final String source;
 
-  private TestInfrastructure(String adminJdbcUrl, String user, String password, String kafkaBootstrap, String source) {
+  private TestInfrastructure(String adminJdbcUrl, String user, String password, String kafkaBootstrap) {
     this.adminJdbcUrl = adminJdbcUrl;
     this.user = user;
     this.password = password;
     this.kafkaBootstrap = kafkaBootstrap;
-    this.source = source;
   }
 
   /** The JVM-wide infrastructure, started on first use and stopped when the JVM exits. */
@@ -55,7 +53,7 @@ public final class TestInfrastructure {
     String kafka = System.getenv("SLIPWAY_TEST_KAFKA_BOOTSTRAP");
     if (pgUrl != null && kafka != null) {
       return new TestInfrastructure(pgUrl, env("SLIPWAY_TEST_PG_USER", "postgres"), env("SLIPWAY_TEST_PG_PASSWORD", ""),
-          kafka, "environment");
+          kafka);
     }
     if (dockerAnswers()) {
       PostgreSQLContainer<?> postgres = new PostgreSQLContainer<>("postgres:15-alpine");
@@ -67,7 +65,7 @@ public final class TestInfrastructure {
         postgres.stop();
       }));
       return new TestInfrastructure(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword(),
-          broker.getBootstrapServers(), "testcontainers");
+          broker.getBootstrapServers());
     }
     Path data = Files.createTempDirectory("slipway-test-pg");
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data);
@@ -80,7 +78,7 @@ public final class TestInfrastructure {
         System.err.println("stopping test infrastructure: " + e);
       }
     }));
-    return new TestInfrastructure(postgres.jdbcUrl("postgres"), "postgres", "", broker.bootstrapServers(), "embedded");
+    return new TestInfrastructure(postgres.jdbcUrl("postgres"), "postgres", "", broker.bootstrapServers());
   }
 
   private static boolean dockerAnswers() {
@@ -111,11 +109,6 @@ public final class TestInfrastructure {
 
   public String kafkaBootstrap() {
     return kafkaBootstrap;
-  }
-
-  /** Where the infrastructure came from: environment, testcontainers or embedded. */
-  public String source() {
-    return source;
   }
 
   private static String env(String name, String fallback) {
