@@ -3,17 +3,19 @@ package dev.slipway.backup;
 import dev.slipway.backup.domain.Item;
 import dev.slipway.backup.domain.Retention;
 import dev.slipway.backup.store.Artifacts;
+import dev.slipway.backup.store.BackupCipher;
 import dev.slipway.backup.store.BackupRepository;
 import dev.slipway.backup.store.BackupRepository.Artifact;
 import dev.slipway.backup.store.FileArchives;
 import dev.slipway.backup.store.PostgresTools;
+import dev.slipway.backup.store.Secrets;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.spec.PostgresUrl;
 import dev.slipway.platform.worker.PhaseJob;
 import dev.slipway.platform.worker.PhaseWorker;
 import dev.slipway.proto.internal.v1.Evidence;
 import dev.slipway.proto.v1.BackupItem;
-import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.Phase;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -41,15 +43,19 @@ public class BackupWorker implements PhaseWorker {
   private final BackupRepository repository;
   private final PostgresTools postgres;
   private final FileArchives files;
+  private final Secrets secrets;
+  private final BackupCipher cipher;
   private final Path backupDir;
   private final Supplier<UUID> ids = UUID::randomUUID;
 
   public BackupWorker(OrchestratorClient orchestrator, BackupRepository repository, PostgresTools postgres,
-      FileArchives files, @Value("${slipway.backup.dir}") String backupDir) {
+      FileArchives files, Secrets secrets, BackupCipher cipher, @Value("${slipway.backup.dir}") String backupDir) {
     this.orchestrator = orchestrator;
     this.repository = repository;
     this.postgres = postgres;
     this.files = files;
+    this.secrets = secrets;
+    this.cipher = cipher;
     this.backupDir = Path.of(backupDir).toAbsolutePath();
   }
 
@@ -60,7 +66,7 @@ public class BackupWorker implements PhaseWorker {
 
   @Override
   public Result run(PhaseJob job) throws InterruptedException {
-    Deployment deployment = orchestrator.deployment(job.deploymentId().toString());
+    StepContext deployment = orchestrator.stepContext(job.deploymentId().toString());
     List<Item> items = deployment.getSpec().getBackup().getItemsList().stream().map(BackupWorker::item).toList();
     return switch (job.phase()) {
       case PHASE_BACKUP -> backup(deployment, items, "BACKUP");
@@ -70,21 +76,23 @@ public class BackupWorker implements PhaseWorker {
     };
   }
 
-  private Result backup(Deployment deployment, List<Item> items, String kind) throws InterruptedException {
+  private Result backup(StepContext deployment, List<Item> items, String kind) throws InterruptedException {
     String app = deployment.getTarget().getApp();
     String environment = deployment.getTarget().getEnvironment();
     UUID setId = ids.get();
     Path dir = backupDir.resolve(app).resolve(environment).resolve(setId.toString());
-    repository.startSet(setId, UUID.fromString(deployment.getId()), app, environment, kind);
+    UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
+    repository.startSet(setId, deploymentId, app, environment, kind);
     List<Evidence> evidence = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
       Path file = dir.resolve(i + "-" + type(item) + "." + item.extension());
       try {
+        BackupCipher.Sealer sealer = cipher.sealer(setId, i);
         Artifacts.Written written = switch (item) {
-          case Item.Postgres db -> postgres.dump(db, file);
-          case Item.Files paths -> files.archive(paths, file);
+          case Item.Postgres db -> postgres.dump(db, secrets.password(deploymentId, db), file, sealer);
+          case Item.Files paths -> files.archive(paths, file, sealer);
         };
         repository.addArtifact(setId, new Artifact(i, type(item), item.source(), file.toString(), written.size(),
             written.sha256()));
@@ -106,8 +114,8 @@ public class BackupWorker implements PhaseWorker {
     return new Result(true, summary, evidence);
   }
 
-  private Result restore(Deployment deployment, List<Item> items) throws InterruptedException {
-    UUID deploymentId = UUID.fromString(deployment.getId());
+  private Result restore(StepContext deployment, List<Item> items) throws InterruptedException {
+    UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
     var set = repository.completeSetOf(deploymentId, "BACKUP");
     if (set.isEmpty()) {
       return Result.failed("no complete pre-deploy backup of deployment " + deploymentId + " to restore");
@@ -124,10 +132,12 @@ public class BackupWorker implements PhaseWorker {
     }
     for (Artifact artifact : artifacts) {
       Item item = items.get(artifact.itemIndex());
+      Path plain = null;
       try {
+        plain = cipher.decryptBeside(Path.of(artifact.path()), set.get(), artifact.itemIndex());
         switch (item) {
-          case Item.Postgres db -> postgres.restore(db, Path.of(artifact.path()));
-          case Item.Files paths -> files.restore(Path.of(artifact.path()));
+          case Item.Postgres db -> postgres.restore(db, secrets.password(deploymentId, db), plain);
+          case Item.Files paths -> files.restore(plain);
         }
         evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(true)
             .setDetail("restored from " + artifact.path() + " (sha256 verified)").build());
@@ -135,6 +145,8 @@ public class BackupWorker implements PhaseWorker {
         String summary = "restore of " + item.source() + " from backup " + set.get() + " failed: " + e.getMessage();
         repository.recordRestore(deploymentId, set.get(), "FAILED", summary);
         return new Result(false, summary, evidence);
+      } finally {
+        deletePlaintext(plain);
       }
     }
     String summary = "restored backup " + set.get() + ": " + artifacts.size() + " item(s), checksums verified";
@@ -167,6 +179,16 @@ public class BackupWorker implements PhaseWorker {
         }
       }
       repository.finishSet(expired, "DELETED", "expired: target keeps " + keep);
+    }
+  }
+
+  private static void deletePlaintext(Path plain) {
+    try {
+      if (plain != null) {
+        Files.deleteIfExists(plain);
+      }
+    } catch (IOException e) {
+      LOG.error("cannot delete the decrypted restore input {}: {}", plain, e.getMessage());
     }
   }
 

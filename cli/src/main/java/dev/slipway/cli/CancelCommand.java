@@ -21,7 +21,7 @@ final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    try (Server server = new Server(root.server)) {
+    try (Server server = root.connect()) {
       Deployment d = server.deployments().cancelDeployment(
           CancelDeploymentRequest.newBuilder().setDeploymentId(id).setReason(reason).build());
       if (root.output == SlipwayCli.Format.json) {

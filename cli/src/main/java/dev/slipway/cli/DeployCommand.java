@@ -25,7 +25,7 @@ final class DeployCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    try (Server server = new Server(root.server)) {
+    try (Server server = root.connect()) {
       CreateDeploymentRequest request = CreateDeploymentRequest.newBuilder()
           .setApp(app).setEnvironment(environment).setVersion(version).setIdempotencyKey(release.key()).build();
       Deployment created = createRetrying(server, request);

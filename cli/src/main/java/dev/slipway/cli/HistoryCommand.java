@@ -24,7 +24,7 @@ final class HistoryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    try (Server server = new Server(root.server)) {
+    try (Server server = root.connect()) {
       ListDeploymentsResponse page = server.deployments().listDeployments(ListDeploymentsRequest.newBuilder()
           .setApp(app).setEnvironment(environment).setPageSize(limit).setPageToken(pageToken).build());
       if (root.output == SlipwayCli.Format.json) {

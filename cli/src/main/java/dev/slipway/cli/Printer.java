@@ -79,6 +79,10 @@ final class Printer {
     return phase.name().substring("PHASE_".length());
   }
 
+  static String time(Timestamp timestamp) {
+    return DATE_TIME.format(instant(timestamp));
+  }
+
   static Instant instant(Timestamp timestamp) {
     return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }

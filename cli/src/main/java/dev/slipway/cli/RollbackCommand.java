@@ -24,7 +24,7 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    try (Server server = new Server(root.server)) {
+    try (Server server = root.connect()) {
       Deployment created = server.deployments().rollbackTarget(RollbackTargetRequest.newBuilder()
           .setApp(app).setEnvironment(environment).setToVersion(toVersion).setIdempotencyKey(release.key()).build());
       return release.report(server, created, root, spec.commandLine().getOut(), spec.commandLine().getErr());

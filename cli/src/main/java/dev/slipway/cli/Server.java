@@ -1,22 +1,47 @@
 package dev.slipway.cli;
 
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
+import dev.slipway.proto.v1.SecretServiceGrpc;
+import dev.slipway.proto.v1.TokenServiceGrpc;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
+import java.io.File;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
-/** The connection to the orchestrator, naming the caller on every call. */
+/** The connection to the orchestrator: TLS when a CA file is given, the bearer token on every call. */
 final class Server implements AutoCloseable {
-  private static final Metadata.Key<String> ACTOR =
-      Metadata.Key.of("x-slipway-actor", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private final ManagedChannel channel;
+  private final ClientInterceptor credentials;
   private final String address;
 
-  Server(String address) {
+  Server(String address, String caFile, String token) {
     this.address = address;
-    this.channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+    ChannelCredentials transport;
+    if (caFile == null || caFile.isBlank()) {
+      transport = InsecureChannelCredentials.create();
+    } else {
+      try {
+        transport = TlsChannelCredentials.newBuilder().trustManager(new File(caFile)).build();
+      } catch (IOException e) {
+        throw new SlipwayCli.UsageError("cannot read --ca-file " + caFile + ": " + e.getMessage());
+      }
+    }
+    this.channel = Grpc.newChannelBuilder(address, transport).build();
+    Metadata headers = new Metadata();
+    if (token != null) {
+      headers.put(AUTHORIZATION, "Bearer " + token);
+    }
+    this.credentials = MetadataUtils.newAttachHeadersInterceptor(headers);
   }
 
   String address() {
@@ -24,25 +49,24 @@ final class Server implements AutoCloseable {
   }
 
   DeploymentServiceGrpc.DeploymentServiceBlockingStub deployments() {
-    return DeploymentServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(actor()))
-        .withDeadlineAfter(30, TimeUnit.SECONDS);
+    return unary(DeploymentServiceGrpc.newBlockingStub(channel));
   }
 
   /** For server streams, which last as long as the deployment. */
   DeploymentServiceGrpc.DeploymentServiceBlockingStub streams() {
-    return DeploymentServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(actor()));
+    return DeploymentServiceGrpc.newBlockingStub(channel).withInterceptors(credentials);
   }
 
-  private static Metadata actor() {
-    Metadata headers = new Metadata();
-    String actor = System.getenv("SLIPWAY_ACTOR");
-    if (actor == null || actor.isBlank()) {
-      actor = System.getProperty("user.name", "cli");
-    }
-    headers.put(ACTOR, actor.replaceAll("[^\\x20-\\x7e]", "?"));
-    return headers;
+  TokenServiceGrpc.TokenServiceBlockingStub tokens() {
+    return unary(TokenServiceGrpc.newBlockingStub(channel));
+  }
+
+  SecretServiceGrpc.SecretServiceBlockingStub secrets() {
+    return unary(SecretServiceGrpc.newBlockingStub(channel));
+  }
+
+  private <S extends AbstractStub<S>> S unary(S stub) {
+    return stub.withInterceptors(credentials).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   @Override

@@ -4,9 +4,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +27,9 @@ import picocli.CommandLine.ScopeType;
       HistoryCommand.class,
       RollbackCommand.class,
       CancelCommand.class,
-      TargetCommand.class
+      TargetCommand.class,
+      TokenCommand.class,
+      SecretCommand.class
     },
     usageHelpWidth = 120,
     footerHeading = "%nExit codes:%n",
@@ -36,11 +41,53 @@ public final class SlipwayCli {
       description = "Orchestrator gRPC address (env SLIPWAY_SERVER; default ${DEFAULT-VALUE}).")
   String server;
 
+  @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+      description = "File holding the bearer token. Without it: env SLIPWAY_TOKEN, else the admin token "
+          + "that ./slipway dev writes.")
+  Path tokenFile;
+
+  @Option(names = "--ca-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+      defaultValue = "${env:SLIPWAY_TLS_CA_FILE}",
+      description = "PEM CA certificate to reach the orchestrator over TLS (env SLIPWAY_TLS_CA_FILE).")
+  String caFile;
+
   @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "text|json",
       defaultValue = "text", description = "Result format; json is printed on stdout only.")
   Format output;
 
+  /** Where ./slipway dev writes its first admin token, relative to the repository. */
+  static final String DEV_TOKEN = ".slipway/dev/admin.token";
+
   enum Format { text, json }
+
+  /** A connection to the orchestrator with the caller's token. */
+  Server connect() {
+    return new Server(server, caFile, token());
+  }
+
+  private String token() {
+    if (tokenFile != null) {
+      return read(tokenFile, "--token-file");
+    }
+    String fromEnvironment = System.getenv("SLIPWAY_TOKEN");
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return fromEnvironment.strip();
+    }
+    Path devToken = Path.of(System.getProperty("slipway.home", ".")).resolve(DEV_TOKEN);
+    return Files.isReadable(devToken) ? read(devToken, "the dev stack's token file") : null;
+  }
+
+  private static String read(Path file, String what) {
+    try {
+      String token = Files.readString(file).strip();
+      if (token.isEmpty() || token.length() > 4096 || !token.matches("[\\x21-\\x7e]+")) {
+        throw new UsageError(what + " " + file + " does not hold a token");
+      }
+      return token;
+    } catch (IOException e) {
+      throw new UsageError("cannot read " + what + " " + file + ": " + e.getMessage());
+    }
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -84,6 +131,9 @@ public final class SlipwayCli {
       return code;
     }
     errors.println("error: " + e.getStatus().getDescription());
+    if (e.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
+      errors.println("  give a token in SLIPWAY_TOKEN or --token-file (an admin creates one: slipway token create)");
+    }
     com.google.rpc.Status details = StatusProto.fromThrowable(e);
     if (details != null) {
       for (var any : details.getDetailsList()) {

@@ -31,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     boolean json = root.output == SlipwayCli.Format.json;
-    try (Server server = new Server(root.server)) {
+    try (Server server = root.connect()) {
       if (id != null) {
         Deployment d = server.deployments().getDeployment(GetDeploymentRequest.newBuilder().setDeploymentId(id).build());
         if (json) {

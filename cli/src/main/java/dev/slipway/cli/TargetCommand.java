@@ -37,7 +37,7 @@ final class TargetCommand {
       } catch (IOException e) {
         throw new SlipwayCli.UsageError("cannot read --file " + file + ": " + e.getMessage());
       }
-      try (Server server = new Server(parent.root.server)) {
+      try (Server server = parent.root.connect()) {
         Target target = server.deployments().applyTarget(ApplyTargetRequest.newBuilder().setDocument(document).build());
         print(parent.root, spec.commandLine().getOut(), target, "applied");
         return ExitCode.SUCCEEDED;
@@ -54,7 +54,7 @@ final class TargetCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-      try (Server server = new Server(parent.root.server)) {
+      try (Server server = parent.root.connect()) {
         Target target = server.deployments().getTarget(
             GetTargetRequest.newBuilder().setApp(app).setEnvironment(environment).build());
         PrintWriter out = spec.commandLine().getOut();
@@ -76,7 +76,7 @@ final class TargetCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-      try (Server server = new Server(parent.root.server)) {
+      try (Server server = parent.root.connect()) {
         var targets = server.deployments().listTargets(ListTargetsRequest.getDefaultInstance());
         PrintWriter out = spec.commandLine().getOut();
         if (parent.root.output == SlipwayCli.Format.json) {

@@ -62,11 +62,15 @@ public final class DevMain {
     System.out.println("  PostgreSQL         " + infrastructure.jdbcUrl() + " (user postgres)");
     System.out.println("  Kafka              " + infrastructure.kafkaBootstrap() + " (topic slipway.deployments.v1)");
     System.out.println("  logs               " + workDir.resolve("logs"));
+    System.out.println("  admin token        " + stack.adminTokenFile() + " (./slipway uses it when SLIPWAY_TOKEN is unset)");
     System.out.println("  try: ./slipway --server " + stack.orchestratorAddress() + " status");
 
     boolean demoOk = true;
     if (withDemo) {
-      demoOk = new Demo(stack.orchestratorAddress(), demo, System.out).run(workDir.resolve("journal-target.yaml"));
+      // The embedded PostgreSQL trusts local connections; the password is stored all the same, as a real one would be.
+      String password = java.util.UUID.randomUUID().toString();
+      demoOk = new Demo(stack.orchestratorAddress(), stack.adminTokenFile(), demo, password, System.out)
+          .run(workDir.resolve("journal-target.yaml"));
       System.out.println(demoOk ? "demo: both releases ended as expected" : "demo: FAILED — see above and " + workDir.resolve("logs"));
     }
     if (demoOnly) {

@@ -47,9 +47,17 @@ public final class Stack implements AutoCloseable {
       stack.ports.put(Service.ORCHESTRATOR, orchestratorPort);
     }
     try {
+      // The orchestrator first: on its first start it writes the admin token, which then creates
+      // each worker's own service token.
+      stack.launch(Service.ORCHESTRATOR).awaitServing(START_TIMEOUT);
       List<ServiceProcess> started = new ArrayList<>();
-      for (Service service : Service.values()) {
-        started.add(stack.launch(service));
+      try (ServiceTokens tokens = new ServiceTokens(stack.orchestratorAddress(), stack.adminTokenFile())) {
+        for (Service service : Service.values()) {
+          if (service != Service.ORCHESTRATOR) {
+            tokens.issue(service.module(), stack.serviceTokenFile(service));
+            started.add(stack.launch(service));
+          }
+        }
       }
       for (ServiceProcess process : started) {
         process.awaitServing(START_TIMEOUT);
@@ -69,6 +77,12 @@ public final class Stack implements AutoCloseable {
     env.put("SLIPWAY_KAFKA_BOOTSTRAP", infrastructure.kafkaBootstrap());
     env.put("SLIPWAY_ORCHESTRATOR_ADDRESS", orchestratorAddress());
     env.put("SLIPWAY_BACKUP_DIR", workDir.resolve("backups").toString());
+    if (service == Service.ORCHESTRATOR) {
+      env.put("SLIPWAY_MASTER_KEY_FILE", workDir.resolve("master-key.json").toString());
+      env.put("SLIPWAY_BOOTSTRAP_TOKEN_FILE", adminTokenFile().toString());
+    } else {
+      env.put("SLIPWAY_SERVICE_TOKEN_FILE", serviceTokenFile(service).toString());
+    }
     ServiceProcess process = ServiceProcess.start(home, service, ports.get(service), env,
         properties.getOrDefault(service, Map.of()), workDir.resolve("logs"));
     processes.put(service, process);
@@ -80,11 +94,28 @@ public final class Stack implements AutoCloseable {
     launch(service).awaitServing(START_TIMEOUT);
   }
 
+  /** Stops a service the way an operator would (SIGTERM, a grace period, then SIGKILL). */
+  public void stop(Service service) throws InterruptedException {
+    ServiceProcess process = processes.remove(service);
+    if (process != null) {
+      process.close();
+    }
+  }
+
   public void kill(Service service) throws InterruptedException {
     ServiceProcess process = processes.remove(service);
     if (process != null) {
       process.kill();
     }
+  }
+
+  /** The first admin token, written by the orchestrator on its first start (owner-only). */
+  public Path adminTokenFile() {
+    return workDir.resolve("admin.token");
+  }
+
+  private Path serviceTokenFile(Service service) {
+    return workDir.resolve(service.module() + ".token");
   }
 
   public String orchestratorAddress() {

@@ -13,7 +13,10 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -33,7 +36,10 @@ final class E2eEnvironment {
   final WebhookReceiver webhook;
   final String webhookSecret;
   final Stack stack;
+  final Path workDir;
   final DemoTarget journal;
+  /** The journal database's password as stored in the secret store: distinctive where the server trusts any. */
+  final String journalDbSecret;
 
   private E2eEnvironment() throws Exception {
     infrastructure = TestInfrastructure.shared();
@@ -45,16 +51,23 @@ final class E2eEnvironment {
     new SecureRandom().nextBytes(key);
     webhookSecret = "whsec_" + Base64.getEncoder().encodeToString(key);
     Path home = Path.of(System.getProperty("slipway.home", "..")).toAbsolutePath().normalize();
-    Path workDir = Files.createTempDirectory("slipway-e2e");
+    workDir = Files.createTempDirectory("slipway-e2e");
     stack = Stack.start(home, workDir,
         new Infrastructure(slipwayDb, infrastructure.user(), infrastructure.password(), infrastructure.kafkaBootstrap()),
         Map.of(
             Service.NOTIFIER, Map.of(
                 "slipway.notifier.channels.ops.url", webhook.url(),
-                "slipway.notifier.channels.ops.secret", webhookSecret),
+                "slipway.notifier.channels.ops.secret", webhookSecret,
+                "slipway.grpc.reflection", "true"),
             // A short runner lease, so a test sees a killed orchestrator's deploy resumed quickly.
-            Service.ORCHESTRATOR, Map.of("slipway.runner-lease", "3s", "slipway.grpc.reflection", "true")),
+            Service.ORCHESTRATOR, Map.of("slipway.runner-lease", "3s", "slipway.grpc.reflection", "true"),
+            // Reflection everywhere, so the access test can enumerate what every service registers.
+            Service.BACKUP, Map.of("slipway.grpc.reflection", "true"),
+            Service.HEALTH, Map.of("slipway.grpc.reflection", "true")),
         0);
+    Cli.adminToken = stack.adminTokenFile();
+    journalDbSecret = infrastructure.password().isEmpty() ? "jdb-" + UUID.randomUUID() : infrastructure.password();
+    setSecret(DemoTarget.DB_SECRET, journalDbSecret);
     Matcher db = JDBC.matcher(journalDb);
     if (!db.matches()) {
       throw new IllegalStateException("unexpected JDBC URL " + journalDb);
@@ -79,6 +92,30 @@ final class E2eEnvironment {
       shared = new E2eEnvironment();
     }
     return shared;
+  }
+
+  /** Stores a secret through the CLI, the value from a file as an operator would. */
+  void setSecret(String name, String value) throws Exception {
+    Path file = Files.createTempFile(workDir, "secret", ".txt");
+    Files.writeString(file, value);
+    Cli.Run run = Cli.run(server(), "secret", "set", name, "--file", file.toString());
+    Files.delete(file);
+    if (run.exit() != 0) {
+      throw new AssertionError("secret set failed: " + run.all());
+    }
+  }
+
+  /** Creates a token through the CLI and writes its secret to a file; returns the file. */
+  Path token(String name, String... scopes) throws Exception {
+    List<String> args = new ArrayList<>(List.of("token", "create", "--name", name));
+    for (String scope : scopes) {
+      args.addAll(List.of("--scope", scope));
+    }
+    Cli.Run run = Cli.run(server(), args.toArray(String[]::new));
+    if (run.exit() != 0) {
+      throw new AssertionError("token create failed: " + run.all());
+    }
+    return Files.writeString(workDir.resolve(name + ".token"), run.out().strip());
   }
 
   String server() {

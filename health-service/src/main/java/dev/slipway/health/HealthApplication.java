@@ -1,5 +1,6 @@
 package dev.slipway.health;
 
+import dev.slipway.platform.grpc.ServerTls;
 import io.micronaut.runtime.Micronaut;
 
 /** The health-service: pre-flight and post-deploy checks, with every result kept as history. */
@@ -7,6 +8,6 @@ public final class HealthApplication {
   private HealthApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.run(HealthApplication.class, args);
+    Micronaut.build(args).mainClass(HealthApplication.class).properties(ServerTls.properties()).start();
   }
 }

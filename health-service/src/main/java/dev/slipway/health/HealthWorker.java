@@ -10,7 +10,7 @@ import dev.slipway.platform.spec.HealthSettings;
 import dev.slipway.platform.worker.PhaseJob;
 import dev.slipway.platform.worker.PhaseWorker;
 import dev.slipway.proto.internal.v1.Evidence;
-import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.HealthCheck;
 import dev.slipway.proto.v1.Phase;
 import jakarta.inject.Singleton;
@@ -45,7 +45,7 @@ public class HealthWorker implements PhaseWorker {
 
   @Override
   public Result run(PhaseJob job) throws InterruptedException {
-    Deployment deployment = orchestrator.deployment(job.deploymentId().toString());
+    StepContext deployment = orchestrator.stepContext(job.deploymentId().toString());
     boolean preflight = job.phase() == Phase.PHASE_PREFLIGHT;
     List<HealthCheck> specs = preflight
         ? deployment.getSpec().getPreflight().getChecksList()

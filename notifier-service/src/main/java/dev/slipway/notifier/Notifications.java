@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.kafka.EventHandler;
-import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.NotifyRule;
 import jakarta.inject.Singleton;
@@ -42,7 +42,7 @@ public class Notifications implements EventHandler {
   private final Map<String, Channel> channels;
   private final Dispatcher dispatcher;
   private final Clock clock;
-  private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
+  private final Map<String, StepContext> deployments = new ConcurrentHashMap<>();
 
   public Notifications(OrchestratorClient orchestrator, List<Channel> channels, Dispatcher dispatcher, Clock clock) {
     this.orchestrator = orchestrator;
@@ -54,7 +54,7 @@ public class Notifications implements EventHandler {
   @Override
   public Runnable handle(DeploymentEvent event, Connection tx) throws SQLException {
     String type = type(event);
-    Deployment deployment = deployment(event.getDeploymentId());
+    StepContext deployment = deployment(event.getDeploymentId());
     int created = 0;
     for (NotifyRule rule : deployment.getSpec().getNotifyList()) {
       Set<String> wanted = rule.getOnCount() == 0 ? DEFAULT_EVENTS : Set.copyOf(rule.getOnList());
@@ -90,14 +90,14 @@ public class Notifications implements EventHandler {
     }
   }
 
-  private Deployment deployment(String id) {
-    Deployment cached = deployments.get(id);
+  private StepContext deployment(String id) {
+    StepContext cached = deployments.get(id);
     if (cached != null) {
       return cached;
     }
-    Deployment fetched;
+    StepContext fetched;
     try {
-      fetched = orchestrator.deployment(id);
+      fetched = orchestrator.stepContext(id);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading deployment " + id, e);
@@ -121,7 +121,7 @@ public class Notifications implements EventHandler {
     };
   }
 
-  private static String payload(DeploymentEvent event, Deployment deployment, String type) {
+  private static String payload(DeploymentEvent event, StepContext deployment, String type) {
     ObjectNode body = JSON.createObjectNode();
     body.put("type", "deployment." + type);
     body.put("eventId", event.getEventId());
@@ -154,7 +154,7 @@ public class Notifications implements EventHandler {
     }
   }
 
-  private static String text(DeploymentEvent event, Deployment deployment, String type) {
+  private static String text(DeploymentEvent event, StepContext deployment, String type) {
     String what = event.getTarget().getApp() + "/" + event.getTarget().getEnvironment() + " " + deployment.getVersion();
     return switch (event.getKindCase()) {
       case FINISHED -> what + ": " + type.replace('_', ' ')

@@ -1,5 +1,6 @@
 package dev.slipway.orchestrator;
 
+import dev.slipway.platform.grpc.ServerTls;
 import io.micronaut.runtime.Micronaut;
 
 /** The orchestrator: deployment state machine, targets, gRPC API, outbox relay, step driver. */
@@ -7,6 +8,6 @@ public final class OrchestratorApplication {
   private OrchestratorApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.run(OrchestratorApplication.class, args);
+    Micronaut.build(args).mainClass(OrchestratorApplication.class).properties(ServerTls.properties()).start();
   }
 }

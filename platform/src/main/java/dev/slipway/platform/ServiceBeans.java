@@ -2,11 +2,14 @@ package dev.slipway.platform;
 
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.grpc.ServiceToken;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import io.micronaut.jdbc.DataSourceResolver;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Beans every service uses: time as an input, transactions, and (for workers) the orchestrator. */
@@ -18,15 +21,17 @@ public class ServiceBeans {
   }
 
   @Singleton
-  Transactions transactions(DataSource dataSource) {
-    return new Transactions(dataSource);
+  Transactions transactions(DataSource dataSource, Optional<DataSourceResolver> resolver) {
+    // Micronaut Data hands out a proxy bound to its own transactions; hand-written JDBC uses the pool.
+    return new Transactions(resolver.orElse(DataSourceResolver.DEFAULT).resolve(dataSource));
   }
 
   @Singleton
   @Requires(property = "slipway.orchestrator.address")
   OrchestratorClient orchestratorClient(
       @Value("${slipway.orchestrator.address}") String address,
-      @Value("${micronaut.application.name}") String service) {
-    return new OrchestratorClient(address, service);
+      @Value("${slipway.tls.ca-file:}") String caFile,
+      ServiceToken token) {
+    return new OrchestratorClient(address, caFile, token.secret());
   }
 }

@@ -7,28 +7,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Backup files: written owner-only (0600) while hashed with SHA-256, verified before any restore. */
+/** Backup files: encrypted, written owner-only (0600), hashed with SHA-256 and verified before any restore. */
 public final class Artifacts {
   private Artifacts() {}
 
   /** Size and checksum of a written artifact. */
   public record Written(long size, String sha256) {}
 
-  /** Copies {@code data} into a new file readable by its owner only, hashing it on the way. */
-  public static Written write(InputStream data, Path file) throws IOException {
+  /**
+   * Encrypts {@code data} into a new file readable by its owner only; the checksum is of the
+   * ciphertext as it lies on disk, so it is verified before anything is decrypted.
+   */
+  public static Written write(InputStream data, Path file, BackupCipher.Sealer sealer) throws IOException {
     Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     MessageDigest digest = sha256();
-    long size;
-    try (InputStream hashed = new DigestInputStream(data, digest);
-        OutputStream out = Files.newOutputStream(file)) {
-      size = hashed.transferTo(out);
+    try (OutputStream out = sealer.seal(new DigestOutputStream(Files.newOutputStream(file), digest))) {
+      data.transferTo(out);
     }
-    return new Written(size, HexFormat.of().formatHex(digest.digest()));
+    return new Written(Files.size(file), HexFormat.of().formatHex(digest.digest()));
   }
 
   /** The SHA-256 of a file as it is on disk now. */

@@ -12,10 +12,12 @@ import java.util.Map;
 /** Files and directories as a tar.gz that keeps their absolute paths (stored relative to /). */
 @Singleton
 public class FileArchives {
-  public Artifacts.Written archive(Item.Files files, Path file) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of("tar", "-czf", "-", "-C", "/"));
+  public Artifacts.Written archive(Item.Files files, Path file, BackupCipher.Sealer sealer)
+      throws IOException, InterruptedException {
+    // Paths after "--", so that none can ever be read as an option of tar.
+    List<String> argv = new ArrayList<>(List.of("tar", "-czf", "-", "-C", "/", "--"));
     files.paths().forEach(path -> argv.add(path.replaceFirst("^/+", "")));
-    return Tool.run(argv, Map.of(), stdout -> Artifacts.write(stdout, file));
+    return Tool.run(argv, Map.of(), stdout -> Artifacts.write(stdout, file, sealer));
   }
 
   /** Writes the archived files back where they were. */

@@ -27,19 +27,18 @@ import java.util.regex.Pattern;
 public class PostgresTools {
   private static final Pattern CLIENT_VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
   private final String binDir;
-  private final Secrets secrets;
 
-  public PostgresTools(@Value("${slipway.backup.pg-bin-dir:}") String binDir, Secrets secrets) {
+  public PostgresTools(@Value("${slipway.backup.pg-bin-dir:}") String binDir) {
     this.binDir = binDir;
-    this.secrets = secrets;
   }
 
   /** Dumps the database in custom format into {@code file}. */
-  public Artifacts.Written dump(Item.Postgres db, Path file) throws IOException, InterruptedException {
-    checkClientCanServe("pg_dump", db);
+  public Artifacts.Written dump(Item.Postgres db, DbPassword password, Path file, BackupCipher.Sealer sealer)
+      throws IOException, InterruptedException {
+    checkClientCanServe("pg_dump", db, password);
     return Tool.run(List.of(program("pg_dump"), "-Fc", "--no-password", "-h", db.host(), "-p",
             Integer.toString(db.port()), "-U", db.user(), "-d", db.database()),
-        environment(db), stdout -> Artifacts.write(stdout, file));
+        environment(password), stdout -> Artifacts.write(stdout, file, sealer));
   }
 
   /**
@@ -47,8 +46,8 @@ public class PostgresTools {
    * (objects the failed release created included) and the dump replayed through psql. A failure
    * anywhere rolls the whole restore back.
    */
-  public void restore(Item.Postgres db, Path file) throws IOException, InterruptedException {
-    checkClientCanServe("pg_restore", db);
+  public void restore(Item.Postgres db, DbPassword password, Path file) throws IOException, InterruptedException {
+    checkClientCanServe("pg_restore", db, password);
     Path script = file.resolveSibling(file.getFileName() + ".restore.sql");
     try {
       Tool.run(List.of(program("pg_restore"), "--no-owner", "-f", script.toString(), file.toString()), Map.of(),
@@ -56,7 +55,7 @@ public class PostgresTools {
       boolean dumpCreatesPublic = Tool.run(List.of(program("pg_restore"), "-l", file.toString()), Map.of(),
           stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8)).contains(" SCHEMA - public ");
       StringBuilder prelude = new StringBuilder("set lock_timeout = '30s';");
-      for (String schema : schemas(db)) {
+      for (String schema : schemas(db, password)) {
         prelude.append(" drop schema \"").append(schema.replace("\"", "\"\"")).append("\" cascade;");
       }
       if (!dumpCreatesPublic) {
@@ -65,14 +64,14 @@ public class PostgresTools {
       Tool.run(List.of(program("psql"), "-X", "-q", "--no-password", "--single-transaction", "-v", "ON_ERROR_STOP=1",
               "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.user(), "-d", db.database(),
               "-c", prelude.toString(), "-f", script.toString()),
-          environment(db), PostgresTools::discard);
+          environment(password), PostgresTools::discard);
     } finally {
       Files.deleteIfExists(script);
     }
   }
 
-  private List<String> schemas(Item.Postgres db) throws IOException {
-    try (Connection c = connect(db);
+  private List<String> schemas(Item.Postgres db, DbPassword password) throws IOException {
+    try (Connection c = connect(db, password);
         Statement statement = c.createStatement();
         ResultSet rows = statement.executeQuery(
             "select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'")) {
@@ -92,7 +91,8 @@ public class PostgresTools {
   }
 
   /** A client older than the server cannot dump it; say so before trying. */
-  private void checkClientCanServe(String tool, Item.Postgres db) throws IOException, InterruptedException {
+  private void checkClientCanServe(String tool, Item.Postgres db, DbPassword password)
+      throws IOException, InterruptedException {
     String versionText = Tool.run(List.of(program(tool), "--version"), Map.of(),
         stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
     Matcher client = CLIENT_VERSION.matcher(versionText);
@@ -100,7 +100,7 @@ public class PostgresTools {
       throw new IOException("cannot tell the version of " + tool + " from: " + versionText.strip());
     }
     int clientMajor = Integer.parseInt(client.group(1));
-    int serverMajor = serverMajor(db);
+    int serverMajor = serverMajor(db, password);
     if (clientMajor < serverMajor) {
       throw new IOException(tool + " " + clientMajor + " cannot work with the PostgreSQL " + serverMajor
           + " server of " + db.source() + "; install PostgreSQL client " + serverMajor
@@ -108,16 +108,16 @@ public class PostgresTools {
     }
   }
 
-  private Connection connect(Item.Postgres db) throws IOException, SQLException {
+  private Connection connect(Item.Postgres db, DbPassword password) throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("user", db.user());
-    secrets.password(db).ifPresent(password -> properties.setProperty("password", password));
+    password.get().ifPresent(value -> properties.setProperty("password", value));
     properties.setProperty("connectTimeout", "10");
     return DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database(), properties);
   }
 
-  private int serverMajor(Item.Postgres db) throws IOException {
-    try (Connection c = connect(db);
+  private int serverMajor(Item.Postgres db, DbPassword password) throws IOException {
+    try (Connection c = connect(db, password);
         Statement statement = c.createStatement();
         ResultSet row = statement.executeQuery("show server_version_num")) {
       row.next();
@@ -127,9 +127,9 @@ public class PostgresTools {
     }
   }
 
-  private Map<String, String> environment(Item.Postgres db) throws IOException {
+  private static Map<String, String> environment(DbPassword password) {
     Map<String, String> env = new HashMap<>();
-    secrets.password(db).ifPresent(password -> env.put("PGPASSWORD", password));
+    password.get().ifPresent(value -> env.put("PGPASSWORD", value));
     env.put("PGCONNECT_TIMEOUT", "10");
     return env;
   }

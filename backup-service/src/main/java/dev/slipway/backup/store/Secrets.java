@@ -1,31 +1,35 @@
 package dev.slipway.backup.store;
 
 import dev.slipway.backup.domain.Item;
-import java.io.IOException;
-import java.util.Locale;
-import java.util.Optional;
+import dev.slipway.platform.grpc.OrchestratorClient;
+import io.grpc.StatusRuntimeException;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /**
- * Resolves a secret named in a target spec from the backup-service's environment: secret
- * {@code journal-db} is the variable {@code SLIPWAY_SECRET_JOURNAL_DB}. Values are never logged.
+ * Fetches the secret a backup item names from the orchestrator's secret store, which gives out only
+ * the secrets the deployment's pinned spec references. Values are never logged or kept.
  */
 @Singleton
 public class Secrets {
-  public Optional<String> password(Item.Postgres db) throws IOException {
-    if (db.passwordSecret().isEmpty()) {
-      return Optional.empty();
-    }
-    String variable = variable(db.passwordSecret());
-    String value = System.getenv(variable);
-    if (value == null) {
-      throw new IOException("secret '" + db.passwordSecret() + "' for " + db.source()
-          + " is not set: give the backup-service the environment variable " + variable);
-    }
-    return Optional.of(value);
+  private final OrchestratorClient orchestrator;
+
+  public Secrets(OrchestratorClient orchestrator) {
+    this.orchestrator = orchestrator;
   }
 
-  static String variable(String secret) {
-    return "SLIPWAY_SECRET_" + secret.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+  public DbPassword password(UUID deploymentId, Item.Postgres db) throws IOException, InterruptedException {
+    if (db.passwordSecret().isEmpty()) {
+      return DbPassword.NONE;
+    }
+    try {
+      return new DbPassword(new String(orchestrator.secret(deploymentId.toString(), db.passwordSecret()),
+          StandardCharsets.UTF_8));
+    } catch (StatusRuntimeException e) {
+      throw new IOException("secret '" + db.passwordSecret() + "' for " + db.source() + " cannot be read: "
+          + e.getStatus().getDescription() + " (store it with: slipway secret set " + db.passwordSecret() + ")", e);
+    }
   }
 }

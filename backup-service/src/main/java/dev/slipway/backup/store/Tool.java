@@ -1,5 +1,6 @@
 package dev.slipway.backup.store;
 
+import dev.slipway.platform.process.ChildEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,7 @@ final class Tool {
   /** Runs the tool; its stdout is handed to {@code stdout} (or discarded); throws on failure. */
   static <T> T run(List<String> argv, Map<String, String> env, StdoutReader<T> stdout) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(argv);
-    builder.environment().putAll(env);
+    ChildEnvironment.apply(builder, env);
     Process process;
     try {
       process = builder.start();

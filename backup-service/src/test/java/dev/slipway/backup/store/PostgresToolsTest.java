@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.backup.domain.Item;
 import dev.slipway.platform.spec.PostgresUrl;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
+import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import dev.slipway.testkit.TestInfrastructure;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +33,17 @@ class PostgresToolsTest {
   private static TestInfrastructure infrastructure;
   private static String jdbcUrl;
   private static Item.Postgres database;
-  private final PostgresTools tools = new PostgresTools("", new Secrets());
+  private final PostgresTools tools = new PostgresTools("");
+  private final UUID setId = UUID.randomUUID();
+  private BackupCipher cipher;
+
+  @BeforeEach
+  void newBackupKey() throws Exception {
+    StreamingAeadConfig.register();
+    byte[] keyset = TinkProtoKeysetFormat.serializeKeyset(
+        KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB), InsecureSecretKeyAccess.get());
+    cipher = new BackupCipher(() -> keyset);
+  }
 
   @BeforeAll
   static void createDatabase() throws Exception {
@@ -42,16 +60,21 @@ class PostgresToolsTest {
         "insert into entries (title) values ('one'), ('two')");
     Path file = dir.resolve("backups").resolve("0-postgres.dump");
 
-    Artifacts.Written written = tools.dump(database, file);
+    Artifacts.Written written = tools.dump(database, DbPassword.NONE, file, cipher.sealer(setId, 0));
 
     assertThat(written.sha256()).isEqualTo(Artifacts.sha256(file));
     assertThat(written.size()).isEqualTo(Files.size(file));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+        .as("encrypted at rest: no pg_dump header, no table name in clear").doesNotContain("PGDMP").doesNotContain("entries");
 
     sql("delete from entries where title = 'one'", "alter table entries rename to entries_old",
         "create table posts (id int)", "create schema reports", "create table reports.daily (day date)");
 
-    tools.restore(database, file);
+    Path plain = cipher.decryptBeside(file, setId, 0);
+    assertThat(Files.readAllBytes(plain)).startsWith("PGDMP".getBytes(StandardCharsets.US_ASCII));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(plain))).isEqualTo("rw-------");
+    tools.restore(database, DbPassword.NONE, plain);
 
     assertThat(query("select title from entries order by id")).containsExactly("one", "two");
     assertThat(query("select table_schema || '.' || table_name from information_schema.tables"
@@ -63,18 +86,21 @@ class PostgresToolsTest {
 
   @Test
   void aMissingClientIsNamedWithWhereToInstallIt(@TempDir Path dir) {
-    PostgresTools nowhere = new PostgresTools(dir.resolve("no-client").toString(), new Secrets());
-    assertThatThrownBy(() -> nowhere.dump(database, dir.resolve("x.dump")))
+    PostgresTools nowhere = new PostgresTools(dir.resolve("no-client").toString());
+    assertThatThrownBy(() -> nowhere.dump(database, DbPassword.NONE, dir.resolve("x.dump"), cipher.sealer(setId, 0)))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("pg_dump is not installed on the backup-service host");
   }
 
   @Test
-  void aMissingSecretNamesTheVariableToSet(@TempDir Path dir) {
-    Item.Postgres withSecret = new Item.Postgres(database.user(), database.host(), database.port(), database.database(),
-        "journal-db-unset");
-    assertThatThrownBy(() -> tools.dump(withSecret, dir.resolve("x.dump")))
-        .hasMessageContaining("SLIPWAY_SECRET_JOURNAL_DB_UNSET");
+  void anArtifactMovedToAnotherBackupDoesNotDecrypt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("0-postgres.dump");
+    tools.dump(database, DbPassword.NONE, file, cipher.sealer(setId, 0));
+
+    assertThatThrownBy(() -> cipher.decryptBeside(file, UUID.randomUUID(), 0))
+        .isInstanceOf(IOException.class).hasMessageContaining("cannot decrypt");
+    assertThatThrownBy(() -> cipher.decryptBeside(file, setId, 1)).isInstanceOf(IOException.class);
+    assertThat(dir.resolve("0-postgres.dump.plain")).as("no plaintext left behind").doesNotExist();
   }
 
   private static void sql(String... statements) throws Exception {

@@ -3,7 +3,9 @@ package dev.slipway.devstack.demo;
 import dev.slipway.cli.ExitCode;
 import dev.slipway.cli.SlipwayCli;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +17,20 @@ import java.util.List;
  */
 public final class Demo {
   private final String server;
+  private final Path tokenFile;
   private final DemoTarget target;
+  private final String databasePassword;
   private final PrintStream out;
 
-  public Demo(String server, DemoTarget target, PrintStream out) {
+  /**
+   * @param tokenFile an admin token, as an operator would use
+   * @param databasePassword the journal database's password, stored as the secret the spec names
+   */
+  public Demo(String server, Path tokenFile, DemoTarget target, String databasePassword, PrintStream out) {
     this.server = server;
+    this.tokenFile = tokenFile;
     this.target = target;
+    this.databasePassword = databasePassword;
     this.out = out;
   }
 
@@ -35,6 +45,16 @@ public final class Demo {
   public boolean run(Path specFile) throws Exception {
     out.println("== demo: journal 1.0.0 is running; registering it with Slipway");
     target.installInitialVersion("1.0.0");
+    Path passwordFile = specFile.resolveSibling(DemoTarget.DB_SECRET + ".secret");
+    Files.deleteIfExists(passwordFile);
+    Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(passwordFile, databasePassword);
+    int stored = cli("secret", "set", DemoTarget.DB_SECRET, "--file", passwordFile.toString());
+    Files.delete(passwordFile);
+    if (stored != ExitCode.SUCCEEDED) {
+      out.println("demo: storing the database secret failed with exit " + stored);
+      return false;
+    }
     int applied = cli("target", "apply", "-f", target.writeSpec(specFile).toString());
     if (applied != ExitCode.SUCCEEDED) {
       out.println("demo: registering the target failed with exit " + applied);
@@ -67,7 +87,7 @@ public final class Demo {
   }
 
   private int cli(String... args) {
-    List<String> line = new ArrayList<>(List.of("--server", server));
+    List<String> line = new ArrayList<>(List.of("--server", server, "--token-file", tokenFile.toString()));
     line.addAll(List.of(args));
     out.println("$ slipway " + String.join(" ", args));
     return SlipwayCli.run(line.toArray(String[]::new), out, out);

@@ -18,6 +18,9 @@ public record DemoTarget(
     String app, String environment, int port, Path workdir, String databaseUrl, String jdbcUrl,
     Path devstackHome, Optional<String> notifyChannel) {
 
+  /** The secret holding the journal database's password, used by backups and restores. */
+  public static final String DB_SECRET = "journal-db";
+
   public String spec() throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> argv = List.of(java, "-cp", classpath(), DemoControl.class.getName(), "deploy",
@@ -31,7 +34,7 @@ public record DemoTarget(
           timeout: 2m
         backup:
           items:
-            - { type: postgres, url: "%s" }
+            - { type: postgres, url: "%s", passwordSecret: %s }
             - { type: files, paths: ["%s"] }
           keep: 3
           restoreOnRollback: true
@@ -48,7 +51,7 @@ public record DemoTarget(
           successThreshold: 2
           failureThreshold: 3
         %s
-        """.formatted(app, environment, yamlList(argv), databaseUrl, workdir.resolve("instance"), pgHostPort,
+        """.formatted(app, environment, yamlList(argv), databaseUrl, DB_SECRET, workdir.resolve("instance"), pgHostPort,
         port, port, notifyChannel.map(c -> "notify:\n  - { channel: " + c + " }").orElse(""));
   }
 

@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /** gRPC {@code slipway.v1.DeploymentService}: translates messages to calls, failures to statuses. */
 @Singleton
@@ -62,7 +61,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
 
   @Override
   public void createDeployment(CreateDeploymentRequest request, StreamObserver<Deployment> response) {
-    respond(response, () -> {
+    GrpcErrors.respond(response, () -> {
       List<Violation> violations = new ArrayList<>();
       checkName(violations, "app", request.getApp());
       checkName(violations, "environment", request.getEnvironment());
@@ -78,12 +77,12 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
 
   @Override
   public void getDeployment(GetDeploymentRequest request, StreamObserver<Deployment> response) {
-    respond(response, () -> detail(deploymentId(request.getDeploymentId())));
+    GrpcErrors.respond(response, () -> detail(deploymentId(request.getDeploymentId())));
   }
 
   @Override
   public void listDeployments(ListDeploymentsRequest request, StreamObserver<ListDeploymentsResponse> response) {
-    respond(response, () -> {
+    GrpcErrors.respond(response, () -> {
       DeploymentHistory.Page page = history.list(request.getApp(), request.getEnvironment(),
           request.getPageSize(), request.getPageToken());
       ListDeploymentsResponse.Builder out = ListDeploymentsResponse.newBuilder().setNextPageToken(page.nextPageToken());
@@ -136,7 +135,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
 
   @Override
   public void cancelDeployment(CancelDeploymentRequest request, StreamObserver<Deployment> response) {
-    respond(response, () -> {
+    GrpcErrors.respond(response, () -> {
       UUID id = deploymentId(request.getDeploymentId());
       String reason = request.getReason().isBlank()
           ? "cancelled by " + Caller.current().name()
@@ -148,7 +147,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
 
   @Override
   public void rollbackTarget(RollbackTargetRequest request, StreamObserver<Deployment> response) {
-    respond(response, () -> {
+    GrpcErrors.respond(response, () -> {
       List<Violation> violations = new ArrayList<>();
       checkName(violations, "app", request.getApp());
       checkName(violations, "environment", request.getEnvironment());
@@ -163,7 +162,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
 
   @Override
   public void applyTarget(ApplyTargetRequest request, StreamObserver<Target> response) {
-    respond(response, () -> {
+    GrpcErrors.respond(response, () -> {
       TargetSpec spec = switch (request.getSourceCase()) {
         case SPEC -> request.getSpec();
         case DOCUMENT -> TargetDocuments.parse(request.getDocument());
@@ -175,12 +174,12 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
 
   @Override
   public void getTarget(GetTargetRequest request, StreamObserver<Target> response) {
-    respond(response, () -> ProtoMapper.target(targets.get(request.getApp(), request.getEnvironment())));
+    GrpcErrors.respond(response, () -> ProtoMapper.target(targets.get(request.getApp(), request.getEnvironment())));
   }
 
   @Override
   public void listTargets(ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
-    respond(response, () -> {
+    GrpcErrors.respond(response, () -> {
       ListTargetsResponse.Builder out = ListTargetsResponse.newBuilder();
       targets.list().forEach(t -> out.addTargets(ProtoMapper.target(t)));
       return out.build();
@@ -190,18 +189,6 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   private Deployment detail(UUID id) {
     DeploymentHistory.Detail detail = history.get(id);
     return ProtoMapper.deployment(detail.deployment(), detail.phases());
-  }
-
-  private static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
-    T result;
-    try {
-      result = call.get();
-    } catch (RuntimeException e) {
-      response.onError(GrpcErrors.toStatus(e));
-      return;
-    }
-    response.onNext(result);
-    response.onCompleted();
   }
 
   private static UUID deploymentId(String text) {

@@ -9,6 +9,8 @@ import dev.slipway.orchestrator.errors.Refused;
 import dev.slipway.platform.db.DatabaseException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,19 @@ final class GrpcErrors {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
 
   private GrpcErrors() {}
+
+  /** Answers a unary call with what {@code call} returns, or with the status its failure maps to. */
+  static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
+    T result;
+    try {
+      result = call.get();
+    } catch (RuntimeException e) {
+      response.onError(toStatus(e));
+      return;
+    }
+    response.onNext(result);
+    response.onCompleted();
+  }
 
   static StatusRuntimeException toStatus(RuntimeException failure) {
     return switch (failure) {

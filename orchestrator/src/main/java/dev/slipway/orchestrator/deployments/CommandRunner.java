@@ -1,5 +1,6 @@
 package dev.slipway.orchestrator.deployments;
 
+import dev.slipway.platform.process.ChildEnvironment;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Runs a command as an argv list (never through a shell), hands every output line to a consumer,
+ * Runs a command as an argv list (never through a shell) in a clean environment (the allow-list of
+ * {@link ChildEnvironment} plus {@code env}), hands every output line to a consumer,
  * and on timeout kills the whole process tree. Processes the command leaves running on success
  * (a service it started) are left alone.
  */
@@ -31,7 +33,7 @@ public final class CommandRunner {
     if (workdir != null) {
       builder.directory(workdir.toFile());
     }
-    builder.environment().putAll(env);
+    ChildEnvironment.apply(builder, env);
     long started = System.nanoTime();
     Process process;
     try {

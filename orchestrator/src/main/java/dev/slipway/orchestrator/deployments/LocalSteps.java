@@ -10,10 +10,14 @@ import dev.slipway.platform.db.Transactions;
 import dev.slipway.proto.v1.CommandStep;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import dev.slipway.orchestrator.errors.NotFound;
+import dev.slipway.orchestrator.secrets.SecretStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +42,7 @@ public class LocalSteps {
   private final DeploymentRepository repository;
   private final Deployments deployments;
   private final StepLogs stepLogs;
+  private final SecretStore secrets;
   private final Clock clock;
   private final Duration lease;
   private final ScheduledExecutorService leaseRenewer = Executors.newSingleThreadScheduledExecutor(
@@ -48,12 +53,14 @@ public class LocalSteps {
       DeploymentRepository repository,
       Deployments deployments,
       StepLogs stepLogs,
+      SecretStore secrets,
       Clock clock,
       @Value("${slipway.runner-lease:30s}") Duration lease) {
     this.transactions = transactions;
     this.repository = repository;
     this.deployments = deployments;
     this.stepLogs = stepLogs;
+    this.secrets = secrets;
     this.clock = clock;
     this.lease = lease;
   }
@@ -91,11 +98,23 @@ public class LocalSteps {
         "app", d.app(), "environment", d.environment());
     List<String> argv = command.getCommandList().stream().map(arg -> Placeholders.substitute(arg, values)).toList();
     Path workdir = command.getWorkdir().isEmpty() ? null : Path.of(command.getWorkdir());
-    LineSink sink = new LineSink(d.id(), step);
+    Map<String, String> env = new HashMap<>(command.getEnvMap());
+    List<String> secretValues = new ArrayList<>();
+    for (Map.Entry<String, String> variable : command.getSecretEnvMap().entrySet()) {
+      String value;
+      try {
+        value = new String(secrets.reveal(variable.getValue()), StandardCharsets.UTF_8);
+      } catch (NotFound e) {
+        return new CommandRunner.Outcome(false, "cannot run: " + e.getMessage() + " (env " + variable.getKey() + ")");
+      }
+      env.put(variable.getKey(), value);
+      secretValues.add(value);
+    }
+    LineSink sink = new LineSink(d.id(), step, new Masking(secretValues));
     LOG.info("{} {} attempt {}: running {} with {} argument(s)", d.id(), step.phase(), step.attempt(),
         argv.getFirst(), argv.size() - 1);
     CommandRunner.Outcome outcome = CommandRunner.run(
-        argv, workdir, command.getEnvMap(), PlanFactory.commandTimeout(command.getTimeout()), sink::accept);
+        argv, workdir, env, PlanFactory.commandTimeout(command.getTimeout()), sink::accept);
     sink.flush();
     return outcome.succeeded() ? outcome : new CommandRunner.Outcome(false, outcome.summary() + sink.lastLine());
   }
@@ -108,16 +127,19 @@ public class LocalSteps {
   private final class LineSink {
     private final UUID id;
     private final LocalStep step;
+    private final Masking masking;
     private final List<String> pending = new ArrayList<>();
     private int written;
     private String last = "";
 
-    LineSink(UUID id, LocalStep step) {
+    LineSink(UUID id, LocalStep step, Masking masking) {
       this.id = id;
       this.step = step;
+      this.masking = masking;
     }
 
-    synchronized void accept(String line) {
+    synchronized void accept(String output) {
+      String line = masking.apply(output);
       if (!line.isBlank()) {
         last = line;
       }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import dev.slipway.platform.db.Transactions;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -25,8 +26,8 @@ public class CommitSignal {
   private volatile boolean running = true;
   private long generation;
 
-  public CommitSignal(DataSource dataSource) {
-    this.dataSource = dataSource;
+  public CommitSignal(Transactions transactions) {
+    this.dataSource = transactions.dataSource();
     this.listener = Thread.ofPlatform().daemon().name("events-listener").start(this::listen);
   }
 

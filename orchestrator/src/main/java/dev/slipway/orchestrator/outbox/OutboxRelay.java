@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import dev.slipway.platform.db.Transactions;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,12 +50,12 @@ public class OutboxRelay {
   private volatile boolean running = true;
 
   public OutboxRelay(
-      DataSource dataSource,
+      Transactions transactions,
       CommitSignal signal,
       @Value("${slipway.kafka.bootstrap-servers}") String bootstrapServers,
       @Value("${slipway.kafka.partitions:6}") int partitions,
       @Value("${slipway.kafka.replication-factor:1}") short replication) {
-    this.dataSource = dataSource;
+    this.dataSource = transactions.dataSource();
     this.signal = signal;
     this.bootstrapServers = bootstrapServers;
     this.partitions = partitions;

@@ -3,11 +3,14 @@ package dev.slipway.orchestrator.targets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.proto.v1.TargetSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +37,8 @@ public final class TargetDocuments {
     if (tree == null || !tree.isObject()) {
       throw new InvalidInput("document", "must be a mapping with the keys app, environment, deploy, ...");
     }
+    liftSecretEnv(tree, "deploy");
+    liftSecretEnv(tree, "rollback");
     TargetSpec.Builder spec = TargetSpec.newBuilder();
     try {
       JsonFormat.parser().merge(JSON.writeValueAsString(tree), spec);
@@ -45,6 +50,30 @@ public final class TargetDocuments {
       throw new InvalidInput("document", "does not fit the target spec: " + e.getMessage());
     }
     return spec.build();
+  }
+
+  /** {@code env: { DB_PASSWORD: { secret: journal-db } }} becomes {@code secretEnv: { DB_PASSWORD: journal-db }}. */
+  private static void liftSecretEnv(JsonNode tree, String step) {
+    if (!(tree.get(step) instanceof ObjectNode command) || !(command.get("env") instanceof ObjectNode env)) {
+      return;
+    }
+    ObjectNode secretEnv = command.get("secretEnv") instanceof ObjectNode given ? given : command.putObject("secretEnv");
+    List<String> names = new ArrayList<>();
+    env.fieldNames().forEachRemaining(names::add);
+    for (String name : names) {
+      JsonNode value = env.get(name);
+      if (!value.isObject()) {
+        continue;
+      }
+      if (value.size() != 1 || !value.path("secret").isTextual()) {
+        throw new InvalidInput(step + ".env." + name, "must be a string or { secret: NAME }");
+      }
+      secretEnv.put(name, value.get("secret").asText());
+      env.remove(name);
+    }
+    if (secretEnv.isEmpty()) {
+      command.remove("secretEnv");
+    }
   }
 
   /** The canonical JSON stored in the database. */

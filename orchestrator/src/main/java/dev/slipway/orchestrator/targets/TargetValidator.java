@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 public final class TargetValidator {
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
   private static final Set<String> PLACEHOLDERS =
       Set.of("version", "previousVersion", "deploymentId", "app", "environment");
@@ -106,10 +107,32 @@ public final class TargetValidator {
         }
       }
     }
+    step.getEnvMap().keySet().forEach(name -> environmentName(field + ".env." + name, name));
+    step.getSecretEnvMap().forEach((name, secret) -> {
+      environmentName(field + ".secretEnv." + name, name);
+      if (step.getEnvMap().containsKey(name)) {
+        fail(field + ".env." + name, "is set both as a value and as a secret");
+      }
+      secretName(field + ".env." + name + ".secret", secret);
+    });
     if (!step.getWorkdir().isEmpty() && !step.getWorkdir().startsWith("/")) {
       fail(field + ".workdir", "must be an absolute path");
     }
     duration(field + ".timeout", step.getTimeout());
+  }
+
+  private void environmentName(String field, String name) {
+    if (!ENV_NAME.matcher(name).matches()) {
+      fail(field, "must be a variable name: letters, digits and '_', not starting with a digit");
+    } else if (name.startsWith("LD_") || name.startsWith("DYLD_")) {
+      fail(field, "may not be set: it changes how every program loads");
+    }
+  }
+
+  private void secretName(String field, String name) {
+    if (!NAME.matcher(name).matches()) {
+      fail(field, "must name a secret: lowercase letters, digits and '-' (slipway secret list)");
+    }
   }
 
   private void backupItem(String field, BackupItem item) {
@@ -120,6 +143,9 @@ public final class TargetValidator {
         }
         if (item.getPathsCount() > 0) {
           fail(field + ".paths", "belongs to items of type files");
+        }
+        if (!item.getPasswordSecret().isEmpty()) {
+          secretName(field + ".passwordSecret", item.getPasswordSecret());
         }
       }
       case "files" -> {

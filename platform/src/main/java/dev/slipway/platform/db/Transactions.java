@@ -12,6 +12,11 @@ public final class Transactions {
     this.dataSource = dataSource;
   }
 
+  /** The pool itself, for plumbing that keeps a connection of its own (a lock's session, LISTEN). */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
   /** Work done inside a transaction. */
   @FunctionalInterface
   public interface Work<T> {

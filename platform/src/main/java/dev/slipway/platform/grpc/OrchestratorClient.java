@@ -1,12 +1,14 @@
 package dev.slipway.platform.grpc;
 
+import dev.slipway.platform.auth.AccessInterceptor;
+import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
+import dev.slipway.proto.internal.v1.GetStepContextRequest;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
+import dev.slipway.proto.internal.v1.ResolveSecretRequest;
+import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
-import dev.slipway.proto.v1.Deployment;
-import dev.slipway.proto.v1.DeploymentServiceGrpc;
-import dev.slipway.proto.v1.GetDeploymentRequest;
+import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -18,40 +20,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's line to the orchestrator: it reads the deployment it works on (with its pinned target
- * spec) and reports the result of its phase. Both calls are idempotent, so a call whose answer was
- * lost is simply sent again until the orchestrator answers or the retry budget ends.
+ * A worker's line to the orchestrator, authenticated with the worker's own service token (scope
+ * {@code internal}): the narrow view of the deployment it works on, the secrets its spec names, the
+ * backup key, and the report of its phase. Every call is idempotent, so a call whose answer was lost
+ * is simply sent again until the orchestrator answers or the retry budget ends.
  */
 public final class OrchestratorClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OrchestratorClient.class);
   private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(2);
 
   private final ManagedChannel channel;
-  private final StepReportServiceGrpc.StepReportServiceBlockingStub stub;
-  private final DeploymentServiceGrpc.DeploymentServiceBlockingStub deployments;
+  private final StepReportServiceGrpc.StepReportServiceBlockingStub reports;
+  private final WorkerServiceGrpc.WorkerServiceBlockingStub workers;
 
-  public OrchestratorClient(String orchestratorAddress, String reporter) {
-    this.channel = ManagedChannelBuilder.forTarget(orchestratorAddress).usePlaintext().build();
+  public OrchestratorClient(String orchestratorAddress, String caFile, String serviceToken) {
+    this.channel = Channels.open(orchestratorAddress, caFile);
     Metadata headers = new Metadata();
-    headers.put(Caller.ACTOR_HEADER, reporter);
-    this.stub =
-        StepReportServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    this.deployments =
-        DeploymentServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    headers.put(AccessInterceptor.AUTHORIZATION, "Bearer " + serviceToken);
+    this.reports = StepReportServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    this.workers = WorkerServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
-  /** The deployment with its pinned target spec. */
-  public Deployment deployment(String deploymentId) throws InterruptedException {
-    GetDeploymentRequest request = GetDeploymentRequest.newBuilder().setDeploymentId(deploymentId).build();
-    return retrying(() -> deployments.withDeadlineAfter(10, TimeUnit.SECONDS).getDeployment(request),
+  /** The deployment with its pinned target spec, without logs. */
+  public StepContext stepContext(String deploymentId) throws InterruptedException {
+    GetStepContextRequest request = GetStepContextRequest.newBuilder().setDeploymentId(deploymentId).build();
+    return retrying(() -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).getStepContext(request),
         "read deployment " + deploymentId);
+  }
+
+  /** A secret the deployment's pinned spec names; never log it. */
+  public byte[] secret(String deploymentId, String name) throws InterruptedException {
+    ResolveSecretRequest request = ResolveSecretRequest.newBuilder().setDeploymentId(deploymentId).setName(name).build();
+    return retrying(() -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).resolveSecret(request),
+        "resolve secret " + name + " of " + deploymentId).getValue().toByteArray();
+  }
+
+  /** The keyset that encrypts backups at rest. */
+  public byte[] backupKeyset() throws InterruptedException {
+    return retrying(() -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).getBackupKey(GetBackupKeyRequest.getDefaultInstance()),
+        "read the backup key").getKeyset().toByteArray();
   }
 
   /** Sends the report; returns whether the orchestrator accepted it (false: stale or duplicate). */
   public boolean report(ReportStepRequest request) throws InterruptedException {
-    return retrying(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).reportStep(request),
+    return retrying(() -> reports.withDeadlineAfter(10, TimeUnit.SECONDS).reportStep(request),
         "report " + request.getPhase() + " of " + request.getDeploymentId()).getAccepted();
   }
 

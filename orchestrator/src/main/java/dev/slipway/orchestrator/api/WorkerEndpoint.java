@@ -1,0 +1,119 @@
+package dev.slipway.orchestrator.api;
+
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
+import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
+import com.google.protobuf.ByteString;
+import dev.slipway.orchestrator.deployments.DeploymentRepository;
+import dev.slipway.orchestrator.deployments.StoredDeployment;
+import dev.slipway.orchestrator.domain.Deployment;
+import dev.slipway.orchestrator.errors.InvalidInput;
+import dev.slipway.orchestrator.errors.NotFound;
+import dev.slipway.orchestrator.outbox.EventCodec;
+import dev.slipway.orchestrator.secrets.SecretStore;
+import dev.slipway.orchestrator.targets.SpecSecrets;
+import dev.slipway.platform.auth.DeploymentEnvironments;
+import dev.slipway.platform.db.Transactions;
+import dev.slipway.proto.internal.v1.BackupKey;
+import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
+import dev.slipway.proto.internal.v1.GetStepContextRequest;
+import dev.slipway.proto.internal.v1.ResolveSecretRequest;
+import dev.slipway.proto.internal.v1.ResolveSecretResponse;
+import dev.slipway.proto.internal.v1.StepContext;
+import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
+import dev.slipway.proto.v1.TargetRef;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+import java.security.GeneralSecurityException;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * gRPC {@code slipway.internal.v1.WorkerService}: the narrow views workers need. A secret is given
+ * out only when the deployment's pinned spec references it.
+ */
+@Singleton
+public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase implements DeploymentEnvironments {
+  private static final String BACKUP_KEY = "slipway:backup-key";
+  private final Transactions transactions;
+  private final DeploymentRepository repository;
+  private final SecretStore secrets;
+
+  public WorkerEndpoint(Transactions transactions, DeploymentRepository repository, SecretStore secrets)
+      throws GeneralSecurityException {
+    this.transactions = transactions;
+    this.repository = repository;
+    this.secrets = secrets;
+    StreamingAeadConfig.register();
+  }
+
+  @Override
+  public void getStepContext(GetStepContextRequest request, StreamObserver<StepContext> response) {
+    GrpcErrors.respond(response, () -> {
+      StoredDeployment stored = find(request.getDeploymentId());
+      Deployment d = stored.deployment();
+      return StepContext.newBuilder()
+          .setDeploymentId(d.id().toString())
+          .setTarget(TargetRef.newBuilder().setApp(d.app()).setEnvironment(d.environment()))
+          .setKind(EventCodec.kind(d.kind()))
+          .setVersion(d.version())
+          .setPreviousVersion(d.previousVersion())
+          .setRequestedBy(d.requestedBy())
+          .setSpec(stored.spec())
+          .build();
+    });
+  }
+
+  @Override
+  public void resolveSecret(ResolveSecretRequest request, StreamObserver<ResolveSecretResponse> response) {
+    GrpcErrors.respond(response, () -> {
+      StoredDeployment stored = find(request.getDeploymentId());
+      if (!SpecSecrets.referencedBy(stored.spec()).contains(request.getName())) {
+        throw Status.PERMISSION_DENIED.withDescription("the spec of deployment " + stored.deployment().id()
+            + " does not reference the secret '" + request.getName().replaceAll("\\p{Cntrl}", "?") + "'")
+            .asRuntimeException();
+      }
+      return ResolveSecretResponse.newBuilder().setValue(ByteString.copyFrom(secrets.reveal(request.getName()))).build();
+    });
+  }
+
+  @Override
+  public void getBackupKey(GetBackupKeyRequest request, StreamObserver<BackupKey> response) {
+    GrpcErrors.respond(response, () -> BackupKey.newBuilder()
+        .setKeyset(ByteString.copyFrom(secrets.ownKey(BACKUP_KEY, WorkerEndpoint::newBackupKeyset)))
+        .build());
+  }
+
+  @Override
+  public Optional<String> environmentOf(String deploymentId) {
+    try {
+      UUID id = UUID.fromString(deploymentId);
+      return transactions.read(c -> repository.find(c, id)).map(stored -> stored.deployment().environment());
+    } catch (IllegalArgumentException notAnId) {
+      return Optional.empty();
+    }
+  }
+
+  private StoredDeployment find(String deploymentId) {
+    UUID id;
+    try {
+      id = UUID.fromString(deploymentId);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInput("deployment_id", "is not a UUID");
+    }
+    return transactions.read(c -> repository.find(c, id))
+        .orElseThrow(() -> new NotFound("no deployment " + id));
+  }
+
+  private static byte[] newBackupKeyset() {
+    try {
+      return TinkProtoKeysetFormat.serializeKeyset(
+          KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB), InsecureSecretKeyAccess.get());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate the backup keyset: " + e.getMessage(), e);
+    }
+  }
+}
