@@ -148,7 +148,7 @@ class AccessControlTest {
   @Test
   void workersAndUsersKeepToTheirOwnDoors() throws Exception {
     ManagedChannel channel = channel(env.server());
-    var asAdmin = StepReportServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(env.stack.adminTokenFile()));
+    var asAdmin = StepReportServiceGrpc.newBlockingStub(channel).withInterceptors(E2eEnvironment.bearer(env.stack.adminTokenFile()));
     assertThatThrownBy(() -> asAdmin.reportStep(ReportStepRequest.newBuilder().setDeploymentId(UUID.randomUUID().toString())
         .setPhase(Phase.PHASE_VERIFY).setAttempt(1).setSucceeded(true).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -156,7 +156,7 @@ class AccessControlTest {
           assertThat(e.getStatus().getDescription()).contains("lacks the scope internal");
         });
 
-    var asWorker = DeploymentServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(worker));
+    var asWorker = DeploymentServiceGrpc.newBlockingStub(channel).withInterceptors(E2eEnvironment.bearer(worker));
     assertThatThrownBy(() -> asWorker.createDeployment(CreateDeploymentRequest.newBuilder().setApp("journal")
         .setEnvironment("e2e").setVersion("9.9.9").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
@@ -169,7 +169,7 @@ class AccessControlTest {
     Path token = env.token(name, "read");
     String secret = Files.readString(token).strip();
     assertThat(secret).matches("slw_[0-9A-Za-z]{32}_[0-9A-Za-z]{6}");
-    var stub = DeploymentServiceGrpc.newBlockingStub(channel(env.server())).withInterceptors(bearer(token));
+    var stub = DeploymentServiceGrpc.newBlockingStub(channel(env.server())).withInterceptors(E2eEnvironment.bearer(token));
     stub.listTargets(ListTargetsRequest.getDefaultInstance());
 
     Cli.Run list = Cli.run(env.server(), "token", "list", "-o", "json");
@@ -203,13 +203,6 @@ class AccessControlTest {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
     channels.add(channel);
     return channel;
-  }
-
-  private static io.grpc.ClientInterceptor bearer(Path tokenFile) throws IOException {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + Files.readString(tokenFile).strip());
-    return MetadataUtils.newAttachHeadersInterceptor(headers);
   }
 
   /** Calls any method with an empty request (valid for every message type) and returns how it ended. */

@@ -52,6 +52,41 @@ class BadInputAndFaultsTest {
   }
 
   @Test
+  void inputThatCouldReachACommandIsRefusedWithItsFieldNamedAndNothingIsStoredOrRun() throws Exception {
+    Path marker = specs.resolve("x");
+    env.apply(specs, "guarded", """
+        app: guarded
+        environment: qa
+        deploy: { command: ["sh", "-c", "touch %s-$0", "${version}"] }
+        """.formatted(marker));
+    String tooLong = "1".repeat(10 * 1024);
+    for (String given : List.of("1.0;rm -rf /", "$(touch " + marker + ")", "../../etc", tooLong, "1.0\n2.0",
+        "1.0\u0001", "`id`")) {
+      Cli.Run run = Cli.run(env.server(), "deploy", "--app", "guarded", "--env", "qa", "--version", given);
+      assertThat(run.exit()).as(given).isEqualTo(2);
+      assertThat(run.err()).as(given).contains("version: ");
+      assertThat(run.err().length()).as("the answer stays short").isLessThan(2_000);
+    }
+    for (String[] bad : List.of(new String[] {"--app", "../../etc", "--env", "qa"},
+        new String[] {"--app", "guarded", "--env", "qa;reboot"})) {
+      Cli.Run run = Cli.run(env.server(), "deploy", bad[0], bad[1], bad[2], bad[3], "--version", "1.0.0");
+      assertThat(run.exit()).isEqualTo(2);
+      assertThat(run.err()).contains(bad[1].startsWith("..") ? "app: " : "environment: ");
+    }
+    Cli.Run token = Cli.run(env.server(), "token", "create", "--name", "../root", "--scope", "read", "--scope", "deploy:$(id)");
+    assertThat(token.exit()).isEqualTo(2);
+    assertThat(token.err()).contains("name: ").contains("scopes[1]: ");
+    Cli.Run secret = Cli.run(env.server(), "secret", "set", "Bad Name", "--file", write("value.txt", "v").toString());
+    assertThat(secret.exit()).isEqualTo(2);
+    assertThat(secret.err()).contains("name: ");
+
+    assertThat(Cli.run(env.server(), "history", "--app", "guarded", "-o", "json").out()).doesNotContain("\"id\"");
+    try (var files = Files.list(specs)) {
+      assertThat(files.map(path -> path.getFileName().toString())).as("nothing ran").noneMatch(n -> n.startsWith("x"));
+    }
+  }
+
+  @Test
   void anUnknownFieldIsNamed() throws Exception {
     Cli.Run run = Cli.run(env.server(), "target", "apply", "-f",
         write("unknown.yaml", "app: shop\nenvironment: qa\ndeploy: { command: [\"true\"], retries: 3 }\n").toString());

@@ -118,6 +118,19 @@ final class E2eEnvironment {
     return Files.writeString(workDir.resolve(name + ".token"), run.out().strip());
   }
 
+  /** Attaches the admin token to raw gRPC calls. */
+  io.grpc.ClientInterceptor adminCredentials() throws java.io.IOException {
+    return bearer(stack.adminTokenFile());
+  }
+
+  /** Attaches the token in {@code tokenFile} to raw gRPC calls. */
+  static io.grpc.ClientInterceptor bearer(Path tokenFile) throws java.io.IOException {
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + Files.readString(tokenFile).strip());
+    return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
+  }
+
   String server() {
     return stack.orchestratorAddress();
   }

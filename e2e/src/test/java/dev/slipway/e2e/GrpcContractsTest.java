@@ -63,7 +63,8 @@ class GrpcContractsTest {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build();
     try {
       List<DeploymentEvent> events = new ArrayList<>();
-      DeploymentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+      DeploymentServiceGrpc.newBlockingStub(channel).withInterceptors(env.adminCredentials())
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
           .watchDeployment(WatchDeploymentRequest.newBuilder().setDeploymentId(done.getId()).setAfterSequence(last - 2)
               .build())
           .forEachRemaining(events::add);

@@ -95,8 +95,10 @@ class ReleaseScenarioTest {
     assertThat(count("select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
         + " where d.deployment_id = ?::uuid and not a.succeeded", deployment.getId())).isPositive();
 
+    Path reporter = env.token("e2e-reporter-" + deployment.getId().substring(0, 8), "internal");
     ReportStepResponse late = StepReportServiceGrpc.newBlockingStub(
             ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build())
+        .withInterceptors(E2eEnvironment.bearer(reporter))
         .reportStep(ReportStepRequest.newBuilder().setDeploymentId(deployment.getId()).setPhase(Phase.PHASE_VERIFY)
             .setAttempt(1).setSucceeded(false).setSummary("a late, repeated report").setReporter("e2e").build());
     assertThat(late.getAccepted()).as("a repeated report changes nothing").isFalse();

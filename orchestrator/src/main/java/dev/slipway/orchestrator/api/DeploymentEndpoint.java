@@ -202,7 +202,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   private static void checkName(List<Violation> violations, String field, String value) {
     if (!TargetValidator.NAME.matcher(value).matches()) {
       violations.add(new Violation(field, value.isEmpty() ? "is required"
-          : "'" + value + "' must be lowercase letters, digits and '-'"));
+          : "'" + printable(value) + "' must be lowercase letters, digits and '-'"));
     }
   }
 
@@ -212,8 +212,14 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
     }
     if (!TargetValidator.VERSION.matcher(value).matches()) {
       violations.add(new Violation(field, value.isEmpty() ? "is required"
-          : "'" + value + "' must be letters, digits and . _ + - (at most 128), starting with a letter or digit"));
+          : "'" + printable(value) + "' must be letters, digits and . _ + - (at most 128), starting with a letter or digit"));
     }
+  }
+
+  /** A refused value as it may be echoed back: short, without control characters. */
+  private static String printable(String value) {
+    String cut = value.length() > 80 ? value.substring(0, 80) + "…" : value;
+    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 
   private static void checkKey(List<Violation> violations, String key) {

@@ -106,4 +106,37 @@ class TargetValidatorTest {
         .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations().getFirst())
             .isEqualTo(new InvalidInput.Violation("retries", "is not a field of HealthCheck")));
   }
+
+  @Test
+  void aSecretInEnvIsLiftedOutOfTheValuesAndNamesOnlyTheSecret() {
+    TargetSpec spec = TargetDocuments.parse("""
+        app: journal
+        environment: production
+        deploy:
+          command: ["./deploy.sh"]
+          env: { MODE: live, DB_PASSWORD: { secret: journal-db } }
+        """);
+    TargetValidator.validate(spec);
+    assertThat(spec.getDeploy().getEnvMap()).containsExactly(java.util.Map.entry("MODE", "live"));
+    assertThat(spec.getDeploy().getSecretEnvMap()).containsExactly(java.util.Map.entry("DB_PASSWORD", "journal-db"));
+  }
+
+  @Test
+  void loaderVariablesBadNamesAndBadSecretReferencesAreRefused() {
+    TargetSpec spec = TargetDocuments.parse("""
+        app: journal
+        environment: production
+        deploy:
+          command: ["./deploy.sh"]
+          env: { LD_PRELOAD: /tmp/evil.so, "1BAD": x, KEY: { secret: "../etc/passwd" } }
+        backup:
+          items:
+            - { type: postgres, url: "postgresql://journal@db:5432/journal", passwordSecret: "$(id)" }
+        """);
+    assertThatThrownBy(() -> TargetValidator.validate(spec))
+        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
+            .extracting(InvalidInput.Violation::field)
+            .contains("deploy.env.LD_PRELOAD", "deploy.env.1BAD", "deploy.env.KEY.secret",
+                "backup.items[0].passwordSecret"));
+  }
 }
