@@ -106,6 +106,38 @@ class SecretsTest {
   }
 
   @Test
+  void aWorkerGetsOnlyTheSecretsTheDeploymentsSpecReferences() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    env.setSecret("used-" + suffix, "u-" + suffix);
+    env.setSecret("other-" + suffix, "o-" + suffix);
+    env.apply(Files.createTempDirectory("refs"), "refs", """
+        app: refs-%1$s
+        environment: e2e
+        deploy: { command: ["true"], env: { USED: { secret: used-%1$s } } }
+        """.formatted(suffix));
+    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "refs-" + suffix, "--env", "e2e", "--version", "1.0.0",
+        "--wait", "-o", "json");
+    assertThat(run.exit()).as(run.all()).isZero();
+    String id = E2eEnvironment.deployment(run.out()).getId();
+    io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build();
+    try {
+      var worker = dev.slipway.proto.internal.v1.WorkerServiceGrpc.newBlockingStub(channel)
+          .withInterceptors(E2eEnvironment.bearer(env.token("resolver-" + suffix, "internal")));
+      assertThat(worker.resolveSecret(dev.slipway.proto.internal.v1.ResolveSecretRequest.newBuilder()
+          .setDeploymentId(id).setName("used-" + suffix).build()).getValue().toStringUtf8()).isEqualTo("u-" + suffix);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> worker.resolveSecret(
+              dev.slipway.proto.internal.v1.ResolveSecretRequest.newBuilder().setDeploymentId(id)
+                  .setName("other-" + suffix).build()))
+          .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+            assertThat(e.getStatus().getDescription()).contains("does not reference the secret 'other-" + suffix + "'");
+          });
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
   void backupsAreEncryptedAtRestAndABackupTakenBeforeAMasterKeyRotationStillRestores() throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String database = env.infrastructure.createDatabase("vault");
