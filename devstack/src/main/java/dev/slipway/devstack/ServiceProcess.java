@@ -1,7 +1,8 @@
 package dev.slipway.devstack;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -20,19 +21,24 @@ public final class ServiceProcess implements AutoCloseable {
   private final Service service;
   private final Process process;
   private final int port;
+  private final ChannelCredentials credentials;
   private final Path log;
 
-  private ServiceProcess(Service service, Process process, int port, Path log) {
+  private ServiceProcess(Service service, Process process, int port, ChannelCredentials credentials, Path log) {
     this.service = service;
     this.process = process;
     this.port = port;
+    this.credentials = credentials;
     this.log = log;
   }
 
-  /** Starts the service; its output goes to {@code logDir/<module>.log}. */
-  public static ServiceProcess start(
-      Path home, Service service, int port, Map<String, String> env, Map<String, String> properties, Path logDir)
-      throws IOException {
+  /**
+   * Starts the service; its output goes to {@code logDir/<module>.log}.
+   *
+   * @param credentials what {@link #awaitServing} connects with: plaintext, or TLS trusting the service's CA
+   */
+  public static ServiceProcess start(Path home, Service service, int port, ChannelCredentials credentials,
+      Map<String, String> env, Map<String, String> properties, Path logDir) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx384m");
@@ -53,7 +59,7 @@ public final class ServiceProcess implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     builder.environment().put(service.portVariable(), Integer.toString(port));
-    return new ServiceProcess(service, builder.start(), port, log);
+    return new ServiceProcess(service, builder.start(), port, credentials, log);
   }
 
   /** The module's classes and its runtime dependencies, as written by the build. */
@@ -70,7 +76,7 @@ public final class ServiceProcess implements AutoCloseable {
   /** Waits until the service answers its gRPC health check with SERVING. */
   public void awaitServing(Duration timeout) throws InterruptedException, IOException {
     long until = System.nanoTime() + timeout.toNanos();
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
     try {
       while (System.nanoTime() < until) {
         if (!process.isAlive()) {

@@ -2,8 +2,9 @@ package dev.slipway.devstack;
 
 import dev.slipway.proto.v1.CreateTokenRequest;
 import dev.slipway.proto.v1.TokenServiceGrpc;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
@@ -17,11 +18,11 @@ final class ServiceTokens implements AutoCloseable {
   private final ManagedChannel channel;
   private final TokenServiceGrpc.TokenServiceBlockingStub tokens;
 
-  ServiceTokens(String orchestratorAddress, Path adminTokenFile) throws IOException {
+  ServiceTokens(String orchestratorAddress, ChannelCredentials credentials, Path adminTokenFile) throws IOException {
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
         "Bearer " + Files.readString(adminTokenFile).strip());
-    this.channel = ManagedChannelBuilder.forTarget(orchestratorAddress).usePlaintext().build();
+    this.channel = Grpc.newChannelBuilder(orchestratorAddress, credentials).build();
     this.tokens = TokenServiceGrpc.newBlockingStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }

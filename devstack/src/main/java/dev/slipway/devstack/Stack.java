@@ -1,5 +1,6 @@
 package dev.slipway.devstack;
 
+import io.grpc.ChannelCredentials;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -18,14 +19,25 @@ public final class Stack implements AutoCloseable {
   private final Path workDir;
   private final Infrastructure infrastructure;
   private final Map<Service, Map<String, String>> properties;
+  private final StackTls tls;
+  private final ChannelCredentials clientCredentials;
   private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
   private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
 
-  private Stack(Path home, Path workDir, Infrastructure infrastructure, Map<Service, Map<String, String>> properties) {
+  private Stack(Path home, Path workDir, Infrastructure infrastructure, Map<Service, Map<String, String>> properties,
+      StackTls tls) throws IOException {
     this.home = home;
     this.workDir = workDir;
     this.infrastructure = infrastructure;
     this.properties = properties;
+    this.tls = tls;
+    this.clientCredentials = StackTls.clientCredentials(tls);
+  }
+
+  /** Starts every service over plaintext gRPC and waits until all serve. */
+  public static Stack start(Path home, Path workDir, Infrastructure infrastructure,
+      Map<Service, Map<String, String>> properties, int orchestratorPort) throws IOException, InterruptedException {
+    return start(home, workDir, infrastructure, properties, orchestratorPort, null);
   }
 
   /**
@@ -35,11 +47,13 @@ public final class Stack implements AutoCloseable {
    * @param workDir where logs and backups go
    * @param properties extra configuration per service (system properties)
    * @param orchestratorPort the orchestrator's port when free (0: any free port)
+   * @param tls TLS on every server and client, or null for plaintext
    */
   public static Stack start(Path home, Path workDir, Infrastructure infrastructure,
-      Map<Service, Map<String, String>> properties, int orchestratorPort) throws IOException, InterruptedException {
+      Map<Service, Map<String, String>> properties, int orchestratorPort, StackTls tls)
+      throws IOException, InterruptedException {
     Files.createDirectories(workDir.resolve("logs"));
-    Stack stack = new Stack(home, workDir, infrastructure, properties);
+    Stack stack = new Stack(home, workDir, infrastructure, properties, tls);
     for (Service service : Service.values()) {
       stack.ports.put(service, freePort());
     }
@@ -51,7 +65,7 @@ public final class Stack implements AutoCloseable {
       // each worker's own service token.
       stack.launch(Service.ORCHESTRATOR).awaitServing(START_TIMEOUT);
       List<ServiceProcess> started = new ArrayList<>();
-      try (ServiceTokens tokens = new ServiceTokens(stack.orchestratorAddress(), stack.adminTokenFile())) {
+      try (ServiceTokens tokens = new ServiceTokens(stack.orchestratorAddress(), stack.clientCredentials, stack.adminTokenFile())) {
         for (Service service : Service.values()) {
           if (service != Service.ORCHESTRATOR) {
             tokens.issue(service.module(), stack.serviceTokenFile(service));
@@ -77,13 +91,16 @@ public final class Stack implements AutoCloseable {
     env.put("SLIPWAY_KAFKA_BOOTSTRAP", infrastructure.kafkaBootstrap());
     env.put("SLIPWAY_ORCHESTRATOR_ADDRESS", orchestratorAddress());
     env.put("SLIPWAY_BACKUP_DIR", workDir.resolve("backups").toString());
+    if (tls != null) {
+      env.putAll(tls.environment());
+    }
     if (service == Service.ORCHESTRATOR) {
       env.put("SLIPWAY_MASTER_KEY_FILE", workDir.resolve("master-key.json").toString());
       env.put("SLIPWAY_BOOTSTRAP_TOKEN_FILE", adminTokenFile().toString());
     } else {
       env.put("SLIPWAY_SERVICE_TOKEN_FILE", serviceTokenFile(service).toString());
     }
-    ServiceProcess process = ServiceProcess.start(home, service, ports.get(service), env,
+    ServiceProcess process = ServiceProcess.start(home, service, ports.get(service), clientCredentials, env,
         properties.getOrDefault(service, Map.of()), workDir.resolve("logs"));
     processes.put(service, process);
     return process;
