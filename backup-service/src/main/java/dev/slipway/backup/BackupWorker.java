@@ -9,7 +9,7 @@ import dev.slipway.backup.store.BackupRepository.Artifact;
 import dev.slipway.backup.store.FileArchives;
 import dev.slipway.backup.store.PostgresTools;
 import dev.slipway.backup.store.Secrets;
-import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.spec.PostgresUrl;
 import dev.slipway.platform.worker.PhaseJob;
 import dev.slipway.platform.worker.PhaseWorker;
@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public class BackupWorker implements PhaseWorker {
   private static final Logger LOG = LoggerFactory.getLogger(BackupWorker.class);
   private static final int DEFAULT_KEEP = 10;
-  private final OrchestratorClient orchestrator;
   private final BackupRepository repository;
   private final PostgresTools postgres;
   private final FileArchives files;
@@ -48,9 +47,8 @@ public class BackupWorker implements PhaseWorker {
   private final Path backupDir;
   private final Supplier<UUID> ids = UUID::randomUUID;
 
-  public BackupWorker(OrchestratorClient orchestrator, BackupRepository repository, PostgresTools postgres,
+  public BackupWorker(BackupRepository repository, PostgresTools postgres,
       FileArchives files, Secrets secrets, BackupCipher cipher, @Value("${slipway.backup.dir}") String backupDir) {
-    this.orchestrator = orchestrator;
     this.repository = repository;
     this.postgres = postgres;
     this.files = files;
@@ -65,18 +63,18 @@ public class BackupWorker implements PhaseWorker {
   }
 
   @Override
-  public Result run(PhaseJob job) throws InterruptedException {
-    StepContext deployment = orchestrator.stepContext(job.deploymentId().toString());
+  public Result run(PhaseJob job, StepContext deployment, StopSignal stop) throws InterruptedException {
     List<Item> items = deployment.getSpec().getBackup().getItemsList().stream().map(BackupWorker::item).toList();
     return switch (job.phase()) {
-      case PHASE_BACKUP -> backup(deployment, items, "BACKUP");
-      case PHASE_SNAPSHOT -> backup(deployment, items, "SNAPSHOT");
-      case PHASE_RESTORE -> restore(deployment, items);
+      case PHASE_BACKUP -> backup(deployment, items, "BACKUP", stop);
+      case PHASE_SNAPSHOT -> backup(deployment, items, "SNAPSHOT", stop);
+      case PHASE_RESTORE -> restore(deployment, items, stop);
       default -> Result.failed("backup-service does not run " + job.phase());
     };
   }
 
-  private Result backup(StepContext deployment, List<Item> items, String kind) throws InterruptedException {
+  private Result backup(StepContext deployment, List<Item> items, String kind, StopSignal stop)
+      throws InterruptedException {
     String app = deployment.getTarget().getApp();
     String environment = deployment.getTarget().getEnvironment();
     UUID setId = ids.get();
@@ -91,8 +89,8 @@ public class BackupWorker implements PhaseWorker {
       try {
         BackupCipher.Sealer sealer = cipher.sealer(setId, i);
         Artifacts.Written written = switch (item) {
-          case Item.Postgres db -> postgres.dump(db, secrets.password(deploymentId, db), file, sealer);
-          case Item.Files paths -> files.archive(paths, file, sealer);
+          case Item.Postgres db -> postgres.dump(db, secrets.password(deploymentId, db), file, sealer, stop);
+          case Item.Files paths -> files.archive(paths, file, sealer, stop);
         };
         repository.addArtifact(setId, new Artifact(i, type(item), item.source(), file.toString(), written.size(),
             written.sha256()));
@@ -106,6 +104,13 @@ public class BackupWorker implements PhaseWorker {
         return new Result(false, summary, evidence);
       }
     }
+    var stopped = stop.reason();
+    if (stopped.isPresent()) {
+      // Never COMPLETE, so retention cannot let it push out an older good backup.
+      String summary = kind + " stopped: " + stopped.get();
+      repository.finishSet(setId, "FAILED", summary);
+      return new Result(false, summary, evidence);
+    }
     String summary = kind.toLowerCase(Locale.ROOT) + " " + setId + ": " + items.size() + " item(s), " + total
         + " bytes in " + dir;
     repository.finishSet(setId, "COMPLETE", summary);
@@ -114,7 +119,7 @@ public class BackupWorker implements PhaseWorker {
     return new Result(true, summary, evidence);
   }
 
-  private Result restore(StepContext deployment, List<Item> items) throws InterruptedException {
+  private Result restore(StepContext deployment, List<Item> items, StopSignal stop) throws InterruptedException {
     UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
     var set = repository.completeSetOf(deploymentId, "BACKUP");
     if (set.isEmpty()) {
@@ -136,8 +141,8 @@ public class BackupWorker implements PhaseWorker {
       try {
         plain = cipher.decryptBeside(Path.of(artifact.path()), set.get(), artifact.itemIndex());
         switch (item) {
-          case Item.Postgres db -> postgres.restore(db, secrets.password(deploymentId, db), plain);
-          case Item.Files paths -> files.restore(plain);
+          case Item.Postgres db -> postgres.restore(db, secrets.password(deploymentId, db), plain, stop);
+          case Item.Files paths -> files.restore(plain, stop);
         }
         evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(true)
             .setDetail("restored from " + artifact.path() + " (sha256 verified)").build());

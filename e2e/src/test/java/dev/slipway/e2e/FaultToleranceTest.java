@@ -31,14 +31,7 @@ class FaultToleranceTest {
   @Test
   void aDeployWhoseOrchestratorCrashedIsResumedAsANewAttemptAfterARestart() throws Exception {
     Path marker = dir.resolve("deploys");
-    env.apply(dir, "resilient", """
-        app: resilient
-        environment: qa
-        deploy: { command: ["sh", "-c", "sleep 3; echo ${version} attempt >> %s"] }
-        """.formatted(marker));
-    Cli.Run started = Cli.run(env.server(), "deploy", "--app", "resilient", "--env", "qa", "--version", "7.0.0", "-o", "json");
-    String id = E2eEnvironment.deployment(started.out()).getId();
-    await().atMost(Duration.ofSeconds(20)).until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_DEPLOY);
+    String id = startMarkedDeploy("resilient", marker, 3);
 
     env.stack.kill(Service.ORCHESTRATOR);
     env.stack.restart(Service.ORCHESTRATOR);
@@ -49,6 +42,34 @@ class FaultToleranceTest {
     assertThat(deploys.get(0).getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_FAILED);
     assertThat(deploys.get(0).getSummary()).contains("runner lost");
     assertThat(deploys.get(1).getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_SUCCEEDED);
+    // The first run would have ended before the resumed one did: an "end" of it would be here.
+    assertThat(Files.readAllLines(marker))
+        .as("the crashed runner's command died with it: one finished run, never two at once")
+        .containsExactly("start 7.0.0", "start 7.0.0", "end 7.0.0");
+  }
+
+  @Test
+  void aRunnerThatLosesItsLeaseStopsItsCommandAndReportsNothing() throws Exception {
+    Path marker = dir.resolve("lease-runs");
+    String id = startMarkedDeploy("fenced", marker, 8);
+
+    // Another runner takes the attempt over: the first one's next renewal finds the lease gone.
+    try (var c = env.slipway(); var takeOver = c.prepareStatement(
+        "update orchestrator.deployments set attempt = attempt + 1 where id = ?::uuid")) {
+      takeOver.setString(1, id);
+      assertThat(takeOver.executeUpdate()).isEqualTo(1);
+    }
+
+    Path log = env.workDir.resolve("logs").resolve("orchestrator.log");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(log))
+        .contains(id + " DEPLOY attempt 1: the lease of").contains("its command was stopped and its result is not reported"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+    // The resumed run took longer than the first run's 8 s would have: an "end" of it would be here.
+    assertThat(Files.readAllLines(marker)).as("the first run was stopped; only the resumed one finished")
+        .containsExactly("start 7.0.0", "start 7.0.0", "end 7.0.0");
+    assertThat(env.status(id).getPhasesList()).extracting(p -> p.getAttempt() + " " + p.getOutcome())
+        .as("the stopped attempt reported nothing; the attempt taken over was resumed")
+        .doesNotContain("1 PHASE_OUTCOME_SUCCEEDED");
   }
 
   @Test
@@ -66,12 +87,28 @@ class FaultToleranceTest {
         "--timeout", "1m");
 
     assertThat(run.exit()).as(run.all()).isEqualTo(6);
-    assertThat(run.all()).contains("DEPLOY failed: timed out after PT2S; process tree killed")
+    assertThat(run.all()).contains("DEPLOY failed: stopped after").contains("(timed out after PT2S); its processes were killed")
         .contains("no previous version to revert to");
     long child = Long.parseLong(Files.readString(pidFile).strip());
     await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
     Deployment detail = env.status(lastDeploymentOf("stuck"));
     assertThat(detail.getPhasesList().getFirst().getLogList()).contains("starting 1.0.0");
+  }
+
+  /**
+   * Deploys version 7.0.0 of {@code app} with a command that writes "start" and, after
+   * {@code seconds}, "end" lines to {@code marker}; returns once the command has started.
+   */
+  private static String startMarkedDeploy(String app, Path marker, int seconds) throws Exception {
+    env.apply(dir, app, """
+        app: %1$s
+        environment: qa
+        deploy: { command: ["sh", "-c", "echo start ${version} >> %2$s; sleep %3$d; echo end ${version} >> %2$s"] }
+        """.formatted(app, marker, seconds));
+    Cli.Run started = Cli.run(env.server(), "deploy", "--app", app, "--env", "qa", "--version", "7.0.0", "-o", "json");
+    String id = E2eEnvironment.deployment(started.out()).getId();
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(marker));
+    return id;
   }
 
   private static String lastDeploymentOf(String app) throws Exception {

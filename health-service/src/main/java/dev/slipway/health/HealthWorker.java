@@ -5,7 +5,7 @@ import dev.slipway.health.domain.Observation;
 import dev.slipway.health.domain.VerdictPolicy;
 import dev.slipway.health.probes.CheckResults;
 import dev.slipway.health.probes.Probe;
-import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.spec.HealthSettings;
 import dev.slipway.platform.worker.PhaseJob;
 import dev.slipway.platform.worker.PhaseWorker;
@@ -26,13 +26,11 @@ import java.util.stream.Collectors;
 @Singleton
 public class HealthWorker implements PhaseWorker {
   private static final Duration REPORT_MARGIN = Duration.ofSeconds(5);
-  private final OrchestratorClient orchestrator;
   private final Probe probe;
   private final CheckResults results;
   private final Clock clock;
 
-  public HealthWorker(OrchestratorClient orchestrator, Probe probe, CheckResults results, Clock clock) {
-    this.orchestrator = orchestrator;
+  public HealthWorker(Probe probe, CheckResults results, Clock clock) {
     this.probe = probe;
     this.results = results;
     this.clock = clock;
@@ -44,8 +42,7 @@ public class HealthWorker implements PhaseWorker {
   }
 
   @Override
-  public Result run(PhaseJob job) throws InterruptedException {
-    StepContext deployment = orchestrator.stepContext(job.deploymentId().toString());
+  public Result run(PhaseJob job, StepContext deployment, StopSignal stop) throws InterruptedException {
     boolean preflight = job.phase() == Phase.PHASE_PREFLIGHT;
     List<HealthCheck> specs = preflight
         ? deployment.getSpec().getPreflight().getChecksList()
@@ -58,7 +55,7 @@ public class HealthWorker implements PhaseWorker {
     Instant started = clock.instant();
     Instant giveUp = job.deadline().minus(REPORT_MARGIN);
     List<Observation> round = List.of();
-    for (int number = 1; clock.instant().isBefore(giveUp); number++) {
+    for (int number = 1; clock.instant().isBefore(giveUp) && !stop.stopped(); number++) {
       round = new ArrayList<>();
       for (Check check : checks) {
         round.add(probe.observe(check, settings.timeout()));
@@ -77,8 +74,8 @@ public class HealthWorker implements PhaseWorker {
         case PENDING -> Thread.sleep(settings.interval());
       }
     }
-    return new Result(false, "no verdict before the phase deadline; last round: " + failures(round, 0),
-        evidence(round));
+    String why = stop.reason().orElse("the phase deadline is near");
+    return new Result(false, "no verdict (" + why + "); last round: " + failures(round, 0), evidence(round));
   }
 
   private static String failures(List<Observation> round, int rounds) {

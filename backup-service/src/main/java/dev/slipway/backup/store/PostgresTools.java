@@ -1,6 +1,7 @@
 package dev.slipway.backup.store;
 
 import dev.slipway.backup.domain.Item;
+import dev.slipway.platform.process.StopSignal;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -33,12 +34,12 @@ public class PostgresTools {
   }
 
   /** Dumps the database in custom format into {@code file}. */
-  public Artifacts.Written dump(Item.Postgres db, DbPassword password, Path file, BackupCipher.Sealer sealer)
-      throws IOException, InterruptedException {
-    checkClientCanServe("pg_dump", db, password);
+  public Artifacts.Written dump(Item.Postgres db, DbPassword password, Path file, BackupCipher.Sealer sealer,
+      StopSignal stop) throws IOException, InterruptedException {
+    checkClientCanServe("pg_dump", db, password, stop);
     return Tool.run(List.of(program("pg_dump"), "-Fc", "--no-password", "-h", db.host(), "-p",
             Integer.toString(db.port()), "-U", db.user(), "-d", db.database()),
-        environment(password), stdout -> Artifacts.write(stdout, file, sealer));
+        environment(password), stop, stdout -> Artifacts.write(stdout, file, sealer));
   }
 
   /**
@@ -46,13 +47,14 @@ public class PostgresTools {
    * (objects the failed release created included) and the dump replayed through psql. A failure
    * anywhere rolls the whole restore back.
    */
-  public void restore(Item.Postgres db, DbPassword password, Path file) throws IOException, InterruptedException {
-    checkClientCanServe("pg_restore", db, password);
+  public void restore(Item.Postgres db, DbPassword password, Path file, StopSignal stop)
+      throws IOException, InterruptedException {
+    checkClientCanServe("pg_restore", db, password, stop);
     Path script = file.resolveSibling(file.getFileName() + ".restore.sql");
     try {
       Tool.run(List.of(program("pg_restore"), "--no-owner", "-f", script.toString(), file.toString()), Map.of(),
-          PostgresTools::discard);
-      boolean dumpCreatesPublic = Tool.run(List.of(program("pg_restore"), "-l", file.toString()), Map.of(),
+          stop, PostgresTools::discard);
+      boolean dumpCreatesPublic = Tool.run(List.of(program("pg_restore"), "-l", file.toString()), Map.of(), stop,
           stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8)).contains(" SCHEMA - public ");
       StringBuilder prelude = new StringBuilder("set lock_timeout = '30s';");
       for (String schema : schemas(db, password)) {
@@ -64,7 +66,7 @@ public class PostgresTools {
       Tool.run(List.of(program("psql"), "-X", "-q", "--no-password", "--single-transaction", "-v", "ON_ERROR_STOP=1",
               "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.user(), "-d", db.database(),
               "-c", prelude.toString(), "-f", script.toString()),
-          environment(password), PostgresTools::discard);
+          environment(password), stop, PostgresTools::discard);
     } finally {
       Files.deleteIfExists(script);
     }
@@ -91,9 +93,9 @@ public class PostgresTools {
   }
 
   /** A client older than the server cannot dump it; say so before trying. */
-  private void checkClientCanServe(String tool, Item.Postgres db, DbPassword password)
+  private void checkClientCanServe(String tool, Item.Postgres db, DbPassword password, StopSignal stop)
       throws IOException, InterruptedException {
-    String versionText = Tool.run(List.of(program(tool), "--version"), Map.of(),
+    String versionText = Tool.run(List.of(program(tool), "--version"), Map.of(), stop,
         stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
     Matcher client = CLIENT_VERSION.matcher(versionText);
     if (!client.find()) {

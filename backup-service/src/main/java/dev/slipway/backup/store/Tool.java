@@ -1,57 +1,62 @@
 package dev.slipway.backup.store;
 
-import dev.slipway.platform.process.ChildEnvironment;
-import java.io.ByteArrayOutputStream;
+import dev.slipway.platform.process.ChildProcess;
+import dev.slipway.platform.process.OutputTail;
+import dev.slipway.platform.process.StopSignal;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * An external program (pg_dump, pg_restore, tar) run as an argv list. Secrets go through the
- * environment, never argv; stderr is drained on its own thread so a chatty tool never blocks.
+ * An external program (pg_dump, pg_restore, psql, tar) run as a {@link ChildProcess}: secrets go
+ * through the environment, never argv; the end of its stderr is kept to say why it failed; it is
+ * stopped, with everything it started, when the job's {@link StopSignal} fires.
  */
 final class Tool {
   private static final int STDERR_KEPT = 4_000;
 
   private Tool() {}
 
-  /** Runs the tool; its stdout is handed to {@code stdout} (or discarded); throws on failure. */
-  static <T> T run(List<String> argv, Map<String, String> env, StdoutReader<T> stdout) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(argv);
-    ChildEnvironment.apply(builder, env);
-    Process process;
+  /** Runs the tool; its stdout is handed to {@code stdout}; throws on failure or when stopped. */
+  static <T> T run(List<String> argv, Map<String, String> env, StopSignal stop, StdoutReader<T> stdout)
+      throws IOException, InterruptedException {
+    ChildProcess child;
     try {
-      process = builder.start();
+      child = ChildProcess.start(argv, null, env, false, stop);
     } catch (IOException e) {
       throw new ToolMissing(argv.getFirst(), e);
     }
-    process.getOutputStream().close();
-    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    OutputTail stderr = new OutputTail(STDERR_KEPT);
     Thread drain = Thread.ofVirtual().start(() -> {
-      try (InputStream err = process.getErrorStream()) {
-        err.transferTo(stderr);
+      try (InputStream err = child.stderr()) {
+        stderr.drain(err);
       } catch (IOException ignored) {
         // The process is gone; what it said so far is kept.
       }
     });
     T result;
-    try (InputStream out = process.getInputStream()) {
+    IOException readFailure = null;
+    try (InputStream out = child.stdout()) {
       result = stdout.read(out);
+    } catch (IOException e) {
+      result = null;
+      readFailure = e;
+      child.stop("reading its output failed: " + e.getMessage());
     }
-    boolean ended = process.waitFor(6, TimeUnit.HOURS);
+    ChildProcess.Ending ending = child.await();
     drain.join();
-    if (!ended || process.exitValue() != 0) {
-      process.destroyForcibly();
-      String said = stderr.toString(StandardCharsets.UTF_8).strip();
-      if (said.length() > STDERR_KEPT) {
-        said = "…" + said.substring(said.length() - STDERR_KEPT);
-      }
-      throw new IOException(Path.of(argv.getFirst()).getFileName() + " failed"
-          + (ended ? " (exit " + process.exitValue() + ")" : " (did not end)") + (said.isEmpty() ? "" : ": " + said));
+    String name = Path.of(argv.getFirst()).getFileName().toString();
+    if (ending.stoppedBecause().isPresent()) {
+      throw new Stopped(name + " was stopped (" + ending.stoppedBecause().get() + ")");
+    }
+    if (readFailure != null) {
+      throw readFailure;
+    }
+    if (ending.exit() != 0) {
+      String said = stderr.text();
+      throw new IOException(name + " failed (exit " + ending.exit() + ")" + (said.isEmpty() ? "" : ": " + said));
     }
     return result;
   }
@@ -66,6 +71,13 @@ final class Tool {
   static final class ToolMissing extends IOException {
     ToolMissing(String program, IOException cause) {
       super(program + " is not installed on the backup-service host (" + cause.getMessage() + ")", cause);
+    }
+  }
+
+  /** The job's deadline passed or its lease was lost: the tool and its children were killed. */
+  public static final class Stopped extends IOException {
+    Stopped(String message) {
+      super(message);
     }
   }
 }

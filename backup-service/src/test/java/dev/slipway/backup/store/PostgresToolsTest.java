@@ -14,7 +14,10 @@ import dev.slipway.testkit.TestInfrastructure;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import dev.slipway.platform.process.StopSignal;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -60,7 +63,7 @@ class PostgresToolsTest {
         "insert into entries (title) values ('one'), ('two')");
     Path file = dir.resolve("backups").resolve("0-postgres.dump");
 
-    Artifacts.Written written = tools.dump(database, DbPassword.NONE, file, cipher.sealer(setId, 0));
+    Artifacts.Written written = tools.dump(database, DbPassword.NONE, file, cipher.sealer(setId, 0), unlimited());
 
     assertThat(written.sha256()).isEqualTo(Artifacts.sha256(file));
     assertThat(written.size()).isEqualTo(Files.size(file));
@@ -74,7 +77,7 @@ class PostgresToolsTest {
     Path plain = cipher.decryptBeside(file, setId, 0);
     assertThat(Files.readAllBytes(plain)).startsWith("PGDMP".getBytes(StandardCharsets.US_ASCII));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(plain))).isEqualTo("rw-------");
-    tools.restore(database, DbPassword.NONE, plain);
+    tools.restore(database, DbPassword.NONE, plain, unlimited());
 
     assertThat(query("select title from entries order by id")).containsExactly("one", "two");
     assertThat(query("select table_schema || '.' || table_name from information_schema.tables"
@@ -87,7 +90,7 @@ class PostgresToolsTest {
   @Test
   void aMissingClientIsNamedWithWhereToInstallIt(@TempDir Path dir) {
     PostgresTools nowhere = new PostgresTools(dir.resolve("no-client").toString());
-    assertThatThrownBy(() -> nowhere.dump(database, DbPassword.NONE, dir.resolve("x.dump"), cipher.sealer(setId, 0)))
+    assertThatThrownBy(() -> nowhere.dump(database, DbPassword.NONE, dir.resolve("x.dump"), cipher.sealer(setId, 0), unlimited()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("pg_dump is not installed on the backup-service host");
   }
@@ -95,7 +98,7 @@ class PostgresToolsTest {
   @Test
   void anArtifactMovedToAnotherBackupDoesNotDecrypt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("0-postgres.dump");
-    tools.dump(database, DbPassword.NONE, file, cipher.sealer(setId, 0));
+    tools.dump(database, DbPassword.NONE, file, cipher.sealer(setId, 0), unlimited());
 
     assertThatThrownBy(() -> cipher.decryptBeside(file, UUID.randomUUID(), 0))
         .isInstanceOf(IOException.class).hasMessageContaining("cannot decrypt");
@@ -122,5 +125,9 @@ class PostgresToolsTest {
       }
       return values;
     }
+  }
+
+  private static StopSignal unlimited() {
+    return StopSignal.after(Duration.ofMinutes(5), Clock.systemUTC());
   }
 }

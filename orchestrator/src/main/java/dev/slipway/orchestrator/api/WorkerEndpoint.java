@@ -55,7 +55,9 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase impl
     GrpcErrors.respond(response, () -> {
       StoredDeployment stored = find(request.getDeploymentId());
       Deployment d = stored.deployment();
-      return StepContext.newBuilder()
+      StepContext.Builder context = StepContext.newBuilder();
+      d.status().phase().ifPresent(phase -> context.setCurrentPhase(EventCodec.phase(phase)).setCurrentAttempt(d.attempt()));
+      return context
           .setDeploymentId(d.id().toString())
           .setTarget(TargetRef.newBuilder().setApp(d.app()).setEnvironment(d.environment()))
           .setKind(EventCodec.kind(d.kind()))

@@ -143,6 +143,32 @@ public class DeploymentRepository {
     }
   }
 
+  /** Records the session the attempt's command runs in, on which host. */
+  public void recordRunner(Connection c, UUID id, int attempt, String host, long session) throws SQLException {
+    try (PreparedStatement update = c.prepareStatement(
+        "update deployments set runner_host = ?, runner_session = ? where id = ? and attempt = ?")) {
+      update.setString(1, host);
+      update.setLong(2, session);
+      update.setObject(3, id);
+      update.setInt(4, attempt);
+      update.executeUpdate();
+    }
+  }
+
+  /** The session an earlier attempt's command ran in, if one was recorded. */
+  public Optional<RunnerSession> runner(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement select = c.prepareStatement(
+        "select runner_host, runner_session from deployments where id = ? and runner_session is not null")) {
+      select.setObject(1, id);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(new RunnerSession(row.getString(1), row.getLong(2))) : Optional.empty();
+      }
+    }
+  }
+
+  /** Where a command ran: a host (and boot) and the id of its session there. */
+  public record RunnerSession(String host, long session) {}
+
   /** Keeps the phases table in step with the events of a transition. */
   public void recordPhases(Connection tx, UUID id, List<DeploymentEvent> events, Instant now) throws SQLException {
     for (DeploymentEvent event : events) {

@@ -6,7 +6,13 @@ import dev.slipway.orchestrator.domain.Input;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.domain.Status;
 import dev.slipway.orchestrator.targets.PlanFactory;
+import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.lease.Lease;
+import dev.slipway.platform.process.ChildProcess;
+import dev.slipway.platform.process.CommandRunner;
+import dev.slipway.platform.process.ProcessGroup;
+import dev.slipway.platform.process.StopSignal;
 import dev.slipway.proto.v1.CommandStep;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -21,22 +27,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The step driver for DEPLOY and REVERT: runs the target's command for one attempt, keeps its
- * output as step log lines, renews the runner lease while it runs, and feeds the result back into
- * the state machine.
+ * output as step log lines, and feeds the result back into the state machine. The command runs only
+ * while this runner holds the attempt's lease: a lost lease (a database away too long, a cancelled
+ * deployment, an attempt taken over) stops it, and its result is then not reported.
  */
 @Singleton
 public class LocalSteps {
   private static final Logger LOG = LoggerFactory.getLogger(LocalSteps.class);
   private static final int LOG_BATCH = 50;
+  /** The last output line is quoted in the phase's summary, which travels in events: keep it short. */
+  private static final int LAST_LINE = 300;
 
   private final Transactions transactions;
   private final DeploymentRepository repository;
@@ -45,8 +50,6 @@ public class LocalSteps {
   private final SecretStore secrets;
   private final Clock clock;
   private final Duration lease;
-  private final ScheduledExecutorService leaseRenewer = Executors.newSingleThreadScheduledExecutor(
-      Thread.ofPlatform().daemon().name("runner-lease").factory());
 
   public LocalSteps(
       Transactions transactions,
@@ -70,26 +73,72 @@ public class LocalSteps {
   }
 
   private void run(UUID id, LocalStep step) {
-    StoredDeployment stored = transactions.read(c -> repository.find(c, id)).orElseThrow();
-    Status status = Status.running(step.phase());
-    ScheduledFuture<?> renewal = leaseRenewer.scheduleAtFixedRate(
-        () -> renew(id, step, status), lease.toMillis() / 3, lease.toMillis() / 3, TimeUnit.MILLISECONDS);
     try {
-      CommandRunner.Outcome outcome = execute(stored, step);
+      StoredDeployment stored = transactions.read(c -> repository.find(c, id)).orElseThrow();
+      Status status = Status.running(step.phase());
+      if (!renew(id, step, status, clock.instant().plus(lease))) {
+        LOG.info("{} {} attempt {} is no longer current; not running it", id, step.phase(), step.attempt());
+        return;
+      }
+      if (step.attempt() > 1) {
+        awaitEarlierAttemptGone(id, step);
+      }
+      CommandStep command = command(stored, step);
+      StopSignal stop = StopSignal.after(PlanFactory.commandTimeout(command.getTimeout()), clock);
+      CommandRunner.Outcome outcome;
+      try (Lease held = Lease.hold(id + " " + step.phase() + " attempt " + step.attempt(),
+          clock.instant().plus(lease), lease, clock, until -> renew(id, step, status, until), stop)) {
+        outcome = execute(stored, step, command, stop);
+      }
+      if (stop.leaseLost()) {
+        LOG.warn("{} {} attempt {}: {}; its command was stopped and its result is not reported", id, step.phase(),
+            step.attempt(), stop.reason().orElse("lease lost"));
+        return;
+      }
       deployments.apply(id, new Input.StepResult(step.phase(), step.attempt(), outcome.succeeded(),
           outcome.summary()), false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      renewal.cancel(false);
+    } catch (RuntimeException e) {
+      // The lease lapses and the supervisor resumes the phase as a new attempt.
+      LOG.error("{} {} attempt {} could not run: {}", id, step.phase(), step.attempt(), e.toString());
     }
   }
 
-  private CommandRunner.Outcome execute(StoredDeployment stored, LocalStep step) throws InterruptedException {
+  /**
+   * A resumed attempt starts only once the earlier one's command is gone. On this host it is
+   * stopped here; on another, its runner stopped it when its lease ran short, or its supervisor
+   * when that runner died.
+   */
+  private void awaitEarlierAttemptGone(UUID id, LocalStep step) throws InterruptedException {
+    var earlier = transactions.read(c -> repository.runner(c, id));
+    if (earlier.isEmpty() || !ProcessGroup.supported()) {
+      return;
+    }
+    if (!earlier.get().host().equals(ProcessGroup.host())) {
+      LOG.info("{} {}: the earlier attempt ran on {}", id, step.phase(), earlier.get().host());
+      return;
+    }
+    long session = earlier.get().session();
+    if (ProcessGroup.alive(session)) {
+      LOG.warn("{} {}: the earlier attempt's command (session {}) still runs; stopping it first", id, step.phase(),
+          session);
+      if (!ProcessGroup.terminate(session, ChildProcess.GRACE)) {
+        throw new IllegalStateException("the earlier attempt's processes (session " + session + ") survived SIGKILL");
+      }
+    }
+  }
+
+  private static CommandStep command(StoredDeployment stored, LocalStep step) {
+    boolean ownRollback = step.phase() == Phase.REVERT && stored.spec().hasRollback();
+    return ownRollback ? stored.spec().getRollback() : stored.spec().getDeploy();
+  }
+
+  private CommandRunner.Outcome execute(StoredDeployment stored, LocalStep step, CommandStep command, StopSignal stop)
+      throws InterruptedException {
     Deployment d = stored.deployment();
+    boolean ownRollback = step.phase() == Phase.REVERT && stored.spec().hasRollback();
     boolean revert = step.phase() == Phase.REVERT;
-    boolean ownRollback = revert && stored.spec().hasRollback();
-    CommandStep command = ownRollback ? stored.spec().getRollback() : stored.spec().getDeploy();
     // Reverting with the deploy command deploys the previous version; a rollback command is told both.
     String version = revert && !ownRollback ? d.previousVersion() : d.version();
     String previous = revert && !ownRollback ? d.version() : d.previousVersion();
@@ -113,14 +162,18 @@ public class LocalSteps {
     LineSink sink = new LineSink(d.id(), step, new Masking(secretValues));
     LOG.info("{} {} attempt {}: running {} with {} argument(s)", d.id(), step.phase(), step.attempt(),
         argv.getFirst(), argv.size() - 1);
-    CommandRunner.Outcome outcome = CommandRunner.run(
-        argv, workdir, env, PlanFactory.commandTimeout(command.getTimeout()), sink::accept);
+    CommandRunner.Outcome outcome = CommandRunner.run(argv, workdir, env, stop,
+        session -> transactions.inTransaction(c -> {
+          repository.recordRunner(c, d.id(), step.attempt(), ProcessGroup.host(), session);
+          return null;
+        }),
+        sink::accept);
     sink.flush();
     return outcome.succeeded() ? outcome : new CommandRunner.Outcome(false, outcome.summary() + sink.lastLine());
   }
 
-  private void renew(UUID id, LocalStep step, Status status) {
-    transactions.read(c -> repository.renewLease(c, id, step.attempt(), status, clock.instant().plus(lease)));
+  private boolean renew(UUID id, LocalStep step, Status status, java.time.Instant until) {
+    return transactions.inTransaction(c -> repository.renewLease(c, id, step.attempt(), status, until));
   }
 
   /** Buffers output lines and writes them in batches. */
@@ -141,7 +194,7 @@ public class LocalSteps {
     synchronized void accept(String output) {
       String line = masking.apply(output);
       if (!line.isBlank()) {
-        last = line;
+        last = line.length() > LAST_LINE ? line.substring(0, LAST_LINE) + "…" : line;
       }
       if (written + pending.size() >= StepLogs.MAX_LINES) {
         return;
@@ -153,9 +206,14 @@ public class LocalSteps {
     }
 
     synchronized void flush() {
-      stepLogs.append(id, step.phase(), step.attempt(), written + 1, pending);
-      written += pending.size();
-      pending.clear();
+      try {
+        stepLogs.append(id, step.phase(), step.attempt(), written + 1, pending);
+        written += pending.size();
+        pending.clear();
+      } catch (DatabaseException e) {
+        // Kept for the next batch; the output goes on being read either way, so the command never blocks.
+        LOG.warn("{} {}: cannot store {} log line(s) yet: {}", id, step.phase(), pending.size(), e.getMessage());
+      }
     }
 
     synchronized String lastLine() {

@@ -1,11 +1,13 @@
 package dev.slipway.platform.worker;
 
 import dev.slipway.platform.db.DatabaseException;
-import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.kafka.EventHandler;
+import dev.slipway.platform.lease.Lease;
+import dev.slipway.platform.process.StopSignal;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
+import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.DeploymentEvent;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.context.annotation.Requires;
@@ -13,45 +15,37 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns PhaseStarted events into durable jobs (table {@code phase_jobs}, written in the inbox
- * transaction), runs each on its own thread under a lease, reports the verdict, and picks up jobs
- * whose runner died (lease expired) so a restarted or sibling replica finishes them.
+ * transaction) and runs each under a lease: only the lease's owner acts, a lost lease or a passed
+ * deadline stops what the job runs, and nothing is reported then. The verdict is stored before it is
+ * reported, so a replica that recovers a job whose runner died reports a stored verdict again and
+ * runs only a job that never reached one, and only while its phase is still current.
  */
 @Singleton
 @Requires(beans = PhaseWorker.class)
 public class PhaseJobs implements EventHandler {
   private static final Logger LOG = LoggerFactory.getLogger(PhaseJobs.class);
   private final PhaseWorker worker;
-  private final Transactions transactions;
+  private final PhaseJobRows rows;
   private final OrchestratorClient orchestrator;
   private final Clock clock;
   private final Duration lease;
   private final String service;
-  private final ScheduledExecutorService renewer =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-lease").factory());
 
-  public PhaseJobs(PhaseWorker worker, Transactions transactions, OrchestratorClient orchestrator, Clock clock,
-      @Value("${slipway.job-lease:30s}") Duration lease, @Value("${micronaut.application.name}") String service) {
+  public PhaseJobs(PhaseWorker worker, PhaseJobRows rows, OrchestratorClient orchestrator,
+      Clock clock, @Value("${slipway.job-lease:30s}") Duration lease,
+      @Value("${micronaut.application.name}") String service) {
     this.worker = worker;
-    this.transactions = transactions;
+    this.rows = rows;
     this.orchestrator = orchestrator;
     this.clock = clock;
     this.lease = lease;
@@ -66,123 +60,89 @@ public class PhaseJobs implements EventHandler {
     var started = event.getPhaseStarted();
     PhaseJob job = new PhaseJob(UUID.fromString(event.getDeploymentId()), started.getPhase(), started.getAttempt(),
         Instant.ofEpochSecond(started.getDeadline().getSeconds(), started.getDeadline().getNanos()));
-    try (PreparedStatement insert = tx.prepareStatement(
-        "insert into phase_jobs (deployment_id, phase, attempt, deadline, status, summary, lease_until, created_at)"
-            + " values (?, ?, ?, ?, 'RUNNING', '', ?, ?) on conflict do nothing")) {
-      insert.setObject(1, job.deploymentId());
-      insert.setString(2, PhaseNames.of(job.phase()));
-      insert.setInt(3, job.attempt());
-      insert.setTimestamp(4, Timestamp.from(job.deadline()));
-      insert.setTimestamp(5, Timestamp.from(clock.instant().plus(lease)));
-      insert.setTimestamp(6, Timestamp.from(clock.instant()));
-      return insert.executeUpdate() == 1 ? () -> start(job) : NOTHING;
-    }
+    UUID owner = UUID.randomUUID();
+    return rows.insert(tx, job, owner, clock.instant(), clock.instant().plus(lease))
+        ? () -> start(new PhaseJobRows.Claimed(job, owner, null))
+        : NOTHING;
   }
 
-  private void start(PhaseJob job) {
-    Thread.ofVirtual().name(job.phase() + "-" + job.deploymentId()).start(() -> run(job));
+  private void start(PhaseJobRows.Claimed claimed) {
+    PhaseJob job = claimed.job();
+    Thread.ofVirtual().name(job.phase() + "-" + job.deploymentId()).start(() -> run(claimed));
   }
 
-  private void run(PhaseJob job) {
-    if (clock.instant().isAfter(job.deadline())) {
-      finish(job, "EXPIRED", "deadline passed before the job ran");
-      return;
-    }
-    ScheduledFuture<?> renewal = renewer.scheduleAtFixedRate(() -> renew(job),
-        lease.toMillis() / 3, lease.toMillis() / 3, TimeUnit.MILLISECONDS);
-    try {
-      PhaseWorker.Result result;
-      try {
-        result = worker.run(job);
-      } catch (RuntimeException e) {
-        LOG.error("{} of {} failed inside {}", job.phase(), job.deploymentId(), service, e);
-        result = PhaseWorker.Result.failed(service + " failed: " + e.getMessage());
+  private void run(PhaseJobRows.Claimed claimed) {
+    PhaseJob job = claimed.job();
+    StopSignal stop = StopSignal.at(job.deadline(), clock);
+    try (Lease held = Lease.hold(service + " " + job.phase() + " " + job.deploymentId(), clock.instant().plus(lease),
+        lease, clock, until -> rows.renew(job, claimed.owner(), until), stop)) {
+      ReportStepRequest report = claimed.report() != null ? claimed.report() : runToVerdict(claimed, stop);
+      if (report == null) {
+        return;
       }
-      boolean accepted = orchestrator.report(ReportStepRequest.newBuilder()
-          .setDeploymentId(job.deploymentId().toString())
-          .setPhase(job.phase())
-          .setAttempt(job.attempt())
-          .setSucceeded(result.succeeded())
-          .setSummary(result.summary())
-          .addAllEvidence(result.evidence())
-          .setReporter(service)
-          .build());
-      finish(job, result.succeeded() ? "SUCCEEDED" : "FAILED",
-          result.summary() + (accepted ? "" : " (report not accepted: phase no longer current)"));
+      boolean accepted = orchestrator.report(report);
+      rows.finish(job, claimed.owner(), report.getSucceeded() ? "SUCCEEDED" : "FAILED",
+          report.getSummary() + (accepted ? "" : " (report not accepted: phase no longer current)"), clock.instant());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (StatusRuntimeException | DatabaseException e) {
-      // The lease runs out and recovery runs the job again.
-      LOG.warn("{} of {}: cannot report or record the verdict: {}", job.phase(), job.deploymentId(), e.toString());
-    } finally {
-      renewal.cancel(false);
+      // The lease runs out; recovery reports the stored verdict, or runs a job that never reached one.
+      LOG.warn("{} of {}: cannot finish the job now: {}", job.phase(), job.deploymentId(), e.toString());
     }
   }
 
-  /** Claims jobs whose runner stopped renewing its lease, and runs them again. */
+  /** Runs the job if its phase is still current; returns the stored verdict, or null if there is none to report. */
+  private ReportStepRequest runToVerdict(PhaseJobRows.Claimed claimed, StopSignal stop) throws InterruptedException {
+    PhaseJob job = claimed.job();
+    if (stop.stopped()) {
+      rows.finish(job, claimed.owner(), "EXPIRED", "not run: " + stop.reason().orElseThrow(), clock.instant());
+      return null;
+    }
+    StepContext context = orchestrator.stepContext(job.deploymentId().toString());
+    if (context.getCurrentPhase() != job.phase() || context.getCurrentAttempt() != job.attempt()) {
+      rows.finish(job, claimed.owner(), "SUPERSEDED", "not run: the deployment is in " + context.getCurrentPhase()
+          + " attempt " + context.getCurrentAttempt(), clock.instant());
+      return null;
+    }
+    PhaseWorker.Result result;
+    try {
+      result = worker.run(job, context, stop);
+    } catch (RuntimeException e) {
+      LOG.error("{} of {} failed inside {}", job.phase(), job.deploymentId(), service, e);
+      result = PhaseWorker.Result.failed(service + " failed: " + e.getMessage());
+    }
+    if (stop.leaseLost()) {
+      LOG.warn("{} of {}: {}; what it ran was stopped and nothing is reported", job.phase(), job.deploymentId(),
+          stop.reason().orElse("lease lost"));
+      return null;
+    }
+    ReportStepRequest report = ReportStepRequest.newBuilder()
+        .setDeploymentId(job.deploymentId().toString())
+        .setPhase(job.phase())
+        .setAttempt(job.attempt())
+        .setSucceeded(result.succeeded())
+        .setSummary(result.summary())
+        .addAllEvidence(result.evidence())
+        .setReporter(service)
+        .build();
+    if (!rows.storeVerdict(job, claimed.owner(), report)) {
+      LOG.warn("{} of {}: the job was taken over before its verdict was stored", job.phase(), job.deploymentId());
+      return null;
+    }
+    return report;
+  }
+
+  /** Claims jobs whose runner stopped renewing its lease: reports their verdict, or runs them again. */
   @Scheduled(fixedDelay = "5s", initialDelay = "2s")
   void recover() {
     try {
-      for (PhaseJob job : transactions.inTransaction(this::claimOrphans)) {
-        LOG.info("resuming {} of {} attempt {}", job.phase(), job.deploymentId(), job.attempt());
-        start(job);
+      for (PhaseJobRows.Claimed claimed : rows.claimOrphans(clock.instant(), lease)) {
+        LOG.info("resuming {} of {} attempt {}{}", claimed.job().phase(), claimed.job().deploymentId(),
+            claimed.job().attempt(), claimed.report() == null ? "" : " (its stored verdict is reported again)");
+        start(claimed);
       }
     } catch (DatabaseException e) {
       LOG.warn("job recovery cannot reach the database: {}", e.getMessage());
     }
   }
-
-  private List<PhaseJob> claimOrphans(Connection tx) throws SQLException {
-    try (PreparedStatement claim = tx.prepareStatement(
-        "update phase_jobs set lease_until = ? where (deployment_id, phase, attempt) in ("
-            + " select deployment_id, phase, attempt from phase_jobs"
-            + " where status = 'RUNNING' and lease_until < ? limit 20 for update skip locked)"
-            + " returning deployment_id, phase, attempt, deadline")) {
-      Instant now = clock.instant();
-      claim.setTimestamp(1, Timestamp.from(now.plus(lease)));
-      claim.setTimestamp(2, Timestamp.from(now));
-      List<PhaseJob> jobs = new ArrayList<>();
-      try (ResultSet rows = claim.executeQuery()) {
-        while (rows.next()) {
-          jobs.add(new PhaseJob(rows.getObject(1, UUID.class), PhaseNames.parse(rows.getString(2)), rows.getInt(3),
-              rows.getTimestamp(4).toInstant()));
-        }
-      }
-      return jobs;
-    }
-  }
-
-  private void renew(PhaseJob job) {
-    try {
-      transactions.read(c -> {
-        try (PreparedStatement update = c.prepareStatement(
-            "update phase_jobs set lease_until = ? where deployment_id = ? and phase = ? and attempt = ?")) {
-          update.setTimestamp(1, Timestamp.from(clock.instant().plus(lease)));
-          update.setObject(2, job.deploymentId());
-          update.setString(3, PhaseNames.of(job.phase()));
-          update.setInt(4, job.attempt());
-          return update.executeUpdate();
-        }
-      });
-    } catch (DatabaseException e) {
-      LOG.warn("cannot renew the lease of {} {}: {}", job.phase(), job.deploymentId(), e.getMessage());
-    }
-  }
-
-  private void finish(PhaseJob job, String status, String summary) {
-    transactions.inTransaction(tx -> {
-      try (PreparedStatement update = tx.prepareStatement(
-          "update phase_jobs set status = ?, summary = ?, finished_at = ?"
-              + " where deployment_id = ? and phase = ? and attempt = ?")) {
-        update.setString(1, status);
-        update.setString(2, summary);
-        update.setTimestamp(3, Timestamp.from(clock.instant()));
-        update.setObject(4, job.deploymentId());
-        update.setString(5, PhaseNames.of(job.phase()));
-        update.setInt(6, job.attempt());
-        return update.executeUpdate();
-      }
-    });
-  }
-
 }
