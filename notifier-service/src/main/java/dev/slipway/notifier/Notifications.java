@@ -51,10 +51,27 @@ public class Notifications implements EventHandler {
     this.clock = clock;
   }
 
+  /** The deployment's pinned spec and identity, from the orchestrator: before the inbox transaction opens. */
+  @Override
+  public void beforeTransaction(DeploymentEvent event) throws InterruptedException {
+    String id = event.getDeploymentId();
+    if (!deployments.containsKey(id)) {
+      StepContext fetched = orchestrator.stepContext(id);
+      if (deployments.size() >= CACHED_DEPLOYMENTS) {
+        deployments.clear();
+      }
+      deployments.put(id, fetched);
+    }
+  }
+
   @Override
   public Runnable handle(DeploymentEvent event, Connection tx) throws SQLException {
     String type = type(event);
-    StepContext deployment = deployment(event.getDeploymentId());
+    StepContext deployment = deployments.get(event.getDeploymentId());
+    if (deployment == null) {
+      // Evicted since it was fetched: the consumer retries, fetching it again first.
+      throw new IllegalStateException("the context of deployment " + event.getDeploymentId() + " is not fetched");
+    }
     int created = 0;
     for (NotifyRule rule : deployment.getSpec().getNotifyList()) {
       Set<String> wanted = rule.getOnCount() == 0 ? DEFAULT_EVENTS : Set.copyOf(rule.getOnList());
@@ -88,25 +105,6 @@ public class Notifications implements EventHandler {
       insert.setTimestamp(10, now);
       return insert.executeUpdate();
     }
-  }
-
-  private StepContext deployment(String id) {
-    StepContext cached = deployments.get(id);
-    if (cached != null) {
-      return cached;
-    }
-    StepContext fetched;
-    try {
-      fetched = orchestrator.stepContext(id);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading deployment " + id, e);
-    }
-    if (deployments.size() >= CACHED_DEPLOYMENTS) {
-      deployments.clear();
-    }
-    deployments.put(id, fetched);
-    return fetched;
   }
 
   /** The notify rule name of an event: requested, phase_started, phase_completed, succeeded, ... */

@@ -25,14 +25,16 @@ import org.slf4j.LoggerFactory;
  * Consumes the deployment topic for one consumer group. Each record passes, in this order: decode
  * (undecodable records go to the dead-letter topic), dedupe through the inbox, the handler in the
  * same transaction, then post-commit work. A handler failing for a transient reason (database or
- * orchestrator unreachable) is retried until it succeeds; one that keeps failing otherwise is
- * dead-lettered after a few attempts, and consumption goes on. Offsets are committed only after
+ * orchestrator unreachable, a serialization failure, a deadlock) is retried until it succeeds; one
+ * failing on the event's own data (a constraint or data error) is dead-lettered at once, and any
+ * other failure after a few attempts; either way consumption goes on. Offsets are committed only after
  * the transaction.
  */
 public final class EventConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final int HANDLER_ATTEMPTS = 6;
   private static final long MAX_BACKOFF_MILLIS = 30_000;
+  private static final int MAX_REASON = 1_000;
 
   private final Map<String, Object> config;
   private final DeadLetters deadLetters;
@@ -122,15 +124,17 @@ public final class EventConsumer implements AutoCloseable {
     }
     for (int attempt = 1; ; attempt++) {
       try {
+        handler.beforeTransaction(event);
         Runnable afterCommit =
             transactions.inTransaction(
                 tx -> Inbox.markProcessed(tx, eventId) ? handler.handle(event, tx) : EventHandler.NOTHING);
         afterCommit.run();
         return;
       } catch (RuntimeException e) {
-        if (attempt >= HANDLER_ATTEMPTS && !isTransient(e)) {
-          LOG.error("{}: event {} failed {} times, dead-lettered", group, eventId, attempt, e);
-          deadLetters.send(record, "handler of " + group + " failed: " + e.getMessage());
+        boolean permanent = e instanceof DatabaseException db && !db.isTransient();
+        if (permanent || (attempt >= HANDLER_ATTEMPTS && !isTransient(e))) {
+          LOG.error("{}: event {} failed {} time(s), dead-lettered", group, eventId, attempt, e);
+          deadLetters.send(record, bounded("handler of " + group + " failed: " + e.getMessage()));
           return;
         }
         LOG.warn("{}: event {} failed (attempt {}), retrying: {}", group, eventId, attempt, e.toString());
@@ -139,10 +143,14 @@ public final class EventConsumer implements AutoCloseable {
     }
   }
 
+  private static String bounded(String reason) {
+    return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "…";
+  }
+
   /** Failures of what the handler depends on, not of the event: they pass, so retry. */
   private static boolean isTransient(RuntimeException e) {
-    if (e instanceof DatabaseException) {
-      return true;
+    if (e instanceof DatabaseException db) {
+      return db.isTransient();
     }
     return e instanceof StatusRuntimeException grpc
         && (grpc.getStatus().getCode() == Status.Code.UNAVAILABLE

@@ -1,0 +1,187 @@
+package dev.slipway.platform.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.events.Topics;
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.testkit.TestInfrastructure;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** The consumer pipeline on a real Kafka broker and a real PostgreSQL. */
+class EventConsumerTest {
+  private TestInfrastructure infrastructure;
+  private String jdbcUrl;
+  private String topic;
+  private EventConsumer consumer;
+  private final AtomicInteger handled = new AtomicInteger();
+  /** How many transactions of the consumer were open whenever its handler was free to call the network. */
+  private final List<Integer> openTransactionsSeenBefore = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    infrastructure = TestInfrastructure.shared();
+    jdbcUrl = infrastructure.createDatabase("consumer");
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute(new String(getClass().getResourceAsStream("/db/inbox/V1_0__inbox.sql").readAllBytes(),
+          StandardCharsets.UTF_8));
+      s.execute("create table releases (deployment_id text primary key check (deployment_id not like 'poison%'))");
+    }
+    topic = "consumer-test-" + UUID.randomUUID();
+    Topics.ensureExist(infrastructure.kafkaBootstrap(), 1, (short) 1);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(jdbcUrl);
+    dataSource.setUser(infrastructure.user());
+    dataSource.setPassword(infrastructure.password());
+    consumer = new EventConsumer(infrastructure.kafkaBootstrap(), "test-" + topic, topic, new Transactions(dataSource),
+        new EventHandler() {
+          @Override
+          public void beforeTransaction(DeploymentEvent event) {
+            openTransactionsSeenBefore.add(openTransactions());
+          }
+
+          @Override
+          public Runnable handle(DeploymentEvent event, Connection tx) throws java.sql.SQLException {
+            handled.incrementAndGet();
+            try (PreparedStatement insert = tx.prepareStatement("insert into releases values (?)")) {
+              insert.setString(1, event.getDeploymentId());
+              insert.executeUpdate();
+            }
+            return EventHandler.NOTHING;
+          }
+        });
+    consumer.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    consumer.close();
+  }
+
+  @Test
+  void aRecordThatViolatesAConstraintIsDeadLetteredAndTheNextOneIsProcessed() throws Exception {
+    String poison = "poison-" + UUID.randomUUID();
+    String good = "good-" + UUID.randomUUID();
+    send(event(poison), event(good));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> rows().contains(good));
+    assertThat(rows()).containsExactly(good);
+    ConsumerRecord<byte[], byte[]> dead = deadLetterOf(poison);
+    assertThat(new String(dead.headers().lastHeader("slipway_dlq_reason").value(), StandardCharsets.UTF_8))
+        .contains("releases_deployment_id_check");
+    assertThat(new String(dead.headers().lastHeader("slipway_dlq_topic").value(), StandardCharsets.UTF_8))
+        .isEqualTo(topic);
+    assertThat(handled.get()).as("a constraint violation is not retried").isEqualTo(2);
+  }
+
+  @Test
+  void aRedeliveredEventIsHandledOnce() throws Exception {
+    DeploymentEvent once = event("release-" + UUID.randomUUID());
+    String marker = "marker-" + UUID.randomUUID();
+    send(once, once, event(marker));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> rows().contains(marker));
+    assertThat(rows()).containsExactlyInAnyOrder(once.getDeploymentId(), marker);
+    assertThat(handled.get()).isEqualTo(2);
+  }
+
+  @Test
+  void whatAHandlerFetchesFromOtherServicesItFetchesWithNoTransactionOpen() throws Exception {
+    String marker = "marker-" + UUID.randomUUID();
+    send(event("release-" + UUID.randomUUID()), event(marker));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> rows().contains(marker));
+    assertThat(openTransactionsSeenBefore).hasSize(2).containsOnly(0);
+  }
+
+  private int openTransactions() {
+    try (Connection c = connect(); PreparedStatement select = c.prepareStatement(
+        "select count(*) from pg_stat_activity where datname = current_database() and xact_start is not null"
+            + " and pid <> pg_backend_pid()")) {
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static DeploymentEvent event(String deploymentId) {
+    return DeploymentEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setDeploymentId(deploymentId).build();
+  }
+
+  private void send(DeploymentEvent... events) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap()),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (DeploymentEvent event : events) {
+        producer.send(new ProducerRecord<>(topic, "journal/e2e".getBytes(StandardCharsets.UTF_8), event.toByteArray()))
+            .get();
+      }
+    }
+  }
+
+  private ConsumerRecord<byte[], byte[]> deadLetterOf(String deploymentId) throws Exception {
+    try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap(),
+        ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      reader.subscribe(List.of(Topics.DEPLOYMENTS_DLQ));
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < until) {
+        for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(500))) {
+          if (DeploymentEvent.parseFrom(record.value()).getDeploymentId().equals(deploymentId)) {
+            return record;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no dead letter for " + deploymentId);
+  }
+
+  private List<String> rows() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("select deployment_id from releases order by deployment_id")) {
+      List<String> ids = new ArrayList<>();
+      while (rows.next()) {
+        ids.add(rows.getString(1));
+      }
+      return ids;
+    }
+  }
+
+  private Connection connect() throws Exception {
+    return DriverManager.getConnection(jdbcUrl, infrastructure.user(), infrastructure.password());
+  }
+}
