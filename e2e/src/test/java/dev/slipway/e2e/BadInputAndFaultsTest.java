@@ -87,6 +87,26 @@ class BadInputAndFaultsTest {
   }
 
   @Test
+  void aBackupPathShapedLikeATarOptionIsAFileNameAndRunsNothing() throws Exception {
+    Path ran = specs.resolve("tar-ran-a-command");
+    env.apply(specs, "tar-injection", """
+        app: tar-injection
+        environment: qa
+        deploy: { command: ["true"] }
+        backup:
+          items:
+            - { type: files, paths: ["/--checkpoint=1", "/--checkpoint-action=exec=touch %s"] }
+        """.formatted(ran));
+
+    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "tar-injection", "--env", "qa", "--version", "1.0.0",
+        "--wait", "--timeout", "1m");
+
+    assertThat(run.exit()).as("failed before anything changed: " + run.all()).isEqualTo(1);
+    assertThat(run.all()).contains("BACKUP failed").contains("Cannot stat");
+    assertThat(ran).as("tar read the paths as file names, not options").doesNotExist();
+  }
+
+  @Test
   void anUnknownFieldIsNamed() throws Exception {
     Cli.Run run = Cli.run(env.server(), "target", "apply", "-f",
         write("unknown.yaml", "app: shop\nenvironment: qa\ndeploy: { command: [\"true\"], retries: 3 }\n").toString());

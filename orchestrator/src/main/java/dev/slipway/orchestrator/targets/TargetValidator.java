@@ -139,7 +139,8 @@ public final class TargetValidator {
     switch (item.getType()) {
       case "postgres" -> {
         if (PostgresUrl.parse(item.getUrl()).isEmpty()) {
-          fail(field + ".url", "must look like postgresql://user@host:5432/database");
+          fail(field + ".url", "must look like postgresql://user@host:5432/database, where user and database are"
+              + " plain names (letters, digits, _ and -) and host a host name or IPv4 address");
         }
         if (item.getPathsCount() > 0) {
           fail(field + ".paths", "belongs to items of type files");
@@ -153,12 +154,26 @@ public final class TargetValidator {
           fail(field + ".paths", "is required: absolute paths of files or directories");
         }
         for (int i = 0; i < item.getPathsCount(); i++) {
-          if (!item.getPaths(i).startsWith("/")) {
-            fail(field + ".paths[" + i + "]", "must be an absolute path");
-          }
+          backupPath(field + ".paths[" + i + "]", item.getPaths(i));
         }
       }
       default -> fail(field + ".type", "'" + item.getType() + "' is not one of: postgres, files");
+    }
+  }
+
+  /** An absolute, normalised path below the root: never "/" itself, never "..", no control characters. */
+  private void backupPath(String field, String path) {
+    if (!path.startsWith("/")) {
+      fail(field, "must be an absolute path");
+    } else if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      fail(field, "must not contain control characters");
+    } else if (path.length() > 4096) {
+      fail(field, "must be at most 4096 characters");
+    } else if (!java.nio.file.Path.of(path).normalize().toString().equals(path) || path.contains("/../")
+        || path.endsWith("/..")) {
+      fail(field, "must be a normalised path (no '..', '.', '//' or trailing '/')");
+    } else if (path.equals("/")) {
+      fail(field, "must not be the root directory: name what the release can damage");
     }
   }
 

@@ -139,4 +139,24 @@ class TargetValidatorTest {
             .contains("deploy.env.LD_PRELOAD", "deploy.env.1BAD", "deploy.env.KEY.secret",
                 "backup.items[0].passwordSecret"));
   }
+
+  @Test
+  void backupItemsThatCouldRedirectABackupOrArchiveTooMuchAreRefused() {
+    TargetSpec spec = TargetDocuments.parse("""
+        app: journal
+        environment: production
+        deploy: { command: ["./deploy.sh"] }
+        backup:
+          items:
+            - { type: postgres, url: "postgresql://journal@db:5432/journal host=evil.example" }
+            - { type: postgres, url: "postgresql://-Uroot@db/journal" }
+            - { type: files, paths: ["/", "etc/app", "/srv/../etc/shadow", "/srv/app/", "/srv/a\tb", "/srv/ok"] }
+        """);
+    assertThatThrownBy(() -> TargetValidator.validate(spec))
+        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
+            .extracting(InvalidInput.Violation::field)
+            .containsExactly("backup.items[0].url", "backup.items[1].url", "backup.items[2].paths[0]",
+                "backup.items[2].paths[1]", "backup.items[2].paths[2]", "backup.items[2].paths[3]",
+                "backup.items[2].paths[4]"));
+  }
 }
