@@ -50,6 +50,9 @@ final class Printer {
     err.flush();
   }
 
+  /** How many of the last lines of each step's output a deployment is shown with. */
+  static final int LOG_TAIL = 20;
+
   static void deployment(PrintWriter out, Deployment d, boolean withPhases) {
     out.println(d.getId() + "  " + d.getTarget().getApp() + "/" + d.getTarget().getEnvironment() + "  "
         + d.getVersion() + (d.getPreviousVersion().isEmpty() ? "" : " (was " + d.getPreviousVersion() + ")")
@@ -62,6 +65,11 @@ final class Printer {
       for (PhaseRecord phase : d.getPhasesList()) {
         out.println("  " + String.format(Locale.ROOT, "%-16s %-9s %s", name(phase.getPhase()) + "#" + phase.getAttempt(),
             phase.getOutcome().name().substring("PHASE_OUTCOME_".length()), phase.getSummary()));
+        phase.getLogList().forEach(line -> out.println("      | " + line));
+        if (phase.getLogLines() > phase.getLogCount()) {
+          out.println("      (" + phase.getLogLines() + " lines in all: slipway logs " + d.getId() + " --phase "
+              + name(phase.getPhase()) + " --attempt " + phase.getAttempt() + ")");
+        }
       }
     }
     out.flush();

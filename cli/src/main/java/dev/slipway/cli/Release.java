@@ -35,7 +35,7 @@ final class Release {
     }
     Optional<DeploymentStatus> end = Watcher.follow(server, created.getId(), timeout, err);
     Deployment latest = server.deployments().getDeployment(
-        GetDeploymentRequest.newBuilder().setDeploymentId(created.getId()).build());
+        GetDeploymentRequest.newBuilder().setLogTail(Printer.LOG_TAIL).setDeploymentId(created.getId()).build());
     print(root, out, latest);
     if (end.isEmpty()) {
       err.println("still " + Printer.status(latest.getStatus()) + " after " + timeout

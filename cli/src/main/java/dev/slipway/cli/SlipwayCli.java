@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       DeployCommand.class,
       StatusCommand.class,
+      LogsCommand.class,
       HistoryCommand.class,
       RollbackCommand.class,
       CancelCommand.class,

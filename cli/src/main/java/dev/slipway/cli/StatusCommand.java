@@ -33,7 +33,7 @@ final class StatusCommand implements Callable<Integer> {
     boolean json = root.output == SlipwayCli.Format.json;
     try (Server server = root.connect()) {
       if (id != null) {
-        Deployment d = server.deployments().getDeployment(GetDeploymentRequest.newBuilder().setDeploymentId(id).build());
+        Deployment d = server.deployments().getDeployment(GetDeploymentRequest.newBuilder().setLogTail(Printer.LOG_TAIL).setDeploymentId(id).build());
         if (json) {
           Printer.json(out, d);
         } else {
@@ -54,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         line(out, target);
         if (!target.getLastDeploymentId().isEmpty()) {
           Printer.deployment(out, server.deployments().getDeployment(
-              GetDeploymentRequest.newBuilder().setDeploymentId(target.getLastDeploymentId()).build()), true);
+              GetDeploymentRequest.newBuilder().setLogTail(Printer.LOG_TAIL).setDeploymentId(target.getLastDeploymentId()).build()), true);
         }
         return ExitCode.SUCCEEDED;
       }

@@ -2,12 +2,14 @@ package dev.slipway.orchestrator.api;
 
 import dev.slipway.orchestrator.deployments.DeploymentHistory;
 import dev.slipway.orchestrator.deployments.Deployments;
+import dev.slipway.orchestrator.deployments.StepLogs;
 import dev.slipway.orchestrator.deployments.StoredDeployment;
 import dev.slipway.orchestrator.domain.Input;
 import dev.slipway.orchestrator.domain.Kind;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.InvalidInput.Violation;
 import dev.slipway.orchestrator.outbox.CommitSignal;
+import dev.slipway.orchestrator.outbox.EventCodec;
 import dev.slipway.orchestrator.outbox.EventLog;
 import dev.slipway.orchestrator.targets.TargetDocuments;
 import dev.slipway.orchestrator.targets.TargetValidator;
@@ -21,12 +23,15 @@ import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
 import dev.slipway.proto.v1.GetDeploymentRequest;
+import dev.slipway.proto.v1.GetStepLogsRequest;
 import dev.slipway.proto.v1.GetTargetRequest;
 import dev.slipway.proto.v1.ListDeploymentsRequest;
 import dev.slipway.proto.v1.ListDeploymentsResponse;
 import dev.slipway.proto.v1.ListTargetsRequest;
 import dev.slipway.proto.v1.ListTargetsResponse;
 import dev.slipway.proto.v1.RollbackTargetRequest;
+import dev.slipway.proto.v1.StepLogLine;
+import dev.slipway.proto.v1.StepLogPage;
 import dev.slipway.proto.v1.Target;
 import dev.slipway.proto.v1.TargetSpec;
 import dev.slipway.proto.v1.WatchDeploymentRequest;
@@ -42,6 +47,9 @@ import java.util.UUID;
 @Singleton
 public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceImplBase {
   private static final int MAX_KEY = 200;
+  private static final int MAX_LOG_TAIL = 200;
+  private static final int MAX_LOG_PAGE = 1_000;
+  private static final int MAX_LOG_PAGE_BYTES = 1 << 20;
   private final Deployments deployments;
   private final DeploymentHistory history;
   private final Targets targets;
@@ -77,7 +85,48 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
 
   @Override
   public void getDeployment(GetDeploymentRequest request, StreamObserver<Deployment> response) {
-    GrpcErrors.respond(response, () -> detail(deploymentId(request.getDeploymentId())));
+    GrpcErrors.respond(response, () -> {
+      if (request.getLogTail() < 0 || request.getLogTail() > MAX_LOG_TAIL) {
+        throw new InvalidInput("log_tail", "must be between 0 and " + MAX_LOG_TAIL);
+      }
+      return detail(deploymentId(request.getDeploymentId()), request.getLogTail());
+    });
+  }
+
+  @Override
+  public void getStepLogs(GetStepLogsRequest request, StreamObserver<StepLogPage> response) {
+    GrpcErrors.respond(response, () -> {
+      UUID id = deploymentId(request.getDeploymentId());
+      if (request.getPhase() == dev.slipway.proto.v1.Phase.PHASE_UNSPECIFIED
+          || request.getPhase() == dev.slipway.proto.v1.Phase.UNRECOGNIZED) {
+        throw new InvalidInput("phase", "is required");
+      }
+      if (request.getAttempt() < 1) {
+        throw new InvalidInput("attempt", "must be 1 or more");
+      }
+      if (request.getAfterLine() < 0) {
+        throw new InvalidInput("after_line", "must not be negative");
+      }
+      if (request.getPageSize() < 0 || request.getPageSize() > MAX_LOG_PAGE) {
+        throw new InvalidInput("page_size", "must be between 0 and " + MAX_LOG_PAGE + " (0: 500)");
+      }
+      int size = request.getPageSize() == 0 ? 500 : request.getPageSize();
+      history.get(id, 0);
+      List<StepLogs.Line> lines = history.stepLogs(id, EventCodec.phase(request.getPhase()).name(),
+          request.getAttempt(), request.getAfterLine(), size);
+      // Bounded in bytes too, far below gRPC's 4 MiB: a line is up to 4,000 characters of any UTF-8.
+      StepLogPage.Builder page = StepLogPage.newBuilder();
+      int bytes = 0;
+      for (StepLogs.Line line : lines.subList(0, Math.min(size, lines.size()))) {
+        StepLogLine out = StepLogLine.newBuilder().setLineNo(line.lineNo()).setText(line.text()).build();
+        if (page.getLinesCount() > 0 && bytes + out.getSerializedSize() > MAX_LOG_PAGE_BYTES) {
+          break;
+        }
+        page.addLines(out);
+        bytes += out.getSerializedSize();
+      }
+      return page.setMore(lines.size() > page.getLinesCount()).build();
+    });
   }
 
   @Override
@@ -96,7 +145,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
     UUID id;
     try {
       id = deploymentId(request.getDeploymentId());
-      history.get(id);
+      history.get(id, 0);
     } catch (RuntimeException e) {
       response.onError(GrpcErrors.toStatus(e));
       return;
@@ -187,7 +236,11 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   }
 
   private Deployment detail(UUID id) {
-    DeploymentHistory.Detail detail = history.get(id);
+    return detail(id, 0);
+  }
+
+  private Deployment detail(UUID id, int logTail) {
+    DeploymentHistory.Detail detail = history.get(id, logTail);
     return ProtoMapper.deployment(detail.deployment(), detail.phases());
   }
 

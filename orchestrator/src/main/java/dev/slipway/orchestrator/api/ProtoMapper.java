@@ -46,7 +46,8 @@ final class ProtoMapper {
           .setOutcome(PhaseOutcome.valueOf("PHASE_OUTCOME_" + row.outcome()))
           .setSummary(row.summary())
           .setStartedAt(EventCodec.timestamp(row.startedAt()))
-          .addAllLog(row.log());
+          .addAllLog(row.logTail())
+          .setLogLines(row.logLines());
       if (row.finishedAt() != null) {
         phase.setFinishedAt(EventCodec.timestamp(row.finishedAt()));
       }

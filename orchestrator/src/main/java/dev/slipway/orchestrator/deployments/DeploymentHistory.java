@@ -30,7 +30,7 @@ public class DeploymentHistory {
   /** One attempt of one phase, as the API shows it. */
   public record PhaseRow(
       String phase, int attempt, String outcome, String summary, Instant startedAt, Instant finishedAt,
-      List<String> log) {}
+      List<String> logTail, int logLines) {}
 
   /** A deployment with its phases. */
   public record Detail(StoredDeployment deployment, List<PhaseRow> phases) {}
@@ -38,7 +38,8 @@ public class DeploymentHistory {
   /** A page and the token of the next one (empty on the last page). */
   public record Page(List<StoredDeployment> deployments, String nextPageToken) {}
 
-  public Detail get(UUID id) {
+  /** The deployment and its phases, each with the last {@code logTail} lines of its output. */
+  public Detail get(UUID id, int logTail) {
     return transactions.read(c -> {
       StoredDeployment stored = repository.find(c, id).orElseThrow(() -> new NotFound("no deployment " + id));
       List<PhaseRow> phases = new ArrayList<>();
@@ -53,12 +54,17 @@ public class DeploymentHistory {
             Timestamp finished = rows.getTimestamp(6);
             phases.add(new PhaseRow(phase, attempt, rows.getString(3), rows.getString(4),
                 rows.getTimestamp(5).toInstant(), finished == null ? null : finished.toInstant(),
-                stepLogs.lines(c, id, phase, attempt)));
+                stepLogs.tail(c, id, phase, attempt, logTail), stepLogs.count(c, id, phase, attempt)));
           }
         }
       }
       return new Detail(stored, phases);
     });
+  }
+
+  /** A page of a phase attempt's output (one line more than asked, to tell whether more exist). */
+  public List<StepLogs.Line> stepLogs(UUID id, String phase, int attempt, int afterLine, int size) {
+    return transactions.read(c -> stepLogs.page(c, id, phase, attempt, afterLine, size));
   }
 
   /** Keyset pagination on (created_at, id): a page costs the same at any depth. */

@@ -52,17 +52,56 @@ public class StepLogs {
         });
   }
 
-  public List<String> lines(Connection c, UUID deploymentId, String phase, int attempt) throws SQLException {
-    try (PreparedStatement select =
-        c.prepareStatement(
-            "select line from step_logs where deployment_id = ? and phase = ? and attempt = ? order by line_no")) {
+  /** One stored line of output. */
+  public record Line(int lineNo, String text) {}
+
+  /** The last {@code count} lines of a phase attempt, oldest first. */
+  public List<String> tail(Connection c, UUID deploymentId, String phase, int attempt, int count) throws SQLException {
+    if (count <= 0) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>();
+    for (Line line : query(c, "select line_no, line from (select line_no, line from step_logs"
+        + " where deployment_id = ? and phase = ? and attempt = ? order by line_no desc limit ?) t order by line_no",
+        deploymentId, phase, attempt, count)) {
+      lines.add(line.text());
+    }
+    return lines;
+  }
+
+  /** How many lines a phase attempt's output has. */
+  public int count(Connection c, UUID deploymentId, String phase, int attempt) throws SQLException {
+    try (PreparedStatement select = c.prepareStatement(
+        "select count(*) from step_logs where deployment_id = ? and phase = ? and attempt = ?")) {
       select.setObject(1, deploymentId);
       select.setString(2, phase);
       select.setInt(3, attempt);
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    }
+  }
+
+  /** Up to {@code size} lines after line {@code afterLine}; one more is read to tell whether more exist. */
+  public List<Line> page(Connection c, UUID deploymentId, String phase, int attempt, int afterLine, int size)
+      throws SQLException {
+    return query(c, "select line_no, line from step_logs where deployment_id = ? and phase = ? and attempt = ?"
+        + " and line_no > ? order by line_no limit ?", deploymentId, phase, attempt, afterLine, size + 1);
+  }
+
+  private static List<Line> query(Connection c, String sql, UUID deploymentId, String phase, Object... more)
+      throws SQLException {
+    try (PreparedStatement select = c.prepareStatement(sql)) {
+      select.setObject(1, deploymentId);
+      select.setString(2, phase);
+      for (int i = 0; i < more.length; i++) {
+        select.setObject(3 + i, more[i]);
+      }
       try (ResultSet rows = select.executeQuery()) {
-        List<String> lines = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
         while (rows.next()) {
-          lines.add(rows.getString(1));
+          lines.add(new Line(rows.getInt(1), rows.getString(2)));
         }
         return lines;
       }

@@ -51,6 +51,7 @@ public final class AccessRules {
 
     rule(DeploymentServiceGrpc.getCreateDeploymentMethod(), new Rule(Kind.DEPLOY, FROM_REQUEST));
     rule(DeploymentServiceGrpc.getGetDeploymentMethod(), new Rule(Kind.READ, NONE));
+    rule(DeploymentServiceGrpc.getGetStepLogsMethod(), new Rule(Kind.READ, NONE));
     rule(DeploymentServiceGrpc.getListDeploymentsMethod(), new Rule(Kind.READ, NONE));
     rule(DeploymentServiceGrpc.getWatchDeploymentMethod(), new Rule(Kind.READ, NONE));
     rule(DeploymentServiceGrpc.getCancelDeploymentMethod(), new Rule(Kind.CANCEL, FROM_DEPLOYMENT));
