@@ -7,6 +7,7 @@ import dev.slipway.health.domain.Check;
 import dev.slipway.health.domain.Observation;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -24,6 +25,8 @@ import java.util.Map;
 public class Probe {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BODY_EXCERPT = 200;
+  /** A health endpoint answers with a small document; more is not read. */
+  static final int MAX_BODY = 64 * 1024;
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -41,30 +44,37 @@ public class Probe {
 
   /** Returns null when the check passes, else what was seen. */
   private String http(Check.Http check, Duration timeout) throws InterruptedException {
-    HttpResponse<String> response;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpResponse<InputStream> response;
     try {
       response = http.send(HttpRequest.newBuilder(URI.create(check.url())).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+          HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       return "no answer within " + timeout.toMillis() + " ms";
     } catch (IOException e) {
       return "cannot connect: " + e;
     }
-    if (response.statusCode() != check.expectStatus()) {
-      return "HTTP " + response.statusCode() + " (expected " + check.expectStatus() + "): " + excerpt(response.body());
-    }
-    if (check.expectJson().isEmpty()) {
+    boolean statusMatches = response.statusCode() == check.expectStatus();
+    if (statusMatches && check.expectJson().isEmpty()) {
+      closeQuietly(response.body());
       return null;
     }
-    JsonNode body;
+    BoundedBody.Read body = BoundedBody.read(response.body(), MAX_BODY, Duration.ofNanos(deadline - System.nanoTime()));
+    if (!statusMatches) {
+      return "HTTP " + response.statusCode() + " (expected " + check.expectStatus() + "): " + excerpt(body.text());
+    }
+    if (body.problem().isPresent()) {
+      return body.problem().get() + ": " + excerpt(body.text());
+    }
+    JsonNode json;
     try {
-      body = JSON.readTree(response.body());
+      json = JSON.readTree(body.text());
     } catch (JsonProcessingException e) {
-      return "body is not JSON: " + excerpt(response.body());
+      return "body is not JSON: " + excerpt(body.text());
     }
     List<String> mismatches = new ArrayList<>();
     for (Map.Entry<String, String> expected : check.expectJson().entrySet()) {
-      JsonNode actual = at(body, expected.getKey());
+      JsonNode actual = at(json, expected.getKey());
       if (actual.isMissingNode() || !actual.asText().equals(expected.getValue())) {
         mismatches.add(expected.getKey() + " is " + (actual.isMissingNode() ? "missing" : "'" + actual.asText() + "'")
             + " (expected '" + expected.getValue() + "')");
@@ -91,6 +101,14 @@ public class Probe {
       return null;
     } catch (IOException e) {
       return "cannot connect to " + check.host() + ":" + check.port() + ": " + e.getMessage();
+    }
+  }
+
+  private static void closeQuietly(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException e) {
+      // Closing only stops reading what is not needed.
     }
   }
 
