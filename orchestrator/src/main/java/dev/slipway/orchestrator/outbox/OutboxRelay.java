@@ -1,5 +1,6 @@
 package dev.slipway.orchestrator.outbox;
 
+import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.CloudEventHeaders;
 import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.DeploymentEvent;
@@ -7,56 +8,60 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import dev.slipway.platform.db.Transactions;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes unpublished rows of the events table to Kafka, oldest first, keyed by target. One
- * replica relays at a time (a PostgreSQL advisory lock held by a session elects it); it wakes on
- * commit through {@link CommitSignal} and polls once a second as a safety net. A row is marked
- * published only after Kafka acknowledged it, so a crash can repeat an event but never lose one.
+ * Publishes unpublished rows of the events table to Kafka, oldest first, keyed by target.
+ *
+ * <p>One replica relays at a time: the one whose session holds a PostgreSQL advisory lock. It reads
+ * and marks rows on that very session, and checks the lock before each batch, so a relay whose
+ * session died stops. Each batch is one Kafka transaction under a fixed transactional id: a new relay
+ * fences the old one (its open transaction is aborted, it can commit nothing more), then marks the
+ * rows of the last batches already on the topic, which the old relay may have committed without
+ * marking. Consumers read committed records only, so every event is seen once, in order per target.
+ * A row that can never be published (undecodable, too large) is set aside with the reason.
  */
 @Context
 public class OutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
-  private static final long LOCK_KEY = 0x5117_0a7L;
-  private static final int BATCH = 500;
+  static final String TRANSACTIONAL_ID = "slipway-outbox-relay";
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final DataSource dataSource;
   private final CommitSignal signal;
   private final String bootstrapServers;
   private final int partitions;
   private final short replication;
+  private final RelayHealth health;
   private final Thread thread;
   private volatile boolean running = true;
+  private Duration backoff = FIRST_BACKOFF;
 
   public OutboxRelay(
       Transactions transactions,
       CommitSignal signal,
+      RelayHealth health,
       @Value("${slipway.kafka.bootstrap-servers}") String bootstrapServers,
       @Value("${slipway.kafka.partitions:6}") int partitions,
       @Value("${slipway.kafka.replication-factor:1}") short replication) {
     this.dataSource = transactions.dataSource();
     this.signal = signal;
+    this.health = health;
     this.bootstrapServers = bootstrapServers;
     this.partitions = partitions;
     this.replication = replication;
@@ -65,91 +70,119 @@ public class OutboxRelay {
 
   private void run() {
     while (running) {
-      try (Connection lockHolder = dataSource.getConnection()) {
-        if (!tryLock(lockHolder)) {
-          signal.awaitAfter(signal.generation(), Duration.ofSeconds(5));
-          continue;
-        }
-        Topics.ensureExist(bootstrapServers, partitions, replication);
-        LOG.info("this replica relays the outbox to {}", Topics.DEPLOYMENTS);
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-          while (running) {
-            long seen = signal.generation();
-            if (publishBatch(producer) == 0) {
-              signal.awaitAfter(seen, Duration.ofSeconds(1));
-            }
-          }
-        }
+      try {
+        leadIfElected();
+        health.running();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (SQLException | KafkaException | IllegalStateException | ExecutionException e) {
+      } catch (Exception e) {
+        // Anything at all: the relay never dies silently; it says why, and tries again later.
         if (running) {
-          LOG.warn("outbox relay interrupted, retrying in 1s: {}", e.toString());
-          sleep(Duration.ofSeconds(1));
+          health.failing(e.toString());
+          LOG.warn("outbox relay stopped, retrying in {}: {}", backoff, e.toString());
+          sleep(backoff);
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
       }
     }
   }
 
-  private int publishBatch(KafkaProducer<byte[], byte[]> producer)
-      throws SQLException, InterruptedException, ExecutionException {
-    List<Long> ids = new ArrayList<>();
-    List<Future<RecordMetadata>> acks = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement select =
-            c.prepareStatement(
-                "select id, target_key, payload from events where published_at is null order by id limit " + BATCH);
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        ids.add(rows.getLong(1));
-        acks.add(producer.send(record(rows.getString(2), rows.getBytes(3))));
+  /** Relays while this replica holds the lock; returns at once when another replica holds it. */
+  private void leadIfElected() throws SQLException, InterruptedException {
+    try (OutboxSession session = OutboxSession.open(dataSource)) {
+      if (!session.tryLock()) {
+        backoff = FIRST_BACKOFF;
+        signal.awaitAfter(signal.generation(), Duration.ofSeconds(5));
+        return;
+      }
+      Topics.ensureExist(bootstrapServers, partitions, replication);
+      try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        producer.initTransactions();
+        int marked = session.markPublished(TopicTail.outboxIdsOfLastBatches(bootstrapServers, OutboxSession.BATCH));
+        LOG.info("this replica relays the outbox to {}{}", Topics.DEPLOYMENTS,
+            marked == 0 ? "" : " (" + marked + " event(s) the previous relay published are marked now)");
+        health.running();
+        backoff = FIRST_BACKOFF;
+        while (running) {
+          long seen = signal.generation();
+          if (publishBatch(session, producer) == 0) {
+            signal.awaitAfter(seen, Duration.ofSeconds(1));
+          }
+        }
       }
     }
-    if (ids.isEmpty()) {
-      return 0;
-    }
-    for (Future<RecordMetadata> ack : acks) {
-      ack.get();
-    }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement update =
-            c.prepareStatement("update events set published_at = now() where id = any(?)")) {
-      Array array = c.createArrayOf("bigint", ids.toArray());
-      update.setArray(1, array);
-      update.executeUpdate();
-    }
-    return ids.size();
   }
 
-  private static ProducerRecord<byte[], byte[]> record(String key, byte[] payload) {
-    DeploymentEvent event = EventLog.decode(payload);
-    ProducerRecord<byte[], byte[]> record =
-        new ProducerRecord<>(Topics.DEPLOYMENTS, key.getBytes(StandardCharsets.UTF_8), payload);
+  private int publishBatch(OutboxSession session, KafkaProducer<byte[], byte[]> producer) throws SQLException {
+    session.checkLockHeld();
+    List<OutboxSession.Row> rows = session.unpublished();
+    List<Long> sent = new ArrayList<>();
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (OutboxSession.Row row : rows) {
+      try {
+        records.add(record(row));
+        sent.add(row.id());
+      } catch (Unpublishable e) {
+        LOG.error("event row {} is set aside, never published: {}", row.id(), e.getMessage());
+        session.setAside(row.id(), e.getMessage());
+      }
+    }
+    if (records.isEmpty()) {
+      return rows.size();
+    }
+    producer.beginTransaction();
+    try {
+      records.forEach(producer::send);
+      producer.commitTransaction();
+    } catch (ProducerFencedException e) {
+      throw e;
+    } catch (KafkaException e) {
+      producer.abortTransaction();
+      throw e;
+    }
+    session.markPublished(sent);
+    return rows.size();
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(OutboxSession.Row row) throws Unpublishable {
+    if (row.payload().length > OutboxSession.MAX_PAYLOAD) {
+      throw new Unpublishable("payload of " + row.payload().length + " bytes exceeds " + OutboxSession.MAX_PAYLOAD);
+    }
+    DeploymentEvent event;
+    try {
+      event = EventLog.decode(row.payload());
+    } catch (RuntimeException e) {
+      throw new Unpublishable("payload does not decode: " + e.getMessage());
+    }
+    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.DEPLOYMENTS,
+        row.targetKey().getBytes(StandardCharsets.UTF_8), row.payload());
     CloudEventHeaders.of(event).forEach((name, value) -> record.headers().add(name, CloudEventHeaders.bytes(value)));
+    record.headers().add(TopicTail.OUTBOX_ID_HEADER, Long.toString(row.id()).getBytes(StandardCharsets.US_ASCII));
     return record;
-  }
-
-  private static boolean tryLock(Connection connection) throws SQLException {
-    try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
-      lock.setLong(1, LOCK_KEY);
-      try (ResultSet row = lock.executeQuery()) {
-        return row.next() && row.getBoolean(1);
-      }
-    }
   }
 
   private KafkaProducer<byte[], byte[]> producer() {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID,
             ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
             ProducerConfig.LINGER_MS_CONFIG, 0,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000),
         new ByteArraySerializer(),
         new ByteArraySerializer());
+  }
+
+  /** A row Kafka would refuse whatever is retried: set aside, so it stops no other event. */
+  private static final class Unpublishable extends Exception {
+    Unpublishable(String message) {
+      super(message);
+    }
   }
 
   private static void sleep(Duration duration) {

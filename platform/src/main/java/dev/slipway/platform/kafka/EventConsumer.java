@@ -58,7 +58,9 @@ public final class EventConsumer implements AutoCloseable {
             ConsumerConfig.GROUP_ID_CONFIG, group,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100,
+            // The relay publishes in transactions: records of an aborted one are never seen.
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     this.deadLetters = new DeadLetters(bootstrapServers, group);
     this.transactions = transactions;
     this.handler = handler;
