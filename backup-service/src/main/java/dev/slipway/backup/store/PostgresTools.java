@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -43,47 +43,47 @@ public class PostgresTools {
   }
 
   /**
-   * Replaces the database's content with the dump's, in one transaction: every schema is dropped
-   * (objects the failed release created included) and the dump replayed through psql. A failure
-   * anywhere rolls the whole restore back.
+   * Puts back exactly what the dump holds, in one transaction: each schema the dump has is dropped
+   * (with what the failed release added to it) and replayed from the dump, owners and privileges
+   * included; schemas the dump never had (another team's, created after the backup) are not
+   * touched. A database holding Slipway's own schemas is refused. A failure anywhere rolls the
+   * whole restore back.
    */
   public void restore(Item.Postgres db, DbPassword password, Path file, StopSignal stop)
       throws IOException, InterruptedException {
     checkClientCanServe("pg_restore", db, password, stop);
-    Path script = file.resolveSibling(file.getFileName() + ".restore.sql");
+    refuseSlipwaysOwn(db, password);
+    String toc = Tool.run(List.of(program("pg_restore"), "-l", "--", file.toString()), Map.of(), stop,
+        stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
+    DumpSchemas schemas = DumpSchemas.of(toc);
+    // The plaintext restore script is the database's content: owner-only, deleted after use.
+    Path script = Files.createTempFile(file.getParent(), "restore-", ".sql",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      Tool.run(List.of(program("pg_restore"), "--no-owner", "-f", script.toString(), file.toString()), Map.of(),
-          stop, PostgresTools::discard);
-      boolean dumpCreatesPublic = Tool.run(List.of(program("pg_restore"), "-l", file.toString()), Map.of(), stop,
-          stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8)).contains(" SCHEMA - public ");
-      StringBuilder prelude = new StringBuilder("set lock_timeout = '30s';");
-      for (String schema : schemas(db, password)) {
-        prelude.append(" drop schema \"").append(schema.replace("\"", "\"\"")).append("\" cascade;");
-      }
-      if (!dumpCreatesPublic) {
-        prelude.append(" create schema public;");
-      }
+      Tool.run(List.of(program("pg_restore"), "-f", script.toString(), "--", file.toString()), Map.of(), stop,
+          PostgresTools::discard);
       Tool.run(List.of(program("psql"), "-X", "-q", "--no-password", "--single-transaction", "-v", "ON_ERROR_STOP=1",
               "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.user(), "-d", db.database(),
-              "-c", prelude.toString(), "-f", script.toString()),
+              "-c", schemas.prelude(), "-f", script.toString()),
           environment(password), stop, PostgresTools::discard);
     } finally {
       Files.deleteIfExists(script);
     }
   }
 
-  private List<String> schemas(Item.Postgres db, DbPassword password) throws IOException {
+  /** A restore into Slipway's own database would overwrite the history of every release. */
+  private void refuseSlipwaysOwn(Item.Postgres db, DbPassword password) throws IOException {
     try (Connection c = connect(db, password);
         Statement statement = c.createStatement();
-        ResultSet rows = statement.executeQuery(
-            "select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'")) {
-      List<String> schemas = new ArrayList<>();
-      while (rows.next()) {
-        schemas.add(rows.getString(1));
+        ResultSet row = statement.executeQuery("select count(*) from pg_namespace n where n.nspname in"
+            + " ('orchestrator', 'backup') and exists (select 1 from pg_class r where r.relname = 'flyway_schema_history'"
+            + " and r.relnamespace = n.oid)")) {
+      row.next();
+      if (row.getInt(1) > 0) {
+        throw new IOException("refusing to restore into " + db.source() + ": it holds Slipway's own schemas");
       }
-      return schemas;
     } catch (SQLException e) {
-      throw new IOException("cannot list the schemas of " + db.source() + ": " + e.getMessage(), e);
+      throw new IOException("cannot connect to " + db.source() + ": " + e.getMessage(), e);
     }
   }
 

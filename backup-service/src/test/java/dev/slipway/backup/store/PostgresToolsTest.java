@@ -58,9 +58,13 @@ class PostgresToolsTest {
   }
 
   @Test
-  void aRestoreBringsBackTheDumpedContentAndRemovesWhatCameAfter(@TempDir Path dir) throws Exception {
+  void aRestorePutsBackWhatWasBackedUpWithItsPrivilegesAndTouchesNothingElse(@TempDir Path dir) throws Exception {
+    String reader = "journal_reader_" + UUID.randomUUID().toString().substring(0, 8);
     sql("create table entries (id serial primary key, title text)",
-        "insert into entries (title) values ('one'), ('two')");
+        "insert into entries (title) values ('one'), ('two')",
+        "create schema billing", "create table billing.invoices (id int)", "insert into billing.invoices values (7)",
+        "create role " + reader, "grant usage on schema billing to " + reader,
+        "grant select on entries, billing.invoices to " + reader);
     Path file = dir.resolve("backups").resolve("0-postgres.dump");
 
     Artifacts.Written written = tools.dump(database, DbPassword.NONE, file, cipher.sealer(setId, 0), unlimited());
@@ -71,8 +75,11 @@ class PostgresToolsTest {
     assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
         .as("encrypted at rest: no pg_dump header, no table name in clear").doesNotContain("PGDMP").doesNotContain("entries");
 
+    // What the failed release did, and what another team did meanwhile in a schema of its own.
     sql("delete from entries where title = 'one'", "alter table entries rename to entries_old",
-        "create table posts (id int)", "create schema reports", "create table reports.daily (day date)");
+        "create table posts (id int)", "create table billing.refunds (id int)", "revoke select on billing.invoices from "
+            + reader, "create schema other_team", "create table other_team.notes (note text)",
+        "insert into other_team.notes values ('keep me')");
 
     Path plain = cipher.decryptBeside(file, setId, 0);
     assertThat(Files.readAllBytes(plain)).startsWith("PGDMP".getBytes(StandardCharsets.US_ASCII));
@@ -82,9 +89,33 @@ class PostgresToolsTest {
     assertThat(query("select title from entries order by id")).containsExactly("one", "two");
     assertThat(query("select table_schema || '.' || table_name from information_schema.tables"
         + " where table_schema not in ('pg_catalog', 'information_schema') order by 1"))
-        .as("objects the failed release created are gone")
-        .containsExactly("public.entries");
+        .as("what the release added to the backed-up schemas is gone; the schema the dump never had is kept")
+        .containsExactly("billing.invoices", "other_team.notes", "public.entries");
+    assertThat(query("select note from other_team.notes")).containsExactly("keep me");
     assertThat(query("select last_value::text from entries_id_seq")).containsExactly("2");
+    assertThat(query("select has_table_privilege('" + reader + "', 'entries', 'select')::text"
+        + " || has_table_privilege('" + reader + "', 'billing.invoices', 'select')::text"
+        + " || has_schema_privilege('" + reader + "', 'billing', 'usage')::text"))
+        .as("the application role has its privileges back").containsExactly("truetruetrue");
+    assertThat(query("select has_schema_privilege('public', 'public', 'usage')::text")).containsExactly("true");
+    try (var files = Files.list(plain.getParent())) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".sql"));
+    }
+  }
+
+  @Test
+  void aRestoreIntoSlipwaysOwnDatabaseIsRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("0-postgres.dump");
+    tools.dump(database, DbPassword.NONE, file, cipher.sealer(setId, 0), unlimited());
+    Path plain = cipher.decryptBeside(file, setId, 0);
+    sql("create schema backup", "create table backup.flyway_schema_history (version text)");
+    try {
+      assertThatThrownBy(() -> tools.restore(database, DbPassword.NONE, plain, unlimited()))
+          .isInstanceOf(IOException.class).hasMessageContaining("it holds Slipway's own schemas");
+      assertThat(query("select count(*)::text from backup.flyway_schema_history")).containsExactly("0");
+    } finally {
+      sql("drop schema backup cascade");
+    }
   }
 
   @Test

@@ -52,13 +52,15 @@ class ChildProcessTest {
   @Test
   void aCommandPastItsDeadlineGetsSigtermFirstAndIsStopped(@TempDir Path dir) throws Exception {
     Path said = dir.resolve("said");
-    StopSignal stop = StopSignal.after(Duration.ofMillis(500), CLOCK);
-    ChildProcess child = ChildProcess.start(List.of("sh", "-c",
-        "trap 'echo terminated > " + said + "; exit 1' TERM; while true; do sleep 0.1; done"), dir, Map.of(), true, stop);
+    Path ready = dir.resolve("ready");
+    StopSignal stop = StopSignal.after(Duration.ofSeconds(3), CLOCK);
+    ChildProcess child = ChildProcess.start(List.of("sh", "-c", "trap 'echo terminated > " + said + "; exit 1' TERM;"
+        + " touch " + ready + "; while true; do sleep 0.1; done"), dir, Map.of(), true, stop);
+    await().atMost(Duration.ofSeconds(3)).until(() -> Files.exists(ready));
 
     ChildProcess.Ending ending = child.await();
 
-    assertThat(ending.stoppedBecause()).contains("timed out after PT0.5S");
+    assertThat(ending.stoppedBecause()).contains("timed out after PT3S");
     assertThat(Files.readString(said)).as("it was asked to end before it was killed").isEqualTo("terminated\n");
     assertThat(ProcessGroup.alive(child.session())).isFalse();
   }
