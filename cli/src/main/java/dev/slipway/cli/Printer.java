@@ -65,6 +65,8 @@ final class Printer {
       for (PhaseRecord phase : d.getPhasesList()) {
         out.println("  " + String.format(Locale.ROOT, "%-16s %-9s %s", name(phase.getPhase()) + "#" + phase.getAttempt(),
             phase.getOutcome().name().substring("PHASE_OUTCOME_".length()), phase.getSummary()));
+        phase.getEvidenceList().forEach(e ->
+            out.println("      " + (e.getPassed() ? "ok   " : "FAIL ") + e.getName() + ": " + e.getDetail()));
         phase.getLogList().forEach(line -> out.println("      | " + line));
         if (phase.getLogLines() > phase.getLogCount()) {
           out.println("      (" + phase.getLogLines() + " lines in all: slipway logs " + d.getId() + " --phase "

@@ -156,6 +156,24 @@ class AccessControlTest {
           assertThat(e.getStatus().getDescription()).contains("lacks the scope internal");
         });
 
+    var asBackupService = StepReportServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(E2eEnvironment.bearer(env.token("backup-service-" + UUID.randomUUID().toString().substring(0, 8),
+            "internal")));
+    assertThatThrownBy(() -> asBackupService.reportStep(ReportStepRequest.newBuilder()
+        .setDeploymentId(UUID.randomUUID().toString()).setPhase(Phase.PHASE_VERIFY).setAttempt(1).build()))
+        .as("a worker reports only the phases it runs")
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(e.getStatus().getDescription()).contains("only the health-service does");
+        });
+    assertThatThrownBy(() -> asBackupService.reportStep(ReportStepRequest.newBuilder()
+        .setDeploymentId(UUID.randomUUID().toString()).setPhase(Phase.PHASE_DEPLOY).setAttempt(1).build()))
+        .as("DEPLOY and REVERT are the orchestrator's own")
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("run by the orchestrator itself");
+        });
+
     var asWorker = DeploymentServiceGrpc.newBlockingStub(channel).withInterceptors(E2eEnvironment.bearer(worker));
     assertThatThrownBy(() -> asWorker.createDeployment(CreateDeploymentRequest.newBuilder().setApp("journal")
         .setEnvironment("e2e").setVersion("9.9.9").build()))

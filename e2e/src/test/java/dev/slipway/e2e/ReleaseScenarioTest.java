@@ -64,6 +64,13 @@ class ReleaseScenarioTest {
     assertThat(deployment.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
     assertThat(run.err()).contains("VERIFY succeeded").contains("finished: SUCCEEDED");
 
+    PhaseRecord verified = deployment.getPhasesList().stream().filter(p -> p.getPhase() == Phase.PHASE_VERIFY)
+        .findFirst().orElseThrow();
+    assertThat(verified.getEvidenceList()).as("each check and what it saw, kept with the verdict").isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getPassed()).isTrue()).allSatisfy(e -> assertThat(e.getDetail()).startsWith("ok in"));
+    PhaseRecord backedUp = deployment.getPhasesList().stream().filter(p -> p.getPhase() == Phase.PHASE_BACKUP)
+        .findFirst().orElseThrow();
+    assertThat(backedUp.getEvidenceList()).hasSize(2).allSatisfy(e -> assertThat(e.getDetail()).contains("sha256"));
     List<String[]> artifacts = artifacts(deployment.getId(), "BACKUP");
     assertThat(artifacts).hasSize(2);
     for (String[] artifact : artifacts) {
@@ -95,7 +102,7 @@ class ReleaseScenarioTest {
     assertThat(count("select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
         + " where d.deployment_id = ?::uuid and not a.succeeded", deployment.getId())).isPositive();
 
-    Path reporter = env.token("e2e-reporter-" + deployment.getId().substring(0, 8), "internal");
+    Path reporter = env.token("health-service-e2e-" + deployment.getId().substring(0, 8), "internal");
     ReportStepResponse late = StepReportServiceGrpc.newBlockingStub(
             ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build())
         .withInterceptors(E2eEnvironment.bearer(reporter))

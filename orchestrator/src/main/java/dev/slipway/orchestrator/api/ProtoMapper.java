@@ -6,6 +6,7 @@ import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.outbox.EventCodec;
 import dev.slipway.orchestrator.targets.StoredTarget;
+import dev.slipway.proto.v1.PhaseEvidence;
 import dev.slipway.proto.v1.PhaseOutcome;
 import dev.slipway.proto.v1.PhaseRecord;
 import dev.slipway.proto.v1.Target;
@@ -48,6 +49,8 @@ final class ProtoMapper {
           .setStartedAt(EventCodec.timestamp(row.startedAt()))
           .addAllLog(row.logTail())
           .setLogLines(row.logLines());
+      row.evidence().forEach(e -> phase.addEvidence(
+          PhaseEvidence.newBuilder().setName(e.name()).setPassed(e.passed()).setDetail(e.detail())));
       if (row.finishedAt() != null) {
         phase.setFinishedAt(EventCodec.timestamp(row.finishedAt()));
       }

@@ -3,19 +3,27 @@ package dev.slipway.orchestrator.api;
 import dev.slipway.orchestrator.deployments.Deployments;
 import dev.slipway.orchestrator.domain.Decision;
 import dev.slipway.orchestrator.domain.Input;
+import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.outbox.EventCodec;
+import dev.slipway.platform.grpc.Caller;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.ReportStepResponse;
 import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
-/** Workers report phase results here; stale and repeated reports are accepted=false, not errors. */
+/**
+ * Workers report phase results here, each only for the phases it runs; stale and repeated reports
+ * are accepted=false, not errors. The evidence is kept with the verdict.
+ */
 @Singleton
 public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceImplBase {
-  private static final int MAX_SUMMARY = 2_000;
   private final Deployments deployments;
 
   public StepReportEndpoint(Deployments deployments) {
@@ -34,18 +42,32 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
       if (request.getAttempt() < 1) {
         throw new InvalidInput("attempt", "must be at least 1");
       }
-      String summary = request.getSummary().length() > MAX_SUMMARY
-          ? request.getSummary().substring(0, MAX_SUMMARY) + "…" : request.getSummary();
-      Input.StepResult result;
+      Phase phase;
       try {
-        result = new Input.StepResult(EventCodec.phase(request.getPhase()), request.getAttempt(),
-            request.getSucceeded(), summary);
+        phase = EventCodec.phase(request.getPhase());
       } catch (IllegalArgumentException e) {
         throw new InvalidInput("phase", e.getMessage());
       }
+      if (phase.runsLocally()) {
+        throw new InvalidInput("phase", phase + " is run by the orchestrator itself; no worker reports it");
+      }
+      // Workers' tokens are named after their service (README, "Access control").
+      String worker = phase.worker().name().toLowerCase(Locale.ROOT).replace('_', '-');
+      String caller = Caller.current().name();
+      if (!caller.equals(worker) && !caller.startsWith(worker + "-")) {
+        throw Status.PERMISSION_DENIED.withDescription("token '" + caller + "' cannot report " + phase
+            + ": only the " + worker + " does (its token is named " + worker + " or " + worker + "-…)")
+            .asRuntimeException();
+      }
+      List<Input.Evidence> evidence = request.getEvidenceList().stream()
+          .map(e -> new Input.Evidence(e.getName(), e.getPassed(), e.getDetail())).toList();
+      Input.StepResult result = new Input.StepResult(phase, request.getAttempt(), request.getSucceeded(),
+          request.getSummary(), evidence);
       Decision decision = deployments.apply(id, result, false);
       response.onNext(ReportStepResponse.newBuilder().setAccepted(decision instanceof Decision.Transition).build());
       response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
     } catch (RuntimeException e) {
       response.onError(GrpcErrors.toStatus(e));
     }

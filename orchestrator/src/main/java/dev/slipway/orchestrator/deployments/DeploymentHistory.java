@@ -1,5 +1,6 @@
 package dev.slipway.orchestrator.deployments;
 
+import dev.slipway.orchestrator.domain.Input;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.NotFound;
 import dev.slipway.platform.db.Transactions;
@@ -30,7 +31,7 @@ public class DeploymentHistory {
   /** One attempt of one phase, as the API shows it. */
   public record PhaseRow(
       String phase, int attempt, String outcome, String summary, Instant startedAt, Instant finishedAt,
-      List<String> logTail, int logLines) {}
+      List<String> logTail, int logLines, List<Input.Evidence> evidence) {}
 
   /** A deployment with its phases. */
   public record Detail(StoredDeployment deployment, List<PhaseRow> phases) {}
@@ -54,7 +55,8 @@ public class DeploymentHistory {
             Timestamp finished = rows.getTimestamp(6);
             phases.add(new PhaseRow(phase, attempt, rows.getString(3), rows.getString(4),
                 rows.getTimestamp(5).toInstant(), finished == null ? null : finished.toInstant(),
-                stepLogs.tail(c, id, phase, attempt, logTail), stepLogs.count(c, id, phase, attempt)));
+                stepLogs.tail(c, id, phase, attempt, logTail), stepLogs.count(c, id, phase, attempt),
+                repository.evidence(c, id, phase, attempt)));
           }
         }
       }

@@ -2,6 +2,7 @@ package dev.slipway.orchestrator.deployments;
 
 import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.domain.DeploymentEvent;
+import dev.slipway.orchestrator.domain.Input;
 import dev.slipway.orchestrator.domain.Kind;
 import dev.slipway.orchestrator.domain.Status;
 import dev.slipway.orchestrator.targets.PlanFactory;
@@ -168,6 +169,46 @@ public class DeploymentRepository {
 
   /** Where a command ran: a host (and boot) and the id of its session there. */
   public record RunnerSession(String host, long session) {}
+
+  /** Keeps what the worker looked at beside the phase attempt it reported. */
+  public void recordEvidence(Connection tx, UUID id, Input.StepResult result) throws SQLException {
+    if (result.evidence().isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = tx.prepareStatement(
+        "insert into phase_evidence (deployment_id, phase, attempt, position, name, passed, detail)"
+            + " values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
+      int position = 0;
+      for (Input.Evidence evidence : result.evidence()) {
+        insert.setObject(1, id);
+        insert.setString(2, result.phase().name());
+        insert.setInt(3, result.attempt());
+        insert.setInt(4, position++);
+        insert.setString(5, evidence.name());
+        insert.setBoolean(6, evidence.passed());
+        insert.setString(7, evidence.detail());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** The evidence of one phase attempt, in the order it was reported. */
+  public List<Input.Evidence> evidence(Connection c, UUID id, String phase, int attempt) throws SQLException {
+    try (PreparedStatement select = c.prepareStatement("select name, passed, detail from phase_evidence"
+        + " where deployment_id = ? and phase = ? and attempt = ? order by position")) {
+      select.setObject(1, id);
+      select.setString(2, phase);
+      select.setInt(3, attempt);
+      try (ResultSet rows = select.executeQuery()) {
+        List<Input.Evidence> evidence = new ArrayList<>();
+        while (rows.next()) {
+          evidence.add(new Input.Evidence(rows.getString(1), rows.getBoolean(2), rows.getString(3)));
+        }
+        return evidence;
+      }
+    }
+  }
 
   /** Keeps the phases table in step with the events of a transition. */
   public void recordPhases(Connection tx, UUID id, List<DeploymentEvent> events, Instant now) throws SQLException {

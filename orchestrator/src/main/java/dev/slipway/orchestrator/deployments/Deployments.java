@@ -163,6 +163,9 @@ public class Deployments {
               Decision decision = DeploymentMachine.decide(before, input, now);
               if (decision instanceof Transition transition) {
                 store(tx, before, transition, now);
+                if (input instanceof Input.StepResult result) {
+                  deployments.recordEvidence(tx, id, result);
+                }
                 return new Outcome(null, Optional.of(transition), decision);
               }
               return new Outcome(null, Optional.empty(), decision);

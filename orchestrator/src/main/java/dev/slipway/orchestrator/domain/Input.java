@@ -7,15 +7,35 @@ public sealed interface Input {
   record Start() implements Input {}
 
   /**
-   * A worker's (or the local step driver's) result for one attempt of one phase. The summary travels
-   * in events, notifications and the phase record: it is cut to {@link #MAX_SUMMARY} characters.
+   * A worker's (or the local step driver's) result for one attempt of one phase, with what the
+   * worker looked at. The summary travels in events, notifications and the phase record: it is cut
+   * to {@link #MAX_SUMMARY} characters; evidence is kept to {@link #MAX_EVIDENCE} items.
    */
-  record StepResult(Phase phase, int attempt, boolean succeeded, String summary) implements Input {
+  record StepResult(Phase phase, int attempt, boolean succeeded, String summary, java.util.List<Evidence> evidence)
+      implements Input {
     public static final int MAX_SUMMARY = 2_000;
+    public static final int MAX_EVIDENCE = 50;
 
     public StepResult {
-      summary = summary.length() <= MAX_SUMMARY ? summary : summary.substring(0, MAX_SUMMARY) + "…";
+      summary = cut(summary);
+      evidence = java.util.List.copyOf(evidence.subList(0, Math.min(evidence.size(), MAX_EVIDENCE)));
     }
+
+    public StepResult(Phase phase, int attempt, boolean succeeded, String summary) {
+      this(phase, attempt, succeeded, summary, java.util.List.of());
+    }
+  }
+
+  /** One observation behind a verdict: a check and what it saw, an artifact and its checksum. */
+  record Evidence(String name, boolean passed, String detail) {
+    public Evidence {
+      name = cut(name);
+      detail = cut(detail);
+    }
+  }
+
+  private static String cut(String text) {
+    return text.length() <= StepResult.MAX_SUMMARY ? text : text.substring(0, StepResult.MAX_SUMMARY) + "…";
   }
 
   /** The deadline of one attempt of one phase passed without a result. */
@@ -27,7 +47,7 @@ public sealed interface Input {
   /** A user asked to cancel. */
   record Cancel(String reason) implements Input {
     public Cancel {
-      reason = reason.length() <= StepResult.MAX_SUMMARY ? reason : reason.substring(0, StepResult.MAX_SUMMARY) + "…";
+      reason = cut(reason);
     }
   }
 }
