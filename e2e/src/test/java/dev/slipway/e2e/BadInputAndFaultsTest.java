@@ -204,6 +204,12 @@ class BadInputAndFaultsTest {
     assertThat(cancel.exit()).as(cancel.all()).isZero();
     assertThat(cancel.out()).contains("CANCELLED").contains("wrong build");
     assertThat(waiter.get(30, TimeUnit.SECONDS).exit()).isEqualTo(4);
+    assertThat(env.status(id).getPhasesList()).extracting(p -> p.getPhase() + " " + p.getOutcome() + " " + p.getSummary())
+        .as("the phase under way ended with the deployment")
+        .containsExactly("PHASE_PREFLIGHT PHASE_OUTCOME_FAILED cancelled: wrong build (cancelled by admin)");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+        count("select count(*) from health.phase_jobs where deployment_id = '" + id + "' and status = 'STOPPED'"))
+        .as("the health-service stopped checking").isEqualTo(1));
     Cli.Run again = Cli.run(env.server(), "cancel", id);
     assertThat(again.exit()).isEqualTo(12);
     assertThat(again.err()).contains("already finished as CANCELLED");

@@ -109,7 +109,12 @@ public final class DeploymentMachine {
               + ": the target is already changing; roll back instead");
     }
     String reason = cancel.reason().isBlank() ? "cancelled" : cancel.reason();
-    return finish(deployment, Status.CANCELLED, reason, List.of());
+    // The phase under way ends with the deployment; its worker sees it is no longer current and stops.
+    List<DeploymentEvent> closed = deployment.status().phase()
+        .<List<DeploymentEvent>>map(phase -> List.of(new PhaseCompleted(phase, deployment.attempt(), false,
+            "cancelled: " + reason)))
+        .orElse(List.of());
+    return finish(deployment, Status.CANCELLED, reason, closed);
   }
 
   private static Decision afterSuccess(

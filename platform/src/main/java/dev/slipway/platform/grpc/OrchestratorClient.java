@@ -50,6 +50,20 @@ public final class OrchestratorClient implements AutoCloseable {
         "read deployment " + deploymentId);
   }
 
+  /**
+   * The deployment's current phase and attempt, asked once with a short deadline: empty when the
+   * orchestrator does not answer now (the caller decides what not knowing means).
+   */
+  public java.util.Optional<StepContext> stepContextNow(String deploymentId) {
+    try {
+      return java.util.Optional.of(workers.withDeadlineAfter(5, TimeUnit.SECONDS)
+          .getStepContext(GetStepContextRequest.newBuilder().setDeploymentId(deploymentId).build()));
+    } catch (StatusRuntimeException e) {
+      LOG.debug("orchestrator did not answer for {}: {}", deploymentId, e.getStatus());
+      return java.util.Optional.empty();
+    }
+  }
+
   /** A secret the deployment's pinned spec names; never log it. */
   public byte[] secret(String deploymentId, String name) throws InterruptedException {
     ResolveSecretRequest request = ResolveSecretRequest.newBuilder().setDeploymentId(deploymentId).setName(name).build();

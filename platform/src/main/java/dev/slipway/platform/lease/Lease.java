@@ -73,7 +73,7 @@ public final class Lease implements AutoCloseable {
         if (renewal.renew(until)) {
           held(until);
         } else {
-          stop.leaseTakenOver("the lease of " + what + " is no longer this runner's");
+          stop.leaseTakenOver("the lease of " + what + " is no longer this runner's (taken over, or the phase ended)");
           return;
         }
       } catch (RuntimeException e) {

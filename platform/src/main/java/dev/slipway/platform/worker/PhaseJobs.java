@@ -75,7 +75,7 @@ public class PhaseJobs implements EventHandler {
     PhaseJob job = claimed.job();
     StopSignal stop = StopSignal.at(job.deadline(), clock);
     try (Lease held = Lease.hold(service + " " + job.phase() + " " + job.deploymentId(), clock.instant().plus(lease),
-        lease, clock, until -> rows.renew(job, claimed.owner(), until), stop)) {
+        lease, clock, until -> rows.renew(job, claimed.owner(), until) && stillCurrent(job), stop)) {
       ReportStepRequest report = claimed.report() != null ? claimed.report() : runToVerdict(claimed, stop);
       if (report == null) {
         return;
@@ -112,8 +112,10 @@ public class PhaseJobs implements EventHandler {
       result = PhaseWorker.Result.failed(service + " failed: " + e.getMessage());
     }
     if (stop.leaseLost()) {
-      LOG.warn("{} of {}: {}; what it ran was stopped and nothing is reported", job.phase(), job.deploymentId(),
-          stop.reason().orElse("lease lost"));
+      String why = stop.reason().orElse("lease lost");
+      LOG.warn("{} of {}: {}; what it ran was stopped and nothing is reported", job.phase(), job.deploymentId(), why);
+      // Fenced by the owner: a no-op when another replica holds the job now.
+      rows.finish(job, claimed.owner(), "STOPPED", "stopped, nothing reported: " + why, clock.instant());
       return null;
     }
     ReportStepRequest report = ReportStepRequest.newBuilder()
@@ -130,6 +132,16 @@ public class PhaseJobs implements EventHandler {
       return null;
     }
     return report;
+  }
+
+  /**
+   * Whether the deployment is still in this job's phase attempt; a cancelled or superseded job is
+   * stopped. An orchestrator that does not answer now is no reason to stop: the lease decides.
+   */
+  private boolean stillCurrent(PhaseJob job) {
+    return orchestrator.stepContextNow(job.deploymentId().toString())
+        .map(context -> context.getCurrentPhase() == job.phase() && context.getCurrentAttempt() == job.attempt())
+        .orElse(true);
   }
 
   /** Claims jobs whose runner stopped renewing its lease: reports their verdict, or runs them again. */
