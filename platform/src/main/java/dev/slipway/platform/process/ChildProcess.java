@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>A small {@code sh} supervisor, the session's leader, starts the program and watches a pipe
  * from this JVM: when the JVM dies, however abruptly, the pipe closes and the supervisor stops the
- * whole session, so a crashed runner never leaves its command running beside the next attempt.
+ * whole session, so a crashed runner never leaves its command running beside the next attempt. The
+ * supervisor itself ignores SIGTERM (set after the program started, so the program does not
+ * inherit it): it outlives a stop to report how the program ended, and only SIGKILL ends it early.
  */
 public final class ChildProcess {
   /** How long a stopped session gets between SIGTERM and SIGKILL. */
@@ -36,6 +38,7 @@ public final class ChildProcess {
         kill -KILL 0 ) </dev/null >/dev/null 2>&1 &
       watcher=$!
       exec 3<&-
+      trap '' TERM
       wait "$child"
       status=$?
       kill -KILL "$watcher" 2>/dev/null

@@ -120,13 +120,13 @@ class PhaseJobsTest {
     worker.command = "sleep 300";
     started(id, 1, Instant.now().plusSeconds(2));
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> reportsOf(id).size() == 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(status(id, 1)));
 
+    assertThat(reportsOf(id)).hasSize(1);
     ReportStepRequest report = reportsOf(id).getFirst();
     assertThat(report.getSucceeded()).isFalse();
     assertThat(report.getSummary()).contains("deadline").contains("passed");
     assertThat(ProcessGroup.alive(worker.session.get())).as("the command and its session are gone").isFalse();
-    assertThat(status(id, 1)).isEqualTo("FAILED");
   }
 
   @Test
