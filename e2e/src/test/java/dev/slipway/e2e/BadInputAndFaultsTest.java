@@ -107,6 +107,28 @@ class BadInputAndFaultsTest {
   }
 
   @Test
+  void anEndpointThatAnswersGoneIsDisabledAndNeverCalledAgain() throws Exception {
+    env.apply(specs, "retiring", """
+        app: retiring
+        environment: qa
+        deploy: { command: ["true"] }
+        notify: [ { channel: retired, on: [succeeded] } ]
+        """);
+    for (String version : List.of("1.0.0", "1.0.1")) {
+      Cli.Run run = Cli.run(env.server(), "deploy", "--app", "retiring", "--env", "qa", "--version", version, "--wait");
+      assertThat(run.exit()).as(run.all()).isZero();
+      await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from notifier.deliveries d"
+          + " join orchestrator.deployments o on o.id = d.deployment_id where o.app = 'retiring' and o.version = '"
+          + version + "' and d.status = 'FAILED'") == 1);
+    }
+    assertThat(env.webhook.goneHits()).as("one request, then the endpoint is left alone").isEqualTo(1);
+    assertThat(count("select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
+        + " join orchestrator.deployments o on o.id = d.deployment_id where o.app = 'retiring'"
+        + " and a.detail like '%endpoint disabled%'")).isEqualTo(2);
+    assertThat(count("select count(*) from notifier.disabled_endpoints where channel = 'retired'")).isEqualTo(1);
+  }
+
+  @Test
   void anUnknownFieldIsNamed() throws Exception {
     Cli.Run run = Cli.run(env.server(), "target", "apply", "-f",
         write("unknown.yaml", "app: shop\nenvironment: qa\ndeploy: { command: [\"true\"], retries: 3 }\n").toString());

@@ -58,6 +58,8 @@ final class E2eEnvironment {
             Service.NOTIFIER, Map.of(
                 "slipway.notifier.channels.ops.url", webhook.url(),
                 "slipway.notifier.channels.ops.secret", webhookSecret,
+                "slipway.notifier.channels.retired.url", webhook.goneUrl(),
+                "slipway.notifier.channels.retired.secret", webhookSecret,
                 "slipway.grpc.reflection", "true"),
             // A short runner lease, so a test sees a killed orchestrator's deploy resumed quickly.
             Service.ORCHESTRATOR, Map.of("slipway.runner-lease", "3s", "slipway.grpc.reflection", "true"),

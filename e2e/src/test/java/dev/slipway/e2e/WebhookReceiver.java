@@ -16,6 +16,7 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<String> refusedOnce = new CopyOnWriteArrayList<>();
   private volatile boolean refuseFirstAttempt;
+  private final java.util.concurrent.atomic.AtomicInteger goneHits = new java.util.concurrent.atomic.AtomicInteger();
 
   WebhookReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
@@ -33,11 +34,27 @@ final class WebhookReceiver implements AutoCloseable {
       exchange.sendResponseHeaders(status, -1);
       exchange.close();
     });
+    // An endpoint its owner retired: every request gets 410 Gone.
+    server.createContext("/gone", exchange -> {
+      goneHits.incrementAndGet();
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(410, -1);
+      exchange.close();
+    });
     server.start();
   }
 
   String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+  }
+
+  String goneUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/gone";
+  }
+
+  /** How many requests reached the retired endpoint. */
+  int goneHits() {
+    return goneHits.get();
   }
 
   List<Received> received() {

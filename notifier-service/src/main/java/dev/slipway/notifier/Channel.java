@@ -9,6 +9,8 @@ public class Channel {
   private final String name;
   private String url = "";
   private String secret = "";
+  private String retrySchedule = "";
+  private int maxConcurrent = 4;
 
   public Channel(@Parameter String name) {
     this.name = name;
@@ -32,5 +34,23 @@ public class Channel {
 
   public void setSecret(String secret) {
     this.secret = secret;
+  }
+
+  /** Waits between attempts, e.g. {@code 5s,5m,30m,2h,5h,10h,10h} (the default). */
+  public String getRetrySchedule() {
+    return retrySchedule;
+  }
+
+  public void setRetrySchedule(String retrySchedule) {
+    this.retrySchedule = retrySchedule;
+  }
+
+  /** How many webhooks to this channel may be in flight at once. */
+  public int getMaxConcurrent() {
+    return maxConcurrent;
+  }
+
+  public void setMaxConcurrent(int maxConcurrent) {
+    this.maxConcurrent = maxConcurrent;
   }
 }

@@ -33,30 +33,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends due deliveries as signed webhooks. Claims rows with SKIP LOCKED (replicas share the work),
- * records every attempt, retries failures with exponential backoff (honouring Retry-After), and
- * gives up after the configured number of attempts. The webhook-id stays the same across retries,
- * so a receiver can drop a repeat that a crash between send and record would cause.
+ * never more than it may send at once (overall, and per channel), records every attempt, and
+ * retries on the channel's {@link RetryPolicy}. The webhook-id stays the same across retries, so a
+ * receiver can drop a repeat that a crash between send and record would cause.
  */
 @Context
 public class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final Duration CLAIM = Duration.ofSeconds(60);
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  /** A send waits this long at most for its channel's turn, well inside the claim. */
+  private static final Duration CHANNEL_WAIT = Duration.ofSeconds(30);
   private final Transactions transactions;
   private final Map<String, Channel> channels;
+  private final Map<String, RetryPolicy> policies;
+  private final Map<String, Semaphore> channelSlots;
+  private final Semaphore slots;
   private final Clock clock;
-  private final int maxAttempts;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Semaphore wakeups = new Semaphore(0);
   private final Thread thread;
   private volatile boolean running = true;
 
   public Dispatcher(Transactions transactions, List<Channel> channels, Clock clock,
-      @Value("${slipway.notifier.max-attempts:6}") int maxAttempts) {
+      @Value("${slipway.notifier.max-concurrent-sends:16}") int maxConcurrentSends) {
     this.transactions = transactions;
     this.channels = channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
+    this.policies = channels.stream().collect(Collectors.toMap(Channel::getName, c -> RetryPolicy.parse(c.getRetrySchedule())));
+    this.channelSlots = channels.stream()
+        .collect(Collectors.toMap(Channel::getName, c -> new Semaphore(Math.max(1, c.getMaxConcurrent()))));
+    this.slots = new Semaphore(maxConcurrentSends);
     this.clock = clock;
-    this.maxAttempts = maxAttempts;
     this.thread = Thread.ofPlatform().name("webhook-dispatcher").start(this::loop);
   }
 
@@ -69,10 +75,23 @@ public class Dispatcher {
 
   private void loop() {
     while (running) {
+      int held = 0;
       try {
-        List<Due> due = transactions.inTransaction(this::claim);
+        // Claim no more than may be sent now: a backlog waits in the table, not in threads.
+        slots.acquire();
+        held = 1 + slots.drainPermits();
+        int limit = held;
+        List<Due> due = transactions.inTransaction(tx -> claim(tx, limit));
+        slots.release(held - due.size());
+        held = 0;
         for (Due delivery : due) {
-          Thread.ofVirtual().start(() -> send(delivery));
+          Thread.ofVirtual().start(() -> {
+            try {
+              send(delivery);
+            } finally {
+              slots.release();
+            }
+          });
         }
         if (due.isEmpty()) {
           wakeups.tryAcquire(1, TimeUnit.SECONDS);
@@ -81,20 +100,22 @@ public class Dispatcher {
       } catch (InterruptedException e) {
         return;
       } catch (DatabaseException e) {
+        slots.release(held);
         LOG.warn("dispatcher cannot reach the database: {}", e.getMessage());
         sleepQuietly();
       }
     }
   }
 
-  private List<Due> claim(Connection tx) throws SQLException {
+  private List<Due> claim(Connection tx, int limit) throws SQLException {
     try (PreparedStatement claim = tx.prepareStatement(
         "update deliveries set next_attempt_at = ? where id in (select id from deliveries"
-            + " where status = 'PENDING' and next_attempt_at <= ? order by next_attempt_at limit 20"
+            + " where status = 'PENDING' and next_attempt_at <= ? order by next_attempt_at limit ?"
             + " for update skip locked) returning id, channel, payload, attempts")) {
       Instant now = clock.instant();
       claim.setTimestamp(1, Timestamp.from(now.plus(CLAIM)));
       claim.setTimestamp(2, Timestamp.from(now));
+      claim.setInt(3, limit);
       List<Due> due = new ArrayList<>();
       try (ResultSet rows = claim.executeQuery()) {
         while (rows.next()) {
@@ -106,14 +127,43 @@ public class Dispatcher {
   }
 
   private void send(Due delivery) {
-    Channel channel = channels.get(delivery.channel());
     int attempt = delivery.attempts() + 1;
+    Channel channel = channels.get(delivery.channel());
+    if (channel == null) {
+      record(delivery, attempt, null, "channel '" + delivery.channel() + "' is not configured on the notifier-service",
+          0, new RetryPolicy.GiveUp("the channel is not configured"));
+      return;
+    }
+    Semaphore turn = channelSlots.get(channel.getName());
+    try {
+      if (!turn.tryAcquire(CHANNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        release(delivery);
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      Optional<String> disabled = transactions.read(c -> disabledBecause(c, channel));
+      if (disabled.isPresent()) {
+        record(delivery, attempt, null, "endpoint disabled: " + disabled.get()
+            + "; configure the channel with another URL to send again", 0, new RetryPolicy.GiveUp("endpoint disabled"));
+        return;
+      }
+      post(delivery, channel, attempt);
+    } finally {
+      turn.release();
+    }
+  }
+
+  private void post(Due delivery, Channel channel, int attempt) {
     long timestamp = clock.instant().getEpochSecond();
     String webhookId = "msg_" + delivery.id();
     long started = System.nanoTime();
     Integer status = null;
     String detail;
-    Duration retryAfter = null;
+    Optional<String> retryAfter = Optional.empty();
     try {
       HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(channel.getUrl()))
               .timeout(Duration.ofSeconds(10))
@@ -129,23 +179,71 @@ public class Dispatcher {
       response.body().close();
       status = response.statusCode();
       detail = "HTTP " + status;
-      retryAfter = response.headers().firstValue("retry-after").flatMap(Dispatcher::seconds).orElse(null);
+      retryAfter = response.headers().firstValue("retry-after");
     } catch (IOException | IllegalArgumentException e) {
       detail = "cannot deliver: " + e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     }
-    boolean succeeded = status != null && status >= 200 && status < 300;
     int latency = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
-    record(delivery, attempt, status, succeeded, detail, latency, retryAfter);
+    RetryPolicy.Verdict verdict = policies.get(channel.getName())
+        .after(attempt, Optional.ofNullable(status), retryAfter, clock.instant());
+    if (verdict instanceof RetryPolicy.DisableEndpoint disable) {
+      transactions.inTransaction(c -> disable(c, channel, disable.why()));
+    }
+    record(delivery, attempt, status, detail, latency, verdict);
   }
 
-  private void record(Due delivery, int attempt, Integer status, boolean succeeded, String detail, int latency,
-      Duration retryAfter) {
-    Duration backoff = retryAfter != null ? retryAfter : Duration.ofSeconds(1L << Math.min(attempt - 1, 16));
-    Instant next = clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff);
-    String outcome = succeeded ? "DELIVERED" : attempt >= maxAttempts ? "FAILED" : "PENDING";
+  private Optional<String> disabledBecause(Connection c, Channel channel) throws SQLException {
+    try (PreparedStatement select = c.prepareStatement(
+        "select reason || ' (' || disabled_at || ')' from disabled_endpoints where channel = ? and url = ?")) {
+      select.setString(1, channel.getName());
+      select.setString(2, channel.getUrl());
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private int disable(Connection tx, Channel channel, String why) throws SQLException {
+    try (PreparedStatement insert = tx.prepareStatement("insert into disabled_endpoints (channel, url, reason,"
+        + " disabled_at) values (?, ?, ?, ?) on conflict do nothing")) {
+      insert.setString(1, channel.getName());
+      insert.setString(2, channel.getUrl());
+      insert.setString(3, why);
+      insert.setTimestamp(4, Timestamp.from(clock.instant()));
+      LOG.warn("channel {}: endpoint disabled: {}", channel.getName(), why);
+      return insert.executeUpdate();
+    }
+  }
+
+  /** Hands a claimed delivery back unsent, to be claimed again at once. */
+  private void release(Due delivery) {
+    transactions.inTransaction(c -> {
+      try (PreparedStatement update = c.prepareStatement("update deliveries set next_attempt_at = ? where id = ?")) {
+        update.setTimestamp(1, Timestamp.from(clock.instant()));
+        update.setObject(2, delivery.id());
+        return update.executeUpdate();
+      }
+    });
+  }
+
+  private void record(Due delivery, int attempt, Integer status, String detail, int latency,
+      RetryPolicy.Verdict verdict) {
+    boolean succeeded = verdict instanceof RetryPolicy.Delivered;
+    String outcome = switch (verdict) {
+      case RetryPolicy.Delivered delivered -> "DELIVERED";
+      case RetryPolicy.RetryAt retry -> "PENDING";
+      case RetryPolicy.GiveUp giveUp -> "FAILED";
+      case RetryPolicy.DisableEndpoint disable -> "FAILED";
+    };
+    Instant next = verdict instanceof RetryPolicy.RetryAt retry ? retry.when() : clock.instant();
+    String why = switch (verdict) {
+      case RetryPolicy.GiveUp giveUp -> detail + "; " + giveUp.why();
+      case RetryPolicy.DisableEndpoint disable -> detail + "; endpoint disabled: " + disable.why();
+      default -> detail;
+    };
     transactions.inTransaction(tx -> {
       try (PreparedStatement insert = tx.prepareStatement(
           "insert into delivery_attempts (delivery_id, attempt, at, http_status, succeeded, detail, latency_ms)"
@@ -159,28 +257,20 @@ public class Dispatcher {
         insert.setTimestamp(3, now);
         insert.setObject(4, status);
         insert.setBoolean(5, succeeded);
-        insert.setString(6, detail);
+        insert.setString(6, why);
         insert.setInt(7, latency);
         insert.executeUpdate();
         update.setString(1, outcome);
         update.setInt(2, attempt);
         update.setTimestamp(3, Timestamp.from(next));
-        update.setString(4, succeeded ? "" : detail);
+        update.setString(4, succeeded ? "" : why);
         update.setTimestamp(5, succeeded ? now : null);
         update.setObject(6, delivery.id());
         return update.executeUpdate();
       }
     });
     if (!succeeded) {
-      LOG.warn("delivery {} to {} attempt {}: {} ({})", delivery.id(), delivery.channel(), attempt, detail, outcome);
-    }
-  }
-
-  private static Optional<Duration> seconds(String header) {
-    try {
-      return Optional.of(Duration.ofSeconds(Long.parseLong(header.strip())));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
+      LOG.warn("delivery {} to {} attempt {}: {} ({})", delivery.id(), delivery.channel(), attempt, why, outcome);
     }
   }
 
