@@ -50,6 +50,9 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   private static final int MAX_LOG_TAIL = 200;
   private static final int MAX_LOG_PAGE = 1_000;
   private static final int MAX_LOG_PAGE_BYTES = 1 << 20;
+  private static final int MAX_WATCHERS = 2_000;
+  private static final Duration WATCH_POLL = Duration.ofSeconds(5);
+  private final java.util.concurrent.Semaphore watchers = new java.util.concurrent.Semaphore(MAX_WATCHERS);
   private final Deployments deployments;
   private final DeploymentHistory history;
   private final Targets targets;
@@ -150,15 +153,20 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
       response.onError(GrpcErrors.toStatus(e));
       return;
     }
+    if (!watchers.tryAcquire()) {
+      response.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription(
+          "this orchestrator already serves " + MAX_WATCHERS + " watch streams; retry shortly").asRuntimeException());
+      return;
+    }
     ServerCallStreamObserver<DeploymentEvent> stream = (ServerCallStreamObserver<DeploymentEvent>) response;
     Thread.ofVirtual().name("watch-" + id).start(() -> stream(id, request.getAfterSequence(), stream));
   }
 
   private void stream(UUID id, long afterSequence, ServerCallStreamObserver<DeploymentEvent> stream) {
     long after = afterSequence;
-    try {
+    try (CommitSignal.Subscription commits = signal.watch(id)) {
       while (!stream.isCancelled()) {
-        long seen = signal.generation();
+        long seen = commits.generation();
         long from = after;
         List<DeploymentEvent> events = transactions.read(c -> eventLog.after(c, id, from));
         for (DeploymentEvent event : events) {
@@ -170,7 +178,8 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
           }
         }
         if (events.isEmpty()) {
-          signal.awaitAfter(seen, Duration.ofSeconds(1));
+          // Woken by this deployment's commits; the timeout only covers a lost notification.
+          commits.awaitAfter(seen, WATCH_POLL);
         }
       }
     } catch (InterruptedException e) {
@@ -179,6 +188,8 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
       if (!stream.isCancelled()) {
         stream.onError(GrpcErrors.toStatus(e));
       }
+    } finally {
+      watchers.release();
     }
   }
 

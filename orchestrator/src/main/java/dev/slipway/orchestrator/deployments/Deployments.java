@@ -189,7 +189,7 @@ public class Deployments {
   }
 
   private void afterCommit(Transition transition) {
-    signal.bump();
+    signal.bump(transition.next().id());
     transition.localStep().ifPresent(step -> localSteps.get().start(transition.next().id(), step));
   }
 

@@ -6,6 +6,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import dev.slipway.platform.db.Transactions;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -13,15 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes waiters when any replica commits events: one connection LISTENs on the events channel and
- * bumps a counter on every notification. Waiters block on the counter with a timeout, so a lost
- * notification only costs the timeout, never an event.
+ * Wakes waiters when any replica commits events: one connection LISTENs on the events channel,
+ * whose payload names the deployment. The relay waits for any commit; a watcher of one deployment
+ * waits for commits of that deployment only, so a busy system does not wake every watcher. Waiters
+ * block with a timeout, so a lost notification only costs the timeout, never an event. Locks, not
+ * monitors: watchers are virtual threads.
  */
 @Context
 public class CommitSignal {
   private static final Logger LOG = LoggerFactory.getLogger(CommitSignal.class);
   private final DataSource dataSource;
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition anyCommit = lock.newCondition();
+  private final Map<UUID, Watch> watched = new HashMap<>();
   private final Thread listener;
   private volatile boolean running = true;
   private long generation;
@@ -33,30 +42,122 @@ public class CommitSignal {
 
   /** The current generation; pass it to {@link #awaitAfter} to wait for the next commit. */
   public long generation() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return generation;
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Waits until a commit after {@code seen}, or the timeout. */
   public void awaitAfter(long seen, Duration timeout) throws InterruptedException {
-    long until = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (generation == seen && running) {
-        long left = until - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        lock.wait(Math.max(1, left / 1_000_000));
+    lock.lock();
+    try {
+      long left = timeout.toNanos();
+      while (generation == seen && running && left > 0) {
+        left = anyCommit.awaitNanos(left);
       }
+    } finally {
+      lock.unlock();
     }
   }
 
-  /** A commit in this process; the NOTIFY will also arrive, this is just sooner. */
-  public void bump() {
-    synchronized (lock) {
+  /** Commits of one deployment, for as long as the subscription is open. */
+  public Subscription watch(UUID deploymentId) {
+    lock.lock();
+    try {
+      Watch watch = watched.computeIfAbsent(deploymentId, id -> new Watch(lock.newCondition()));
+      watch.watchers++;
+      return new Subscription(deploymentId, watch);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A commit of {@code deploymentId} in this process; the NOTIFY will also arrive, this is just sooner. */
+  public void bump(UUID deploymentId) {
+    lock.lock();
+    try {
       generation++;
-      lock.notifyAll();
+      anyCommit.signalAll();
+      Watch watch = watched.get(deploymentId);
+      if (watch != null) {
+        watch.generation++;
+        watch.changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Something may have been missed (the listener reconnected): everyone looks again. */
+  private void bumpAll() {
+    lock.lock();
+    try {
+      generation++;
+      anyCommit.signalAll();
+      for (Watch watch : watched.values()) {
+        watch.generation++;
+        watch.changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static final class Watch {
+    final Condition changed;
+    long generation;
+    int watchers;
+
+    Watch(Condition changed) {
+      this.changed = changed;
+    }
+  }
+
+  /** One watcher's view of one deployment's commits. */
+  public final class Subscription implements AutoCloseable {
+    private final UUID deploymentId;
+    private final Watch watch;
+
+    private Subscription(UUID deploymentId, Watch watch) {
+      this.deploymentId = deploymentId;
+      this.watch = watch;
+    }
+
+    public long generation() {
+      lock.lock();
+      try {
+        return watch.generation;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Waits until the deployment commits after {@code seen}, or the timeout. */
+    public void awaitAfter(long seen, Duration timeout) throws InterruptedException {
+      lock.lock();
+      try {
+        long left = timeout.toNanos();
+        while (watch.generation == seen && running && left > 0) {
+          left = watch.changed.awaitNanos(left);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void close() {
+      lock.lock();
+      try {
+        if (--watch.watchers == 0) {
+          watched.remove(deploymentId);
+        }
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -68,17 +169,27 @@ public class CommitSignal {
         PGConnection pg = connection.unwrap(PGConnection.class);
         while (running) {
           var notifications = pg.getNotifications(1000);
-          if (notifications != null && notifications.length > 0) {
-            bump();
+          if (notifications != null) {
+            for (var notification : notifications) {
+              bump(deploymentOf(notification.getParameter()));
+            }
           }
         }
       } catch (SQLException e) {
         if (running) {
           LOG.warn("events listener lost its connection, reconnecting: {}", e.getMessage());
-          bump();
+          bumpAll();
           sleepQuietly();
         }
       }
+    }
+  }
+
+  private static UUID deploymentOf(String payload) {
+    try {
+      return UUID.fromString(payload);
+    } catch (IllegalArgumentException e) {
+      return new UUID(0, 0);
     }
   }
 
@@ -93,7 +204,7 @@ public class CommitSignal {
   @PreDestroy
   void stop() {
     running = false;
-    bump();
+    bumpAll();
     listener.interrupt();
   }
 }

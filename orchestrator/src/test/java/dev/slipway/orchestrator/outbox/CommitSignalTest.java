@@ -1,0 +1,67 @@
+package dev.slipway.orchestrator.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.platform.db.Transactions;
+import dev.slipway.testkit.TestInfrastructure;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Commits announced through a real PostgreSQL NOTIFY wake the watchers of that deployment only. */
+class CommitSignalTest {
+  private static Transactions transactions;
+  private static CommitSignal signal;
+
+  @BeforeAll
+  static void start() throws Exception {
+    TestInfrastructure infrastructure = TestInfrastructure.shared();
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(infrastructure.createDatabase("signal"));
+    dataSource.setUser(infrastructure.user());
+    dataSource.setPassword(infrastructure.password());
+    transactions = new Transactions(dataSource);
+    signal = new CommitSignal(transactions);
+  }
+
+  @AfterAll
+  static void stop() {
+    signal.stop();
+  }
+
+  @Test
+  void aCommitWakesTheWatchersOfItsDeploymentAndNoOthers() throws Exception {
+    UUID changed = UUID.randomUUID();
+    UUID quiet = UUID.randomUUID();
+    try (CommitSignal.Subscription a = signal.watch(changed); CommitSignal.Subscription b = signal.watch(quiet)) {
+      long seenA = a.generation();
+      long seenB = b.generation();
+      long seenAny = signal.generation();
+
+      Thread.sleep(1500);
+      notify(changed);
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> a.generation() != seenA);
+      assertThat(signal.generation()).as("the relay hears every commit").isNotEqualTo(seenAny);
+      long started = System.nanoTime();
+      b.awaitAfter(seenB, Duration.ofMillis(500));
+      assertThat(b.generation()).as("another deployment's watcher is not woken").isEqualTo(seenB);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(450));
+    }
+  }
+
+  private static void notify(UUID deployment) {
+    transactions.inTransaction(c -> {
+      try (PreparedStatement notify = c.prepareStatement("select pg_notify(?, ?)")) {
+        notify.setString(1, EventLog.CHANNEL);
+        notify.setString(2, deployment.toString());
+        return notify.execute();
+      }
+    });
+  }
+}
