@@ -138,7 +138,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
       DeploymentHistory.Page page = history.list(request.getApp(), request.getEnvironment(),
           request.getPageSize(), request.getPageToken());
       ListDeploymentsResponse.Builder out = ListDeploymentsResponse.newBuilder().setNextPageToken(page.nextPageToken());
-      page.deployments().forEach(d -> out.addDeployments(ProtoMapper.deployment(d, List.of())));
+      page.deployments().forEach(d -> out.addDeployments(ProtoMapper.summary(d)));
       return out.build();
     });
   }

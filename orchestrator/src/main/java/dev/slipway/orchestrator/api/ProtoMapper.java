@@ -17,6 +17,11 @@ import java.util.List;
 final class ProtoMapper {
   private ProtoMapper() {}
 
+  /** What a list shows of a deployment: no pinned spec, no phases. */
+  static dev.slipway.proto.v1.Deployment summary(StoredDeployment stored) {
+    return deployment(stored, List.of()).toBuilder().clearSpec().build();
+  }
+
   static dev.slipway.proto.v1.Deployment deployment(StoredDeployment stored, List<DeploymentHistory.PhaseRow> phases) {
     Deployment d = stored.deployment();
     var message = dev.slipway.proto.v1.Deployment.newBuilder()

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.Condition;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 import dev.slipway.platform.db.Transactions;
 import javax.sql.DataSource;
@@ -52,11 +53,16 @@ public class CommitSignal {
 
   /** Waits until a commit after {@code seen}, or the timeout. */
   public void awaitAfter(long seen, Duration timeout) throws InterruptedException {
+    awaitChange(anyCommit, () -> generation, seen, timeout);
+  }
+
+  private void awaitChange(Condition changed, LongSupplier current, long seen, Duration timeout)
+      throws InterruptedException {
     lock.lock();
     try {
       long left = timeout.toNanos();
-      while (generation == seen && running && left > 0) {
-        left = anyCommit.awaitNanos(left);
+      while (current.getAsLong() == seen && running && left > 0) {
+        left = changed.awaitNanos(left);
       }
     } finally {
       lock.unlock();
@@ -137,15 +143,7 @@ public class CommitSignal {
 
     /** Waits until the deployment commits after {@code seen}, or the timeout. */
     public void awaitAfter(long seen, Duration timeout) throws InterruptedException {
-      lock.lock();
-      try {
-        long left = timeout.toNanos();
-        while (watch.generation == seen && running && left > 0) {
-          left = watch.changed.awaitNanos(left);
-        }
-      } finally {
-        lock.unlock();
-      }
+      awaitChange(watch.changed, () -> watch.generation, seen, timeout);
     }
 
     @Override

@@ -65,8 +65,8 @@ public final class TargetValidator {
     for (int i = 0; i < spec.getHealth().getChecksCount(); i++) {
       check("health.checks[" + i + "]", spec.getHealth().getChecks(i));
     }
-    duration("health.interval", spec.getHealth().getInterval());
-    duration("health.timeout", spec.getHealth().getTimeout());
+    positiveDuration("health.interval", spec.getHealth().getInterval());
+    positiveDuration("health.timeout", spec.getHealth().getTimeout());
     duration("health.startPeriod", spec.getHealth().getStartPeriod());
     if (spec.getHealth().getSuccessThreshold() < 0) {
       fail("health.successThreshold", "must be at least 1");
@@ -118,7 +118,7 @@ public final class TargetValidator {
     if (!step.getWorkdir().isEmpty() && !step.getWorkdir().startsWith("/")) {
       fail(field + ".workdir", "must be an absolute path");
     }
-    duration(field + ".timeout", step.getTimeout());
+    positiveDuration(field + ".timeout", step.getTimeout());
   }
 
   private void environmentName(String field, String name) {
@@ -216,6 +216,18 @@ public final class TargetValidator {
   private void duration(String field, String text) {
     try {
       Durations.parse(text, null);
+    } catch (IllegalArgumentException e) {
+      fail(field, e.getMessage());
+    }
+  }
+
+  /** A duration that must leave time to act: a 0s timeout or interval makes a check or command meaningless. */
+  private void positiveDuration(String field, String text) {
+    try {
+      java.time.Duration value = Durations.parse(text, null);
+      if (value != null && !value.isPositive()) {
+        fail(field, "must be more than 0s");
+      }
     } catch (IllegalArgumentException e) {
       fail(field, e.getMessage());
     }

@@ -159,4 +159,23 @@ class TargetValidatorTest {
                 "backup.items[2].paths[1]", "backup.items[2].paths[2]", "backup.items[2].paths[3]",
                 "backup.items[2].paths[4]"));
   }
+
+  @Test
+  void zeroTimeoutsAndIntervalsThatMakeChecksMeaninglessAreRefused() {
+    TargetSpec spec = TargetDocuments.parse("""
+        app: journal
+        environment: production
+        deploy: { command: ["./deploy.sh"], timeout: 0s }
+        health:
+          checks: [ { type: tcp, address: "127.0.0.1:5000" } ]
+          interval: 0s
+          timeout: 0ms
+          startPeriod: 0s
+        """);
+    assertThatThrownBy(() -> TargetValidator.validate(spec))
+        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
+            .extracting(v -> v.field() + ": " + v.description())
+            .containsExactlyInAnyOrder("deploy.timeout: must be more than 0s", "health.interval: must be more than 0s",
+                "health.timeout: must be more than 0s"));
+  }
 }

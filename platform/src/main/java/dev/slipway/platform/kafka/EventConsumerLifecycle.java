@@ -1,13 +1,20 @@
 package dev.slipway.platform.kafka;
 
+import dev.slipway.platform.db.DatabaseException;
+import dev.slipway.platform.db.Inbox;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.Topics;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the service's consumer of the deployment topic once the service is up. A service takes
@@ -16,10 +23,13 @@ import jakarta.inject.Singleton;
 @Singleton
 @Requires(beans = EventHandler.class)
 public class EventConsumerLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(EventConsumerLifecycle.class);
   private final EventConsumer consumer;
   private final String bootstrapServers;
   private final int partitions;
   private final short replication;
+  private final Transactions transactions;
+  private final Duration dedupeWindow;
 
   public EventConsumerLifecycle(
       EventHandler handler,
@@ -27,7 +37,10 @@ public class EventConsumerLifecycle {
       @Value("${slipway.kafka.bootstrap-servers}") String bootstrapServers,
       @Value("${slipway.kafka.partitions:6}") int partitions,
       @Value("${slipway.kafka.replication-factor:1}") short replication,
-      @Value("${micronaut.application.name}") String service) {
+      @Value("${micronaut.application.name}") String service,
+      @Value("${slipway.inbox.dedupe-window:7d}") Duration dedupeWindow) {
+    this.transactions = transactions;
+    this.dedupeWindow = dedupeWindow;
     this.bootstrapServers = bootstrapServers;
     this.partitions = partitions;
     this.replication = replication;
@@ -39,6 +52,19 @@ public class EventConsumerLifecycle {
   void onStartup(StartupEvent event) {
     Topics.ensureExist(bootstrapServers, partitions, replication);
     consumer.start();
+  }
+
+  /** Keeps the inbox to the dedupe window, a bounded batch at a time. */
+  @Scheduled(fixedDelay = "10m", initialDelay = "1m")
+  void pruneInbox() {
+    try {
+      int pruned;
+      do {
+        pruned = transactions.inTransaction(c -> Inbox.prune(c, Instant.now().minus(dedupeWindow), 10_000));
+      } while (pruned == 10_000);
+    } catch (DatabaseException e) {
+      LOG.warn("cannot prune the inbox now: {}", e.getMessage());
+    }
   }
 
   @PreDestroy

@@ -124,6 +124,25 @@ class EventConsumerTest {
     assertThat(openTransactionsSeenBefore).hasSize(2).containsOnly(0);
   }
 
+  @Test
+  void theInboxForgetsWhatIsOlderThanTheDedupeWindow() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("insert into inbox select gen_random_uuid(), now() - interval '8 days' from generate_series(1, 25)");
+      s.execute("insert into inbox select gen_random_uuid(), now() - interval '1 day' from generate_series(1, 5)");
+      int pruned = 0;
+      int batch;
+      while ((batch = dev.slipway.platform.db.Inbox.prune(c, java.time.Instant.now().minus(Duration.ofDays(7)), 10)) > 0) {
+        assertThat(batch).isLessThanOrEqualTo(10);
+        pruned += batch;
+      }
+      assertThat(pruned).isEqualTo(25);
+      try (ResultSet left = s.executeQuery("select count(*) from inbox")) {
+        left.next();
+        assertThat(left.getInt(1)).isEqualTo(5);
+      }
+    }
+  }
+
   private int openTransactions() {
     try (Connection c = connect(); PreparedStatement select = c.prepareStatement(
         "select count(*) from pg_stat_activity where datname = current_database() and xact_start is not null"
