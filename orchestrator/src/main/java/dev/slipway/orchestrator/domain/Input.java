@@ -1,5 +1,7 @@
 package dev.slipway.orchestrator.domain;
 
+import java.util.List;
+
 /** Everything that can move a deployment. */
 public sealed interface Input {
 
@@ -11,18 +13,18 @@ public sealed interface Input {
    * worker looked at. The summary travels in events, notifications and the phase record: it is cut
    * to {@link #MAX_SUMMARY} characters; evidence is kept to {@link #MAX_EVIDENCE} items.
    */
-  record StepResult(Phase phase, int attempt, boolean succeeded, String summary, java.util.List<Evidence> evidence)
+  record StepResult(Phase phase, int attempt, boolean succeeded, String summary, List<Evidence> evidence)
       implements Input {
     public static final int MAX_SUMMARY = 2_000;
     public static final int MAX_EVIDENCE = 50;
 
     public StepResult {
       summary = cut(summary);
-      evidence = java.util.List.copyOf(evidence.subList(0, Math.min(evidence.size(), MAX_EVIDENCE)));
+      evidence = List.copyOf(evidence.subList(0, Math.min(evidence.size(), MAX_EVIDENCE)));
     }
 
     public StepResult(Phase phase, int attempt, boolean succeeded, String summary) {
-      this(phase, attempt, succeeded, summary, java.util.List.of());
+      this(phase, attempt, succeeded, summary, List.of());
     }
   }
 

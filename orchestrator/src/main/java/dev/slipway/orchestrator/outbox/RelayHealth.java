@@ -21,10 +21,8 @@ public class RelayHealth {
   }
 
   void running() {
-    if (problem != null || health != null) {
-      problem = null;
-      set(ServingStatus.SERVING);
-    }
+    problem = null;
+    set(ServingStatus.SERVING);
   }
 
   void failing(String why) {

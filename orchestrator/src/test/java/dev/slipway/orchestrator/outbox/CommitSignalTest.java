@@ -43,10 +43,11 @@ class CommitSignalTest {
       long seenB = b.generation();
       long seenAny = signal.generation();
 
-      Thread.sleep(1500);
-      notify(changed);
-
-      await().atMost(Duration.ofSeconds(5)).until(() -> a.generation() != seenA);
+      // Notified until heard: the listener may still be connecting when the test begins.
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        notify(changed);
+        return a.generation() != seenA;
+      });
       assertThat(signal.generation()).as("the relay hears every commit").isNotEqualTo(seenAny);
       long started = System.nanoTime();
       b.awaitAfter(seenB, Duration.ofMillis(500));

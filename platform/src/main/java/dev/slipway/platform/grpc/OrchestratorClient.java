@@ -14,6 +14,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -54,13 +55,13 @@ public final class OrchestratorClient implements AutoCloseable {
    * The deployment's current phase and attempt, asked once with a short deadline: empty when the
    * orchestrator does not answer now (the caller decides what not knowing means).
    */
-  public java.util.Optional<StepContext> stepContextNow(String deploymentId) {
+  public Optional<StepContext> stepContextNow(String deploymentId) {
     try {
-      return java.util.Optional.of(workers.withDeadlineAfter(5, TimeUnit.SECONDS)
+      return Optional.of(workers.withDeadlineAfter(5, TimeUnit.SECONDS)
           .getStepContext(GetStepContextRequest.newBuilder().setDeploymentId(deploymentId).build()));
     } catch (StatusRuntimeException e) {
       LOG.debug("orchestrator did not answer for {}: {}", deploymentId, e.getStatus());
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -90,8 +90,8 @@ class ChildProcessTest {
     long pid = Long.parseLong(Files.readString(daemon).strip());
     try {
       assertThat(ending.succeeded()).isTrue();
-      Thread.sleep(300);
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+          .until(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     } finally {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
