@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class ProbeTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   private static HttpServer server;
+  /** Released when the tests end: until then the trickling endpoint never finishes its body. */
+  private static final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
   private final Probe probe = new Probe();
 
   @BeforeAll
@@ -48,7 +50,7 @@ class ProbeTest {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write("{\"status\":".getBytes(StandardCharsets.UTF_8));
         out.flush();
-        Thread.sleep(30_000);
+        stopped.await();
       } catch (IOException | InterruptedException closed) {
         exchange.close();
       }
@@ -59,6 +61,7 @@ class ProbeTest {
 
   @AfterAll
   static void stop() {
+    stopped.countDown();
     server.stop(0);
   }
 

@@ -56,7 +56,7 @@ class LeaseTest {
     var expiry = CLOCK.instant().plus(LENGTH);
     try (Lease lease = Lease.hold("job", expiry, LENGTH, CLOCK, until -> {
       try {
-        Thread.sleep(60_000);
+        new java.util.concurrent.CountDownLatch(1).await(); // a connection that never answers, until close
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
