@@ -37,6 +37,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /** The consumer pipeline on a real Kafka broker and a real PostgreSQL. */
 class EventConsumerTest {
+  /** The consumer's own sessions, told apart from the test's queries. */
+  private static final String CONSUMER_SESSIONS = "consumer-under-test";
   private TestInfrastructure infrastructure;
   private String jdbcUrl;
   private String topic;
@@ -63,6 +65,7 @@ class EventConsumerTest {
     dataSource.setUrl(jdbcUrl);
     dataSource.setUser(infrastructure.user());
     dataSource.setPassword(infrastructure.password());
+    dataSource.setApplicationName(CONSUMER_SESSIONS);
     consumer = new EventConsumer(infrastructure.kafkaBootstrap(), "test-" + topic, topic, new Transactions(dataSource),
         new EventHandler() {
           @Override
@@ -146,7 +149,8 @@ class EventConsumerTest {
   private int openTransactions() {
     try (Connection c = connect(); PreparedStatement select = c.prepareStatement(
         "select count(*) from pg_stat_activity where datname = current_database() and xact_start is not null"
-            + " and pid <> pg_backend_pid()")) {
+            + " and application_name = ?")) {
+      select.setString(1, CONSUMER_SESSIONS);
       try (ResultSet row = select.executeQuery()) {
         row.next();
         return row.getInt(1);
