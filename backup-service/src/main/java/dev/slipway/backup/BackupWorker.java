@@ -69,7 +69,7 @@ public class BackupWorker implements PhaseWorker {
       case PHASE_BACKUP -> backup(deployment, items, "BACKUP", stop);
       case PHASE_SNAPSHOT -> backup(deployment, items, "SNAPSHOT", stop);
       case PHASE_RESTORE -> restore(deployment, items, stop);
-      default -> Result.failed("backup-service does not run " + job.phase());
+      default -> Result.errored("backup-service does not run " + job.phase());
     };
   }
 
@@ -101,7 +101,7 @@ public class BackupWorker implements PhaseWorker {
         String summary = kind + " of " + item.source() + " failed: " + e.getMessage();
         repository.finishSet(setId, "FAILED", summary);
         evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(false).setDetail(e.getMessage()).build());
-        return new Result(false, summary, evidence);
+        return Result.of(false, summary, evidence);
       }
     }
     var stopped = stop.reason();
@@ -109,14 +109,14 @@ public class BackupWorker implements PhaseWorker {
       // Never COMPLETE, so retention cannot let it push out an older good backup.
       String summary = kind + " stopped: " + stopped.get();
       repository.finishSet(setId, "FAILED", summary);
-      return new Result(false, summary, evidence);
+      return Result.of(false, summary, evidence);
     }
     String summary = kind.toLowerCase(Locale.ROOT) + " " + setId + ": " + items.size() + " item(s), " + total
         + " bytes in " + dir;
     repository.finishSet(setId, "COMPLETE", summary);
     int keep = deployment.getSpec().getBackup().getKeep() == 0 ? DEFAULT_KEEP : deployment.getSpec().getBackup().getKeep();
     applyRetention(app, environment, kind, keep);
-    return new Result(true, summary, evidence);
+    return Result.of(true, summary, evidence);
   }
 
   private Result restore(StepContext deployment, List<Item> items, StopSignal stop) throws InterruptedException {
@@ -149,14 +149,14 @@ public class BackupWorker implements PhaseWorker {
       } catch (IOException e) {
         String summary = "restore of " + item.source() + " from backup " + set.get() + " failed: " + e.getMessage();
         repository.recordRestore(deploymentId, set.get(), "FAILED", summary);
-        return new Result(false, summary, evidence);
+        return Result.of(false, summary, evidence);
       } finally {
         deletePlaintext(plain);
       }
     }
     String summary = "restored backup " + set.get() + ": " + artifacts.size() + " item(s), checksums verified";
     repository.recordRestore(deploymentId, set.get(), "SUCCEEDED", summary);
-    return new Result(true, summary, evidence);
+    return Result.of(true, summary, evidence);
   }
 
   /** Null when the artifact is intact, else what is wrong with it. */

@@ -40,7 +40,11 @@ final class Printer {
       case PHASE_STARTED -> name(event.getPhaseStarted().getPhase()) + " started"
           + (event.getPhaseStarted().getAttempt() > 1 ? " (attempt " + event.getPhaseStarted().getAttempt() + ")" : "");
       case PHASE_COMPLETED -> name(event.getPhaseCompleted().getPhase())
-          + (event.getPhaseCompleted().getSucceeded() ? " succeeded" : " FAILED")
+          + switch (event.getPhaseCompleted().getOutcome()) {
+            case PHASE_OUTCOME_SUCCEEDED -> " succeeded";
+            case PHASE_OUTCOME_ERRORED -> " could not run (ERRORED)";
+            default -> event.getPhaseCompleted().getSucceeded() ? " succeeded" : " FAILED";
+          }
           + (event.getPhaseCompleted().getSummary().isEmpty() ? "" : ": " + event.getPhaseCompleted().getSummary());
       case FINISHED -> "finished: " + status(event.getFinished().getStatus())
           + (event.getFinished().getReason().isEmpty() ? "" : " — " + event.getFinished().getReason());

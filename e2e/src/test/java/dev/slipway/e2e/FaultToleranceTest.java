@@ -39,7 +39,7 @@ class FaultToleranceTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
     List<PhaseRecord> deploys = env.status(id).getPhasesList().stream().filter(p -> p.getPhase() == Phase.PHASE_DEPLOY).toList();
     assertThat(deploys).extracting(PhaseRecord::getAttempt).containsExactly(1, 2);
-    assertThat(deploys.get(0).getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_FAILED);
+    assertThat(deploys.get(0).getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_ERRORED);
     assertThat(deploys.get(0).getSummary()).contains("runner lost");
     assertThat(deploys.get(1).getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_SUCCEEDED);
     // The first run would have ended before the resumed one did: an "end" of it would be here.
@@ -93,6 +93,47 @@ class FaultToleranceTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
     Deployment detail = env.status(lastDeploymentOf("stuck"));
     assertThat(detail.getPhasesList().getFirst().getLogList()).contains("starting 1.0.0");
+  }
+
+  @Test
+  void aVerifyThatNoHealthServiceAnswersIsSlipwaysErrorAndRollsNothingBack() throws Exception {
+    Path marker = dir.resolve("unverified");
+    env.apply(dir, "unverified", """
+        app: unverified
+        environment: qa
+        deploy: { command: ["sh", "-c", "echo deploy ${version} >> %1$s"] }
+        rollback: { command: ["sh", "-c", "echo revert ${previousVersion} >> %1$s"] }
+        health:
+          checks: [ { type: tcp, address: "127.0.0.1:%2$d" } ]
+          interval: 1s
+          timeout: 1s
+          successThreshold: 1
+          failureThreshold: 1
+        """.formatted(marker, env.stack.port(Service.ORCHESTRATOR)));
+    Cli.Run first = Cli.run(env.server(), "deploy", "--app", "unverified", "--env", "qa", "--version", "1.0.0",
+        "--wait", "--timeout", "2m");
+    assertThat(first.exit()).as(first.all()).isZero();
+
+    env.stack.kill(Service.HEALTH);
+    Cli.Run run;
+    try {
+      run = Cli.run(env.server(), "deploy", "--app", "unverified", "--env", "qa", "--version", "2.0.0", "--wait",
+          "--timeout", "3m");
+    } finally {
+      env.stack.restart(Service.HEALTH);
+    }
+
+    assertThat(run.exit()).as(run.all()).isEqualTo(1);
+    assertThat(run.all()).contains("VERIFY could not run (ERRORED): no result from the health-service within")
+        .contains("finished: FAILED — VERIFY could not run: no result from the health-service")
+        .contains("version 2.0.0 is deployed but unverified, and nothing was rolled back")
+        .doesNotContain("REVERT").doesNotContain("SNAPSHOT");
+    assertThat(Files.readAllLines(marker)).as("deployed twice, never reverted")
+        .containsExactly("deploy 1.0.0", "deploy 2.0.0");
+    Deployment detail = env.status(lastDeploymentOf("unverified"));
+    assertThat(detail.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_FAILED);
+    assertThat(detail.getPhasesList()).extracting(p -> p.getPhase() + " " + p.getOutcome()).containsExactly(
+        "PHASE_DEPLOY PHASE_OUTCOME_SUCCEEDED", "PHASE_VERIFY PHASE_OUTCOME_ERRORED");
   }
 
   /**

@@ -65,17 +65,17 @@ public class HealthWorker implements PhaseWorker {
           clock.instant());
       switch (policy.afterRound(round, elapsed)) {
         case HEALTHY -> {
-          return new Result(true, checks.size() + " check(s) passed " + policy.consecutiveSuccesses()
+          return Result.of(true, checks.size() + " check(s) passed " + policy.consecutiveSuccesses()
               + " round(s) in a row", evidence(round));
         }
         case UNHEALTHY -> {
-          return new Result(false, failures(round, policy.consecutiveFailures()), evidence(round));
+          return Result.of(false, failures(round, policy.consecutiveFailures()), evidence(round));
         }
         case PENDING -> Thread.sleep(settings.interval());
       }
     }
     String why = stop.reason().orElse("the phase deadline is near");
-    return new Result(false, "no verdict (" + why + "); last round: " + failures(round, 0), evidence(round));
+    return Result.of(false, "no verdict (" + why + "); last round: " + failures(round, 0), evidence(round));
   }
 
   private static String failures(List<Observation> round, int rounds) {

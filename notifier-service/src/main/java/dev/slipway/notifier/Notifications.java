@@ -136,6 +136,7 @@ public class Notifications implements EventHandler {
       case PHASE_COMPLETED -> {
         body.put("phase", PhaseNames.of(event.getPhaseCompleted().getPhase()));
         body.put("succeeded", event.getPhaseCompleted().getSucceeded());
+        body.put("outcome", event.getPhaseCompleted().getOutcome().name().substring("PHASE_OUTCOME_".length()));
         body.put("summary", event.getPhaseCompleted().getSummary());
       }
       case FINISHED -> {

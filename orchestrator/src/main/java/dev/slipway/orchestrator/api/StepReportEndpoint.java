@@ -3,6 +3,7 @@ package dev.slipway.orchestrator.api;
 import dev.slipway.orchestrator.deployments.Deployments;
 import dev.slipway.orchestrator.domain.Decision;
 import dev.slipway.orchestrator.domain.Input;
+import dev.slipway.orchestrator.domain.Outcome;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.outbox.EventCodec;
@@ -15,7 +16,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -52,7 +52,7 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
         throw new InvalidInput("phase", phase + " is run by the orchestrator itself; no worker reports it");
       }
       // Workers' tokens are named after their service (README, "Access control").
-      String worker = phase.worker().name().toLowerCase(Locale.ROOT).replace('_', '-');
+      String worker = phase.worker().serviceName();
       String caller = Caller.current().name();
       if (!caller.equals(worker) && !caller.startsWith(worker + "-")) {
         throw Status.PERMISSION_DENIED.withDescription("token '" + caller + "' cannot report " + phase
@@ -61,7 +61,7 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
       }
       List<Input.Evidence> evidence = request.getEvidenceList().stream()
           .map(e -> new Input.Evidence(e.getName(), e.getPassed(), e.getDetail())).toList();
-      Input.StepResult result = new Input.StepResult(phase, request.getAttempt(), request.getSucceeded(),
+      Input.StepResult result = new Input.StepResult(phase, request.getAttempt(), outcome(request),
           request.getSummary(), evidence);
       Decision decision = deployments.apply(id, result, false);
       response.onNext(ReportStepResponse.newBuilder().setAccepted(decision instanceof Decision.Transition).build());
@@ -71,5 +71,17 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
     } catch (RuntimeException e) {
       response.onError(GrpcErrors.toStatus(e));
     }
+  }
+
+  /** Workers before the outcome field said only succeeded or not. */
+  private static Outcome outcome(ReportStepRequest request) {
+    return switch (request.getOutcome()) {
+      case PHASE_OUTCOME_SUCCEEDED -> Outcome.SUCCEEDED;
+      case PHASE_OUTCOME_FAILED -> Outcome.FAILED;
+      case PHASE_OUTCOME_ERRORED -> Outcome.ERRORED;
+      case PHASE_OUTCOME_UNSPECIFIED -> request.getSucceeded() ? Outcome.SUCCEEDED : Outcome.FAILED;
+      case PHASE_OUTCOME_RUNNING, UNRECOGNIZED ->
+          throw new InvalidInput("outcome", request.getOutcome() + " is not how a phase ends");
+    };
   }
 }

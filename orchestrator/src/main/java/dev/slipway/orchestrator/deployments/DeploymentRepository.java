@@ -231,7 +231,7 @@ public class DeploymentRepository {
               tx.prepareStatement(
                   "update phases set outcome = ?, summary = ?, finished_at = ?"
                       + " where deployment_id = ? and phase = ? and attempt = ?")) {
-            update.setString(1, completed.succeeded() ? "SUCCEEDED" : "FAILED");
+            update.setString(1, completed.outcome().name());
             update.setString(2, completed.summary());
             update.setTimestamp(3, Timestamp.from(now));
             update.setObject(4, id);

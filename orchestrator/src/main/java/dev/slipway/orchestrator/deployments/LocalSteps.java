@@ -3,8 +3,11 @@ package dev.slipway.orchestrator.deployments;
 import dev.slipway.orchestrator.domain.Decision.LocalStep;
 import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.domain.Input;
+import dev.slipway.orchestrator.domain.Outcome;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.domain.Status;
+import dev.slipway.orchestrator.errors.NotFound;
+import dev.slipway.orchestrator.secrets.SecretStore;
 import dev.slipway.orchestrator.targets.PlanFactory;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
@@ -16,8 +19,6 @@ import dev.slipway.platform.process.StopSignal;
 import dev.slipway.proto.v1.CommandStep;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
-import dev.slipway.orchestrator.errors.NotFound;
-import dev.slipway.orchestrator.secrets.SecretStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -95,8 +96,8 @@ public class LocalSteps {
             step.attempt(), stop.reason().orElse("lease lost"));
         return;
       }
-      deployments.apply(id, new Input.StepResult(step.phase(), step.attempt(), outcome.succeeded(),
-          outcome.summary()), false);
+      deployments.apply(id, new Input.StepResult(step.phase(), step.attempt(),
+          outcome.succeeded() ? Outcome.SUCCEEDED : Outcome.FAILED, outcome.summary()), false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {

@@ -14,7 +14,7 @@ public sealed interface DeploymentEvent {
   record PhaseStarted(Phase phase, int attempt, Instant deadline) implements DeploymentEvent {}
 
   /** A phase ended. */
-  record PhaseCompleted(Phase phase, int attempt, boolean succeeded, String summary)
+  record PhaseCompleted(Phase phase, int attempt, Outcome outcome, String summary)
       implements DeploymentEvent {}
 
   /** The deployment reached a terminal status. */

@@ -13,6 +13,7 @@ import dev.slipway.orchestrator.domain.Input.DeadlinePassed;
 import dev.slipway.orchestrator.domain.Input.Resume;
 import dev.slipway.orchestrator.domain.Input.Start;
 import dev.slipway.orchestrator.domain.Input.StepResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ import java.util.Optional;
  * PREFLIGHT/BACKUP failure -> FAILED (nothing changed);  cancel before DEPLOY -> CANCELLED
  * DEPLOY/VERIFY failure -> [SNAPSHOT -> RESTORE] -> REVERT -> [VERIFY_ROLLBACK] -> ROLLED_BACK
  * any rollback phase failure -> ROLLBACK_FAILED
+ * a phase that could not run (ERRORED, or a worker's deadline passed) -> FAILED, or ROLLBACK_FAILED
+ *   once rolling back: Slipway's own failure never starts a rollback
  * </pre>
  *
  * Optional phases (preflight, backup, verify, the data restore) are skipped when the plan has none.
@@ -72,24 +75,33 @@ public final class DeploymentMachine {
               + "; deployment is in " + deployment.status() + " attempt " + deployment.attempt());
     }
     PhaseCompleted completed =
-        new PhaseCompleted(result.phase(), result.attempt(), result.succeeded(), result.summary());
-    return result.succeeded()
-        ? afterSuccess(deployment, result.phase(), completed, now)
-        : afterFailure(deployment, result.phase(), completed, result.summary(), now);
+        new PhaseCompleted(result.phase(), result.attempt(), result.outcome(), result.summary());
+    return switch (result.outcome()) {
+      case SUCCEEDED -> afterSuccess(deployment, result.phase(), completed, now);
+      case FAILED -> afterFailure(deployment, result.phase(), completed, result.summary(), now);
+      case ERRORED -> afterError(deployment, result.phase(), completed, result.summary());
+    };
   }
 
+  /**
+   * A local phase that overruns is the release's failure (its command hung); a worker's phase that
+   * overruns means the worker never answered, which says nothing about the release.
+   */
   private static Decision onDeadline(Deployment deployment, DeadlinePassed passed, Instant now) {
     if (!isCurrent(deployment, passed.phase(), passed.attempt())) {
       return new Ignored("deadline of a phase that is no longer current");
     }
-    String summary =
-        passed.phase() + " did not finish within " + deployment.plan().timeout(passed.phase());
-    return afterFailure(
-        deployment,
-        passed.phase(),
-        new PhaseCompleted(passed.phase(), passed.attempt(), false, summary),
-        summary,
-        now);
+    Phase phase = passed.phase();
+    Duration timeout = deployment.plan().timeout(phase);
+    if (phase.runsLocally()) {
+      String summary = phase + " did not finish within " + timeout;
+      return afterFailure(deployment, phase,
+          new PhaseCompleted(phase, passed.attempt(), Outcome.FAILED, summary), summary, now);
+    }
+    String summary = "no result from the " + phase.worker().serviceName() + " within " + timeout
+        + " (is it running, and can it reach Kafka and the orchestrator?)";
+    return afterError(deployment, phase, new PhaseCompleted(phase, passed.attempt(), Outcome.ERRORED, summary),
+        summary);
   }
 
   private static Decision onResume(Deployment deployment, Resume resume, Instant now) {
@@ -98,7 +110,7 @@ public final class DeploymentMachine {
     }
     PhaseCompleted abandoned =
         new PhaseCompleted(
-            resume.phase(), resume.attempt(), false, "runner lost (orchestrator restarted); retrying");
+            resume.phase(), resume.attempt(), Outcome.ERRORED, "runner lost (orchestrator restarted); retrying");
     return enter(deployment, resume.phase(), resume.attempt() + 1, now, List.of(abandoned));
   }
 
@@ -111,8 +123,8 @@ public final class DeploymentMachine {
     String reason = cancel.reason().isBlank() ? "cancelled" : cancel.reason();
     // The phase under way ends with the deployment; its worker sees it is no longer current and stops.
     List<DeploymentEvent> closed = deployment.status().phase()
-        .<List<DeploymentEvent>>map(phase -> List.of(new PhaseCompleted(phase, deployment.attempt(), false,
-            "cancelled: " + reason)))
+        .<List<DeploymentEvent>>map(phase -> List.of(new PhaseCompleted(phase, deployment.attempt(),
+            Outcome.FAILED, "cancelled: " + reason)))
         .orElse(List.of());
     return finish(deployment, Status.CANCELLED, reason, closed);
   }
@@ -159,6 +171,25 @@ public final class DeploymentMachine {
               Status.ROLLBACK_FAILED,
               deployment.reason() + "; then " + phase + " failed: " + summary,
               events);
+    };
+  }
+
+  /** Slipway could not run the phase: stop where we are, and never touch the target because of it. */
+  private static Decision afterError(
+      Deployment deployment, Phase phase, PhaseCompleted completed, String summary) {
+    List<DeploymentEvent> events = List.of(completed);
+    String couldNotRun = phase + " could not run: " + summary;
+    return switch (phase) {
+      case PREFLIGHT, BACKUP -> finish(deployment, Status.FAILED, couldNotRun, events);
+      case DEPLOY ->
+          finish(deployment, Status.FAILED,
+              couldNotRun + "; the target may be partly changed, and nothing was rolled back", events);
+      case VERIFY ->
+          finish(deployment, Status.FAILED,
+              couldNotRun + "; version " + deployment.version()
+                  + " is deployed but unverified, and nothing was rolled back", events);
+      case SNAPSHOT, RESTORE, REVERT, VERIFY_ROLLBACK ->
+          finish(deployment, Status.ROLLBACK_FAILED, deployment.reason() + "; then " + couldNotRun, events);
     };
   }
 

@@ -13,7 +13,7 @@ public sealed interface Input {
    * worker looked at. The summary travels in events, notifications and the phase record: it is cut
    * to {@link #MAX_SUMMARY} characters; evidence is kept to {@link #MAX_EVIDENCE} items.
    */
-  record StepResult(Phase phase, int attempt, boolean succeeded, String summary, List<Evidence> evidence)
+  record StepResult(Phase phase, int attempt, Outcome outcome, String summary, List<Evidence> evidence)
       implements Input {
     public static final int MAX_SUMMARY = 2_000;
     public static final int MAX_EVIDENCE = 50;
@@ -23,8 +23,8 @@ public sealed interface Input {
       evidence = List.copyOf(evidence.subList(0, Math.min(evidence.size(), MAX_EVIDENCE)));
     }
 
-    public StepResult(Phase phase, int attempt, boolean succeeded, String summary) {
-      this(phase, attempt, succeeded, summary, List.of());
+    public StepResult(Phase phase, int attempt, Outcome outcome, String summary) {
+      this(phase, attempt, outcome, summary, List.of());
     }
   }
 

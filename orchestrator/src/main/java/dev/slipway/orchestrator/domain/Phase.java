@@ -21,9 +21,20 @@ public enum Phase {
 
   /** Who runs a phase. */
   public enum Worker {
-    ORCHESTRATOR,
-    HEALTH_SERVICE,
-    BACKUP_SERVICE
+    ORCHESTRATOR("orchestrator"),
+    HEALTH_SERVICE("health-service"),
+    BACKUP_SERVICE("backup-service");
+
+    private final String serviceName;
+
+    Worker(String serviceName) {
+      this.serviceName = serviceName;
+    }
+
+    /** The service's name, which is also the name of its token. */
+    public String serviceName() {
+      return serviceName;
+    }
   }
 
   private final Worker worker;

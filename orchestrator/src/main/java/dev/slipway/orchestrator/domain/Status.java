@@ -16,7 +16,10 @@ public enum Status {
   VERIFY(Phase.VERIFY, false, false),
   /** The new version runs and is healthy. */
   SUCCEEDED(null, true, true),
-  /** Failed before anything changed. */
+  /**
+   * Ended without a rollback: failed before anything changed, or a phase could not run (the reason
+   * says which, and whether the new version is in place).
+   */
   FAILED(null, true, false),
   /** Cancelled before anything changed. */
   CANCELLED(null, true, false),

@@ -5,6 +5,7 @@ import com.google.protobuf.util.Timestamps;
 import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.domain.DeploymentEvent;
 import dev.slipway.orchestrator.domain.Kind;
+import dev.slipway.orchestrator.domain.Outcome;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.domain.Status;
 import dev.slipway.proto.v1.DeploymentFinished;
@@ -12,6 +13,7 @@ import dev.slipway.proto.v1.DeploymentKind;
 import dev.slipway.proto.v1.DeploymentRequested;
 import dev.slipway.proto.v1.DeploymentStatus;
 import dev.slipway.proto.v1.PhaseCompleted;
+import dev.slipway.proto.v1.PhaseOutcome;
 import dev.slipway.proto.v1.PhaseStarted;
 import dev.slipway.proto.v1.TargetRef;
 import java.time.Instant;
@@ -50,7 +52,8 @@ public final class EventCodec {
               PhaseCompleted.newBuilder()
                   .setPhase(phase(c.phase()))
                   .setAttempt(c.attempt())
-                  .setSucceeded(c.succeeded())
+                  .setSucceeded(c.outcome() == Outcome.SUCCEEDED)
+                  .setOutcome(outcome(c.outcome()))
                   .setSummary(c.summary()));
       case DeploymentEvent.Finished f ->
           envelope.setFinished(
@@ -68,6 +71,10 @@ public final class EventCodec {
       throw new IllegalArgumentException("phase is required");
     }
     return Phase.valueOf(phase.name().substring("PHASE_".length()));
+  }
+
+  public static PhaseOutcome outcome(Outcome outcome) {
+    return PhaseOutcome.valueOf("PHASE_OUTCOME_" + outcome.name());
   }
 
   public static DeploymentStatus status(Status status) {

@@ -3,6 +3,7 @@ package dev.slipway.orchestrator.outbox;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.CloudEventHeaders;
 import dev.slipway.platform.events.Topics;
+import dev.slipway.platform.retry.Backoff;
 import dev.slipway.proto.v1.DeploymentEvent;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
@@ -39,8 +40,7 @@ import org.slf4j.LoggerFactory;
 public class OutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   static final String TRANSACTIONAL_ID = "slipway-outbox-relay";
-  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   private final DataSource dataSource;
   private final CommitSignal signal;
@@ -50,7 +50,7 @@ public class OutboxRelay {
   private final RelayHealth health;
   private final Thread thread;
   private volatile boolean running = true;
-  private Duration backoff = FIRST_BACKOFF;
+  private int failuresInARow;
 
   public OutboxRelay(
       Transactions transactions,
@@ -80,9 +80,9 @@ public class OutboxRelay {
         // Anything at all: the relay never dies silently; it says why, and tries again later.
         if (running) {
           health.failing(e.toString());
+          Duration backoff = BACKOFF.delay(++failuresInARow);
           LOG.warn("outbox relay stopped, retrying in {}: {}", backoff, e.toString());
           sleep(backoff);
-          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
       }
     }
@@ -92,7 +92,7 @@ public class OutboxRelay {
   private void leadIfElected() throws SQLException, InterruptedException {
     try (OutboxSession session = OutboxSession.open(dataSource)) {
       if (!session.tryLock()) {
-        backoff = FIRST_BACKOFF;
+        failuresInARow = 0;
         signal.awaitAfter(signal.generation(), Duration.ofSeconds(5));
         return;
       }
@@ -103,7 +103,7 @@ public class OutboxRelay {
         LOG.info("this replica relays the outbox to {}{}", Topics.DEPLOYMENTS,
             marked == 0 ? "" : " (" + marked + " event(s) the previous relay published are marked now)");
         health.running();
-        backoff = FIRST_BACKOFF;
+        failuresInARow = 0;
         while (running) {
           long seen = signal.generation();
           if (publishBatch(session, producer) == 0) {

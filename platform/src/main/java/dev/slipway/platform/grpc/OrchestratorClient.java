@@ -1,6 +1,8 @@
 package dev.slipway.platform.grpc;
 
 import dev.slipway.platform.auth.AccessInterceptor;
+import dev.slipway.platform.retry.Backoff;
+import dev.slipway.platform.retry.InfrastructureFailure;
 import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class OrchestratorClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OrchestratorClient.class);
   private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(2);
+  private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
   private final ManagedChannel channel;
   private final StepReportServiceGrpc.StepReportServiceBlockingStub reports;
@@ -86,22 +89,16 @@ public final class OrchestratorClient implements AutoCloseable {
 
   private static <T> T retrying(Supplier<T> call, String what) throws InterruptedException {
     long giveUpAt = System.nanoTime() + GIVE_UP_AFTER.toNanos();
-    long backoffMillis = 200;
-    while (true) {
+    for (int failures = 1; ; failures++) {
       try {
         return call.get();
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
-        boolean transientFailure =
-            code == Status.Code.UNAVAILABLE
-                || code == Status.Code.DEADLINE_EXCEEDED
-                || code == Status.Code.RESOURCE_EXHAUSTED;
-        if (!transientFailure || System.nanoTime() > giveUpAt) {
+        if (!InfrastructureFailure.isTransient(code) || System.nanoTime() > giveUpAt) {
           throw e;
         }
         LOG.warn("orchestrator unreachable ({}), retrying: {}", code, what);
-        Thread.sleep(backoffMillis);
-        backoffMillis = Math.min(backoffMillis * 2, 5_000);
+        Thread.sleep(BACKOFF.delay(failures));
       }
     }
   }

@@ -4,9 +4,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Inbox;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.retry.Backoff;
+import dev.slipway.platform.retry.InfrastructureFailure;
 import dev.slipway.proto.v1.DeploymentEvent;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class EventConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final int HANDLER_ATTEMPTS = 6;
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
+  private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
   private static final int MAX_REASON = 1_000;
 
   private final Map<String, Object> config;
@@ -140,7 +140,7 @@ public final class EventConsumer implements AutoCloseable {
           return;
         }
         LOG.warn("{}: event {} failed (attempt {}), retrying: {}", group, eventId, attempt, e.toString());
-        Thread.sleep(Math.min(250L << Math.min(attempt, 10), MAX_BACKOFF_MILLIS));
+        Thread.sleep(BACKOFF.delay(attempt));
       }
     }
   }
@@ -151,12 +151,7 @@ public final class EventConsumer implements AutoCloseable {
 
   /** Failures of what the handler depends on, not of the event: they pass, so retry. */
   private static boolean isTransient(RuntimeException e) {
-    if (e instanceof DatabaseException db) {
-      return db.isTransient();
-    }
-    return e instanceof StatusRuntimeException grpc
-        && (grpc.getStatus().getCode() == Status.Code.UNAVAILABLE
-            || grpc.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED);
+    return InfrastructureFailure.transientComponent(e).isPresent();
   }
 
   @Override

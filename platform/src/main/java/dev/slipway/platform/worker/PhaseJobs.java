@@ -6,6 +6,8 @@ import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.kafka.EventHandler;
 import dev.slipway.platform.lease.Lease;
 import dev.slipway.platform.process.StopSignal;
+import dev.slipway.platform.retry.Backoff;
+import dev.slipway.platform.retry.InfrastructureFailure;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.DeploymentEvent;
@@ -19,6 +21,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,9 @@ import org.slf4j.LoggerFactory;
 @Requires(beans = PhaseWorker.class)
 public class PhaseJobs implements EventHandler {
   private static final Logger LOG = LoggerFactory.getLogger(PhaseJobs.class);
+  private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(15));
+  /** An ERRORED verdict is sent this long before the deadline, so it arrives before the deadline fires. */
+  private static final Duration REPORT_MARGIN = Duration.ofSeconds(3);
   private final PhaseWorker worker;
   private final PhaseJobRows rows;
   private final OrchestratorClient orchestrator;
@@ -81,7 +87,7 @@ public class PhaseJobs implements EventHandler {
         return;
       }
       boolean accepted = orchestrator.report(report);
-      rows.finish(job, claimed.owner(), report.getSucceeded() ? "SUCCEEDED" : "FAILED",
+      rows.finish(job, claimed.owner(), jobStatus(report),
           report.getSummary() + (accepted ? "" : " (report not accepted: phase no longer current)"), clock.instant());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -89,6 +95,15 @@ public class PhaseJobs implements EventHandler {
       // The lease runs out; recovery reports the stored verdict, or runs a job that never reached one.
       LOG.warn("{} of {}: cannot finish the job now: {}", job.phase(), job.deploymentId(), e.toString());
     }
+  }
+
+  /** The job's status once reported; a verdict stored before outcomes existed has only succeeded. */
+  private static String jobStatus(ReportStepRequest report) {
+    return switch (report.getOutcome()) {
+      case PHASE_OUTCOME_SUCCEEDED -> "SUCCEEDED";
+      case PHASE_OUTCOME_ERRORED -> "ERRORED";
+      default -> report.getSucceeded() ? "SUCCEEDED" : "FAILED";
+    };
   }
 
   /** Runs the job if its phase is still current; returns the stored verdict, or null if there is none to report. */
@@ -104,13 +119,7 @@ public class PhaseJobs implements EventHandler {
           + " attempt " + context.getCurrentAttempt(), clock.instant());
       return null;
     }
-    PhaseWorker.Result result;
-    try {
-      result = worker.run(job, context, stop);
-    } catch (RuntimeException e) {
-      LOG.error("{} of {} failed inside {}", job.phase(), job.deploymentId(), service, e);
-      result = PhaseWorker.Result.failed(service + " failed: " + e.getMessage());
-    }
+    PhaseWorker.Result result = runThroughInfrastructureFailures(job, context, stop);
     if (stop.leaseLost()) {
       String why = stop.reason().orElse("lease lost");
       LOG.warn("{} of {}: {}; what it ran was stopped and nothing is reported", job.phase(), job.deploymentId(), why);
@@ -123,6 +132,7 @@ public class PhaseJobs implements EventHandler {
         .setPhase(job.phase())
         .setAttempt(job.attempt())
         .setSucceeded(result.succeeded())
+        .setOutcome(result.outcome())
         .setSummary(result.summary())
         .addAllEvidence(result.evidence())
         .setReporter(service)
@@ -132,6 +142,36 @@ public class PhaseJobs implements EventHandler {
       return null;
     }
     return report;
+  }
+
+  /**
+   * Runs the worker. A failure of Slipway's own parts (this service's database, the orchestrator) is
+   * tried again after a pause while the deadline leaves room, then reported as ERRORED naming the
+   * component; anything else the worker throws is this service's fault, ERRORED at once. Neither is
+   * ever FAILED: only the worker's own verdict says that the release is bad.
+   */
+  private PhaseWorker.Result runThroughInfrastructureFailures(PhaseJob job, StepContext context, StopSignal stop)
+      throws InterruptedException {
+    String what = service + " could not run " + PhaseNames.of(job.phase());
+    for (int failures = 1; ; failures++) {
+      try {
+        return worker.run(job, context, stop);
+      } catch (RuntimeException e) {
+        Optional<String> component = InfrastructureFailure.transientComponent(e);
+        if (component.isEmpty()) {
+          LOG.error("{} of {} failed inside {}", job.phase(), job.deploymentId(), service, e);
+          return PhaseWorker.Result.errored(what + ": " + e.getMessage());
+        }
+        Duration pause = RETRY.delay(failures);
+        if (stop.stopped() || clock.instant().plus(pause).plus(REPORT_MARGIN).isAfter(job.deadline())) {
+          return PhaseWorker.Result.errored(what + ": " + component.get() + " failed " + failures
+              + " time(s) in a row, the last: " + e.getMessage());
+        }
+        LOG.warn("{} of {}: {} failed ({}), trying again in {}", job.phase(), job.deploymentId(), component.get(),
+            e.getMessage(), pause);
+        Thread.sleep(pause);
+      }
+    }
   }
 
   /**

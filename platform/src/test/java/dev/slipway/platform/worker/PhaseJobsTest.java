@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Timestamp;
+import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.process.CommandRunner;
@@ -17,6 +18,7 @@ import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
 import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.Phase;
+import dev.slipway.proto.v1.PhaseOutcome;
 import dev.slipway.proto.v1.PhaseStarted;
 import dev.slipway.testkit.TestInfrastructure;
 import io.grpc.Server;
@@ -28,15 +30,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -185,6 +190,56 @@ class PhaseJobsTest {
     assertThat(reportsOf(id)).hasSize(1).first().satisfies(r -> assertThat(r.getSucceeded()).isTrue());
   }
 
+  @Test
+  void aDatabaseBlipIsRiddenOutAndTheJobReportsItsRealVerdict() throws Exception {
+    UUID id = UUID.randomUUID();
+    worker.failFirst(databaseDown(), databaseDown());
+    started(id, 1, Instant.now().plusSeconds(60));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(status(id, 1)));
+    assertThat(worker.runs.get()).as("two blips, then the run that worked").isEqualTo(3);
+    assertThat(reportsOf(id)).hasSize(1).first().satisfies(r -> {
+      assertThat(r.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_SUCCEEDED);
+      assertThat(r.getSucceeded()).isTrue();
+    });
+  }
+
+  @Test
+  void aDatabaseThatStaysDownIsReportedAsErroredNamingIt() throws Exception {
+    UUID id = UUID.randomUUID();
+    worker.failFirst(databaseDown(), databaseDown(), databaseDown(), databaseDown(), databaseDown());
+    Instant deadline = Instant.now().plusSeconds(7);
+    started(id, 1, deadline);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> "ERRORED".equals(status(id, 1)));
+    assertThat(reportsOf(id)).hasSize(1);
+    ReportStepRequest report = reportsOf(id).getFirst();
+    assertThat(report.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_ERRORED);
+    assertThat(report.getSucceeded()).isFalse();
+    assertThat(report.getSummary()).startsWith("backup-service could not run RESTORE: its database failed ")
+        .contains("connection refused");
+    assertThat(worker.runs.get()).as("tried again while the deadline left room").isBetween(2, 4);
+    assertThat(worker.commands.get()).as("the tool itself never ran").isZero();
+  }
+
+  @Test
+  void aFaultOfTheServiceItselfIsErroredAtOnceNeverFailed() throws Exception {
+    UUID id = UUID.randomUUID();
+    worker.failFirst(new IllegalStateException("no such keyset"));
+    started(id, 1, Instant.now().plusSeconds(60));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> "ERRORED".equals(status(id, 1)));
+    assertThat(worker.runs.get()).isEqualTo(1);
+    assertThat(reportsOf(id)).singleElement().satisfies(r -> {
+      assertThat(r.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_ERRORED);
+      assertThat(r.getSummary()).isEqualTo("backup-service could not run RESTORE: no such keyset");
+    });
+  }
+
+  private static DatabaseException databaseDown() {
+    return new DatabaseException(new SQLException("connection refused", "08001"));
+  }
+
   /** Delivers PhaseStarted as the consumer would: the job row in the transaction, the run after it. */
   private void started(UUID id, int attempt, Instant deadline) {
     current.put(id.toString(), StepContext.newBuilder().setDeploymentId(id.toString())
@@ -237,8 +292,14 @@ class PhaseJobsTest {
   /** Runs a real command for RESTORE, as the backup-service runs its tools, and counts its runs. */
   private static final class CountingWorker implements PhaseWorker {
     final AtomicInteger runs = new AtomicInteger();
+    final AtomicInteger commands = new AtomicInteger();
     final AtomicLong session = new AtomicLong();
+    final Queue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
     volatile String command = "true";
+
+    void failFirst(RuntimeException... failures) {
+      this.failures.addAll(List.of(failures));
+    }
 
     @Override
     public Set<Phase> phases() {
@@ -248,9 +309,14 @@ class PhaseJobsTest {
     @Override
     public Result run(PhaseJob job, StepContext context, StopSignal stop) throws InterruptedException {
       runs.incrementAndGet();
+      RuntimeException failure = failures.poll();
+      if (failure != null) {
+        throw failure;
+      }
+      commands.incrementAndGet();
       CommandRunner.Outcome outcome = CommandRunner.run(List.of("sh", "-c", command), null, Map.of(), stop,
           session::set, line -> {});
-      return new Result(outcome.succeeded(), outcome.summary(), List.of());
+      return Result.of(outcome.succeeded(), outcome.summary(), List.of());
     }
   }
 }
