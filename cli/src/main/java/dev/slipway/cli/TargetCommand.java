@@ -3,6 +3,7 @@ package dev.slipway.cli;
 import dev.slipway.proto.v1.ApplyTargetRequest;
 import dev.slipway.proto.v1.GetTargetRequest;
 import dev.slipway.proto.v1.ListTargetsRequest;
+import dev.slipway.proto.v1.ListTargetsResponse;
 import dev.slipway.proto.v1.Target;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -77,13 +78,19 @@ final class TargetCommand {
     @Override
     public Integer call() throws InterruptedException {
       try (Server server = parent.root.connect()) {
-        var targets = server.deployments().listTargets(ListTargetsRequest.getDefaultInstance());
         PrintWriter out = spec.commandLine().getOut();
-        if (parent.root.output == SlipwayCli.Format.json) {
-          Printer.json(out, targets);
-        } else {
-          targets.getTargetsList().forEach(t -> print(parent.root, out, t, "target"));
-        }
+        ListTargetsResponse page;
+        String token = "";
+        do {
+          page = server.deployments().listTargets(ListTargetsRequest.newBuilder().setPageToken(token).build());
+          // One JSON object a page keeps the output a stream of pages, however many targets exist.
+          if (parent.root.output == SlipwayCli.Format.json) {
+            Printer.json(out, page);
+          } else {
+            page.getTargetsList().forEach(t -> print(parent.root, out, t, "target"));
+          }
+          token = page.getNextPageToken();
+        } while (!token.isEmpty());
         return ExitCode.SUCCEEDED;
       }
     }

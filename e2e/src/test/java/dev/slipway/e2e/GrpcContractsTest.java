@@ -1,14 +1,19 @@
 package dev.slipway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.devstack.Service;
 import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
+import dev.slipway.proto.v1.ListTargetsRequest;
+import dev.slipway.proto.v1.ListTargetsResponse;
 import dev.slipway.proto.v1.WatchDeploymentRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -18,6 +23,7 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -73,6 +79,47 @@ class GrpcContractsTest {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  @Test
+  void targetsArePagedInNameOrderWithNothingMissedOrRepeated() throws Exception {
+    Path dir = Files.createTempDirectory("paged");
+    List<String> applied = List.of("paged-c/qa", "paged-a/qa", "paged-b/prod", "paged-b/qa", "paged-d/qa");
+    for (String target : applied) {
+      String[] key = target.split("/");
+      env.apply(dir, key[0] + "-" + key[1], "app: %s\nenvironment: %s\ndeploy: { command: [\"true\"] }\n"
+          .formatted(key[0], key[1]));
+    }
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build();
+    try {
+      var stub = DeploymentServiceGrpc.newBlockingStub(channel).withInterceptors(env.adminCredentials());
+      List<String> listed = new ArrayList<>();
+      String token = "";
+      int pages = 0;
+      do {
+        ListTargetsResponse page = stub.listTargets(ListTargetsRequest.newBuilder().setPageSize(2).setPageToken(token)
+            .build());
+        assertThat(page.getTargetsCount()).isBetween(1, 2);
+        page.getTargetsList().forEach(t -> listed.add(t.getSpec().getApp() + "/" + t.getSpec().getEnvironment()));
+        token = page.getNextPageToken();
+        pages++;
+      } while (!token.isEmpty());
+
+      assertThat(listed).doesNotHaveDuplicates().containsAll(applied);
+      assertThat(pages).isEqualTo((listed.size() + 1) / 2);
+      assertThat(listed.stream().filter(t -> t.startsWith("paged-")))
+          .containsExactly("paged-a/qa", "paged-b/prod", "paged-b/qa", "paged-c/qa", "paged-d/qa");
+      assertThatThrownBy(() -> stub.listTargets(ListTargetsRequest.newBuilder().setPageToken("not-a-token").build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("page_token");
+          });
+    } finally {
+      channel.shutdownNow();
+    }
+    Cli.Run cli = Cli.run(env.server(), "target", "list");
+    assertThat(cli.exit()).isZero();
+    assertThat(cli.out()).contains("target paged-a/qa", "target paged-d/qa");
   }
 
   @Test

@@ -240,8 +240,9 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   @Override
   public void listTargets(ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
     GrpcErrors.respond(response, () -> {
-      ListTargetsResponse.Builder out = ListTargetsResponse.newBuilder();
-      targets.list().forEach(t -> out.addTargets(ProtoMapper.target(t)));
+      Targets.Page page = targets.list(request.getPageSize(), request.getPageToken());
+      ListTargetsResponse.Builder out = ListTargetsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+      page.targets().forEach(t -> out.addTargets(ProtoMapper.target(t)));
       return out.build();
     });
   }

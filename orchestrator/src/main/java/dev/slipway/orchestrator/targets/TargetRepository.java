@@ -1,7 +1,7 @@
 package dev.slipway.orchestrator.targets;
 
-import jakarta.inject.Singleton;
 import dev.slipway.proto.v1.TargetSpec;
+import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,14 +51,21 @@ public class TargetRepository {
     }
   }
 
-  public List<StoredTarget> list(Connection connection) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(SELECT + " order by t.app, t.environment");
-        ResultSet rows = select.executeQuery()) {
-      List<StoredTarget> targets = new ArrayList<>();
-      while (rows.next()) {
-        targets.add(map(rows));
+  /** Up to {@code limit} targets after (app, environment), in that order: keyset paging on the primary key. */
+  public List<StoredTarget> listAfter(Connection connection, String app, String environment, int limit)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        SELECT + " where (t.app, t.environment) > (?, ?) order by t.app, t.environment limit ?")) {
+      select.setString(1, app);
+      select.setString(2, environment);
+      select.setInt(3, limit);
+      try (ResultSet rows = select.executeQuery()) {
+        List<StoredTarget> targets = new ArrayList<>();
+        while (rows.next()) {
+          targets.add(map(rows));
+        }
+        return targets;
       }
-      return targets;
     }
   }
 
