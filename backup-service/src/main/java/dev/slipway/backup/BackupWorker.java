@@ -142,7 +142,7 @@ public class BackupWorker implements PhaseWorker {
         plain = cipher.decryptBeside(Path.of(artifact.path()), set.get(), artifact.itemIndex());
         switch (item) {
           case Item.Postgres db -> postgres.restore(db, secrets.password(deploymentId, db), plain, stop);
-          case Item.Files paths -> files.restore(plain, stop);
+          case Item.Files paths -> files.restore(paths, plain, stop);
         }
         evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(true)
             .setDetail("restored from " + artifact.path() + " (sha256 verified)").build());

@@ -2,6 +2,8 @@ package dev.slipway.backup.store;
 
 import dev.slipway.backup.domain.Item;
 import dev.slipway.platform.process.StopSignal;
+import dev.slipway.platform.spec.AllowedRoots;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,20 +12,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Files and directories as a tar.gz that keeps their absolute paths (stored relative to /). */
+/**
+ * Files and directories as a tar.gz that keeps their absolute paths (stored relative to /), only
+ * within the allowed roots, and restored only to the paths the item names.
+ */
 @Singleton
 public class FileArchives {
+  private final AllowedRoots roots;
+
+  public FileArchives(@Value("${slipway.backup.allowed-roots:}") String roots) {
+    this.roots = AllowedRoots.parse(roots);
+  }
+
   public Artifacts.Written archive(Item.Files files, Path file, BackupCipher.Sealer sealer, StopSignal stop)
       throws IOException, InterruptedException {
-    // Paths after "--", so that none can ever be read as an option of tar.
     List<String> argv = new ArrayList<>(List.of("tar", "-czf", "-", "-C", "/", "--"));
-    files.paths().forEach(path -> argv.add(path.replaceFirst("^/+", "")));
+    argv.addAll(members(files));
     return Tool.run(argv, Map.of(), stop, stdout -> Artifacts.write(stdout, file, sealer));
   }
 
-  /** Writes the archived files back where they were. */
-  public void restore(Path file, StopSignal stop) throws IOException, InterruptedException {
-    Tool.run(List.of("tar", "-xzf", file.toString(), "-C", "/"), Map.of(), stop,
-        stdout -> stdout.transferTo(OutputStream.nullOutputStream()));
+  /** Writes the item's files back where they were, and nothing else the archive might hold. */
+  public void restore(Item.Files files, Path file, StopSignal stop) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("tar", "-xzf", file.toString(), "-C", "/", "--"));
+    argv.addAll(members(files));
+    Tool.run(argv, Map.of(), stop, stdout -> stdout.transferTo(OutputStream.nullOutputStream()));
+  }
+
+  /** The item's paths as archive members, after "--" so that none can ever be read as an option of tar. */
+  private List<String> members(Item.Files files) throws IOException {
+    for (String path : files.paths()) {
+      if (!roots.allows(path)) {
+        throw new IOException("path " + path + " is outside the directories backups may read and restore: " + roots
+            + " (SLIPWAY_BACKUP_ALLOWED_ROOTS)");
+      }
+    }
+    return files.paths().stream().map(path -> path.replaceFirst("^/+", "")).toList();
   }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.slipway.orchestrator.errors.InvalidInput;
@@ -39,6 +41,11 @@ public final class TargetDocuments {
     }
     liftSecretEnv(tree, "deploy");
     liftSecretEnv(tree, "rollback");
+    List<InvalidInput.Violation> strangers = new ArrayList<>();
+    unknownFields(tree, TargetSpec.getDescriptor(), "", strangers);
+    if (!strangers.isEmpty()) {
+      throw new InvalidInput(strangers);
+    }
     TargetSpec.Builder spec = TargetSpec.newBuilder();
     try {
       JsonFormat.parser().merge(JSON.writeValueAsString(tree), spec);
@@ -50,6 +57,32 @@ public final class TargetDocuments {
       throw new InvalidInput("document", "does not fit the target spec: " + e.getMessage());
     }
     return spec.build();
+  }
+
+  /** Names every key that is not a field where it stands, with its whole path (health.bake). */
+  private static void unknownFields(JsonNode node, Descriptor type, String path, List<InvalidInput.Violation> out) {
+    if (!node.isObject()) {
+      return;
+    }
+    node.fieldNames().forEachRemaining(key -> {
+      FieldDescriptor field = type.findFieldByName(key);
+      if (field == null) {
+        field = type.getFields().stream().filter(f -> f.getJsonName().equals(key)).findFirst().orElse(null);
+      }
+      String at = path.isEmpty() ? key : path + "." + key;
+      if (field == null) {
+        out.add(new InvalidInput.Violation(at, "is not a field of " + type.getName()));
+      } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isMapField()) {
+        JsonNode value = node.get(key);
+        if (field.isRepeated() && value.isArray()) {
+          for (int i = 0; i < value.size(); i++) {
+            unknownFields(value.get(i), field.getMessageType(), at + "[" + i + "]", out);
+          }
+        } else {
+          unknownFields(value, field.getMessageType(), at, out);
+        }
+      }
+    });
   }
 
   /** {@code env: { DB_PASSWORD: { secret: journal-db } }} becomes {@code secretEnv: { DB_PASSWORD: journal-db }}. */

@@ -2,6 +2,7 @@ package dev.slipway.orchestrator.targets;
 
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.InvalidInput.Violation;
+import dev.slipway.platform.spec.AllowedRoots;
 import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.PostgresUrl;
 import dev.slipway.proto.v1.BackupItem;
@@ -25,17 +26,25 @@ public final class TargetValidator {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
   private static final Set<String> PLACEHOLDERS =
       Set.of("version", "previousVersion", "deploymentId", "app", "environment");
-  private static final Set<String> EVENTS =
-      Set.of("requested", "phase_started", "phase_completed", "succeeded", "failed", "cancelled",
+  private static final List<String> EVENTS =
+      List.of("requested", "phase_started", "phase_completed", "succeeded", "failed", "cancelled",
           "rolled_back", "rollback_failed");
 
   private final List<Violation> violations = new ArrayList<>();
+  private final AllowedRoots backupRoots;
 
-  private TargetValidator() {}
+  private TargetValidator(AllowedRoots backupRoots) {
+    this.backupRoots = backupRoots;
+  }
+
+  /** Validates with backup paths allowed anywhere but "/" itself. */
+  public static void validate(TargetSpec spec) {
+    validate(spec, AllowedRoots.ANYWHERE);
+  }
 
   /** Throws {@link InvalidInput} listing every problem; returns quietly when the spec is valid. */
-  public static void validate(TargetSpec spec) {
-    TargetValidator validator = new TargetValidator();
+  public static void validate(TargetSpec spec, AllowedRoots backupRoots) {
+    TargetValidator validator = new TargetValidator(backupRoots);
     validator.check(spec);
     if (!validator.violations.isEmpty()) {
       throw new InvalidInput(validator.violations);
@@ -161,7 +170,7 @@ public final class TargetValidator {
     }
   }
 
-  /** An absolute, normalised path below the root: never "/" itself, never "..", no control characters. */
+  /** An absolute, normalised path in an allowed root: never "/" itself, never "..", no control characters. */
   private void backupPath(String field, String path) {
     if (!path.startsWith("/")) {
       fail(field, "must be an absolute path");
@@ -174,6 +183,9 @@ public final class TargetValidator {
       fail(field, "must be a normalised path (no '..', '.', '//' or trailing '/')");
     } else if (path.equals("/")) {
       fail(field, "must not be the root directory: name what the release can damage");
+    } else if (!backupRoots.allows(path)) {
+      fail(field, "is outside the directories backups may read and restore: " + backupRoots
+          + " (SLIPWAY_BACKUP_ALLOWED_ROOTS)");
     }
   }
 
@@ -208,7 +220,7 @@ public final class TargetValidator {
     }
     for (int i = 0; i < rule.getOnCount(); i++) {
       if (!EVENTS.contains(rule.getOn(i))) {
-        fail(field + ".on[" + i + "]", "'" + rule.getOn(i) + "' is not one of " + EVENTS);
+        fail(field + ".on[" + i + "]", "'" + rule.getOn(i) + "' is not one of: " + String.join(", ", EVENTS));
       }
     }
   }

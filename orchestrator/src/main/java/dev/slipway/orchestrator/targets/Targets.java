@@ -3,7 +3,9 @@ package dev.slipway.orchestrator.targets;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.NotFound;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.spec.AllowedRoots;
 import dev.slipway.proto.v1.TargetSpec;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,16 +18,19 @@ public class Targets {
   private final Transactions transactions;
   private final TargetRepository repository;
   private final Clock clock;
+  private final AllowedRoots backupRoots;
 
-  public Targets(Transactions transactions, TargetRepository repository, Clock clock) {
+  public Targets(Transactions transactions, TargetRepository repository, Clock clock,
+      @Value("${slipway.backup.allowed-roots:}") String backupRoots) {
     this.transactions = transactions;
     this.repository = repository;
     this.clock = clock;
+    this.backupRoots = AllowedRoots.parse(backupRoots);
   }
 
   /** Validates and stores a spec; an invalid one changes nothing. */
   public StoredTarget apply(TargetSpec spec) {
-    TargetValidator.validate(spec);
+    TargetValidator.validate(spec, backupRoots);
     return transactions.inTransaction(tx -> repository.upsert(tx, spec, clock.instant()));
   }
 

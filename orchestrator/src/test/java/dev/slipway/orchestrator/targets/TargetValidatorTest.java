@@ -6,16 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.domain.Plan;
 import dev.slipway.orchestrator.errors.InvalidInput;
+import dev.slipway.platform.spec.AllowedRoots;
 import dev.slipway.proto.v1.TargetSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class TargetValidatorTest {
+  /** The first YAML block of the README, the target example it prints. */
+  private static String readmeExample() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int start = readme.indexOf("```yaml\n") + "```yaml\n".length();
+    return readme.substring(start, readme.indexOf("```", start));
+  }
+
+  /** The example of DESIGN.md ("Targets") as it is printed there, comments and all. */
   private static final String DESIGN_EXAMPLE = """
       app: journal
       environment: production
       deploy:   { command: ["./scripts/deploy.sh", "--version", "${version}"], workdir: /srv/journal, timeout: 10m }
-      rollback: { command: ["./scripts/rollback.sh", "--version", "${previousVersion}"] }
+      rollback: { command: ["./scripts/rollback.sh", "--version", "${previousVersion}"] }   # default: deploy previous version
       backup:
         items:
           - { type: postgres, url: "postgresql://journal@db:5432/journal", passwordSecret: journal-db }
@@ -31,23 +42,50 @@ class TargetValidatorTest {
         startPeriod: 10s
         successThreshold: 2
         failureThreshold: 30
+        bake: 5m
+      preflight: { checks: [ { type: command, command: ["./scripts/preflight.sh"] } ] }
+      approval: { required: true }          # four-eyes: approver must not be the requester
       notify:
-        - { channel: ops-slack, on: [succeeded, failed, rolled_back] }
+        - { channel: ops-slack, on: [started, succeeded, failed, rolled_back] }
       """;
 
   @Test
-  void theDesignExampleIsValidAndPlansEveryPhase() {
-    TargetSpec spec = TargetDocuments.parse(DESIGN_EXAMPLE);
+  void theReadmeExampleIsValidAsPrintedAndPlansEveryPhase() throws Exception {
+    TargetSpec spec = TargetDocuments.parse(readmeExample());
     TargetValidator.validate(spec);
 
     Plan plan = PlanFactory.plan(spec, "1.0.0");
+    assertThat(plan.preflight()).isTrue();
     assertThat(plan.backup()).isTrue();
     assertThat(plan.restoreOnRollback()).isTrue();
     assertThat(plan.healthChecks()).isTrue();
     assertThat(plan.revertible()).isTrue();
     assertThat(plan.timeout(Phase.DEPLOY)).isEqualTo(Duration.ofMinutes(10).plusSeconds(30));
-    assertThat(plan.timeout(Phase.VERIFY)).as("start period + 32 rounds of interval+timeout + 1m margin")
-        .isEqualTo(Duration.ofSeconds(10 + 32 * 5 + 60));
+    assertThat(plan.timeout(Phase.VERIFY)).as("start period + 7 rounds of interval+timeout + 1m margin")
+        .isEqualTo(Duration.ofSeconds(10 + 7 * 5 + 60));
+  }
+
+  /**
+   * DESIGN.md's example is the full planned spec: until the gates (bake, approval) and the command
+   * check arrive, exactly what belongs to them is refused, by name, and nothing else; and its notify
+   * event "started" is not one Slipway emits (the README's list is).
+   */
+  @Test
+  void theDesignExampleIsRefusedOnlyForTheFieldsThatLaterIssuesBring() {
+    assertThatThrownBy(() -> TargetDocuments.parse(DESIGN_EXAMPLE))
+        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
+            .extracting(v -> v.field() + ": " + v.description())
+            .containsExactly("health.bake: is not a field of HealthSpec",
+                "preflight.checks[0].command: is not a field of HealthCheck", "approval: is not a field of TargetSpec"));
+
+    TargetSpec withoutThem = TargetDocuments.parse(DESIGN_EXAMPLE.replace("  bake: 5m\n", "")
+        .replace(", command: [\"./scripts/preflight.sh\"]", "").replaceAll("approval: .*\n", ""));
+    assertThatThrownBy(() -> TargetValidator.validate(withoutThem))
+        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
+            .extracting(v -> v.field() + ": " + v.description())
+            .containsExactly("preflight.checks[0].type: 'command' is not one of: http, tcp",
+                "notify[0].on[0]: 'started' is not one of: requested, phase_started, phase_completed, succeeded,"
+                    + " failed, cancelled, rolled_back, rollback_failed"));
   }
 
   @Test
@@ -104,7 +142,7 @@ class TargetValidatorTest {
         .hasMessageContaining("document: must be a mapping");
     assertThatThrownBy(() -> TargetDocuments.parse("app: a\nhealth: { checks: [ { type: http, retries: 3 } ] }\n"))
         .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations().getFirst())
-            .isEqualTo(new InvalidInput.Violation("retries", "is not a field of HealthCheck")));
+            .isEqualTo(new InvalidInput.Violation("health.checks[0].retries", "is not a field of HealthCheck")));
   }
 
   @Test
@@ -158,6 +196,26 @@ class TargetValidatorTest {
             .containsExactly("backup.items[0].url", "backup.items[1].url", "backup.items[2].paths[0]",
                 "backup.items[2].paths[1]", "backup.items[2].paths[2]", "backup.items[2].paths[3]",
                 "backup.items[2].paths[4]"));
+  }
+
+  @Test
+  void backupPathsOutsideTheConfiguredRootsAreRefusedNamingTheRoots() {
+    TargetSpec spec = TargetDocuments.parse("""
+        app: journal
+        environment: production
+        deploy: { command: ["./deploy.sh"] }
+        backup:
+          items:
+            - { type: files, paths: ["/srv/journal/instance", "/srv/journal-other", "/etc/shadow"] }
+        """);
+    assertThatThrownBy(() -> TargetValidator.validate(spec, AllowedRoots.parse("/srv/journal,/var/lib/journal")))
+        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
+            .extracting(v -> v.field() + ": " + v.description())
+            .containsExactly(
+                "backup.items[0].paths[1]: is outside the directories backups may read and restore: /srv/journal,"
+                    + " /var/lib/journal (SLIPWAY_BACKUP_ALLOWED_ROOTS)",
+                "backup.items[0].paths[2]: is outside the directories backups may read and restore: /srv/journal,"
+                    + " /var/lib/journal (SLIPWAY_BACKUP_ALLOWED_ROOTS)"));
   }
 
   @Test
