@@ -45,11 +45,13 @@ public class BackupWorker implements PhaseWorker {
   private final Secrets secrets;
   private final BackupCipher cipher;
   private final Path backupDir;
-  private final Supplier<UUID> ids = UUID::randomUUID;
+  private final Supplier<UUID> ids;
 
   public BackupWorker(BackupRepository repository, PostgresTools postgres,
-      FileArchives files, Secrets secrets, BackupCipher cipher, @Value("${slipway.backup.dir}") String backupDir) {
+      FileArchives files, Secrets secrets, BackupCipher cipher, Supplier<UUID> ids,
+      @Value("${slipway.backup.dir}") String backupDir) {
     this.repository = repository;
+    this.ids = ids;
     this.postgres = postgres;
     this.files = files;
     this.secrets = secrets;

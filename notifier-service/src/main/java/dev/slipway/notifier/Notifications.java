@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -42,9 +43,12 @@ public class Notifications implements EventHandler {
   private final Map<String, Channel> channels;
   private final Dispatcher dispatcher;
   private final Clock clock;
+  private final Supplier<UUID> ids;
   private final Map<String, StepContext> deployments = new ConcurrentHashMap<>();
 
-  public Notifications(OrchestratorClient orchestrator, List<Channel> channels, Dispatcher dispatcher, Clock clock) {
+  public Notifications(OrchestratorClient orchestrator, List<Channel> channels, Dispatcher dispatcher, Clock clock,
+      Supplier<UUID> ids) {
+    this.ids = ids;
     this.orchestrator = orchestrator;
     this.channels = channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
     this.dispatcher = dispatcher;
@@ -93,7 +97,7 @@ public class Notifications implements EventHandler {
             + " next_attempt_at, last_error, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
             + " on conflict (event_id, channel) do nothing")) {
       Timestamp now = Timestamp.from(clock.instant());
-      insert.setObject(1, UUID.randomUUID());
+      insert.setObject(1, ids.get());
       insert.setObject(2, UUID.fromString(event.getEventId()));
       insert.setString(3, channel);
       insert.setObject(4, UUID.fromString(event.getDeploymentId()));

@@ -7,17 +7,25 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 import io.micronaut.jdbc.DataSourceResolver;
+import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
-/** Beans every service uses: time as an input, transactions, and (for workers) the orchestrator. */
+/** Beans every service uses: time and ids as inputs, transactions, and (for workers) the orchestrator. */
 @Factory
 public class ServiceBeans {
   @Singleton
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  /** New ids of rows and events, an input like time, so tests can fix them. */
+  @Singleton
+  Supplier<UUID> ids() {
+    return UUID::randomUUID;
   }
 
   @Singleton

@@ -42,6 +42,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /** gRPC {@code slipway.v1.DeploymentService}: translates messages to calls, failures to statuses. */
 @Singleton
@@ -52,16 +54,18 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   private static final int MAX_LOG_PAGE_BYTES = 1 << 20;
   private static final int MAX_WATCHERS = 2_000;
   private static final Duration WATCH_POLL = Duration.ofSeconds(5);
-  private final java.util.concurrent.Semaphore watchers = new java.util.concurrent.Semaphore(MAX_WATCHERS);
+  private final Semaphore watchers = new Semaphore(MAX_WATCHERS);
   private final Deployments deployments;
   private final DeploymentHistory history;
   private final Targets targets;
   private final Transactions transactions;
   private final EventLog eventLog;
   private final CommitSignal signal;
+  private final Supplier<UUID> ids;
 
   public DeploymentEndpoint(Deployments deployments, DeploymentHistory history, Targets targets,
-      Transactions transactions, EventLog eventLog, CommitSignal signal) {
+      Transactions transactions, EventLog eventLog, CommitSignal signal, Supplier<UUID> ids) {
+    this.ids = ids;
     this.deployments = deployments;
     this.history = history;
     this.targets = targets;
@@ -294,8 +298,8 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   }
 
   /** Without a key every request is new. */
-  private static String key(String key) {
-    return key.isBlank() ? "generated:" + UUID.randomUUID() : key;
+  private String key(String key) {
+    return key.isBlank() ? "generated:" + ids.get() : key;
   }
 
   private static void throwIfAny(List<Violation> violations) {

@@ -24,8 +24,21 @@ public final class Transactions {
   }
 
   public <T> T inTransaction(Work<T> work) {
+    return transaction(work, false);
+  }
+
+  /**
+   * Reads in a transaction of its own that PostgreSQL keeps read-only: a statement that would write
+   * fails (SQLSTATE 25006) instead of slipping in under a name that says it only reads.
+   */
+  public <T> T read(Work<T> work) {
+    return transaction(work, true);
+  }
+
+  private <T> T transaction(Work<T> work, boolean readOnly) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
+      connection.setReadOnly(readOnly);
       try {
         T result = work.run(connection);
         connection.commit();
@@ -34,15 +47,6 @@ public final class Transactions {
         connection.rollback();
         throw e;
       }
-    } catch (SQLException e) {
-      throw new DatabaseException(e);
-    }
-  }
-
-  /** Reads without a transaction of its own (autocommit). */
-  public <T> T read(Work<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      return work.run(connection);
     } catch (SQLException e) {
       throw new DatabaseException(e);
     }

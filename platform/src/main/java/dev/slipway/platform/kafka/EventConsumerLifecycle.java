@@ -11,8 +11,8 @@ import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +30,19 @@ public class EventConsumerLifecycle {
   private final short replication;
   private final Transactions transactions;
   private final Duration dedupeWindow;
+  private final Clock clock;
 
   public EventConsumerLifecycle(
       EventHandler handler,
       Transactions transactions,
+      Clock clock,
       @Value("${slipway.kafka.bootstrap-servers}") String bootstrapServers,
       @Value("${slipway.kafka.partitions:6}") int partitions,
       @Value("${slipway.kafka.replication-factor:1}") short replication,
       @Value("${micronaut.application.name}") String service,
       @Value("${slipway.inbox.dedupe-window:7d}") Duration dedupeWindow) {
     this.transactions = transactions;
+    this.clock = clock;
     this.dedupeWindow = dedupeWindow;
     this.bootstrapServers = bootstrapServers;
     this.partitions = partitions;
@@ -60,7 +63,7 @@ public class EventConsumerLifecycle {
     try {
       int pruned;
       do {
-        pruned = transactions.inTransaction(c -> Inbox.prune(c, Instant.now().minus(dedupeWindow), 10_000));
+        pruned = transactions.inTransaction(c -> Inbox.prune(c, clock.instant().minus(dedupeWindow), 10_000));
       } while (pruned == 10_000);
     } catch (DatabaseException e) {
       LOG.warn("cannot prune the inbox now: {}", e.getMessage());

@@ -3,7 +3,6 @@ package dev.slipway.platform.process;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -30,7 +29,7 @@ public final class CommandRunner {
    */
   public static Outcome run(List<String> argv, Path workdir, Map<String, String> env, StopSignal stop,
       LongConsumer started, Consumer<String> lines) throws InterruptedException {
-    Instant begin = Instant.now();
+    long begin = System.nanoTime();
     ChildProcess child;
     try {
       child = ChildProcess.start(argv, workdir, env, true, stop);
@@ -54,7 +53,7 @@ public final class CommandRunner {
     // A service started by the command may hold the output pipe open: wait for the output only briefly.
     reader.join(OUTPUT_DRAIN);
     closeQuietly(child);
-    long millis = Duration.between(begin, Instant.now()).toMillis();
+    long millis = Duration.ofNanos(System.nanoTime() - begin).toMillis();
     if (ending.stoppedBecause().isPresent()) {
       return new Outcome(false, "stopped after " + millis + " ms (" + ending.stoppedBecause().get()
           + "); its processes were killed");

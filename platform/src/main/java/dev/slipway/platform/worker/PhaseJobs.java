@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,14 @@ public class PhaseJobs implements EventHandler {
   private final PhaseJobRows rows;
   private final OrchestratorClient orchestrator;
   private final Clock clock;
+  private final Supplier<UUID> ids;
   private final Duration lease;
   private final String service;
 
   public PhaseJobs(PhaseWorker worker, PhaseJobRows rows, OrchestratorClient orchestrator,
-      Clock clock, @Value("${slipway.job-lease:30s}") Duration lease,
+      Clock clock, Supplier<UUID> ids, @Value("${slipway.job-lease:30s}") Duration lease,
       @Value("${micronaut.application.name}") String service) {
+    this.ids = ids;
     this.worker = worker;
     this.rows = rows;
     this.orchestrator = orchestrator;
@@ -66,7 +69,7 @@ public class PhaseJobs implements EventHandler {
     var started = event.getPhaseStarted();
     PhaseJob job = new PhaseJob(UUID.fromString(event.getDeploymentId()), started.getPhase(), started.getAttempt(),
         Instant.ofEpochSecond(started.getDeadline().getSeconds(), started.getDeadline().getNanos()));
-    UUID owner = UUID.randomUUID();
+    UUID owner = ids.get();
     return rows.insert(tx, job, owner, clock.instant(), clock.instant().plus(lease))
         ? () -> start(new PhaseJobRows.Claimed(job, owner, null))
         : NOTHING;

@@ -68,7 +68,7 @@ class PhaseJobsTest {
   private static final List<ReportStepRequest> reports = new CopyOnWriteArrayList<>();
 
   private final CountingWorker worker = new CountingWorker();
-  private final PhaseJobs jobs = new PhaseJobs(worker, new PhaseJobRows(transactions), orchestrator, CLOCK, LEASE,
+  private final PhaseJobs jobs = new PhaseJobs(worker, new PhaseJobRows(transactions), orchestrator, CLOCK, UUID::randomUUID, LEASE,
       "backup-service");
 
   @BeforeAll
