@@ -1,27 +1,35 @@
 package dev.slipway.backup;
 
 import dev.slipway.backup.domain.Item;
+import dev.slipway.backup.domain.RestoreOutcome;
 import dev.slipway.backup.domain.Retention;
+import dev.slipway.backup.domain.SetKind;
+import dev.slipway.backup.domain.SetStatus;
 import dev.slipway.backup.store.Artifacts;
 import dev.slipway.backup.store.BackupCipher;
 import dev.slipway.backup.store.BackupRepository;
 import dev.slipway.backup.store.BackupRepository.Artifact;
+import dev.slipway.backup.store.BackupSetRow;
 import dev.slipway.backup.store.FileArchives;
 import dev.slipway.backup.store.PostgresTools;
+import dev.slipway.backup.store.RestoreRepository;
+import dev.slipway.backup.store.RestoreRow;
 import dev.slipway.backup.store.Secrets;
 import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.spec.PostgresUrl;
 import dev.slipway.platform.worker.PhaseJob;
 import dev.slipway.platform.worker.PhaseWorker;
 import dev.slipway.proto.internal.v1.Evidence;
-import dev.slipway.proto.v1.BackupItem;
 import dev.slipway.proto.internal.v1.StepContext;
+import dev.slipway.proto.v1.BackupItem;
 import dev.slipway.proto.v1.Phase;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +48,8 @@ public class BackupWorker implements PhaseWorker {
   private static final Logger LOG = LoggerFactory.getLogger(BackupWorker.class);
   private static final int DEFAULT_KEEP = 10;
   private final BackupRepository repository;
+  private final RestoreRepository restores;
+  private final Clock clock;
   private final PostgresTools postgres;
   private final FileArchives files;
   private final Secrets secrets;
@@ -47,10 +57,12 @@ public class BackupWorker implements PhaseWorker {
   private final Path backupDir;
   private final Supplier<UUID> ids;
 
-  public BackupWorker(BackupRepository repository, PostgresTools postgres,
-      FileArchives files, Secrets secrets, BackupCipher cipher, Supplier<UUID> ids,
+  public BackupWorker(BackupRepository repository, RestoreRepository restores, PostgresTools postgres,
+      FileArchives files, Secrets secrets, BackupCipher cipher, Clock clock, Supplier<UUID> ids,
       @Value("${slipway.backup.dir}") String backupDir) {
     this.repository = repository;
+    this.restores = restores;
+    this.clock = clock;
     this.ids = ids;
     this.postgres = postgres;
     this.files = files;
@@ -68,21 +80,22 @@ public class BackupWorker implements PhaseWorker {
   public Result run(PhaseJob job, StepContext deployment, StopSignal stop) throws InterruptedException {
     List<Item> items = deployment.getSpec().getBackup().getItemsList().stream().map(BackupWorker::item).toList();
     return switch (job.phase()) {
-      case PHASE_BACKUP -> backup(deployment, items, "BACKUP", stop);
-      case PHASE_SNAPSHOT -> backup(deployment, items, "SNAPSHOT", stop);
+      case PHASE_BACKUP -> backup(deployment, items, SetKind.BACKUP, stop);
+      case PHASE_SNAPSHOT -> backup(deployment, items, SetKind.SNAPSHOT, stop);
       case PHASE_RESTORE -> restore(deployment, items, stop);
       default -> Result.errored("backup-service does not run " + job.phase());
     };
   }
 
-  private Result backup(StepContext deployment, List<Item> items, String kind, StopSignal stop)
+  private Result backup(StepContext deployment, List<Item> items, SetKind kind, StopSignal stop)
       throws InterruptedException {
     String app = deployment.getTarget().getApp();
     String environment = deployment.getTarget().getEnvironment();
     UUID setId = ids.get();
     Path dir = backupDir.resolve(app).resolve(environment).resolve(setId.toString());
     UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
-    repository.startSet(setId, deploymentId, app, environment, kind);
+    repository.save(new BackupSetRow(setId, deploymentId, app, environment, kind, SetStatus.RUNNING, "",
+        clock.instant(), null, null));
     List<Evidence> evidence = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < items.size(); i++) {
@@ -94,14 +107,13 @@ public class BackupWorker implements PhaseWorker {
           case Item.Postgres db -> postgres.dump(db, secrets.password(deploymentId, db), file, sealer, stop);
           case Item.Files paths -> files.archive(paths, file, sealer, stop);
         };
-        repository.addArtifact(setId, new Artifact(i, type(item), item.source(), file.toString(), written.size(),
-            written.sha256()));
+        repository.addArtifact(setId, i, type(item), item.source(), file.toString(), written.size(), written.sha256());
         evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(true)
             .setDetail(written.size() + " bytes, sha256 " + written.sha256()).build());
         total += written.size();
       } catch (IOException e) {
         String summary = kind + " of " + item.source() + " failed: " + e.getMessage();
-        repository.finishSet(setId, "FAILED", summary);
+        repository.update(setId, SetStatus.FAILED, summary, clock.instant());
         evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(false).setDetail(e.getMessage()).build());
         return Result.of(false, summary, evidence);
       }
@@ -110,12 +122,12 @@ public class BackupWorker implements PhaseWorker {
     if (stopped.isPresent()) {
       // Never COMPLETE, so retention cannot let it push out an older good backup.
       String summary = kind + " stopped: " + stopped.get();
-      repository.finishSet(setId, "FAILED", summary);
+      repository.update(setId, SetStatus.FAILED, summary, clock.instant());
       return Result.of(false, summary, evidence);
     }
-    String summary = kind.toLowerCase(Locale.ROOT) + " " + setId + ": " + items.size() + " item(s), " + total
+    String summary = kind.name().toLowerCase(Locale.ROOT) + " " + setId + ": " + items.size() + " item(s), " + total
         + " bytes in " + dir;
-    repository.finishSet(setId, "COMPLETE", summary);
+    repository.update(setId, SetStatus.COMPLETE, summary, clock.instant());
     int keep = deployment.getSpec().getBackup().getKeep() == 0 ? DEFAULT_KEEP : deployment.getSpec().getBackup().getKeep();
     applyRetention(app, environment, kind, keep);
     return Result.of(true, summary, evidence);
@@ -123,7 +135,8 @@ public class BackupWorker implements PhaseWorker {
 
   private Result restore(StepContext deployment, List<Item> items, StopSignal stop) throws InterruptedException {
     UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
-    var set = repository.completeSetOf(deploymentId, "BACKUP");
+    var set = repository.findFirstByDeploymentIdAndKindAndStatusOrderByCreatedAtDesc(deploymentId, SetKind.BACKUP,
+        SetStatus.COMPLETE).map(BackupSetRow::id);
     if (set.isEmpty()) {
       return Result.failed("no complete pre-deploy backup of deployment " + deploymentId + " to restore");
     }
@@ -133,7 +146,7 @@ public class BackupWorker implements PhaseWorker {
       String problem = verify(artifact);
       if (problem != null) {
         String summary = "refusing to restore backup " + set.get() + ": " + problem;
-        repository.recordRestore(deploymentId, set.get(), "REFUSED", summary);
+        recordRestore(deploymentId, set.get(), RestoreOutcome.REFUSED, summary);
         return Result.failed(summary);
       }
     }
@@ -150,15 +163,20 @@ public class BackupWorker implements PhaseWorker {
             .setDetail("restored from " + artifact.path() + " (sha256 verified)").build());
       } catch (IOException e) {
         String summary = "restore of " + item.source() + " from backup " + set.get() + " failed: " + e.getMessage();
-        repository.recordRestore(deploymentId, set.get(), "FAILED", summary);
+        recordRestore(deploymentId, set.get(), RestoreOutcome.FAILED, summary);
         return Result.of(false, summary, evidence);
       } finally {
         deletePlaintext(plain);
       }
     }
     String summary = "restored backup " + set.get() + ": " + artifacts.size() + " item(s), checksums verified";
-    repository.recordRestore(deploymentId, set.get(), "SUCCEEDED", summary);
+    recordRestore(deploymentId, set.get(), RestoreOutcome.SUCCEEDED, summary);
     return Result.of(true, summary, evidence);
+  }
+
+  private void recordRestore(UUID deploymentId, UUID setId, RestoreOutcome outcome, String summary) {
+    Instant now = clock.instant();
+    restores.save(new RestoreRow(null, deploymentId, setId, outcome, summary, now, now));
   }
 
   /** Null when the artifact is intact, else what is wrong with it. */
@@ -176,8 +194,10 @@ public class BackupWorker implements PhaseWorker {
     }
   }
 
-  private void applyRetention(String app, String environment, String kind, int keep) {
-    for (UUID expired : Retention.expired(repository.completeSets(app, environment, kind), keep)) {
+  private void applyRetention(String app, String environment, SetKind kind, int keep) {
+    List<UUID> complete = repository.findIdByAppAndEnvironmentAndKindAndStatusOrderByCreatedAtDesc(app, environment,
+        kind, SetStatus.COMPLETE);
+    for (UUID expired : Retention.expired(complete, keep)) {
       for (Artifact artifact : repository.artifacts(expired)) {
         try {
           Files.deleteIfExists(Path.of(artifact.path()));
@@ -185,7 +205,7 @@ public class BackupWorker implements PhaseWorker {
           LOG.warn("cannot delete expired backup file {}: {}", artifact.path(), e.getMessage());
         }
       }
-      repository.finishSet(expired, "DELETED", "expired: target keeps " + keep);
+      repository.markDeleted(expired, "expired: target keeps " + keep, clock.instant());
     }
   }
 

@@ -3,8 +3,10 @@ package dev.slipway.health;
 import dev.slipway.health.domain.Check;
 import dev.slipway.health.domain.Observation;
 import dev.slipway.health.domain.VerdictPolicy;
+import dev.slipway.health.probes.CheckResultRow;
 import dev.slipway.health.probes.CheckResults;
 import dev.slipway.health.probes.Probe;
+import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.spec.HealthSettings;
 import dev.slipway.platform.worker.PhaseJob;
@@ -61,8 +63,7 @@ public class HealthWorker implements PhaseWorker {
         round.add(probe.observe(check, settings.timeout()));
       }
       Duration elapsed = Duration.between(started, clock.instant());
-      results.record(job, number, round, policy.counts(round.stream().allMatch(Observation::passed), elapsed),
-          clock.instant());
+      record(job, number, round, policy.counts(round.stream().allMatch(Observation::passed), elapsed));
       switch (policy.afterRound(round, elapsed)) {
         case HEALTHY -> {
           return Result.of(true, checks.size() + " check(s) passed " + policy.consecutiveSuccesses()
@@ -76,6 +77,13 @@ public class HealthWorker implements PhaseWorker {
     }
     String why = stop.reason().orElse("the phase deadline is near");
     return Result.of(false, "no verdict (" + why + "); last round: " + failures(round, 0), evidence(round));
+  }
+
+  private void record(PhaseJob job, int round, List<Observation> observations, boolean counted) {
+    Instant now = clock.instant();
+    results.saveAll(observations.stream().map(o -> new CheckResultRow(null, job.deploymentId(),
+        PhaseNames.of(job.phase()), job.attempt(), round, o.check(), o.passed(), o.detail(),
+        (int) Math.min(Integer.MAX_VALUE, o.latencyMillis()), counted, now)).toList());
   }
 
   private static String failures(List<Observation> round, int rounds) {

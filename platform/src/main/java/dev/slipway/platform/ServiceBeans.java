@@ -8,6 +8,8 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import io.micronaut.jdbc.DataSourceResolver;
+import io.micronaut.transaction.TransactionOperations;
+import java.sql.Connection;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,9 +31,11 @@ public class ServiceBeans {
   }
 
   @Singleton
-  Transactions transactions(DataSource dataSource, Optional<DataSourceResolver> resolver) {
-    // Micronaut Data hands out a proxy bound to its own transactions; hand-written JDBC uses the pool.
-    return new Transactions(resolver.orElse(DataSourceResolver.DEFAULT).resolve(dataSource));
+  Transactions transactions(DataSource dataSource, Optional<DataSourceResolver> resolver,
+      TransactionOperations<Connection> transactionManager) {
+    // The injected DataSource is a proxy bound to the current transaction; plumbing that keeps a
+    // connection of its own (a lock's session, LISTEN) needs the pool behind it.
+    return new Transactions(resolver.orElse(DataSourceResolver.DEFAULT).resolve(dataSource), transactionManager);
   }
 
   @Singleton

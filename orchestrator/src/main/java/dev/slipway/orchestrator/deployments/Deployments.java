@@ -95,7 +95,7 @@ public class Deployments {
                 return new Outcome(sameRequest(earlier.get(), request), Optional.empty());
               }
               StoredTarget target =
-                  targets.find(tx, request.app(), request.environment())
+                  targets.find(request.app(), request.environment())
                       .orElseThrow(() -> new NotFound("no target " + request.app() + "/" + request.environment()
                           + "; register it with: slipway target apply -f FILE"));
               Optional<UUID> active = deployments.findActive(tx, request.app(), request.environment());
@@ -133,7 +133,7 @@ public class Deployments {
     String version = toVersion;
     if (version.isEmpty()) {
       StoredTarget target =
-          transactions.read(c -> targets.find(c, app, environment))
+          transactions.read(c -> targets.find(app, environment))
               .orElseThrow(() -> new NotFound("no target " + app + "/" + environment));
       version = transactions
           .read(c -> deployments.lastGoodVersionOtherThan(c, app, environment, target.currentVersion()))
@@ -184,7 +184,7 @@ public class Deployments {
     deployments.recordPhases(tx, next.id(), transition.events(), now);
     eventLog.append(tx, before, transition.events(), now);
     if (next.status() == Status.SUCCEEDED) {
-      targets.setCurrentVersion(tx, next.app(), next.environment(), next.version());
+      targets.setCurrentVersion(next.app(), next.environment(), next.version());
     }
   }
 

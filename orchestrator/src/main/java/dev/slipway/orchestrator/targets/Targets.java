@@ -31,12 +31,15 @@ public class Targets {
   /** Validates and stores a spec; an invalid one changes nothing. */
   public StoredTarget apply(TargetSpec spec) {
     TargetValidator.validate(spec, backupRoots);
-    return transactions.inTransaction(tx -> repository.upsert(tx, spec, clock.instant()));
+    return transactions.inTransaction(tx -> {
+      repository.upsert(spec.getApp(), spec.getEnvironment(), TargetDocuments.toJson(spec), clock.instant());
+      return repository.find(spec.getApp(), spec.getEnvironment()).orElseThrow();
+    });
   }
 
   public StoredTarget get(String app, String environment) {
     return transactions
-        .read(c -> repository.find(c, app, environment))
+        .read(c -> repository.find(app, environment))
         .orElseThrow(() -> new NotFound("no target " + app + "/" + environment
             + "; register it with: slipway target apply -f FILE"));
   }
@@ -48,7 +51,7 @@ public class Targets {
   public Page list(int pageSize, String pageToken) {
     int size = pageSize <= 0 ? 100 : Math.min(pageSize, 500);
     String[] after = after(pageToken);
-    List<StoredTarget> page = transactions.read(c -> repository.listAfter(c, after[0], after[1], size + 1));
+    List<StoredTarget> page = transactions.read(c -> repository.listAfter(after[0], after[1], size + 1));
     if (page.size() <= size) {
       return new Page(page, "");
     }

@@ -3,6 +3,7 @@ package dev.slipway.platform.db;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.util.Optional;
 
 /** A failure of the service's own PostgreSQL database. */
 public final class DatabaseException extends RuntimeException {
@@ -28,6 +29,22 @@ public final class DatabaseException extends RuntimeException {
     }
     return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
         || state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("57014");
+  }
+
+  /**
+   * The database failure behind {@code failure}: itself, or the driver's exception that a framework
+   * (Micronaut Data, its transaction manager) wrapped; empty when no database failed.
+   */
+  public static Optional<DatabaseException> behind(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DatabaseException db) {
+        return Optional.of(db);
+      }
+      if (cause instanceof SQLException sql) {
+        return Optional.of(new DatabaseException(sql));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The SQLSTATE, e.g. 23505 for a unique violation. */

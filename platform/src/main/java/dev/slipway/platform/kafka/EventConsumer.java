@@ -133,7 +133,7 @@ public final class EventConsumer implements AutoCloseable {
         afterCommit.run();
         return;
       } catch (RuntimeException e) {
-        boolean permanent = e instanceof DatabaseException db && !db.isTransient();
+        boolean permanent = DatabaseException.behind(e).filter(db -> !db.isTransient()).isPresent();
         if (permanent || (attempt >= HANDLER_ATTEMPTS && !isTransient(e))) {
           LOG.error("{}: event {} failed {} time(s), dead-lettered", group, eventId, attempt, e);
           deadLetters.send(record, bounded("handler of " + group + " failed: " + e.getMessage()));

@@ -15,11 +15,10 @@ public final class InfrastructureFailure {
 
   /** The component that failed, when the failure is one that may pass if tried again. */
   public static Optional<String> transientComponent(RuntimeException failure) {
-    return switch (failure) {
-      case DatabaseException db when db.isTransient() -> Optional.of("its database");
-      case StatusRuntimeException rpc when isTransient(rpc.getStatus().getCode()) -> Optional.of("the orchestrator");
-      default -> Optional.empty();
-    };
+    if (failure instanceof StatusRuntimeException rpc) {
+      return isTransient(rpc.getStatus().getCode()) ? Optional.of("the orchestrator") : Optional.empty();
+    }
+    return DatabaseException.behind(failure).filter(DatabaseException::isTransient).map(db -> "its database");
   }
 
   /** gRPC codes that say the peer or the path to it is in trouble, not that the request is wrong. */
