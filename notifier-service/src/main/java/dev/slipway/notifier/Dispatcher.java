@@ -232,11 +232,11 @@ public class Dispatcher {
   private void record(Due delivery, int attempt, Integer status, String detail, int latency,
       RetryPolicy.Verdict verdict) {
     boolean succeeded = verdict instanceof RetryPolicy.Delivered;
-    String outcome = switch (verdict) {
-      case RetryPolicy.Delivered delivered -> "DELIVERED";
-      case RetryPolicy.RetryAt retry -> "PENDING";
-      case RetryPolicy.GiveUp giveUp -> "FAILED";
-      case RetryPolicy.DisableEndpoint disable -> "FAILED";
+    DeliveryStatus outcome = switch (verdict) {
+      case RetryPolicy.Delivered delivered -> DeliveryStatus.DELIVERED;
+      case RetryPolicy.RetryAt retry -> DeliveryStatus.PENDING;
+      case RetryPolicy.GiveUp giveUp -> DeliveryStatus.FAILED;
+      case RetryPolicy.DisableEndpoint disable -> DeliveryStatus.FAILED;
     };
     Instant next = verdict instanceof RetryPolicy.RetryAt retry ? retry.when() : clock.instant();
     String why = switch (verdict) {
@@ -260,7 +260,7 @@ public class Dispatcher {
         insert.setString(6, why);
         insert.setInt(7, latency);
         insert.executeUpdate();
-        update.setString(1, outcome);
+        update.setString(1, outcome.name());
         update.setInt(2, attempt);
         update.setTimestamp(3, Timestamp.from(next));
         update.setString(4, succeeded ? "" : why);

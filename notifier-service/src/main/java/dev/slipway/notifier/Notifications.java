@@ -103,7 +103,7 @@ public class Notifications implements EventHandler {
       insert.setObject(4, UUID.fromString(event.getDeploymentId()));
       insert.setString(5, type);
       insert.setString(6, payload);
-      insert.setString(7, configured ? "PENDING" : "FAILED");
+      insert.setString(7, (configured ? DeliveryStatus.PENDING : DeliveryStatus.FAILED).name());
       insert.setTimestamp(8, now);
       insert.setString(9, configured ? "" : "channel '" + channel + "' is not configured on the notifier-service");
       insert.setTimestamp(10, now);

@@ -72,11 +72,11 @@ public class PhaseJobRows {
     });
   }
 
-  void finish(PhaseJob job, UUID owner, String status, String summary, Instant now) {
+  void finish(PhaseJob job, UUID owner, JobStatus status, String summary, Instant now) {
     transactions.inTransaction(c -> {
       try (PreparedStatement update = c.prepareStatement(
           "update phase_jobs set status = ?, summary = ?, finished_at = ? where" + KEY)) {
-        update.setString(1, status);
+        update.setString(1, status.name());
         update.setString(2, summary);
         update.setTimestamp(3, Timestamp.from(now));
         bindKey(update, 4, job, owner);

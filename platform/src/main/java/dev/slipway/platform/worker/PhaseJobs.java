@@ -101,11 +101,11 @@ public class PhaseJobs implements EventHandler {
   }
 
   /** The job's status once reported; a verdict stored before outcomes existed has only succeeded. */
-  private static String jobStatus(ReportStepRequest report) {
+  private static JobStatus jobStatus(ReportStepRequest report) {
     return switch (report.getOutcome()) {
-      case PHASE_OUTCOME_SUCCEEDED -> "SUCCEEDED";
-      case PHASE_OUTCOME_ERRORED -> "ERRORED";
-      default -> report.getSucceeded() ? "SUCCEEDED" : "FAILED";
+      case PHASE_OUTCOME_SUCCEEDED -> JobStatus.SUCCEEDED;
+      case PHASE_OUTCOME_ERRORED -> JobStatus.ERRORED;
+      default -> report.getSucceeded() ? JobStatus.SUCCEEDED : JobStatus.FAILED;
     };
   }
 
@@ -113,12 +113,12 @@ public class PhaseJobs implements EventHandler {
   private ReportStepRequest runToVerdict(PhaseJobRows.Claimed claimed, StopSignal stop) throws InterruptedException {
     PhaseJob job = claimed.job();
     if (stop.stopped()) {
-      rows.finish(job, claimed.owner(), "EXPIRED", "not run: " + stop.reason().orElseThrow(), clock.instant());
+      rows.finish(job, claimed.owner(), JobStatus.EXPIRED, "not run: " + stop.reason().orElseThrow(), clock.instant());
       return null;
     }
     StepContext context = orchestrator.stepContext(job.deploymentId().toString());
     if (context.getCurrentPhase() != job.phase() || context.getCurrentAttempt() != job.attempt()) {
-      rows.finish(job, claimed.owner(), "SUPERSEDED", "not run: the deployment is in " + context.getCurrentPhase()
+      rows.finish(job, claimed.owner(), JobStatus.SUPERSEDED, "not run: the deployment is in " + context.getCurrentPhase()
           + " attempt " + context.getCurrentAttempt(), clock.instant());
       return null;
     }
@@ -127,7 +127,7 @@ public class PhaseJobs implements EventHandler {
       String why = stop.reason().orElse("lease lost");
       LOG.warn("{} of {}: {}; what it ran was stopped and nothing is reported", job.phase(), job.deploymentId(), why);
       // Fenced by the owner: a no-op when another replica holds the job now.
-      rows.finish(job, claimed.owner(), "STOPPED", "stopped, nothing reported: " + why, clock.instant());
+      rows.finish(job, claimed.owner(), JobStatus.STOPPED, "stopped, nothing reported: " + why, clock.instant());
       return null;
     }
     ReportStepRequest report = ReportStepRequest.newBuilder()
