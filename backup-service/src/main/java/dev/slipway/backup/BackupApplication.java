@@ -8,6 +8,9 @@ public final class BackupApplication {
   private BackupApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(BackupApplication.class).properties(ServerTls.properties()).start();
+    Micronaut.build(args)
+        .mainClass(BackupApplication.class)
+        .properties(ServerTls.properties())
+        .start();
   }
 }

@@ -57,8 +57,15 @@ public class BackupWorker implements PhaseWorker {
   private final Path backupDir;
   private final Supplier<UUID> ids;
 
-  public BackupWorker(BackupRepository repository, RestoreRepository restores, PostgresTools postgres,
-      FileArchives files, Secrets secrets, BackupCipher cipher, Clock clock, Supplier<UUID> ids,
+  public BackupWorker(
+      BackupRepository repository,
+      RestoreRepository restores,
+      PostgresTools postgres,
+      FileArchives files,
+      Secrets secrets,
+      BackupCipher cipher,
+      Clock clock,
+      Supplier<UUID> ids,
       @Value("${slipway.backup.dir}") String backupDir) {
     this.repository = repository;
     this.restores = restores;
@@ -77,8 +84,10 @@ public class BackupWorker implements PhaseWorker {
   }
 
   @Override
-  public Result run(PhaseJob job, StepContext deployment, StopSignal stop) throws InterruptedException {
-    List<Item> items = deployment.getSpec().getBackup().getItemsList().stream().map(BackupWorker::item).toList();
+  public Result run(PhaseJob job, StepContext deployment, StopSignal stop)
+      throws InterruptedException {
+    List<Item> items =
+        deployment.getSpec().getBackup().getItemsList().stream().map(BackupWorker::item).toList();
     return switch (job.phase()) {
       case PHASE_BACKUP -> backup(deployment, items, SetKind.BACKUP, stop);
       case PHASE_SNAPSHOT -> backup(deployment, items, SetKind.SNAPSHOT, stop);
@@ -94,8 +103,18 @@ public class BackupWorker implements PhaseWorker {
     UUID setId = ids.get();
     Path dir = backupDir.resolve(app).resolve(environment).resolve(setId.toString());
     UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
-    repository.save(new BackupSetRow(setId, deploymentId, app, environment, kind, SetStatus.RUNNING, "",
-        clock.instant(), null, null));
+    repository.save(
+        new BackupSetRow(
+            setId,
+            deploymentId,
+            app,
+            environment,
+            kind,
+            SetStatus.RUNNING,
+            "",
+            clock.instant(),
+            null,
+            null));
     List<Evidence> evidence = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < items.size(); i++) {
@@ -103,18 +122,30 @@ public class BackupWorker implements PhaseWorker {
       Path file = dir.resolve(i + "-" + type(item) + "." + item.extension());
       try {
         BackupCipher.Sealer sealer = cipher.sealer(setId, i);
-        Artifacts.Written written = switch (item) {
-          case Item.Postgres db -> postgres.dump(db, secrets.password(deploymentId, db), file, sealer, stop);
-          case Item.Files paths -> files.archive(paths, file, sealer, stop);
-        };
-        repository.addArtifact(setId, i, type(item), item.source(), file.toString(), written.size(), written.sha256());
-        evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(true)
-            .setDetail(written.size() + " bytes, sha256 " + written.sha256()).build());
+        Artifacts.Written written =
+            switch (item) {
+              case Item.Postgres db ->
+                  postgres.dump(db, secrets.password(deploymentId, db), file, sealer, stop);
+              case Item.Files paths -> files.archive(paths, file, sealer, stop);
+            };
+        repository.addArtifact(
+            setId, i, type(item), item.source(), file.toString(), written.size(), written.sha256());
+        evidence.add(
+            Evidence.newBuilder()
+                .setName(item.source())
+                .setPassed(true)
+                .setDetail(written.size() + " bytes, sha256 " + written.sha256())
+                .build());
         total += written.size();
       } catch (IOException e) {
         String summary = kind + " of " + item.source() + " failed: " + e.getMessage();
         repository.update(setId, SetStatus.FAILED, summary, clock.instant());
-        evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(false).setDetail(e.getMessage()).build());
+        evidence.add(
+            Evidence.newBuilder()
+                .setName(item.source())
+                .setPassed(false)
+                .setDetail(e.getMessage())
+                .build());
         return Result.of(false, summary, evidence);
       }
     }
@@ -125,20 +156,36 @@ public class BackupWorker implements PhaseWorker {
       repository.update(setId, SetStatus.FAILED, summary, clock.instant());
       return Result.of(false, summary, evidence);
     }
-    String summary = kind.name().toLowerCase(Locale.ROOT) + " " + setId + ": " + items.size() + " item(s), " + total
-        + " bytes in " + dir;
+    String summary =
+        kind.name().toLowerCase(Locale.ROOT)
+            + " "
+            + setId
+            + ": "
+            + items.size()
+            + " item(s), "
+            + total
+            + " bytes in "
+            + dir;
     repository.update(setId, SetStatus.COMPLETE, summary, clock.instant());
-    int keep = deployment.getSpec().getBackup().getKeep() == 0 ? DEFAULT_KEEP : deployment.getSpec().getBackup().getKeep();
+    int keep =
+        deployment.getSpec().getBackup().getKeep() == 0
+            ? DEFAULT_KEEP
+            : deployment.getSpec().getBackup().getKeep();
     applyRetention(app, environment, kind, keep);
     return Result.of(true, summary, evidence);
   }
 
-  private Result restore(StepContext deployment, List<Item> items, StopSignal stop) throws InterruptedException {
+  private Result restore(StepContext deployment, List<Item> items, StopSignal stop)
+      throws InterruptedException {
     UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
-    var set = repository.findFirstByDeploymentIdAndKindAndStatusOrderByCreatedAtDesc(deploymentId, SetKind.BACKUP,
-        SetStatus.COMPLETE).map(BackupSetRow::id);
+    var set =
+        repository
+            .findFirstByDeploymentIdAndKindAndStatusOrderByCreatedAtDesc(
+                deploymentId, SetKind.BACKUP, SetStatus.COMPLETE)
+            .map(BackupSetRow::id);
     if (set.isEmpty()) {
-      return Result.failed("no complete pre-deploy backup of deployment " + deploymentId + " to restore");
+      return Result.failed(
+          "no complete pre-deploy backup of deployment " + deploymentId + " to restore");
     }
     List<Artifact> artifacts = repository.artifacts(set.get());
     List<Evidence> evidence = new ArrayList<>();
@@ -156,25 +203,38 @@ public class BackupWorker implements PhaseWorker {
       try {
         plain = cipher.decryptBeside(Path.of(artifact.path()), set.get(), artifact.itemIndex());
         switch (item) {
-          case Item.Postgres db -> postgres.restore(db, secrets.password(deploymentId, db), plain, stop);
+          case Item.Postgres db ->
+              postgres.restore(db, secrets.password(deploymentId, db), plain, stop);
           case Item.Files paths -> files.restore(paths, plain, stop);
         }
-        evidence.add(Evidence.newBuilder().setName(item.source()).setPassed(true)
-            .setDetail("restored from " + artifact.path() + " (sha256 verified)").build());
+        evidence.add(
+            Evidence.newBuilder()
+                .setName(item.source())
+                .setPassed(true)
+                .setDetail("restored from " + artifact.path() + " (sha256 verified)")
+                .build());
       } catch (IOException e) {
-        String summary = "restore of " + item.source() + " from backup " + set.get() + " failed: " + e.getMessage();
+        String summary =
+            "restore of "
+                + item.source()
+                + " from backup "
+                + set.get()
+                + " failed: "
+                + e.getMessage();
         recordRestore(deploymentId, set.get(), RestoreOutcome.FAILED, summary);
         return Result.of(false, summary, evidence);
       } finally {
         deletePlaintext(plain);
       }
     }
-    String summary = "restored backup " + set.get() + ": " + artifacts.size() + " item(s), checksums verified";
+    String summary =
+        "restored backup " + set.get() + ": " + artifacts.size() + " item(s), checksums verified";
     recordRestore(deploymentId, set.get(), RestoreOutcome.SUCCEEDED, summary);
     return Result.of(true, summary, evidence);
   }
 
-  private void recordRestore(UUID deploymentId, UUID setId, RestoreOutcome outcome, String summary) {
+  private void recordRestore(
+      UUID deploymentId, UUID setId, RestoreOutcome outcome, String summary) {
     Instant now = clock.instant();
     restores.save(new RestoreRow(null, deploymentId, setId, outcome, summary, now, now));
   }
@@ -187,16 +247,23 @@ public class BackupWorker implements PhaseWorker {
     }
     try {
       String actual = Artifacts.sha256(file);
-      return actual.equals(artifact.sha256()) ? null
-          : artifact.path() + " has sha256 " + actual + " but " + artifact.sha256() + " was recorded";
+      return actual.equals(artifact.sha256())
+          ? null
+          : artifact.path()
+              + " has sha256 "
+              + actual
+              + " but "
+              + artifact.sha256()
+              + " was recorded";
     } catch (IOException e) {
       return "cannot read " + artifact.path() + ": " + e.getMessage();
     }
   }
 
   private void applyRetention(String app, String environment, SetKind kind, int keep) {
-    List<UUID> complete = repository.findIdByAppAndEnvironmentAndKindAndStatusOrderByCreatedAtDesc(app, environment,
-        kind, SetStatus.COMPLETE);
+    List<UUID> complete =
+        repository.findIdByAppAndEnvironmentAndKindAndStatusOrderByCreatedAtDesc(
+            app, environment, kind, SetStatus.COMPLETE);
     for (UUID expired : Retention.expired(complete, keep)) {
       for (Artifact artifact : repository.artifacts(expired)) {
         try {
@@ -229,12 +296,18 @@ public class BackupWorker implements PhaseWorker {
   static Item item(BackupItem spec) {
     return switch (spec.getType()) {
       case "postgres" -> {
-        PostgresUrl url = PostgresUrl.parse(spec.getUrl())
-            .orElseThrow(() -> new IllegalArgumentException("backup url is not postgresql://user@host:port/db"));
-        yield new Item.Postgres(url.user(), url.host(), url.port(), url.database(), spec.getPasswordSecret());
+        PostgresUrl url =
+            PostgresUrl.parse(spec.getUrl())
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "backup url is not postgresql://user@host:port/db"));
+        yield new Item.Postgres(
+            url.user(), url.host(), url.port(), url.database(), spec.getPasswordSecret());
       }
       case "files" -> new Item.Files(spec.getPathsList());
-      default -> throw new IllegalArgumentException("unknown backup item type '" + spec.getType() + "'");
+      default ->
+          throw new IllegalArgumentException("unknown backup item type '" + spec.getType() + "'");
     };
   }
 }

@@ -7,34 +7,49 @@ import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "deploy", mixinStandardHelpOptions = true,
+@Command(
+    name = "deploy",
+    mixinStandardHelpOptions = true,
     description = "Deploy a version of an application to an environment.")
 final class DeployCommand implements Callable<Integer> {
   @ParentCommand SlipwayCli root;
   @Spec CommandSpec spec;
 
-  @Option(names = "--app", required = true, description = "Application.") String app;
-  @Option(names = "--env", required = true, description = "Environment.") String environment;
-  @Option(names = "--version", required = true, description = "Version to deploy.") String version;
+  @Option(names = "--app", required = true, description = "Application.")
+  String app;
+
+  @Option(names = "--env", required = true, description = "Environment.")
+  String environment;
+
+  @Option(names = "--version", required = true, description = "Version to deploy.")
+  String version;
+
   @Mixin Release release;
 
   @Override
   public Integer call() throws InterruptedException {
     try (Server server = root.connect()) {
-      CreateDeploymentRequest request = CreateDeploymentRequest.newBuilder()
-          .setApp(app).setEnvironment(environment).setVersion(version).setIdempotencyKey(release.key()).build();
+      CreateDeploymentRequest request =
+          CreateDeploymentRequest.newBuilder()
+              .setApp(app)
+              .setEnvironment(environment)
+              .setVersion(version)
+              .setIdempotencyKey(release.key())
+              .build();
       Deployment created = createRetrying(server, request);
-      return release.report(server, created, root, spec.commandLine().getOut(), spec.commandLine().getErr());
+      return release.report(
+          server, created, root, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
   }
 
   /** The same idempotency key makes a retry safe when an answer was lost. */
-  private static Deployment createRetrying(Server server, CreateDeploymentRequest request) throws InterruptedException {
+  private static Deployment createRetrying(Server server, CreateDeploymentRequest request)
+      throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
         return server.deployments().createDeployment(request);

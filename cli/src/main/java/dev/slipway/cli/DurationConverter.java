@@ -14,7 +14,8 @@ final class DurationConverter implements ITypeConverter<Duration> {
   public Duration convert(String value) {
     Matcher m = FORM.matcher(value.strip());
     if (!m.matches()) {
-      throw new TypeConversionException("'" + value + "' is not a duration; write e.g. 90s, 30m, 2h or 30d");
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration; write e.g. 90s, 30m, 2h or 30d");
     }
     long amount = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -18,7 +18,8 @@ public final class ExitCode {
   public static final int INTERNAL = 20;
 
   /** Printed by --help and kept identical in the README. */
-  public static final String TABLE = """
+  public static final String TABLE =
+      """
       | code | meaning |
       |---|---|
       | 0 | SUCCEEDED |
@@ -54,7 +55,8 @@ public final class ExitCode {
       case INVALID_ARGUMENT, OUT_OF_RANGE -> USAGE;
       case UNAVAILABLE -> CANNOT_CONNECT;
       case DEADLINE_EXCEEDED -> TIMEOUT;
-      case UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED -> REFUSED;
+      case UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED ->
+          REFUSED;
       case NOT_FOUND -> NOT_FOUND;
       default -> INTERNAL;
     };

@@ -5,28 +5,48 @@ import dev.slipway.proto.v1.ListDeploymentsResponse;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "history", mixinStandardHelpOptions = true, description = "Deployments, newest first.")
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description = "Deployments, newest first.")
 final class HistoryCommand implements Callable<Integer> {
   @ParentCommand SlipwayCli root;
   @Spec CommandSpec spec;
 
-  @Option(names = "--app", defaultValue = "", description = "Only this application.") String app;
-  @Option(names = "--env", defaultValue = "", description = "Only this environment.") String environment;
-  @Option(names = "--limit", defaultValue = "20", description = "Page size, at most 500 (default ${DEFAULT-VALUE}).")
+  @Option(names = "--app", defaultValue = "", description = "Only this application.")
+  String app;
+
+  @Option(names = "--env", defaultValue = "", description = "Only this environment.")
+  String environment;
+
+  @Option(
+      names = "--limit",
+      defaultValue = "20",
+      description = "Page size, at most 500 (default ${DEFAULT-VALUE}).")
   int limit;
-  @Option(names = "--page-token", defaultValue = "", description = "Continue from a previous page.") String pageToken;
+
+  @Option(names = "--page-token", defaultValue = "", description = "Continue from a previous page.")
+  String pageToken;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     try (Server server = root.connect()) {
-      ListDeploymentsResponse page = server.deployments().listDeployments(ListDeploymentsRequest.newBuilder()
-          .setApp(app).setEnvironment(environment).setPageSize(limit).setPageToken(pageToken).build());
+      ListDeploymentsResponse page =
+          server
+              .deployments()
+              .listDeployments(
+                  ListDeploymentsRequest.newBuilder()
+                      .setApp(app)
+                      .setEnvironment(environment)
+                      .setPageSize(limit)
+                      .setPageToken(pageToken)
+                      .build());
       if (root.output == SlipwayCli.Format.json) {
         Printer.json(out, page);
         return ExitCode.SUCCEEDED;

@@ -12,37 +12,54 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "logs", mixinStandardHelpOptions = true,
-    description = {"The whole output of a deployment's commands, read page by page.",
-        "  slipway logs DEPLOYMENT_ID                              every step with output",
-        "  slipway logs DEPLOYMENT_ID --phase DEPLOY --attempt 2   one step attempt"})
+@Command(
+    name = "logs",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The whole output of a deployment's commands, read page by page.",
+      "  slipway logs DEPLOYMENT_ID                              every step with output",
+      "  slipway logs DEPLOYMENT_ID --phase DEPLOY --attempt 2   one step attempt"
+    })
 final class LogsCommand implements Callable<Integer> {
   @ParentCommand SlipwayCli root;
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "DEPLOYMENT_ID") String id;
-  @Option(names = "--phase", paramLabel = "PHASE", description = "DEPLOY or REVERT (default: every phase with output).")
+  @Parameters(paramLabel = "DEPLOYMENT_ID")
+  String id;
+
+  @Option(
+      names = "--phase",
+      paramLabel = "PHASE",
+      description = "DEPLOY or REVERT (default: every phase with output).")
   String phase;
-  @Option(names = "--attempt", paramLabel = "N", description = "The phase's attempt (default: every attempt).")
+
+  @Option(
+      names = "--attempt",
+      paramLabel = "N",
+      description = "The phase's attempt (default: every attempt).")
   Integer attempt;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     try (Server server = root.connect()) {
-      Deployment d = server.deployments().getDeployment(GetDeploymentRequest.newBuilder().setDeploymentId(id).build());
+      Deployment d =
+          server
+              .deployments()
+              .getDeployment(GetDeploymentRequest.newBuilder().setDeploymentId(id).build());
       Phase wanted = phase == null ? null : phase(phase);
-      List<PhaseRecord> steps = d.getPhasesList().stream()
-          .filter(p -> p.getLogLines() > 0)
-          .filter(p -> wanted == null || p.getPhase() == wanted)
-          .filter(p -> attempt == null || p.getAttempt() == attempt)
-          .toList();
+      List<PhaseRecord> steps =
+          d.getPhasesList().stream()
+              .filter(p -> p.getLogLines() > 0)
+              .filter(p -> wanted == null || p.getPhase() == wanted)
+              .filter(p -> attempt == null || p.getAttempt() == attempt)
+              .toList();
       for (PhaseRecord step : steps) {
         if (steps.size() > 1) {
           out.println("== " + Printer.name(step.getPhase()) + "#" + step.getAttempt());
@@ -58,8 +75,17 @@ final class LogsCommand implements Callable<Integer> {
     int after = 0;
     StepLogPage page;
     do {
-      page = server.deployments().getStepLogs(GetStepLogsRequest.newBuilder().setDeploymentId(id)
-          .setPhase(step.getPhase()).setAttempt(step.getAttempt()).setAfterLine(after).setPageSize(1_000).build());
+      page =
+          server
+              .deployments()
+              .getStepLogs(
+                  GetStepLogsRequest.newBuilder()
+                      .setDeploymentId(id)
+                      .setPhase(step.getPhase())
+                      .setAttempt(step.getAttempt())
+                      .setAfterLine(after)
+                      .setPageSize(1_000)
+                      .build());
       for (StepLogLine line : page.getLinesList()) {
         out.println(line.getText());
         after = line.getLineNo();
@@ -71,7 +97,8 @@ final class LogsCommand implements Callable<Integer> {
     try {
       return Phase.valueOf("PHASE_" + name.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new SlipwayCli.UsageError("--phase " + name + " is not a phase; steps with output are DEPLOY and REVERT");
+      throw new SlipwayCli.UsageError(
+          "--phase " + name + " is not a phase; steps with output are DEPLOY and REVERT");
     }
   }
 }

@@ -15,7 +15,8 @@ import java.util.Locale;
 
 /** Text and JSON rendering; progress goes to stderr, results to stdout. */
 final class Printer {
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -32,24 +33,44 @@ final class Printer {
 
   static void progress(PrintWriter err, DeploymentEvent event) {
     String at = CLOCK.format(instant(event.getTime()));
-    String line = switch (event.getKindCase()) {
-      case REQUESTED -> "requested " + event.getTarget().getApp() + "/" + event.getTarget().getEnvironment()
-          + " " + event.getRequested().getVersion()
-          + (event.getRequested().getPreviousVersion().isEmpty() ? "" : " (running: " + event.getRequested().getPreviousVersion() + ")")
-          + " as deployment " + event.getDeploymentId();
-      case PHASE_STARTED -> name(event.getPhaseStarted().getPhase()) + " started"
-          + (event.getPhaseStarted().getAttempt() > 1 ? " (attempt " + event.getPhaseStarted().getAttempt() + ")" : "");
-      case PHASE_COMPLETED -> name(event.getPhaseCompleted().getPhase())
-          + switch (event.getPhaseCompleted().getOutcome()) {
-            case PHASE_OUTCOME_SUCCEEDED -> " succeeded";
-            case PHASE_OUTCOME_ERRORED -> " could not run (ERRORED)";
-            default -> event.getPhaseCompleted().getSucceeded() ? " succeeded" : " FAILED";
-          }
-          + (event.getPhaseCompleted().getSummary().isEmpty() ? "" : ": " + event.getPhaseCompleted().getSummary());
-      case FINISHED -> "finished: " + status(event.getFinished().getStatus())
-          + (event.getFinished().getReason().isEmpty() ? "" : " — " + event.getFinished().getReason());
-      case KIND_NOT_SET -> "unknown event " + event.getEventId();
-    };
+    String line =
+        switch (event.getKindCase()) {
+          case REQUESTED ->
+              "requested "
+                  + event.getTarget().getApp()
+                  + "/"
+                  + event.getTarget().getEnvironment()
+                  + " "
+                  + event.getRequested().getVersion()
+                  + (event.getRequested().getPreviousVersion().isEmpty()
+                      ? ""
+                      : " (running: " + event.getRequested().getPreviousVersion() + ")")
+                  + " as deployment "
+                  + event.getDeploymentId();
+          case PHASE_STARTED ->
+              name(event.getPhaseStarted().getPhase())
+                  + " started"
+                  + (event.getPhaseStarted().getAttempt() > 1
+                      ? " (attempt " + event.getPhaseStarted().getAttempt() + ")"
+                      : "");
+          case PHASE_COMPLETED ->
+              name(event.getPhaseCompleted().getPhase())
+                  + switch (event.getPhaseCompleted().getOutcome()) {
+                    case PHASE_OUTCOME_SUCCEEDED -> " succeeded";
+                    case PHASE_OUTCOME_ERRORED -> " could not run (ERRORED)";
+                    default -> event.getPhaseCompleted().getSucceeded() ? " succeeded" : " FAILED";
+                  }
+                  + (event.getPhaseCompleted().getSummary().isEmpty()
+                      ? ""
+                      : ": " + event.getPhaseCompleted().getSummary());
+          case FINISHED ->
+              "finished: "
+                  + status(event.getFinished().getStatus())
+                  + (event.getFinished().getReason().isEmpty()
+                      ? ""
+                      : " — " + event.getFinished().getReason());
+          case KIND_NOT_SET -> "unknown event " + event.getEventId();
+        };
     err.println("[" + at + "] " + line);
     err.flush();
   }
@@ -58,23 +79,58 @@ final class Printer {
   static final int LOG_TAIL = 20;
 
   static void deployment(PrintWriter out, Deployment d, boolean withPhases) {
-    out.println(d.getId() + "  " + d.getTarget().getApp() + "/" + d.getTarget().getEnvironment() + "  "
-        + d.getVersion() + (d.getPreviousVersion().isEmpty() ? "" : " (was " + d.getPreviousVersion() + ")")
-        + "  " + status(d.getStatus()) + "  " + kind(d) + "by " + d.getRequestedBy()
-        + "  " + DATE_TIME.format(instant(d.getCreatedAt())));
+    out.println(
+        d.getId()
+            + "  "
+            + d.getTarget().getApp()
+            + "/"
+            + d.getTarget().getEnvironment()
+            + "  "
+            + d.getVersion()
+            + (d.getPreviousVersion().isEmpty() ? "" : " (was " + d.getPreviousVersion() + ")")
+            + "  "
+            + status(d.getStatus())
+            + "  "
+            + kind(d)
+            + "by "
+            + d.getRequestedBy()
+            + "  "
+            + DATE_TIME.format(instant(d.getCreatedAt())));
     if (!d.getReason().isEmpty()) {
       out.println("  reason: " + d.getReason());
     }
     if (withPhases) {
       for (PhaseRecord phase : d.getPhasesList()) {
-        out.println("  " + String.format(Locale.ROOT, "%-16s %-9s %s", name(phase.getPhase()) + "#" + phase.getAttempt(),
-            phase.getOutcome().name().substring("PHASE_OUTCOME_".length()), phase.getSummary()));
-        phase.getEvidenceList().forEach(e ->
-            out.println("      " + (e.getPassed() ? "ok   " : "FAIL ") + e.getName() + ": " + e.getDetail()));
+        out.println(
+            "  "
+                + String.format(
+                    Locale.ROOT,
+                    "%-16s %-9s %s",
+                    name(phase.getPhase()) + "#" + phase.getAttempt(),
+                    phase.getOutcome().name().substring("PHASE_OUTCOME_".length()),
+                    phase.getSummary()));
+        phase
+            .getEvidenceList()
+            .forEach(
+                e ->
+                    out.println(
+                        "      "
+                            + (e.getPassed() ? "ok   " : "FAIL ")
+                            + e.getName()
+                            + ": "
+                            + e.getDetail()));
         phase.getLogList().forEach(line -> out.println("      | " + line));
         if (phase.getLogLines() > phase.getLogCount()) {
-          out.println("      (" + phase.getLogLines() + " lines in all: slipway logs " + d.getId() + " --phase "
-              + name(phase.getPhase()) + " --attempt " + phase.getAttempt() + ")");
+          out.println(
+              "      ("
+                  + phase.getLogLines()
+                  + " lines in all: slipway logs "
+                  + d.getId()
+                  + " --phase "
+                  + name(phase.getPhase())
+                  + " --attempt "
+                  + phase.getAttempt()
+                  + ")");
         }
       }
     }
@@ -82,7 +138,9 @@ final class Printer {
   }
 
   private static String kind(Deployment d) {
-    return d.getKind() == dev.slipway.proto.v1.DeploymentKind.DEPLOYMENT_KIND_ROLLBACK ? "rollback " : "";
+    return d.getKind() == dev.slipway.proto.v1.DeploymentKind.DEPLOYMENT_KIND_ROLLBACK
+        ? "rollback "
+        : "";
   }
 
   static String status(dev.slipway.proto.v1.DeploymentStatus status) {

@@ -16,7 +16,9 @@ import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
-/** The connection to the orchestrator: TLS when a CA file is given, the bearer token on every call. */
+/**
+ * The connection to the orchestrator: TLS when a CA file is given, the bearer token on every call.
+ */
 final class Server implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);

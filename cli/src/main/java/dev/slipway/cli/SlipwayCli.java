@@ -20,7 +20,8 @@ import picocli.CommandLine.ScopeType;
     name = "slipway",
     mixinStandardHelpOptions = true,
     version = "slipway 0.1.0",
-    description = "Deploys releases safely: gates, backup, deploy, health verification, rollback, audit.",
+    description =
+        "Deploys releases safely: gates, backup, deploy, health verification, rollback, audit.",
     subcommands = {
       DeployCommand.class,
       StatusCommand.class,
@@ -37,29 +38,47 @@ import picocli.CommandLine.ScopeType;
     footer = ExitCode.TABLE)
 public final class SlipwayCli {
 
-  @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT",
+  @Option(
+      names = "--server",
+      scope = ScopeType.INHERIT,
+      paramLabel = "HOST:PORT",
       defaultValue = "${env:SLIPWAY_SERVER:-127.0.0.1:9090}",
       description = "Orchestrator gRPC address (env SLIPWAY_SERVER; default ${DEFAULT-VALUE}).")
   String server;
 
-  @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
-      description = "File holding the bearer token. Without it: env SLIPWAY_TOKEN, else the admin token "
-          + "that ./slipway dev writes.")
+  @Option(
+      names = "--token-file",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "File holding the bearer token. Without it: env SLIPWAY_TOKEN, else the admin token "
+              + "that ./slipway dev writes.")
   Path tokenFile;
 
-  @Option(names = "--ca-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+  @Option(
+      names = "--ca-file",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
       defaultValue = "${env:SLIPWAY_TLS_CA_FILE}",
-      description = "PEM CA certificate to reach the orchestrator over TLS (env SLIPWAY_TLS_CA_FILE).")
+      description =
+          "PEM CA certificate to reach the orchestrator over TLS (env SLIPWAY_TLS_CA_FILE).")
   String caFile;
 
-  @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "text|json",
-      defaultValue = "text", description = "Result format; json is printed on stdout only.")
+  @Option(
+      names = {"-o", "--output"},
+      scope = ScopeType.INHERIT,
+      paramLabel = "text|json",
+      defaultValue = "text",
+      description = "Result format; json is printed on stdout only.")
   Format output;
 
   /** Where ./slipway dev writes its first admin token, relative to the repository. */
   static final String DEV_TOKEN = ".slipway/dev/admin.token";
 
-  enum Format { text, json }
+  enum Format {
+    text,
+    json
+  }
 
   /** A connection to the orchestrator with the caller's token. */
   Server connect() {
@@ -101,25 +120,29 @@ public final class SlipwayCli {
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExitCodeExceptionMapper(failure -> ExitCode.INTERNAL);
-    cli.setParameterExceptionHandler((e, arguments) -> {
-      e.getCommandLine().getErr().println("error: " + e.getMessage());
-      e.getCommandLine().getErr().println("see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
-      return ExitCode.USAGE;
-    });
-    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      PrintWriter errors = commandLine.getErr();
-      return switch (e) {
-        case StatusRuntimeException status -> report(status, commandLine, errors);
-        case UsageError usage -> {
-          errors.println("error: " + usage.getMessage());
-          yield ExitCode.USAGE;
-        }
-        default -> {
-          errors.println("error: " + e);
-          yield ExitCode.INTERNAL;
-        }
-      };
-    });
+    cli.setParameterExceptionHandler(
+        (e, arguments) -> {
+          e.getCommandLine().getErr().println("error: " + e.getMessage());
+          e.getCommandLine()
+              .getErr()
+              .println("see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+          return ExitCode.USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parsed) -> {
+          PrintWriter errors = commandLine.getErr();
+          return switch (e) {
+            case StatusRuntimeException status -> report(status, commandLine, errors);
+            case UsageError usage -> {
+              errors.println("error: " + usage.getMessage());
+              yield ExitCode.USAGE;
+            }
+            default -> {
+              errors.println("error: " + e);
+              yield ExitCode.INTERNAL;
+            }
+          };
+        });
     return cli.execute(args);
   }
 
@@ -127,13 +150,17 @@ public final class SlipwayCli {
     int code = ExitCode.of(e.getStatus());
     if (code == ExitCode.CANNOT_CONNECT) {
       String server = commandLine.getCommandSpec().root().findOption("--server").getValue();
-      errors.println("error: cannot connect to the Slipway orchestrator at " + server + ": "
-          + e.getStatus().getDescription());
+      errors.println(
+          "error: cannot connect to the Slipway orchestrator at "
+              + server
+              + ": "
+              + e.getStatus().getDescription());
       return code;
     }
     errors.println("error: " + e.getStatus().getDescription());
     if (e.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
-      errors.println("  give a token in SLIPWAY_TOKEN or --token-file (an admin creates one: slipway token create)");
+      errors.println(
+          "  give a token in SLIPWAY_TOKEN or --token-file (an admin creates one: slipway token create)");
     }
     com.google.rpc.Status details = StatusProto.fromThrowable(e);
     if (details != null) {

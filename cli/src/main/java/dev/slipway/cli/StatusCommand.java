@@ -9,23 +9,33 @@ import dev.slipway.proto.v1.Target;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"What runs where.", "  slipway status                    every target",
-        "  slipway status --app A --env E    one target and its last deployment",
-        "  slipway status DEPLOYMENT_ID      one deployment with its phases"})
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "What runs where.",
+      "  slipway status                    every target",
+      "  slipway status --app A --env E    one target and its last deployment",
+      "  slipway status DEPLOYMENT_ID      one deployment with its phases"
+    })
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand SlipwayCli root;
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "0..1", paramLabel = "DEPLOYMENT_ID") String id;
-  @Option(names = "--app", description = "Application.") String app;
-  @Option(names = "--env", description = "Environment.") String environment;
+  @Parameters(arity = "0..1", paramLabel = "DEPLOYMENT_ID")
+  String id;
+
+  @Option(names = "--app", description = "Application.")
+  String app;
+
+  @Option(names = "--env", description = "Environment.")
+  String environment;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -33,7 +43,14 @@ final class StatusCommand implements Callable<Integer> {
     boolean json = root.output == SlipwayCli.Format.json;
     try (Server server = root.connect()) {
       if (id != null) {
-        Deployment d = server.deployments().getDeployment(GetDeploymentRequest.newBuilder().setLogTail(Printer.LOG_TAIL).setDeploymentId(id).build());
+        Deployment d =
+            server
+                .deployments()
+                .getDeployment(
+                    GetDeploymentRequest.newBuilder()
+                        .setLogTail(Printer.LOG_TAIL)
+                        .setDeploymentId(id)
+                        .build());
         if (json) {
           Printer.json(out, d);
         } else {
@@ -45,20 +62,32 @@ final class StatusCommand implements Callable<Integer> {
         if (app == null || environment == null) {
           throw new SlipwayCli.UsageError("give both --app and --env, or neither");
         }
-        Target target = server.deployments().getTarget(
-            GetTargetRequest.newBuilder().setApp(app).setEnvironment(environment).build());
+        Target target =
+            server
+                .deployments()
+                .getTarget(
+                    GetTargetRequest.newBuilder().setApp(app).setEnvironment(environment).build());
         if (json) {
           Printer.json(out, target);
           return ExitCode.SUCCEEDED;
         }
         line(out, target);
         if (!target.getLastDeploymentId().isEmpty()) {
-          Printer.deployment(out, server.deployments().getDeployment(
-              GetDeploymentRequest.newBuilder().setLogTail(Printer.LOG_TAIL).setDeploymentId(target.getLastDeploymentId()).build()), true);
+          Printer.deployment(
+              out,
+              server
+                  .deployments()
+                  .getDeployment(
+                      GetDeploymentRequest.newBuilder()
+                          .setLogTail(Printer.LOG_TAIL)
+                          .setDeploymentId(target.getLastDeploymentId())
+                          .build()),
+              true);
         }
         return ExitCode.SUCCEEDED;
       }
-      ListTargetsResponse targets = server.deployments().listTargets(ListTargetsRequest.getDefaultInstance());
+      ListTargetsResponse targets =
+          server.deployments().listTargets(ListTargetsRequest.getDefaultInstance());
       if (json) {
         Printer.json(out, targets);
       } else {
@@ -71,8 +100,11 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static void line(PrintWriter out, Target t) {
-    out.printf("%-32s %-16s %-10d %s%n", t.getSpec().getApp() + "/" + t.getSpec().getEnvironment(),
-        t.getCurrentVersion().isEmpty() ? "-" : t.getCurrentVersion(), t.getRevision(),
+    out.printf(
+        "%-32s %-16s %-10d %s%n",
+        t.getSpec().getApp() + "/" + t.getSpec().getEnvironment(),
+        t.getCurrentVersion().isEmpty() ? "-" : t.getCurrentVersion(),
+        t.getRevision(),
         t.getLastDeploymentId().isEmpty() ? "-" : t.getLastDeploymentId());
     out.flush();
   }

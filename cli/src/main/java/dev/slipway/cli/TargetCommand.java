@@ -12,34 +12,49 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "target", mixinStandardHelpOptions = true, description = "Register and read targets.",
+@Command(
+    name = "target",
+    mixinStandardHelpOptions = true,
+    description = "Register and read targets.",
     subcommands = {TargetCommand.Apply.class, TargetCommand.Get.class, TargetCommand.List.class})
 final class TargetCommand {
   @ParentCommand SlipwayCli root;
 
-  @Command(name = "apply", mixinStandardHelpOptions = true, description = "Register or replace a target from YAML or JSON.")
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description = "Register or replace a target from YAML or JSON.")
   static final class Apply implements Callable<Integer> {
     @ParentCommand TargetCommand parent;
     @Spec CommandSpec spec;
-    @Option(names = {"-f", "--file"}, required = true, description = "The spec file; - for standard input.") String file;
+
+    @Option(
+        names = {"-f", "--file"},
+        required = true,
+        description = "The spec file; - for standard input.")
+    String file;
 
     @Override
     public Integer call() throws InterruptedException {
       String document;
       try {
-        document = "-".equals(file)
-            ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-            : Files.readString(Path.of(file));
+        document =
+            "-".equals(file)
+                ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(Path.of(file));
       } catch (IOException e) {
         throw new SlipwayCli.UsageError("cannot read --file " + file + ": " + e.getMessage());
       }
       try (Server server = parent.root.connect()) {
-        Target target = server.deployments().applyTarget(ApplyTargetRequest.newBuilder().setDocument(document).build());
+        Target target =
+            server
+                .deployments()
+                .applyTarget(ApplyTargetRequest.newBuilder().setDocument(document).build());
         print(parent.root, spec.commandLine().getOut(), target, "applied");
         return ExitCode.SUCCEEDED;
       }
@@ -50,14 +65,21 @@ final class TargetCommand {
   static final class Get implements Callable<Integer> {
     @ParentCommand TargetCommand parent;
     @Spec CommandSpec spec;
-    @Option(names = "--app", required = true) String app;
-    @Option(names = "--env", required = true) String environment;
+
+    @Option(names = "--app", required = true)
+    String app;
+
+    @Option(names = "--env", required = true)
+    String environment;
 
     @Override
     public Integer call() throws InterruptedException {
       try (Server server = parent.root.connect()) {
-        Target target = server.deployments().getTarget(
-            GetTargetRequest.newBuilder().setApp(app).setEnvironment(environment).build());
+        Target target =
+            server
+                .deployments()
+                .getTarget(
+                    GetTargetRequest.newBuilder().setApp(app).setEnvironment(environment).build());
         PrintWriter out = spec.commandLine().getOut();
         if (parent.root.output == SlipwayCli.Format.json) {
           Printer.json(out, target);
@@ -82,7 +104,10 @@ final class TargetCommand {
         ListTargetsResponse page;
         String token = "";
         do {
-          page = server.deployments().listTargets(ListTargetsRequest.newBuilder().setPageToken(token).build());
+          page =
+              server
+                  .deployments()
+                  .listTargets(ListTargetsRequest.newBuilder().setPageToken(token).build());
           // One JSON object a page keeps the output a stream of pages, however many targets exist.
           if (parent.root.output == SlipwayCli.Format.json) {
             Printer.json(out, page);
@@ -101,9 +126,17 @@ final class TargetCommand {
       Printer.json(out, target);
       return;
     }
-    out.println(verb + " " + target.getSpec().getApp() + "/" + target.getSpec().getEnvironment()
-        + " revision " + target.getRevision()
-        + (target.getCurrentVersion().isEmpty() ? "" : ", running " + target.getCurrentVersion()));
+    out.println(
+        verb
+            + " "
+            + target.getSpec().getApp()
+            + "/"
+            + target.getSpec().getEnvironment()
+            + " revision "
+            + target.getRevision()
+            + (target.getCurrentVersion().isEmpty()
+                ? ""
+                : ", running " + target.getCurrentVersion()));
     out.flush();
   }
 }

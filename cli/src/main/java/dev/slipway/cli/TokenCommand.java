@@ -9,7 +9,6 @@ import dev.slipway.proto.v1.RevokeTokenRequest;
 import dev.slipway.proto.v1.Token;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,33 +17,52 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Create, list and revoke bearer tokens (admin).",
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description = "Create, list and revoke bearer tokens (admin).",
     subcommands = {TokenCommand.Create.class, TokenCommand.List.class, TokenCommand.Revoke.class})
 final class TokenCommand {
   @ParentCommand SlipwayCli root;
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
       description = "Create a token. Its secret is printed on stdout once and never again.")
   static final class Create implements Callable<Integer> {
     @ParentCommand TokenCommand parent;
     @Spec CommandSpec spec;
-    @Option(names = "--name", required = true, description = "Who the token acts as (a slug).") String name;
-    @Option(names = "--scope", required = true, paramLabel = "SCOPE",
-        description = "read, admin, internal, deploy:<env>, rollback:<env>, cancel:<env>, approve:<env>, "
-            + "freeze:override:<env>; <env> may be a glob (prod-*, *). Repeat for more.")
+
+    @Option(names = "--name", required = true, description = "Who the token acts as (a slug).")
+    String name;
+
+    @Option(
+        names = "--scope",
+        required = true,
+        paramLabel = "SCOPE",
+        description =
+            "read, admin, internal, deploy:<env>, rollback:<env>, cancel:<env>, approve:<env>, "
+                + "freeze:override:<env>; <env> may be a glob (prod-*, *). Repeat for more.")
     java.util.List<String> scopes;
-    @Option(names = "--expires", defaultValue = "90d", paramLabel = "DURATION|never",
-        description = "Lifetime, e.g. 30d or 12h (default ${DEFAULT-VALUE}); never only when you mean it.")
+
+    @Option(
+        names = "--expires",
+        defaultValue = "90d",
+        paramLabel = "DURATION|never",
+        description =
+            "Lifetime, e.g. 30d or 12h (default ${DEFAULT-VALUE}); never only when you mean it.")
     String expires;
 
     @Override
     public Integer call() throws InterruptedException {
-      CreateTokenRequest.Builder request = CreateTokenRequest.newBuilder().setName(name).addAllScopes(scopes);
+      CreateTokenRequest.Builder request =
+          CreateTokenRequest.newBuilder().setName(name).addAllScopes(scopes);
       if ("never".equals(expires)) {
         request.setNeverExpires(true);
       } else {
         Duration lifetime = new DurationConverter().convert(expires);
-        request.setExpiresIn(com.google.protobuf.Duration.newBuilder().setSeconds(lifetime.toSeconds()));
+        request.setExpiresIn(
+            com.google.protobuf.Duration.newBuilder().setSeconds(lifetime.toSeconds()));
       }
       try (Server server = parent.root.connect()) {
         CreateTokenResponse created = server.tokens().createToken(request.build());
@@ -52,8 +70,12 @@ final class TokenCommand {
         if (parent.root.output == SlipwayCli.Format.json) {
           Printer.json(out, created);
         } else {
-          spec.commandLine().getErr().println("created token " + describe(created.getToken())
-              + "; its secret follows, shown this once:");
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "created token "
+                      + describe(created.getToken())
+                      + "; its secret follows, shown this once:");
           spec.commandLine().getErr().flush();
           out.println(created.getSecret());
           out.flush();
@@ -63,16 +85,24 @@ final class TokenCommand {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List tokens (never their secrets).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List tokens (never their secrets).")
   static final class List implements Callable<Integer> {
     @ParentCommand TokenCommand parent;
     @Spec CommandSpec spec;
-    @Option(names = "--all", description = "Include revoked and expired tokens.") boolean all;
+
+    @Option(names = "--all", description = "Include revoked and expired tokens.")
+    boolean all;
 
     @Override
     public Integer call() throws InterruptedException {
       try (Server server = parent.root.connect()) {
-        ListTokensResponse tokens = server.tokens().listTokens(ListTokensRequest.newBuilder().setIncludeInactive(all).build());
+        ListTokensResponse tokens =
+            server
+                .tokens()
+                .listTokens(ListTokensRequest.newBuilder().setIncludeInactive(all).build());
         PrintWriter out = spec.commandLine().getOut();
         if (parent.root.output == SlipwayCli.Format.json) {
           Printer.json(out, tokens);
@@ -85,16 +115,22 @@ final class TokenCommand {
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token by name or id.")
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = "Revoke a token by name or id.")
   static final class Revoke implements Callable<Integer> {
     @ParentCommand TokenCommand parent;
     @Spec CommandSpec spec;
-    @Parameters(paramLabel = "NAME|ID") String token;
+
+    @Parameters(paramLabel = "NAME|ID")
+    String token;
 
     @Override
     public Integer call() throws InterruptedException {
       try (Server server = parent.root.connect()) {
-        Token revoked = server.tokens().revokeToken(RevokeTokenRequest.newBuilder().setToken(token).build());
+        Token revoked =
+            server.tokens().revokeToken(RevokeTokenRequest.newBuilder().setToken(token).build());
         PrintWriter out = spec.commandLine().getOut();
         if (parent.root.output == SlipwayCli.Format.json) {
           Printer.json(out, revoked);
@@ -108,8 +144,15 @@ final class TokenCommand {
   }
 
   static String describe(Token token) {
-    return token.getName() + " (" + token.getId() + ") scopes " + String.join(" ", token.getScopesList())
-        + ", created by " + token.getCreatedBy() + " " + Printer.time(token.getCreatedAt())
+    return token.getName()
+        + " ("
+        + token.getId()
+        + ") scopes "
+        + String.join(" ", token.getScopesList())
+        + ", created by "
+        + token.getCreatedBy()
+        + " "
+        + Printer.time(token.getCreatedAt())
         + when(", expires ", token.hasExpiresAt(), token.getExpiresAt(), ", never expires")
         + when(", last used ", token.hasLastUsedAt(), token.getLastUsedAt(), "")
         + when(", REVOKED ", token.hasRevokedAt(), token.getRevokedAt(), "");

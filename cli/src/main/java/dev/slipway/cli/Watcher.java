@@ -17,14 +17,22 @@ final class Watcher {
   private Watcher() {}
 
   /** The terminal status, or empty when {@code timeout} passed first. */
-  static Optional<DeploymentStatus> follow(Server server, String deploymentId, Duration timeout, PrintWriter err)
+  static Optional<DeploymentStatus> follow(
+      Server server, String deploymentId, Duration timeout, PrintWriter err)
       throws InterruptedException {
     Deadline deadline = Deadline.after(timeout.toMillis(), TimeUnit.MILLISECONDS);
     long after = 0;
     while (!deadline.isExpired()) {
       try {
-        Iterator<DeploymentEvent> events = server.streams().withDeadline(deadline).watchDeployment(
-            WatchDeploymentRequest.newBuilder().setDeploymentId(deploymentId).setAfterSequence(after).build());
+        Iterator<DeploymentEvent> events =
+            server
+                .streams()
+                .withDeadline(deadline)
+                .watchDeployment(
+                    WatchDeploymentRequest.newBuilder()
+                        .setDeploymentId(deploymentId)
+                        .setAfterSequence(after)
+                        .build());
         while (events.hasNext()) {
           DeploymentEvent event = events.next();
           Printer.progress(err, event);

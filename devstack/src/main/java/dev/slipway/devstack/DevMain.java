@@ -35,43 +35,65 @@ public final class DevMain {
     EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
     postgres.createDatabase("slipway");
     postgres.createDatabase("journal");
-    Infrastructure infrastructure = new Infrastructure(postgres.jdbcUrl("slipway"), "postgres", "", kafka.bootstrapServers());
-    System.out.println("starting orchestrator, backup-service, health-service, notifier-service ...");
+    Infrastructure infrastructure =
+        new Infrastructure(postgres.jdbcUrl("slipway"), "postgres", "", kafka.bootstrapServers());
+    System.out.println(
+        "starting orchestrator, backup-service, health-service, notifier-service ...");
     Map<Service, Map<String, String>> properties = new EnumMap<>(Service.class);
-    Stack stack = Stack.start(home, workDir, infrastructure, properties, demoOnly ? 0 : ORCHESTRATOR_PORT);
-    DemoTarget demo = new DemoTarget("journal", "demo", Stack.freePort(), workDir.resolve("journal"),
-        "postgresql://postgres@localhost:" + postgres.port() + "/journal",
-        postgres.jdbcUrl("journal") + "?user=postgres", home, Optional.empty());
+    Stack stack =
+        Stack.start(home, workDir, infrastructure, properties, demoOnly ? 0 : ORCHESTRATOR_PORT);
+    DemoTarget demo =
+        new DemoTarget(
+            "journal",
+            "demo",
+            Stack.freePort(),
+            workDir.resolve("journal"),
+            "postgresql://postgres@localhost:" + postgres.port() + "/journal",
+            postgres.jdbcUrl("journal") + "?user=postgres",
+            home,
+            Optional.empty());
     AtomicBoolean stopped = new AtomicBoolean();
-    Runnable shutdown = () -> {
-      if (stopped.getAndSet(true)) {
-        return;
-      }
-      try {
-        demo.stop();
-        stack.close();
-        kafka.close();
-        postgres.close();
-      } catch (Exception e) {
-        System.err.println("shutdown: " + e);
-      }
-    };
+    Runnable shutdown =
+        () -> {
+          if (stopped.getAndSet(true)) {
+            return;
+          }
+          try {
+            demo.stop();
+            stack.close();
+            kafka.close();
+            postgres.close();
+          } catch (Exception e) {
+            System.err.println("shutdown: " + e);
+          }
+        };
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown));
     System.out.printf("stack up in %d ms%n", (System.nanoTime() - started) / 1_000_000);
     System.out.println("  orchestrator gRPC  " + stack.orchestratorAddress());
     System.out.println("  PostgreSQL         " + infrastructure.jdbcUrl() + " (user postgres)");
-    System.out.println("  Kafka              " + infrastructure.kafkaBootstrap() + " (topic slipway.deployments.v1)");
+    System.out.println(
+        "  Kafka              "
+            + infrastructure.kafkaBootstrap()
+            + " (topic slipway.deployments.v1)");
     System.out.println("  logs               " + workDir.resolve("logs"));
-    System.out.println("  admin token        " + stack.adminTokenFile() + " (./slipway uses it when SLIPWAY_TOKEN is unset)");
+    System.out.println(
+        "  admin token        "
+            + stack.adminTokenFile()
+            + " (./slipway uses it when SLIPWAY_TOKEN is unset)");
     System.out.println("  try: ./slipway --server " + stack.orchestratorAddress() + " status");
 
     boolean demoOk = true;
     if (withDemo) {
-      // The embedded PostgreSQL trusts local connections; the password is stored all the same, as a real one would be.
+      // The embedded PostgreSQL trusts local connections; the password is stored all the same, as a
+      // real one would be.
       String password = java.util.UUID.randomUUID().toString();
-      demoOk = new Demo(stack.orchestratorAddress(), stack.adminTokenFile(), demo, password, System.out)
-          .run(workDir.resolve("journal-target.yaml"));
-      System.out.println(demoOk ? "demo: both releases ended as expected" : "demo: FAILED — see above and " + workDir.resolve("logs"));
+      demoOk =
+          new Demo(stack.orchestratorAddress(), stack.adminTokenFile(), demo, password, System.out)
+              .run(workDir.resolve("journal-target.yaml"));
+      System.out.println(
+          demoOk
+              ? "demo: both releases ended as expected"
+              : "demo: FAILED — see above and " + workDir.resolve("logs"));
     }
     if (demoOnly) {
       System.out.printf("demo took %d ms in all%n", (System.nanoTime() - started) / 1_000_000);

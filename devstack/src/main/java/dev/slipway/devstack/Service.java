@@ -2,7 +2,10 @@ package dev.slipway.devstack;
 
 /** The four Slipway services, each a Micronaut application in its own module. */
 public enum Service {
-  ORCHESTRATOR("orchestrator", "dev.slipway.orchestrator.OrchestratorApplication", "SLIPWAY_ORCHESTRATOR_PORT"),
+  ORCHESTRATOR(
+      "orchestrator",
+      "dev.slipway.orchestrator.OrchestratorApplication",
+      "SLIPWAY_ORCHESTRATOR_PORT"),
   BACKUP("backup-service", "dev.slipway.backup.BackupApplication", "SLIPWAY_BACKUP_PORT"),
   HEALTH("health-service", "dev.slipway.health.HealthApplication", "SLIPWAY_HEALTH_PORT"),
   NOTIFIER("notifier-service", "dev.slipway.notifier.NotifierApplication", "SLIPWAY_NOTIFIER_PORT");

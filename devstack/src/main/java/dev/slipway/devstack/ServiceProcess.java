@@ -24,7 +24,8 @@ public final class ServiceProcess implements AutoCloseable {
   private final ChannelCredentials credentials;
   private final Path log;
 
-  private ServiceProcess(Service service, Process process, int port, ChannelCredentials credentials, Path log) {
+  private ServiceProcess(
+      Service service, Process process, int port, ChannelCredentials credentials, Path log) {
     this.service = service;
     this.process = process;
     this.port = port;
@@ -35,17 +36,26 @@ public final class ServiceProcess implements AutoCloseable {
   /**
    * Starts the service; its output goes to {@code logDir/<module>.log}.
    *
-   * @param credentials what {@link #awaitServing} connects with: plaintext, or TLS trusting the service's CA
+   * @param credentials what {@link #awaitServing} connects with: plaintext, or TLS trusting the
+   *     service's CA
    */
-  public static ServiceProcess start(Path home, Service service, int port, ChannelCredentials credentials,
-      Map<String, String> env, Map<String, String> properties, Path logDir) throws IOException {
+  public static ServiceProcess start(
+      Path home,
+      Service service,
+      int port,
+      ChannelCredentials credentials,
+      Map<String, String> env,
+      Map<String, String> properties,
+      Path logDir)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx384m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
     if (Runtime.version().feature() >= 23) {
-      // Netty and protobuf use low-level access on purpose; newer JDKs warn about it on every start.
+      // Netty and protobuf use low-level access on purpose; newer JDKs warn about it on every
+      // start.
       command.add("--enable-native-access=ALL-UNNAMED");
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
@@ -54,9 +64,10 @@ public final class ServiceProcess implements AutoCloseable {
     command.add(classpath(home, service));
     command.add(service.mainClass());
     Path log = logDir.resolve(service.module() + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     builder.environment().put(service.portVariable(), Integer.toString(port));
     return new ServiceProcess(service, builder.start(), port, credentials, log);
@@ -67,25 +78,33 @@ public final class ServiceProcess implements AutoCloseable {
     Path target = home.resolve(service.module()).resolve("target");
     Path dependencies = target.resolve("classpath.txt");
     if (!Files.exists(dependencies)) {
-      throw new IOException(service.module() + " is not built (" + dependencies
-          + " is missing); build it with: ./mvnw -DskipTests package");
+      throw new IOException(
+          service.module()
+              + " is not built ("
+              + dependencies
+              + " is missing); build it with: ./mvnw -DskipTests package");
     }
-    return target.resolve("classes") + java.io.File.pathSeparator + Files.readString(dependencies).strip();
+    return target.resolve("classes")
+        + java.io.File.pathSeparator
+        + Files.readString(dependencies).strip();
   }
 
   /** Waits until the service answers its gRPC health check with SERVING. */
   public void awaitServing(Duration timeout) throws InterruptedException, IOException {
     long until = System.nanoTime() + timeout.toNanos();
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
     try {
       while (System.nanoTime() < until) {
         if (!process.isAlive()) {
-          throw new IOException(service.module() + " exited with " + process.exitValue() + "; see " + log);
+          throw new IOException(
+              service.module() + " exited with " + process.exitValue() + "; see " + log);
         }
         try {
-          HealthCheckResponse response = HealthGrpc.newBlockingStub(channel)
-              .withDeadlineAfter(1, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance());
+          HealthCheckResponse response =
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(1, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance());
           if (response.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
             return;
           }
@@ -94,7 +113,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
         Thread.sleep(200);
       }
-      throw new IOException(service.module() + " did not become ready within " + timeout + "; see " + log);
+      throw new IOException(
+          service.module() + " did not become ready within " + timeout + "; see " + log);
     } finally {
       channel.shutdownNow();
     }

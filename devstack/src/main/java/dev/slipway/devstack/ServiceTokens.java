@@ -18,24 +18,34 @@ final class ServiceTokens implements AutoCloseable {
   private final ManagedChannel channel;
   private final TokenServiceGrpc.TokenServiceBlockingStub tokens;
 
-  ServiceTokens(String orchestratorAddress, ChannelCredentials credentials, Path adminTokenFile) throws IOException {
+  ServiceTokens(String orchestratorAddress, ChannelCredentials credentials, Path adminTokenFile)
+      throws IOException {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
         "Bearer " + Files.readString(adminTokenFile).strip());
     this.channel = Grpc.newChannelBuilder(orchestratorAddress, credentials).build();
-    this.tokens = TokenServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    this.tokens =
+        TokenServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
-  /** Creates the worker's token, unless its file is there from an earlier start, and writes it owner-only. */
+  /**
+   * Creates the worker's token, unless its file is there from an earlier start, and writes it
+   * owner-only.
+   */
   void issue(String worker, Path file) throws IOException {
     if (Files.exists(file)) {
       return;
     }
-    String secret = tokens.withDeadlineAfter(30, TimeUnit.SECONDS)
-        .createToken(CreateTokenRequest.newBuilder().setName(worker).addScopes("internal").build())
-        .getSecret();
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    String secret =
+        tokens
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .createToken(
+                CreateTokenRequest.newBuilder().setName(worker).addScopes("internal").build())
+            .getSecret();
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, secret + "\n");
   }
 

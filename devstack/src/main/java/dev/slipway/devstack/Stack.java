@@ -24,8 +24,13 @@ public final class Stack implements AutoCloseable {
   private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
   private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
 
-  private Stack(Path home, Path workDir, Infrastructure infrastructure, Map<Service, Map<String, String>> properties,
-      StackTls tls) throws IOException {
+  private Stack(
+      Path home,
+      Path workDir,
+      Infrastructure infrastructure,
+      Map<Service, Map<String, String>> properties,
+      StackTls tls)
+      throws IOException {
     this.home = home;
     this.workDir = workDir;
     this.infrastructure = infrastructure;
@@ -35,8 +40,13 @@ public final class Stack implements AutoCloseable {
   }
 
   /** Starts every service over plaintext gRPC and waits until all serve. */
-  public static Stack start(Path home, Path workDir, Infrastructure infrastructure,
-      Map<Service, Map<String, String>> properties, int orchestratorPort) throws IOException, InterruptedException {
+  public static Stack start(
+      Path home,
+      Path workDir,
+      Infrastructure infrastructure,
+      Map<Service, Map<String, String>> properties,
+      int orchestratorPort)
+      throws IOException, InterruptedException {
     return start(home, workDir, infrastructure, properties, orchestratorPort, null);
   }
 
@@ -49,8 +59,13 @@ public final class Stack implements AutoCloseable {
    * @param orchestratorPort the orchestrator's port when free (0: any free port)
    * @param tls TLS on every server and client, or null for plaintext
    */
-  public static Stack start(Path home, Path workDir, Infrastructure infrastructure,
-      Map<Service, Map<String, String>> properties, int orchestratorPort, StackTls tls)
+  public static Stack start(
+      Path home,
+      Path workDir,
+      Infrastructure infrastructure,
+      Map<Service, Map<String, String>> properties,
+      int orchestratorPort,
+      StackTls tls)
       throws IOException, InterruptedException {
     Files.createDirectories(workDir.resolve("logs"));
     Stack stack = new Stack(home, workDir, infrastructure, properties, tls);
@@ -65,7 +80,9 @@ public final class Stack implements AutoCloseable {
       // each worker's own service token.
       stack.launch(Service.ORCHESTRATOR).awaitServing(START_TIMEOUT);
       List<ServiceProcess> started = new ArrayList<>();
-      try (ServiceTokens tokens = new ServiceTokens(stack.orchestratorAddress(), stack.clientCredentials, stack.adminTokenFile())) {
+      try (ServiceTokens tokens =
+          new ServiceTokens(
+              stack.orchestratorAddress(), stack.clientCredentials, stack.adminTokenFile())) {
         for (Service service : Service.values()) {
           if (service != Service.ORCHESTRATOR) {
             tokens.issue(service.module(), stack.serviceTokenFile(service));
@@ -100,13 +117,22 @@ public final class Stack implements AutoCloseable {
     } else {
       env.put("SLIPWAY_SERVICE_TOKEN_FILE", serviceTokenFile(service).toString());
     }
-    ServiceProcess process = ServiceProcess.start(home, service, ports.get(service), clientCredentials, env,
-        properties.getOrDefault(service, Map.of()), workDir.resolve("logs"));
+    ServiceProcess process =
+        ServiceProcess.start(
+            home,
+            service,
+            ports.get(service),
+            clientCredentials,
+            env,
+            properties.getOrDefault(service, Map.of()),
+            workDir.resolve("logs"));
     processes.put(service, process);
     return process;
   }
 
-  /** Starts a service again after {@link #stop} or a crash, with the same port and configuration. */
+  /**
+   * Starts a service again after {@link #stop} or a crash, with the same port and configuration.
+   */
   public void restart(Service service) throws IOException, InterruptedException {
     launch(service).awaitServing(START_TIMEOUT);
   }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * TLS for every service of a stack: each serves with {@code certificate} and {@code privateKey} (PEM),
- * and each client, the stack's own included, trusts {@code authority}.
+ * TLS for every service of a stack: each serves with {@code certificate} and {@code privateKey}
+ * (PEM), and each client, the stack's own included, trusts {@code authority}.
  */
 public record StackTls(Path certificate, Path privateKey, Path authority) {
   /** The environment a service needs to serve TLS and to trust its peers. */
@@ -20,7 +20,10 @@ public record StackTls(Path certificate, Path privateKey, Path authority) {
         "SLIPWAY_TLS_CA_FILE", authority.toString());
   }
 
-  /** What a client of the stack connects with: trusting {@code tls}'s authority, or plaintext when null. */
+  /**
+   * What a client of the stack connects with: trusting {@code tls}'s authority, or plaintext when
+   * null.
+   */
   static ChannelCredentials clientCredentials(StackTls tls) throws IOException {
     return tls == null
         ? InsecureChannelCredentials.create()

@@ -19,14 +19,26 @@ final class AuditTopic {
   private AuditTopic() {}
 
   /** Every record of the topic until {@code until} matches one, or the timeout. */
-  static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic,
-      Predicate<ConsumerRecord<byte[], byte[]>> until, Duration timeout) {
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+  static List<ConsumerRecord<byte[], byte[]>> read(
+      String bootstrap,
+      String topic,
+      Predicate<ConsumerRecord<byte[], byte[]>> until,
+      Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();

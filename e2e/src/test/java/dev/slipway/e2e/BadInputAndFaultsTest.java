@@ -33,7 +33,10 @@ class BadInputAndFaultsTest {
 
   @Test
   void anInvalidTargetSpecIsRefusedWithTheFieldsNamedAndNothingStored() throws Exception {
-    Path spec = write("invalid.yaml", """
+    Path spec =
+        write(
+            "invalid.yaml",
+            """
         app: Bad App
         environment: never-stored
         deploy: { command: ["./deploy.sh", "${tag}"] }
@@ -45,61 +48,113 @@ class BadInputAndFaultsTest {
     Cli.Run run = Cli.run(env.server(), "target", "apply", "-f", spec.toString());
 
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).contains("app: 'Bad App' must be lowercase")
+    assertThat(run.err())
+        .contains("app: 'Bad App' must be lowercase")
         .contains("deploy.command[1]: unknown placeholder ${tag}")
         .contains("health.checks[0].type: 'smtp' is not one of: http, tcp");
     assertThat(Cli.run(env.server(), "target", "list").out()).doesNotContain("never-stored");
   }
 
   @Test
-  void inputThatCouldReachACommandIsRefusedWithItsFieldNamedAndNothingIsStoredOrRun() throws Exception {
+  void inputThatCouldReachACommandIsRefusedWithItsFieldNamedAndNothingIsStoredOrRun()
+      throws Exception {
     Path marker = specs.resolve("x");
-    env.apply(specs, "guarded", """
+    env.apply(
+        specs,
+        "guarded",
+        """
         app: guarded
         environment: qa
         deploy: { command: ["sh", "-c", "touch %s-$0", "${version}"] }
-        """.formatted(marker));
+        """
+            .formatted(marker));
     String tooLong = "1".repeat(10 * 1024);
-    for (String given : List.of("1.0;rm -rf /", "$(touch " + marker + ")", "../../etc", tooLong, "1.0\n2.0",
-        "1.0\u0001", "`id`")) {
-      Cli.Run run = Cli.run(env.server(), "deploy", "--app", "guarded", "--env", "qa", "--version", given);
+    for (String given :
+        List.of(
+            "1.0;rm -rf /",
+            "$(touch " + marker + ")",
+            "../../etc",
+            tooLong,
+            "1.0\n2.0",
+            "1.0\u0001",
+            "`id`")) {
+      Cli.Run run =
+          Cli.run(env.server(), "deploy", "--app", "guarded", "--env", "qa", "--version", given);
       assertThat(run.exit()).as(given).isEqualTo(2);
       assertThat(run.err()).as(given).contains("version: ");
       assertThat(run.err().length()).as("the answer stays short").isLessThan(2_000);
     }
-    for (String[] bad : List.of(new String[] {"--app", "../../etc", "--env", "qa"},
-        new String[] {"--app", "guarded", "--env", "qa;reboot"})) {
-      Cli.Run run = Cli.run(env.server(), "deploy", bad[0], bad[1], bad[2], bad[3], "--version", "1.0.0");
+    for (String[] bad :
+        List.of(
+            new String[] {"--app", "../../etc", "--env", "qa"},
+            new String[] {"--app", "guarded", "--env", "qa;reboot"})) {
+      Cli.Run run =
+          Cli.run(env.server(), "deploy", bad[0], bad[1], bad[2], bad[3], "--version", "1.0.0");
       assertThat(run.exit()).isEqualTo(2);
       assertThat(run.err()).contains(bad[1].startsWith("..") ? "app: " : "environment: ");
     }
-    Cli.Run token = Cli.run(env.server(), "token", "create", "--name", "../root", "--scope", "read", "--scope", "deploy:$(id)");
+    Cli.Run token =
+        Cli.run(
+            env.server(),
+            "token",
+            "create",
+            "--name",
+            "../root",
+            "--scope",
+            "read",
+            "--scope",
+            "deploy:$(id)");
     assertThat(token.exit()).isEqualTo(2);
     assertThat(token.err()).contains("name: ").contains("scopes[1]: ");
-    Cli.Run secret = Cli.run(env.server(), "secret", "set", "Bad Name", "--file", write("value.txt", "v").toString());
+    Cli.Run secret =
+        Cli.run(
+            env.server(),
+            "secret",
+            "set",
+            "Bad Name",
+            "--file",
+            write("value.txt", "v").toString());
     assertThat(secret.exit()).isEqualTo(2);
     assertThat(secret.err()).contains("name: ");
 
-    assertThat(Cli.run(env.server(), "history", "--app", "guarded", "-o", "json").out()).doesNotContain("\"id\"");
+    assertThat(Cli.run(env.server(), "history", "--app", "guarded", "-o", "json").out())
+        .doesNotContain("\"id\"");
     try (var files = Files.list(specs)) {
-      assertThat(files.map(path -> path.getFileName().toString())).as("nothing ran").noneMatch(n -> n.startsWith("x"));
+      assertThat(files.map(path -> path.getFileName().toString()))
+          .as("nothing ran")
+          .noneMatch(n -> n.startsWith("x"));
     }
   }
 
   @Test
   void aBackupPathShapedLikeATarOptionIsAFileNameAndRunsNothing() throws Exception {
     Path ran = specs.resolve("tar-ran-a-command");
-    env.apply(specs, "tar-injection", """
+    env.apply(
+        specs,
+        "tar-injection",
+        """
         app: tar-injection
         environment: qa
         deploy: { command: ["true"] }
         backup:
           items:
             - { type: files, paths: ["/--checkpoint=1", "/--checkpoint-action=exec=touch %s"] }
-        """.formatted(ran));
+        """
+            .formatted(ran));
 
-    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "tar-injection", "--env", "qa", "--version", "1.0.0",
-        "--wait", "--timeout", "1m");
+    Cli.Run run =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "tar-injection",
+            "--env",
+            "qa",
+            "--version",
+            "1.0.0",
+            "--wait",
+            "--timeout",
+            "1m");
 
     assertThat(run.exit()).as("failed before anything changed: " + run.all()).isEqualTo(1);
     assertThat(run.all()).contains("BACKUP failed").contains("Cannot stat");
@@ -108,37 +163,72 @@ class BadInputAndFaultsTest {
 
   @Test
   void anEndpointThatAnswersGoneIsDisabledAndNeverCalledAgain() throws Exception {
-    env.apply(specs, "retiring", """
+    env.apply(
+        specs,
+        "retiring",
+        """
         app: retiring
         environment: qa
         deploy: { command: ["true"] }
         notify: [ { channel: retired, on: [succeeded] } ]
         """);
     for (String version : List.of("1.0.0", "1.0.1")) {
-      Cli.Run run = Cli.run(env.server(), "deploy", "--app", "retiring", "--env", "qa", "--version", version, "--wait");
+      Cli.Run run =
+          Cli.run(
+              env.server(),
+              "deploy",
+              "--app",
+              "retiring",
+              "--env",
+              "qa",
+              "--version",
+              version,
+              "--wait");
       assertThat(run.exit()).as(run.all()).isZero();
-      await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from notifier.deliveries d"
-          + " join orchestrator.deployments o on o.id = d.deployment_id where o.app = 'retiring' and o.version = '"
-          + version + "' and d.status = 'FAILED'") == 1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  count(
+                          "select count(*) from notifier.deliveries d"
+                              + " join orchestrator.deployments o on o.id = d.deployment_id where o.app = 'retiring' and o.version = '"
+                              + version
+                              + "' and d.status = 'FAILED'")
+                      == 1);
     }
-    assertThat(env.webhook.goneHits()).as("one request, then the endpoint is left alone").isEqualTo(1);
-    assertThat(count("select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
-        + " join orchestrator.deployments o on o.id = d.deployment_id where o.app = 'retiring'"
-        + " and a.detail like '%endpoint disabled%'")).isEqualTo(2);
-    assertThat(count("select count(*) from notifier.disabled_endpoints where channel = 'retired'")).isEqualTo(1);
+    assertThat(env.webhook.goneHits())
+        .as("one request, then the endpoint is left alone")
+        .isEqualTo(1);
+    assertThat(
+            count(
+                "select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
+                    + " join orchestrator.deployments o on o.id = d.deployment_id where o.app = 'retiring'"
+                    + " and a.detail like '%endpoint disabled%'"))
+        .isEqualTo(2);
+    assertThat(count("select count(*) from notifier.disabled_endpoints where channel = 'retired'"))
+        .isEqualTo(1);
   }
 
   @Test
   void anUnknownFieldIsNamed() throws Exception {
-    Cli.Run run = Cli.run(env.server(), "target", "apply", "-f",
-        write("unknown.yaml", "app: shop\nenvironment: qa\ndeploy: { command: [\"true\"], retries: 3 }\n").toString());
+    Cli.Run run =
+        Cli.run(
+            env.server(),
+            "target",
+            "apply",
+            "-f",
+            write(
+                    "unknown.yaml",
+                    "app: shop\nenvironment: qa\ndeploy: { command: [\"true\"], retries: 3 }\n")
+                .toString());
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("retries").contains("CommandStep");
   }
 
   @Test
   void deployingToAnUnknownTargetIsNotFound() {
-    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "ghost", "--env", "prod", "--version", "1.0.0");
+    Cli.Run run =
+        Cli.run(env.server(), "deploy", "--app", "ghost", "--env", "prod", "--version", "1.0.0");
     assertThat(run.exit()).isEqualTo(13);
     assertThat(run.err()).contains("no target ghost/prod");
   }
@@ -159,15 +249,21 @@ class BadInputAndFaultsTest {
 
   @Test
   void aFailingPreflightFailsBeforeAnythingChanges() throws Exception {
-    env.apply(specs, "gate", """
+    env.apply(
+        specs,
+        "gate",
+        """
         app: gate
         environment: qa
         deploy: { command: ["touch", "%s"] }
         preflight: { checks: [ { type: tcp, address: "127.0.0.1:1" } ] }
         health: { interval: 200ms, failureThreshold: 2 }
-        """.formatted(specs.resolve("gate-deployed")));
+        """
+            .formatted(specs.resolve("gate-deployed")));
 
-    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "gate", "--env", "qa", "--version", "1.0.0", "--wait");
+    Cli.Run run =
+        Cli.run(
+            env.server(), "deploy", "--app", "gate", "--env", "qa", "--version", "1.0.0", "--wait");
 
     assertThat(run.exit()).as(run.all()).isEqualTo(1);
     assertThat(run.all()).contains("PREFLIGHT failed: check 'tcp 127.0.0.1:1' failed");
@@ -175,63 +271,162 @@ class BadInputAndFaultsTest {
   }
 
   @Test
-  void aSecondDeployWhileOneRunsIsRefusedNamingTheActiveOneAndAnIdempotentRetryIsTheSameDeployment() throws Exception {
-    env.apply(specs, "slow", """
+  void aSecondDeployWhileOneRunsIsRefusedNamingTheActiveOneAndAnIdempotentRetryIsTheSameDeployment()
+      throws Exception {
+    env.apply(
+        specs,
+        "slow",
+        """
         app: slow
         environment: qa
         deploy: { command: ["sleep", "3"] }
         """);
 
-    Cli.Run first = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.0",
-        "--idempotency-key", "ci-job-42", "-o", "json");
+    Cli.Run first =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "slow",
+            "--env",
+            "qa",
+            "--version",
+            "1.0.0",
+            "--idempotency-key",
+            "ci-job-42",
+            "-o",
+            "json");
     assertThat(first.exit()).isZero();
     String id = E2eEnvironment.deployment(first.out()).getId();
 
-    Cli.Run retry = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.0",
-        "--idempotency-key", "ci-job-42", "-o", "json");
+    Cli.Run retry =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "slow",
+            "--env",
+            "qa",
+            "--version",
+            "1.0.0",
+            "--idempotency-key",
+            "ci-job-42",
+            "-o",
+            "json");
     assertThat(retry.exit()).isZero();
-    assertThat(E2eEnvironment.deployment(retry.out()).getId()).as("the retried create returns the same deployment").isEqualTo(id);
+    assertThat(E2eEnvironment.deployment(retry.out()).getId())
+        .as("the retried create returns the same deployment")
+        .isEqualTo(id);
 
-    Cli.Run second = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.1");
+    Cli.Run second =
+        Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.1");
     assertThat(second.exit()).isEqualTo(12);
     assertThat(second.err()).contains("busy").contains(id);
 
-    Cli.Run impatient = Cli.run(env.server(), "deploy", "--app", "slow", "--env", "qa", "--version", "1.0.0",
-        "--idempotency-key", "ci-job-42", "--wait", "--timeout", "1s");
+    Cli.Run impatient =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "slow",
+            "--env",
+            "qa",
+            "--version",
+            "1.0.0",
+            "--idempotency-key",
+            "ci-job-42",
+            "--wait",
+            "--timeout",
+            "1s");
     assertThat(impatient.exit()).as("still running when --timeout passed").isEqualTo(3);
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(E2eEnvironment.deployment(Cli.run(env.server(), "status", id, "-o", "json").out()).getStatus().name())
-            .isEqualTo("DEPLOYMENT_STATUS_SUCCEEDED"));
-    assertThat(count("select count(*) from orchestrator.deployments where idempotency_key = 'ci-job-42'")).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        E2eEnvironment.deployment(
+                                Cli.run(env.server(), "status", id, "-o", "json").out())
+                            .getStatus()
+                            .name())
+                    .isEqualTo("DEPLOYMENT_STATUS_SUCCEEDED"));
+    assertThat(
+            count(
+                "select count(*) from orchestrator.deployments where idempotency_key = 'ci-job-42'"))
+        .isEqualTo(1);
   }
 
   @Test
   void aDeploymentThatChangedNothingYetCanBeCancelledAndItsWaiterExitsWith4() throws Exception {
-    env.apply(specs, "patient", """
+    env.apply(
+        specs,
+        "patient",
+        """
         app: patient
         environment: qa
         deploy: { command: ["true"] }
         preflight: { checks: [ { type: tcp, address: "127.0.0.1:1" } ] }
         health: { interval: 300ms, failureThreshold: 200 }
         """);
-    String id = E2eEnvironment.deployment(Cli.run(env.server(), "deploy", "--app", "patient", "--env", "qa",
-        "--version", "1.0.0", "--idempotency-key", "patient-1", "-o", "json").out()).getId();
-    CompletableFuture<Cli.Run> waiter = CompletableFuture.supplyAsync(() -> Cli.run(env.server(), "deploy", "--app",
-        "patient", "--env", "qa", "--version", "1.0.0", "--idempotency-key", "patient-1", "--wait", "--timeout", "2m"));
-    await().atMost(Duration.ofSeconds(20)).until(() -> env.status(id).getStatus().name().endsWith("PREFLIGHT"));
+    String id =
+        E2eEnvironment.deployment(
+                Cli.run(
+                        env.server(),
+                        "deploy",
+                        "--app",
+                        "patient",
+                        "--env",
+                        "qa",
+                        "--version",
+                        "1.0.0",
+                        "--idempotency-key",
+                        "patient-1",
+                        "-o",
+                        "json")
+                    .out())
+            .getId();
+    CompletableFuture<Cli.Run> waiter =
+        CompletableFuture.supplyAsync(
+            () ->
+                Cli.run(
+                    env.server(),
+                    "deploy",
+                    "--app",
+                    "patient",
+                    "--env",
+                    "qa",
+                    "--version",
+                    "1.0.0",
+                    "--idempotency-key",
+                    "patient-1",
+                    "--wait",
+                    "--timeout",
+                    "2m"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> env.status(id).getStatus().name().endsWith("PREFLIGHT"));
 
     Cli.Run cancel = Cli.run(env.server(), "cancel", id, "--reason", "wrong build");
 
     assertThat(cancel.exit()).as(cancel.all()).isZero();
     assertThat(cancel.out()).contains("CANCELLED").contains("wrong build");
     assertThat(waiter.get(30, TimeUnit.SECONDS).exit()).isEqualTo(4);
-    assertThat(env.status(id).getPhasesList()).extracting(p -> p.getPhase() + " " + p.getOutcome() + " " + p.getSummary())
+    assertThat(env.status(id).getPhasesList())
+        .extracting(p -> p.getPhase() + " " + p.getOutcome() + " " + p.getSummary())
         .as("the phase under way ended with the deployment")
-        .containsExactly("PHASE_PREFLIGHT PHASE_OUTCOME_FAILED cancelled: wrong build (cancelled by admin)");
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-        count("select count(*) from health.phase_jobs where deployment_id = '" + id + "' and status = 'STOPPED'"))
-        .as("the health-service stopped checking").isEqualTo(1));
+        .containsExactly(
+            "PHASE_PREFLIGHT PHASE_OUTCOME_FAILED cancelled: wrong build (cancelled by admin)");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        count(
+                            "select count(*) from health.phase_jobs where deployment_id = '"
+                                + id
+                                + "' and status = 'STOPPED'"))
+                    .as("the health-service stopped checking")
+                    .isEqualTo(1));
     Cli.Run again = Cli.run(env.server(), "cancel", id);
     assertThat(again.exit()).isEqualTo(12);
     assertThat(again.err()).contains("already finished as CANCELLED");
@@ -239,31 +434,62 @@ class BadInputAndFaultsTest {
 
   @Test
   void anUndecodableRecordGoesToTheDeadLetterTopicAndConsumptionGoesOn() throws Exception {
-    env.apply(specs, "probe", """
+    env.apply(
+        specs,
+        "probe",
+        """
         app: probe
         environment: qa
         deploy: { command: ["true"] }
         preflight: { checks: [ { type: tcp, address: "127.0.0.1:%d" } ] }
-        """.formatted(env.stack.port(dev.slipway.devstack.Service.ORCHESTRATOR)));
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.infrastructure.kafkaBootstrap()),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS, "probe/qa".getBytes(StandardCharsets.UTF_8),
-          "not a protobuf \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1))).get();
+        """
+            .formatted(env.stack.port(dev.slipway.devstack.Service.ORCHESTRATOR)));
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.infrastructure.kafkaBootstrap()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.DEPLOYMENTS,
+                  "probe/qa".getBytes(StandardCharsets.UTF_8),
+                  "not a protobuf \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1)))
+          .get();
     }
 
-    List<ConsumerRecord<byte[], byte[]>> dead = AuditTopic.read(env.infrastructure.kafkaBootstrap(),
-        Topics.DEPLOYMENTS_DLQ, r -> "slipway-health-service".equals(AuditTopic.header(r, "slipway_dlq_consumer_group")),
-        Duration.ofSeconds(30));
-    assertThat(dead).anySatisfy(r -> {
-      assertThat(AuditTopic.header(r, "slipway_dlq_reason")).contains("undecodable");
-      assertThat(AuditTopic.header(r, "slipway_dlq_topic")).isEqualTo(Topics.DEPLOYMENTS);
-      assertThat(AuditTopic.header(r, "slipway_dlq_consumer_group")).isEqualTo("slipway-health-service");
-    });
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        AuditTopic.read(
+            env.infrastructure.kafkaBootstrap(),
+            Topics.DEPLOYMENTS_DLQ,
+            r ->
+                "slipway-health-service".equals(AuditTopic.header(r, "slipway_dlq_consumer_group")),
+            Duration.ofSeconds(30));
+    assertThat(dead)
+        .anySatisfy(
+            r -> {
+              assertThat(AuditTopic.header(r, "slipway_dlq_reason")).contains("undecodable");
+              assertThat(AuditTopic.header(r, "slipway_dlq_topic")).isEqualTo(Topics.DEPLOYMENTS);
+              assertThat(AuditTopic.header(r, "slipway_dlq_consumer_group"))
+                  .isEqualTo("slipway-health-service");
+            });
 
-    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "probe", "--env", "qa", "--version", "1.0.0",
-        "--wait", "--timeout", "1m");
-    assertThat(run.exit()).as("the health-service went on to run this preflight: " + run.all()).isZero();
+    Cli.Run run =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "probe",
+            "--env",
+            "qa",
+            "--version",
+            "1.0.0",
+            "--wait",
+            "--timeout",
+            "1m");
+    assertThat(run.exit())
+        .as("the health-service went on to run this preflight: " + run.all())
+        .isZero();
   }
 
   private static Path write(String name, String content) throws Exception {
@@ -271,7 +497,9 @@ class BadInputAndFaultsTest {
   }
 
   private static long count(String sql) throws Exception {
-    try (var c = env.slipway(); var statement = c.createStatement(); var rows = statement.executeQuery(sql)) {
+    try (var c = env.slipway();
+        var statement = c.createStatement();
+        var rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getLong(1);
     }

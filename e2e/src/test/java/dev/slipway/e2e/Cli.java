@@ -35,10 +35,15 @@ final class Cli {
       line.addAll(List.of("--token-file", tokenFile.toString()));
     }
     line.addAll(List.of(args));
-    int exit = SlipwayCli.run(line.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    Run run = new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    System.out.println("$ slipway " + String.join(" ", args) + "  -> exit " + exit + "\n" + run.all());
+    int exit =
+        SlipwayCli.run(
+            line.toArray(String[]::new),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    Run run =
+        new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    System.out.println(
+        "$ slipway " + String.join(" ", args) + "  -> exit " + exit + "\n" + run.all());
     return run;
   }
 }

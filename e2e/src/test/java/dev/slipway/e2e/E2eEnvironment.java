@@ -16,9 +16,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * Kafka, a webhook receiver as the notifier's channel "ops", and the demo journal as a target.
  */
 final class E2eEnvironment {
-  private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/([^?]+).*");
+  private static final Pattern JDBC =
+      Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/([^?]+).*");
   private static E2eEnvironment shared;
 
   final TestInfrastructure infrastructure;
@@ -38,7 +39,11 @@ final class E2eEnvironment {
   final Stack stack;
   final Path workDir;
   final DemoTarget journal;
-  /** The journal database's password as stored in the secret store: distinctive where the server trusts any. */
+
+  /**
+   * The journal database's password as stored in the secret store: distinctive where the server
+   * trusts any.
+   */
   final String journalDbSecret;
 
   private E2eEnvironment() throws Exception {
@@ -52,41 +57,76 @@ final class E2eEnvironment {
     webhookSecret = "whsec_" + Base64.getEncoder().encodeToString(key);
     Path home = Path.of(System.getProperty("slipway.home", "..")).toAbsolutePath().normalize();
     workDir = Files.createTempDirectory("slipway-e2e");
-    stack = Stack.start(home, workDir,
-        new Infrastructure(slipwayDb, infrastructure.user(), infrastructure.password(), infrastructure.kafkaBootstrap()),
-        Map.of(
-            Service.NOTIFIER, Map.of(
-                "slipway.notifier.channels.ops.url", webhook.url(),
-                "slipway.notifier.channels.ops.secret", webhookSecret,
-                "slipway.notifier.channels.retired.url", webhook.goneUrl(),
-                "slipway.notifier.channels.retired.secret", webhookSecret,
-                "slipway.grpc.reflection", "true"),
-            // A short runner lease, so a test sees a killed orchestrator's deploy resumed quickly.
-            Service.ORCHESTRATOR, Map.of("slipway.runner-lease", "3s", "slipway.grpc.reflection", "true"),
-            // Reflection everywhere, so the access test can enumerate what every service registers.
-            Service.BACKUP, Map.of("slipway.grpc.reflection", "true"),
-            Service.HEALTH, Map.of("slipway.grpc.reflection", "true")),
-        0);
+    stack =
+        Stack.start(
+            home,
+            workDir,
+            new Infrastructure(
+                slipwayDb,
+                infrastructure.user(),
+                infrastructure.password(),
+                infrastructure.kafkaBootstrap()),
+            Map.of(
+                Service.NOTIFIER,
+                    Map.of(
+                        "slipway.notifier.channels.ops.url",
+                        webhook.url(),
+                        "slipway.notifier.channels.ops.secret",
+                        webhookSecret,
+                        "slipway.notifier.channels.retired.url",
+                        webhook.goneUrl(),
+                        "slipway.notifier.channels.retired.secret",
+                        webhookSecret,
+                        "slipway.grpc.reflection",
+                        "true"),
+                // A short runner lease, so a test sees a killed orchestrator's deploy resumed
+                // quickly.
+                Service.ORCHESTRATOR,
+                    Map.of("slipway.runner-lease", "3s", "slipway.grpc.reflection", "true"),
+                // Reflection everywhere, so the access test can enumerate what every service
+                // registers.
+                Service.BACKUP, Map.of("slipway.grpc.reflection", "true"),
+                Service.HEALTH, Map.of("slipway.grpc.reflection", "true")),
+            0);
     Cli.adminToken = stack.adminTokenFile();
-    journalDbSecret = infrastructure.password().isEmpty() ? "jdb-" + UUID.randomUUID() : infrastructure.password();
+    journalDbSecret =
+        infrastructure.password().isEmpty()
+            ? "jdb-" + UUID.randomUUID()
+            : infrastructure.password();
     setSecret(DemoTarget.DB_SECRET, journalDbSecret);
     Matcher db = JDBC.matcher(journalDb);
     if (!db.matches()) {
       throw new IllegalStateException("unexpected JDBC URL " + journalDb);
     }
-    journal = new DemoTarget("journal", "e2e", Stack.freePort(), workDir.resolve("journal"),
-        "postgresql://" + infrastructure.user() + "@" + db.group(1) + ":" + db.group(2) + "/" + db.group(3),
-        journalDb + "?user=" + infrastructure.user() + "&password=" + infrastructure.password(), home,
-        Optional.of("ops"));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        journal.stop();
-        stack.close();
-      } catch (Exception e) {
-        System.err.println("stopping e2e stack: " + e);
-      }
-      webhook.close();
-    }));
+    journal =
+        new DemoTarget(
+            "journal",
+            "e2e",
+            Stack.freePort(),
+            workDir.resolve("journal"),
+            "postgresql://"
+                + infrastructure.user()
+                + "@"
+                + db.group(1)
+                + ":"
+                + db.group(2)
+                + "/"
+                + db.group(3),
+            journalDb + "?user=" + infrastructure.user() + "&password=" + infrastructure.password(),
+            home,
+            Optional.of("ops"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    journal.stop();
+                    stack.close();
+                  } catch (Exception e) {
+                    System.err.println("stopping e2e stack: " + e);
+                  }
+                  webhook.close();
+                }));
   }
 
   static synchronized E2eEnvironment get() throws Exception {
@@ -128,7 +168,8 @@ final class E2eEnvironment {
   /** Attaches the token in {@code tokenFile} to raw gRPC calls. */
   static io.grpc.ClientInterceptor bearer(Path tokenFile) throws java.io.IOException {
     io.grpc.Metadata headers = new io.grpc.Metadata();
-    headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+    headers.put(
+        io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
         "Bearer " + Files.readString(tokenFile).strip());
     return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
   }

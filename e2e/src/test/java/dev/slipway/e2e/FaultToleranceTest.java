@@ -36,8 +36,13 @@ class FaultToleranceTest {
     env.stack.kill(Service.ORCHESTRATOR);
     env.stack.restart(Service.ORCHESTRATOR);
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
-    List<PhaseRecord> deploys = env.status(id).getPhasesList().stream().filter(p -> p.getPhase() == Phase.PHASE_DEPLOY).toList();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+    List<PhaseRecord> deploys =
+        env.status(id).getPhasesList().stream()
+            .filter(p -> p.getPhase() == Phase.PHASE_DEPLOY)
+            .toList();
     assertThat(deploys).extracting(PhaseRecord::getAttempt).containsExactly(1, 2);
     assertThat(deploys.get(0).getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_ERRORED);
     assertThat(deploys.get(0).getSummary()).contains("runner lost");
@@ -54,43 +59,75 @@ class FaultToleranceTest {
     String id = startMarkedDeploy("fenced", marker, 8);
 
     // Another runner takes the attempt over: the first one's next renewal finds the lease gone.
-    try (var c = env.slipway(); var takeOver = c.prepareStatement(
-        "update orchestrator.deployments set attempt = attempt + 1 where id = ?::uuid")) {
+    try (var c = env.slipway();
+        var takeOver =
+            c.prepareStatement(
+                "update orchestrator.deployments set attempt = attempt + 1 where id = ?::uuid")) {
       takeOver.setString(1, id);
       assertThat(takeOver.executeUpdate()).isEqualTo(1);
     }
 
     Path log = env.workDir.resolve("logs").resolve("orchestrator.log");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(log))
-        .contains(id + " DEPLOY attempt 1: the lease of").contains("its command was stopped and its result is not reported"));
-    await().atMost(Duration.ofSeconds(60)).until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
-    // The resumed run took longer than the first run's 8 s would have: an "end" of it would be here.
-    assertThat(Files.readAllLines(marker)).as("the first run was stopped; only the resumed one finished")
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(Files.readString(log))
+                    .contains(id + " DEPLOY attempt 1: the lease of")
+                    .contains("its command was stopped and its result is not reported"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+    // The resumed run took longer than the first run's 8 s would have: an "end" of it would be
+    // here.
+    assertThat(Files.readAllLines(marker))
+        .as("the first run was stopped; only the resumed one finished")
         .containsExactly("start 7.0.0", "start 7.0.0", "end 7.0.0");
-    assertThat(env.status(id).getPhasesList()).extracting(p -> p.getAttempt() + " " + p.getOutcome())
+    assertThat(env.status(id).getPhasesList())
+        .extracting(p -> p.getAttempt() + " " + p.getOutcome())
         .as("the stopped attempt reported nothing; the attempt taken over was resumed")
         .doesNotContain("1 PHASE_OUTCOME_SUCCEEDED");
   }
 
   @Test
-  void aDeployCommandPastItsTimeoutIsKilledWithItsChildrenAndAFirstReleaseThatFailsNeedsAHuman() throws Exception {
+  void aDeployCommandPastItsTimeoutIsKilledWithItsChildrenAndAFirstReleaseThatFailsNeedsAHuman()
+      throws Exception {
     Path pidFile = dir.resolve("child.pid");
-    env.apply(dir, "stuck", """
+    env.apply(
+        dir,
+        "stuck",
+        """
         app: stuck
         environment: qa
         deploy:
           command: ["sh", "-c", "echo starting ${version}; sleep 300 & echo $! > %s; wait"]
           timeout: 2s
-        """.formatted(pidFile));
+        """
+            .formatted(pidFile));
 
-    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "stuck", "--env", "qa", "--version", "1.0.0", "--wait",
-        "--timeout", "1m");
+    Cli.Run run =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "stuck",
+            "--env",
+            "qa",
+            "--version",
+            "1.0.0",
+            "--wait",
+            "--timeout",
+            "1m");
 
     assertThat(run.exit()).as(run.all()).isEqualTo(6);
-    assertThat(run.all()).contains("DEPLOY failed: stopped after").contains("(timed out after PT2S); its processes were killed")
+    assertThat(run.all())
+        .contains("DEPLOY failed: stopped after")
+        .contains("(timed out after PT2S); its processes were killed")
         .contains("no previous version to revert to");
     long child = Long.parseLong(Files.readString(pidFile).strip());
-    await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
     Deployment detail = env.status(lastDeploymentOf("stuck"));
     assertThat(detail.getPhasesList().getFirst().getLogList()).contains("starting 1.0.0");
   }
@@ -98,7 +135,10 @@ class FaultToleranceTest {
   @Test
   void aVerifyThatNoHealthServiceAnswersIsSlipwaysErrorAndRollsNothingBack() throws Exception {
     Path marker = dir.resolve("unverified");
-    env.apply(dir, "unverified", """
+    env.apply(
+        dir,
+        "unverified",
+        """
         app: unverified
         environment: qa
         deploy: { command: ["sh", "-c", "echo deploy ${version} >> %1$s"] }
@@ -109,44 +149,87 @@ class FaultToleranceTest {
           timeout: 1s
           successThreshold: 1
           failureThreshold: 1
-        """.formatted(marker, env.stack.port(Service.ORCHESTRATOR)));
-    Cli.Run first = Cli.run(env.server(), "deploy", "--app", "unverified", "--env", "qa", "--version", "1.0.0",
-        "--wait", "--timeout", "2m");
+        """
+            .formatted(marker, env.stack.port(Service.ORCHESTRATOR)));
+    Cli.Run first =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "unverified",
+            "--env",
+            "qa",
+            "--version",
+            "1.0.0",
+            "--wait",
+            "--timeout",
+            "2m");
     assertThat(first.exit()).as(first.all()).isZero();
 
     env.stack.kill(Service.HEALTH);
     Cli.Run run;
     try {
-      run = Cli.run(env.server(), "deploy", "--app", "unverified", "--env", "qa", "--version", "2.0.0", "--wait",
-          "--timeout", "3m");
+      run =
+          Cli.run(
+              env.server(),
+              "deploy",
+              "--app",
+              "unverified",
+              "--env",
+              "qa",
+              "--version",
+              "2.0.0",
+              "--wait",
+              "--timeout",
+              "3m");
     } finally {
       env.stack.restart(Service.HEALTH);
     }
 
     assertThat(run.exit()).as(run.all()).isEqualTo(1);
-    assertThat(run.all()).contains("VERIFY could not run (ERRORED): no result from the health-service within")
+    assertThat(run.all())
+        .contains("VERIFY could not run (ERRORED): no result from the health-service within")
         .contains("finished: FAILED — VERIFY could not run: no result from the health-service")
         .contains("version 2.0.0 is deployed but unverified, and nothing was rolled back")
-        .doesNotContain("REVERT").doesNotContain("SNAPSHOT");
-    assertThat(Files.readAllLines(marker)).as("deployed twice, never reverted")
+        .doesNotContain("REVERT")
+        .doesNotContain("SNAPSHOT");
+    assertThat(Files.readAllLines(marker))
+        .as("deployed twice, never reverted")
         .containsExactly("deploy 1.0.0", "deploy 2.0.0");
     Deployment detail = env.status(lastDeploymentOf("unverified"));
     assertThat(detail.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_FAILED);
-    assertThat(detail.getPhasesList()).extracting(p -> p.getPhase() + " " + p.getOutcome()).containsExactly(
-        "PHASE_DEPLOY PHASE_OUTCOME_SUCCEEDED", "PHASE_VERIFY PHASE_OUTCOME_ERRORED");
+    assertThat(detail.getPhasesList())
+        .extracting(p -> p.getPhase() + " " + p.getOutcome())
+        .containsExactly(
+            "PHASE_DEPLOY PHASE_OUTCOME_SUCCEEDED", "PHASE_VERIFY PHASE_OUTCOME_ERRORED");
   }
 
   /**
-   * Deploys version 7.0.0 of {@code app} with a command that writes "start" and, after
-   * {@code seconds}, "end" lines to {@code marker}; returns once the command has started.
+   * Deploys version 7.0.0 of {@code app} with a command that writes "start" and, after {@code
+   * seconds}, "end" lines to {@code marker}; returns once the command has started.
    */
   private static String startMarkedDeploy(String app, Path marker, int seconds) throws Exception {
-    env.apply(dir, app, """
+    env.apply(
+        dir,
+        app,
+        """
         app: %1$s
         environment: qa
         deploy: { command: ["sh", "-c", "echo start ${version} >> %2$s; sleep %3$d; echo end ${version} >> %2$s"] }
-        """.formatted(app, marker, seconds));
-    Cli.Run started = Cli.run(env.server(), "deploy", "--app", app, "--env", "qa", "--version", "7.0.0", "-o", "json");
+        """
+            .formatted(app, marker, seconds));
+    Cli.Run started =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            app,
+            "--env",
+            "qa",
+            "--version",
+            "7.0.0",
+            "-o",
+            "json");
     String id = E2eEnvironment.deployment(started.out()).getId();
     await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(marker));
     return id;

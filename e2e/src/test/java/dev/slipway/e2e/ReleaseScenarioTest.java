@@ -62,58 +62,121 @@ class ReleaseScenarioTest {
     aManualRollbackReturnsToANamedOrTheLastGoodVersionAndOldBackupsExpire();
   }
 
-  private void aGoodReleaseSucceedsWithABackupHealthEvidenceASignedWebhookAndAnOrderedAuditTrail() throws Exception {
-    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "journal", "--env", "e2e", "--version", "1.1.0",
-        "--wait", "--timeout", "3m", "-o", "json");
+  private void aGoodReleaseSucceedsWithABackupHealthEvidenceASignedWebhookAndAnOrderedAuditTrail()
+      throws Exception {
+    Cli.Run run =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "journal",
+            "--env",
+            "e2e",
+            "--version",
+            "1.1.0",
+            "--wait",
+            "--timeout",
+            "3m",
+            "-o",
+            "json");
 
     assertThat(run.exit()).as(run.all()).isEqualTo(0);
     Deployment deployment = E2eEnvironment.deployment(run.out());
     assertThat(deployment.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
     assertThat(run.err()).contains("VERIFY succeeded").contains("finished: SUCCEEDED");
 
-    PhaseRecord verified = deployment.getPhasesList().stream().filter(p -> p.getPhase() == Phase.PHASE_VERIFY)
-        .findFirst().orElseThrow();
-    assertThat(verified.getEvidenceList()).as("each check and what it saw, kept with the verdict").isNotEmpty()
-        .allSatisfy(e -> assertThat(e.getPassed()).isTrue()).allSatisfy(e -> assertThat(e.getDetail()).startsWith("ok in"));
-    PhaseRecord backedUp = deployment.getPhasesList().stream().filter(p -> p.getPhase() == Phase.PHASE_BACKUP)
-        .findFirst().orElseThrow();
-    assertThat(backedUp.getEvidenceList()).hasSize(2).allSatisfy(e -> assertThat(e.getDetail()).contains("sha256"));
+    PhaseRecord verified =
+        deployment.getPhasesList().stream()
+            .filter(p -> p.getPhase() == Phase.PHASE_VERIFY)
+            .findFirst()
+            .orElseThrow();
+    assertThat(verified.getEvidenceList())
+        .as("each check and what it saw, kept with the verdict")
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getPassed()).isTrue())
+        .allSatisfy(e -> assertThat(e.getDetail()).startsWith("ok in"));
+    PhaseRecord backedUp =
+        deployment.getPhasesList().stream()
+            .filter(p -> p.getPhase() == Phase.PHASE_BACKUP)
+            .findFirst()
+            .orElseThrow();
+    assertThat(backedUp.getEvidenceList())
+        .hasSize(2)
+        .allSatisfy(e -> assertThat(e.getDetail()).contains("sha256"));
     List<String[]> artifacts = artifacts(deployment.getId(), "BACKUP");
     assertThat(artifacts).hasSize(2);
     for (String[] artifact : artifacts) {
       Path file = Path.of(artifact[0]);
       assertThat(Artifacts.sha256(file)).as("checksum of " + file).isEqualTo(artifact[1]);
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-------");
     }
 
-    assertThat(count("select count(*) from health.check_results where deployment_id = ?::uuid and phase = 'VERIFY'"
-        + " and passed", deployment.getId())).isGreaterThanOrEqualTo(2);
+    assertThat(
+            count(
+                "select count(*) from health.check_results where deployment_id = ?::uuid and phase = 'VERIFY'"
+                    + " and passed",
+                deployment.getId()))
+        .isGreaterThanOrEqualTo(2);
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(env.webhook.received()).anySatisfy(hook -> {
-          assertThat(hook.body()).contains("\"deploymentId\":\"" + deployment.getId() + "\"")
-              .contains("\"type\":\"deployment.succeeded\"");
-          assertThat(hook.signature()).isEqualTo(standardWebhooksSignature(env.webhookSecret, hook));
-        }));
-    assertThat(env.webhook.refused()).as("the first attempt of each delivery was refused and retried").isNotEmpty();
-    long deliveries = count("select count(*) from notifier.deliveries where deployment_id = ?::uuid", deployment.getId());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(env.webhook.received())
+                    .anySatisfy(
+                        hook -> {
+                          assertThat(hook.body())
+                              .contains("\"deploymentId\":\"" + deployment.getId() + "\"")
+                              .contains("\"type\":\"deployment.succeeded\"");
+                          assertThat(hook.signature())
+                              .isEqualTo(standardWebhooksSignature(env.webhookSecret, hook));
+                        }));
+    assertThat(env.webhook.refused())
+        .as("the first attempt of each delivery was refused and retried")
+        .isNotEmpty();
+    long deliveries =
+        count(
+            "select count(*) from notifier.deliveries where deployment_id = ?::uuid",
+            deployment.getId());
     assertThat(deliveries).as("requested and succeeded").isGreaterThanOrEqualTo(2);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(env.webhook.received().stream()
-                .filter(hook -> hook.body().contains("\"deploymentId\":\"" + deployment.getId() + "\""))
-                .map(WebhookReceiver.Received::id))
-            .as("one notification per event and channel, retries included")
-            .doesNotHaveDuplicates()
-            .hasSize((int) deliveries));
-    assertThat(count("select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
-        + " where d.deployment_id = ?::uuid and not a.succeeded", deployment.getId())).isPositive();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        env.webhook.received().stream()
+                            .filter(
+                                hook ->
+                                    hook.body()
+                                        .contains(
+                                            "\"deploymentId\":\"" + deployment.getId() + "\""))
+                            .map(WebhookReceiver.Received::id))
+                    .as("one notification per event and channel, retries included")
+                    .doesNotHaveDuplicates()
+                    .hasSize((int) deliveries));
+    assertThat(
+            count(
+                "select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
+                    + " where d.deployment_id = ?::uuid and not a.succeeded",
+                deployment.getId()))
+        .isPositive();
 
-    Path reporter = env.token("health-service-e2e-" + deployment.getId().substring(0, 8), "internal");
-    ReportStepResponse late = StepReportServiceGrpc.newBlockingStub(
-            ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build())
-        .withInterceptors(E2eEnvironment.bearer(reporter))
-        .reportStep(ReportStepRequest.newBuilder().setDeploymentId(deployment.getId()).setPhase(Phase.PHASE_VERIFY)
-            .setAttempt(1).setSucceeded(false).setSummary("a late, repeated report").setReporter("e2e").build());
+    Path reporter =
+        env.token("health-service-e2e-" + deployment.getId().substring(0, 8), "internal");
+    ReportStepResponse late =
+        StepReportServiceGrpc.newBlockingStub(
+                ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build())
+            .withInterceptors(E2eEnvironment.bearer(reporter))
+            .reportStep(
+                ReportStepRequest.newBuilder()
+                    .setDeploymentId(deployment.getId())
+                    .setPhase(Phase.PHASE_VERIFY)
+                    .setAttempt(1)
+                    .setSucceeded(false)
+                    .setSummary("a late, repeated report")
+                    .setReporter("e2e")
+                    .build());
     assertThat(late.getAccepted()).as("a repeated report changes nothing").isFalse();
     assertThat(env.status(deployment.getId()).getStatus())
         .isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
@@ -122,20 +185,24 @@ class ReleaseScenarioTest {
     List<DeploymentEvent> events = records.stream().map(AuditTopic::decode).toList();
     assertThat(events.stream().mapToLong(DeploymentEvent::getSequence))
         .as("every event of the deployment once, in sequence order")
-        .containsExactlyElementsOf(LongStream.rangeClosed(1, deployment.getLastSequence()).boxed().toList());
-    assertThat(events.getLast().getFinished().getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+        .containsExactlyElementsOf(
+            LongStream.rangeClosed(1, deployment.getLastSequence()).boxed().toList());
+    assertThat(events.getLast().getFinished().getStatus())
+        .isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
     for (ConsumerRecord<byte[], byte[]> record : records) {
       DeploymentEvent event = AuditTopic.decode(record);
       assertThat(new String(record.key())).isEqualTo("journal/e2e");
       assertThat(AuditTopic.header(record, "ce_specversion")).isEqualTo("1.0");
       assertThat(AuditTopic.header(record, "ce_id")).isEqualTo(event.getEventId());
-      assertThat(AuditTopic.header(record, "ce_type")).isEqualTo(switch (event.getKindCase()) {
-        case REQUESTED -> "dev.slipway.deployment.requested.v1";
-        case PHASE_STARTED -> "dev.slipway.deployment.phase_started.v1";
-        case PHASE_COMPLETED -> "dev.slipway.deployment.phase_completed.v1";
-        case FINISHED -> "dev.slipway.deployment.finished.v1";
-        case KIND_NOT_SET -> throw new AssertionError("an event without a kind: " + event);
-      });
+      assertThat(AuditTopic.header(record, "ce_type"))
+          .isEqualTo(
+              switch (event.getKindCase()) {
+                case REQUESTED -> "dev.slipway.deployment.requested.v1";
+                case PHASE_STARTED -> "dev.slipway.deployment.phase_started.v1";
+                case PHASE_COMPLETED -> "dev.slipway.deployment.phase_completed.v1";
+                case FINISHED -> "dev.slipway.deployment.finished.v1";
+                case KIND_NOT_SET -> throw new AssertionError("an event without a kind: " + event);
+              });
       assertThat(AuditTopic.header(record, "ce_source")).isEqualTo("/slipway/orchestrator");
       assertThat(AuditTopic.header(record, "ce_subject")).isEqualTo(deployment.getId());
       assertThat(AuditTopic.header(record, "ce_time")).isNotBlank();
@@ -143,18 +210,35 @@ class ReleaseScenarioTest {
     }
   }
 
-  private void aBadReleaseIsRolledBackWithTheDatabaseRestoredAndTheFailingCheckNamed() throws Exception {
+  private void aBadReleaseIsRolledBackWithTheDatabaseRestoredAndTheFailingCheckNamed()
+      throws Exception {
     List<String> before = journalEntries();
 
-    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "journal", "--env", "e2e", "--version", "2.0.0",
-        "--wait", "--timeout", "3m");
+    Cli.Run run =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "journal",
+            "--env",
+            "e2e",
+            "--version",
+            "2.0.0",
+            "--wait",
+            "--timeout",
+            "3m");
 
     assertThat(run.exit()).as(run.all()).isEqualTo(5);
-    assertThat(run.all()).contains("ROLLED_BACK")
+    assertThat(run.all())
+        .contains("ROLLED_BACK")
         .contains("check 'http http://127.0.0.1:" + env.journal.port() + "/health' failed")
         .contains("HTTP 503 (expected 200)");
     ListDeploymentsResponse.Builder newest = ListDeploymentsResponse.newBuilder();
-    JsonFormat.parser().merge(Cli.run(env.server(), "history", "--app", "journal", "--limit", "1", "-o", "json").out(), newest);
+    JsonFormat.parser()
+        .merge(
+            Cli.run(env.server(), "history", "--app", "journal", "--limit", "1", "-o", "json")
+                .out(),
+            newest);
     Deployment detail = env.status(newest.getDeployments(0).getId());
     assertThat(detail.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_ROLLED_BACK);
 
@@ -164,72 +248,125 @@ class ReleaseScenarioTest {
     assertThat(snapshot).as("the failed release's state is kept").hasSize(2);
     snapshot.forEach(artifact -> assertThat(Path.of(artifact[0])).exists());
 
-    PhaseRecord revert = detail.getPhasesList().stream().filter(p -> p.getPhase() == Phase.PHASE_REVERT).findFirst()
-        .orElseThrow();
+    PhaseRecord revert =
+        detail.getPhasesList().stream()
+            .filter(p -> p.getPhase() == Phase.PHASE_REVERT)
+            .findFirst()
+            .orElseThrow();
     assertThat(revert.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_SUCCEEDED);
-    assertThat(revert.getLogList()).anySatisfy(line -> assertThat(line).contains("started journal 1.1.0"));
+    assertThat(revert.getLogList())
+        .anySatisfy(line -> assertThat(line).contains("started journal 1.1.0"));
 
-    HttpResponse<String> health = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.journal.port() + "/health")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> health =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + env.journal.port() + "/health"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"version\":\"1.1.0\"");
-    assertThat(Cli.run(env.server(), "status", "--app", "journal", "--env", "e2e").out()).contains("1.1.0");
+    assertThat(Cli.run(env.server(), "status", "--app", "journal", "--env", "e2e").out())
+        .contains("1.1.0");
   }
 
-  private void aManualRollbackReturnsToANamedOrTheLastGoodVersionAndOldBackupsExpire() throws Exception {
-    Cli.Run nothingEarlier = Cli.run(env.server(), "rollback", "--app", "journal", "--env", "e2e", "--wait");
+  private void aManualRollbackReturnsToANamedOrTheLastGoodVersionAndOldBackupsExpire()
+      throws Exception {
+    Cli.Run nothingEarlier =
+        Cli.run(env.server(), "rollback", "--app", "journal", "--env", "e2e", "--wait");
     assertThat(nothingEarlier.exit()).as("1.1.0 is the only version Slipway shipped").isEqualTo(12);
     assertThat(nothingEarlier.err()).contains("no earlier good version");
 
-    Cli.Run toNamed = Cli.run(env.server(), "rollback", "--app", "journal", "--env", "e2e", "--to", "1.0.0",
-        "--wait", "--timeout", "3m");
+    Cli.Run toNamed =
+        Cli.run(
+            env.server(),
+            "rollback",
+            "--app",
+            "journal",
+            "--env",
+            "e2e",
+            "--to",
+            "1.0.0",
+            "--wait",
+            "--timeout",
+            "3m");
     assertThat(toNamed.exit()).as(toNamed.all()).isZero();
-    assertThat(toNamed.out()).contains("1.0.0 (was 1.1.0)").contains("SUCCEEDED").contains("rollback");
+    assertThat(toNamed.out())
+        .contains("1.0.0 (was 1.1.0)")
+        .contains("SUCCEEDED")
+        .contains("rollback");
 
-    Cli.Run toLastGood = Cli.run(env.server(), "rollback", "--app", "journal", "--env", "e2e", "--wait",
-        "--timeout", "3m");
+    Cli.Run toLastGood =
+        Cli.run(
+            env.server(),
+            "rollback",
+            "--app",
+            "journal",
+            "--env",
+            "e2e",
+            "--wait",
+            "--timeout",
+            "3m");
     assertThat(toLastGood.exit()).as(toLastGood.all()).isZero();
     assertThat(toLastGood.out()).contains("1.1.0 (was 1.0.0)");
-    assertThat(Cli.run(env.server(), "status", "--app", "journal", "--env", "e2e").out()).contains("journal/e2e", "1.1.0");
+    assertThat(Cli.run(env.server(), "status", "--app", "journal", "--env", "e2e").out())
+        .contains("journal/e2e", "1.1.0");
 
     try (Connection c = env.slipway();
-        PreparedStatement select = c.prepareStatement(
-            "select status, count(*) from backup.backup_sets where app = 'journal' and environment = 'e2e'"
-                + " and kind = 'BACKUP' group by status order by status");
+        PreparedStatement select =
+            c.prepareStatement(
+                "select status, count(*) from backup.backup_sets where app = 'journal' and environment = 'e2e'"
+                    + " and kind = 'BACKUP' group by status order by status");
         ResultSet rows = select.executeQuery()) {
       List<String> counts = new ArrayList<>();
       while (rows.next()) {
         counts.add(rows.getString(1) + "=" + rows.getLong(2));
       }
-      assertThat(counts).as("four backups taken, the target keeps three").containsExactly("COMPLETE=3", "DELETED=1");
+      assertThat(counts)
+          .as("four backups taken, the target keeps three")
+          .containsExactly("COMPLETE=3", "DELETED=1");
     }
-    assertThat(count("select count(*) from backup.backup_artifacts a join backup.backup_sets s on s.id = a.set_id"
-        + " where s.status = 'DELETED' and s.app = ?", "journal")).isEqualTo(2);
+    assertThat(
+            count(
+                "select count(*) from backup.backup_artifacts a join backup.backup_sets s on s.id = a.set_id"
+                    + " where s.status = 'DELETED' and s.app = ?",
+                "journal"))
+        .isEqualTo(2);
     try (Connection c = env.slipway();
-        PreparedStatement select = c.prepareStatement("select a.path from backup.backup_artifacts a"
-            + " join backup.backup_sets s on s.id = a.set_id where s.status = 'DELETED' and s.app = 'journal'");
+        PreparedStatement select =
+            c.prepareStatement(
+                "select a.path from backup.backup_artifacts a"
+                    + " join backup.backup_sets s on s.id = a.set_id where s.status = 'DELETED' and s.app = 'journal'");
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        assertThat(Path.of(rows.getString(1))).as("expired backup files are deleted").doesNotExist();
+        assertThat(Path.of(rows.getString(1)))
+            .as("expired backup files are deleted")
+            .doesNotExist();
       }
     }
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> eventsOf(String deploymentId) {
-    List<ConsumerRecord<byte[], byte[]>> all = AuditTopic.read(env.infrastructure.kafkaBootstrap(), Topics.DEPLOYMENTS,
-        r -> {
-          DeploymentEvent e = AuditTopic.decode(r);
-          return e.getDeploymentId().equals(deploymentId) && e.hasFinished();
-        }, Duration.ofSeconds(30));
-    return all.stream().filter(r -> AuditTopic.decode(r).getDeploymentId().equals(deploymentId)).toList();
+    List<ConsumerRecord<byte[], byte[]>> all =
+        AuditTopic.read(
+            env.infrastructure.kafkaBootstrap(),
+            Topics.DEPLOYMENTS,
+            r -> {
+              DeploymentEvent e = AuditTopic.decode(r);
+              return e.getDeploymentId().equals(deploymentId) && e.hasFinished();
+            },
+            Duration.ofSeconds(30));
+    return all.stream()
+        .filter(r -> AuditTopic.decode(r).getDeploymentId().equals(deploymentId))
+        .toList();
   }
 
   private static List<String[]> artifacts(String deploymentId, String kind) throws Exception {
     try (Connection c = env.slipway();
-        PreparedStatement select = c.prepareStatement(
-            "select a.path, a.sha256 from backup.backup_artifacts a join backup.backup_sets s on s.id = a.set_id"
-                + " where s.deployment_id = ?::uuid and s.kind = ? and s.status = 'COMPLETE' order by a.item_index")) {
+        PreparedStatement select =
+            c.prepareStatement(
+                "select a.path, a.sha256 from backup.backup_artifacts a join backup.backup_sets s on s.id = a.set_id"
+                    + " where s.deployment_id = ?::uuid and s.kind = ? and s.status = 'COMPLETE' order by a.item_index")) {
       select.setString(1, deploymentId);
       select.setString(2, kind);
       List<String[]> rows = new ArrayList<>();
@@ -243,7 +380,8 @@ class ReleaseScenarioTest {
   }
 
   private static long count(String sql, String parameter) throws Exception {
-    try (Connection c = env.slipway(); PreparedStatement select = c.prepareStatement(sql)) {
+    try (Connection c = env.slipway();
+        PreparedStatement select = c.prepareStatement(sql)) {
       select.setString(1, parameter);
       try (ResultSet result = select.executeQuery()) {
         result.next();
@@ -254,7 +392,9 @@ class ReleaseScenarioTest {
 
   private static List<String> journalEntries() throws Exception {
     try (Connection c = env.journalDatabase();
-        PreparedStatement select = c.prepareStatement("select id || '|' || title || '|' || mood from entries order by id");
+        PreparedStatement select =
+            c.prepareStatement(
+                "select id || '|' || title || '|' || mood from entries order by id");
         ResultSet rows = select.executeQuery()) {
       List<String> entries = new ArrayList<>();
       while (rows.next()) {
@@ -271,13 +411,16 @@ class ReleaseScenarioTest {
   private static String standardWebhooksSignature(String secret, WebhookReceiver.Received hook) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
-      byte[] signed = mac.doFinal((hook.id() + "." + hook.timestamp() + "." + hook.body())
-          .getBytes(StandardCharsets.UTF_8));
+      mac.init(
+          new SecretKeySpec(
+              Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+      byte[] signed =
+          mac.doFinal(
+              (hook.id() + "." + hook.timestamp() + "." + hook.body())
+                  .getBytes(StandardCharsets.UTF_8));
       return "v1," + Base64.getEncoder().encodeToString(signed);
     } catch (GeneralSecurityException e) {
       throw new AssertionError("HMAC-SHA256 is part of every JDK", e);
     }
   }
-
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.slipway.devstack.Service;
 import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.Deployment;
-import dev.slipway.proto.v1.DeploymentStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,10 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Secrets reach the commands and tools that need them and nothing else; backups are encrypted at rest. */
+/**
+ * Secrets reach the commands and tools that need them and nothing else; backups are encrypted at
+ * rest.
+ */
 class SecretsTest {
   private static E2eEnvironment env;
 
@@ -44,7 +46,10 @@ class SecretsTest {
     env.setSecret("db-" + suffix, dbPassword);
     String database = env.infrastructure.createDatabase("signer");
     Path workdir = Files.createTempDirectory("signer");
-    env.apply(workdir, "signer", """
+    env.apply(
+        workdir,
+        "signer",
+        """
         app: signer-%1$s
         environment: e2e
         deploy:
@@ -54,27 +59,59 @@ class SecretsTest {
           items:
             - { type: postgres, url: "%2$s", passwordSecret: db-%1$s }
           restoreOnRollback: true
-        """.formatted(suffix, libpqUrl(database)));
+        """
+            .formatted(suffix, libpqUrl(database)));
 
-    Cli.Run good = Cli.run(env.server(), "deploy", "--app", "signer-" + suffix, "--env", "e2e", "--version", "1.0.0",
-        "--wait", "-o", "json");
+    Cli.Run good =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "signer-" + suffix,
+            "--env",
+            "e2e",
+            "--version",
+            "1.0.0",
+            "--wait",
+            "-o",
+            "json");
     assertThat(good.exit()).as(good.all()).isZero();
-    Cli.Run bad = Cli.run(env.server(), "deploy", "--app", "signer-" + suffix, "--env", "e2e", "--version", "2.0.0",
-        "--wait", "-o", "json");
+    Cli.Run bad =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "signer-" + suffix,
+            "--env",
+            "e2e",
+            "--version",
+            "2.0.0",
+            "--wait",
+            "-o",
+            "json");
     assertThat(bad.exit()).as(bad.all()).isEqualTo(5);
     Deployment rolledBack = E2eEnvironment.deployment(bad.out());
-    assertThat(rolledBack.getPhasesList()).extracting(p -> p.getPhase().name())
-        .contains("PHASE_BACKUP", "PHASE_DEPLOY", "PHASE_SNAPSHOT", "PHASE_RESTORE", "PHASE_REVERT");
-    assertThat(rolledBack.getPhasesList()).flatExtracting(p -> p.getLogList())
+    assertThat(rolledBack.getPhasesList())
+        .extracting(p -> p.getPhase().name())
+        .contains(
+            "PHASE_BACKUP", "PHASE_DEPLOY", "PHASE_SNAPSHOT", "PHASE_RESTORE", "PHASE_REVERT");
+    assertThat(rolledBack.getPhasesList())
+        .flatExtracting(p -> p.getLogList())
         .as("the secret the command echoed is masked in its step log")
         .contains("signing 2.0.0 with ****", "signing 1.0.0 with ****");
 
     List<String> seen = new ArrayList<>();
     seen.add(good.all());
     seen.add(bad.all());
-    for (String[] command : List.of(new String[] {"status", rolledBack.getId()}, new String[] {"history"},
-        new String[] {"target", "get", "--app", "signer-" + suffix, "--env", "e2e"}, new String[] {"target", "list"},
-        new String[] {"secret", "list"}, new String[] {"token", "list", "--all"}, new String[] {"status"})) {
+    for (String[] command :
+        List.of(
+            new String[] {"status", rolledBack.getId()},
+            new String[] {"history"},
+            new String[] {"target", "get", "--app", "signer-" + suffix, "--env", "e2e"},
+            new String[] {"target", "list"},
+            new String[] {"secret", "list"},
+            new String[] {"token", "list", "--all"},
+            new String[] {"status"})) {
       List<String> json = new ArrayList<>(List.of(command));
       json.addAll(List.of("-o", "json"));
       Cli.Run answer = Cli.run(env.server(), json.toArray(String[]::new));
@@ -89,8 +126,12 @@ class SecretsTest {
         seen.add(Files.readString(log));
       }
     }
-    for (var record : AuditTopic.read(env.infrastructure.kafkaBootstrap(), Topics.DEPLOYMENTS, r -> false,
-        Duration.ofSeconds(5))) {
+    for (var record :
+        AuditTopic.read(
+            env.infrastructure.kafkaBootstrap(),
+            Topics.DEPLOYMENTS,
+            r -> false,
+            Duration.ofSeconds(5))) {
       seen.add(new String(record.value(), StandardCharsets.ISO_8859_1));
       for (Header header : record.headers()) {
         seen.add(new String(header.value(), StandardCharsets.ISO_8859_1));
@@ -101,7 +142,9 @@ class SecretsTest {
       secrets.add(env.journalDbSecret);
     }
     for (String secret : secrets) {
-      assertThat(seen).as("places where a secret could leak").noneMatch(text -> text.contains(secret));
+      assertThat(seen)
+          .as("places where a secret could leak")
+          .noneMatch(text -> text.contains(secret));
     }
   }
 
@@ -110,40 +153,77 @@ class SecretsTest {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     env.setSecret("used-" + suffix, "u-" + suffix);
     env.setSecret("other-" + suffix, "o-" + suffix);
-    env.apply(Files.createTempDirectory("refs"), "refs", """
+    env.apply(
+        Files.createTempDirectory("refs"),
+        "refs",
+        """
         app: refs-%1$s
         environment: e2e
         deploy: { command: ["true"], env: { USED: { secret: used-%1$s } } }
-        """.formatted(suffix));
-    Cli.Run run = Cli.run(env.server(), "deploy", "--app", "refs-" + suffix, "--env", "e2e", "--version", "1.0.0",
-        "--wait", "-o", "json");
+        """
+            .formatted(suffix));
+    Cli.Run run =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "refs-" + suffix,
+            "--env",
+            "e2e",
+            "--version",
+            "1.0.0",
+            "--wait",
+            "-o",
+            "json");
     assertThat(run.exit()).as(run.all()).isZero();
     String id = E2eEnvironment.deployment(run.out()).getId();
-    io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build();
+    io.grpc.ManagedChannel channel =
+        io.grpc.ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build();
     try {
-      var worker = dev.slipway.proto.internal.v1.WorkerServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(E2eEnvironment.bearer(env.token("resolver-" + suffix, "internal")));
-      assertThat(worker.resolveSecret(dev.slipway.proto.internal.v1.ResolveSecretRequest.newBuilder()
-          .setDeploymentId(id).setName("used-" + suffix).build()).getValue().toStringUtf8()).isEqualTo("u-" + suffix);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> worker.resolveSecret(
-              dev.slipway.proto.internal.v1.ResolveSecretRequest.newBuilder().setDeploymentId(id)
-                  .setName("other-" + suffix).build()))
-          .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
-            assertThat(e.getStatus().getDescription()).contains("does not reference the secret 'other-" + suffix + "'");
-          });
+      var worker =
+          dev.slipway.proto.internal.v1.WorkerServiceGrpc.newBlockingStub(channel)
+              .withInterceptors(E2eEnvironment.bearer(env.token("resolver-" + suffix, "internal")));
+      assertThat(
+              worker
+                  .resolveSecret(
+                      dev.slipway.proto.internal.v1.ResolveSecretRequest.newBuilder()
+                          .setDeploymentId(id)
+                          .setName("used-" + suffix)
+                          .build())
+                  .getValue()
+                  .toStringUtf8())
+          .isEqualTo("u-" + suffix);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  worker.resolveSecret(
+                      dev.slipway.proto.internal.v1.ResolveSecretRequest.newBuilder()
+                          .setDeploymentId(id)
+                          .setName("other-" + suffix)
+                          .build()))
+          .isInstanceOfSatisfying(
+              io.grpc.StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode())
+                    .isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+                assertThat(e.getStatus().getDescription())
+                    .contains("does not reference the secret 'other-" + suffix + "'");
+              });
     } finally {
       channel.shutdownNow();
     }
   }
 
   @Test
-  void backupsAreEncryptedAtRestAndABackupTakenBeforeAMasterKeyRotationStillRestores() throws Exception {
+  void backupsAreEncryptedAtRestAndABackupTakenBeforeAMasterKeyRotationStillRestores()
+      throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String database = env.infrastructure.createDatabase("vault");
     sql(database, "create table entries (title text)", "insert into entries values ('kept')");
     Path go = Files.createTempDirectory("vault").resolve("go");
-    env.apply(go.getParent(), "vault", """
+    env.apply(
+        go.getParent(),
+        "vault",
+        """
         app: vault-%1$s
         environment: e2e
         deploy:
@@ -152,14 +232,43 @@ class SecretsTest {
           items:
             - { type: postgres, url: "%3$s" }
           restoreOnRollback: true
-        """.formatted(suffix, go, libpqUrl(database)));
-    assertThat(Cli.run(env.server(), "deploy", "--app", "vault-" + suffix, "--env", "e2e", "--version", "1.0.0",
-        "--wait").exit()).isZero();
+        """
+            .formatted(suffix, go, libpqUrl(database)));
+    assertThat(
+            Cli.run(
+                    env.server(),
+                    "deploy",
+                    "--app",
+                    "vault-" + suffix,
+                    "--env",
+                    "e2e",
+                    "--version",
+                    "1.0.0",
+                    "--wait")
+                .exit())
+        .isZero();
 
-    CompletableFuture<Cli.Run> release = CompletableFuture.supplyAsync(() -> Cli.run(env.server(), "deploy", "--app",
-        "vault-" + suffix, "--env", "e2e", "--version", "2.0.0", "--wait", "--timeout", "3m", "-o", "json"));
-    String id = await().atMost(Duration.ofMinutes(1)).until(() -> activeDeploymentInDeploy("vault-" + suffix),
-        found -> found != null);
+    CompletableFuture<Cli.Run> release =
+        CompletableFuture.supplyAsync(
+            () ->
+                Cli.run(
+                    env.server(),
+                    "deploy",
+                    "--app",
+                    "vault-" + suffix,
+                    "--env",
+                    "e2e",
+                    "--version",
+                    "2.0.0",
+                    "--wait",
+                    "--timeout",
+                    "3m",
+                    "-o",
+                    "json"));
+    String id =
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(() -> activeDeploymentInDeploy("vault-" + suffix), found -> found != null);
     sql(database, "insert into entries values ('written by the bad release')");
     Cli.Run rotated = Cli.run(env.server(), "secret", "rotate-master");
     assertThat(rotated.exit()).as(rotated.all()).isZero();
@@ -171,22 +280,30 @@ class SecretsTest {
     Cli.Run bad = release.get();
     assertThat(bad.exit()).as(bad.all()).isEqualTo(5);
     assertThat(E2eEnvironment.deployment(bad.out()).getId()).isEqualTo(id);
-    assertThat(rowsOf(database, "select title from entries")).as("restored from the backup taken before rotation")
+    assertThat(rowsOf(database, "select title from entries"))
+        .as("restored from the backup taken before rotation")
         .containsExactly("kept");
-    List<String> files = rowsOf(env.slipwayDb, "select a.path from backup.backup_artifacts a"
-        + " join backup.backup_sets s on s.id = a.set_id where s.app = 'vault-" + suffix + "'");
+    List<String> files =
+        rowsOf(
+            env.slipwayDb,
+            "select a.path from backup.backup_artifacts a"
+                + " join backup.backup_sets s on s.id = a.set_id where s.app = 'vault-"
+                + suffix
+                + "'");
     assertThat(files).hasSizeGreaterThanOrEqualTo(3);
     for (String file : files) {
       byte[] head = Arrays.copyOf(Files.readAllBytes(Path.of(file)), 5);
-      assertThat(new String(head, StandardCharsets.ISO_8859_1)).as(file + " is no readable pg_dump archive")
+      assertThat(new String(head, StandardCharsets.ISO_8859_1))
+          .as(file + " is no readable pg_dump archive")
           .isNotEqualTo("PGDMP");
     }
   }
 
   private static String activeDeploymentInDeploy(String app) throws Exception {
     try (Connection c = env.slipway();
-        PreparedStatement select = c.prepareStatement(
-            "select id from orchestrator.deployments where app = ? and status = 'DEPLOY'")) {
+        PreparedStatement select =
+            c.prepareStatement(
+                "select id from orchestrator.deployments where app = ? and status = 'DEPLOY'")) {
       select.setString(1, app);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? row.getString(1) : null;
@@ -195,7 +312,8 @@ class SecretsTest {
   }
 
   private static String libpqUrl(String jdbcUrl) {
-    return jdbcUrl.replaceFirst("^jdbc:postgresql://", "postgresql://" + env.infrastructure.user() + "@")
+    return jdbcUrl
+        .replaceFirst("^jdbc:postgresql://", "postgresql://" + env.infrastructure.user() + "@")
         .replaceFirst("\\?.*$", "");
   }
 
@@ -204,7 +322,9 @@ class SecretsTest {
   }
 
   private static List<String> rowsOf(String jdbcUrl, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, env.infrastructure.user(), env.infrastructure.password());
+    try (Connection c =
+            DriverManager.getConnection(
+                jdbcUrl, env.infrastructure.user(), env.infrastructure.password());
         Statement statement = c.createStatement();
         ResultSet rows = statement.executeQuery(sql)) {
       List<String> values = new ArrayList<>();
@@ -216,7 +336,9 @@ class SecretsTest {
   }
 
   private static void sql(String jdbcUrl, String... statements) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, env.infrastructure.user(), env.infrastructure.password());
+    try (Connection c =
+            DriverManager.getConnection(
+                jdbcUrl, env.infrastructure.user(), env.infrastructure.password());
         Statement statement = c.createStatement()) {
       for (String sql : statements) {
         statement.execute(sql);

@@ -12,7 +12,6 @@ import dev.slipway.devstack.StackTls;
 import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.DeploymentStatus;
 import dev.slipway.proto.v1.PhaseOutcome;
-import dev.slipway.proto.v1.PhaseRecord;
 import dev.slipway.testkit.TestInfrastructure;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -51,13 +50,25 @@ class TlsTest {
     // Its own broker: on the shared one its workers would join the e2e stack's consumer groups.
     kafka = EmbeddedKafkaBroker.start();
     Path home = Path.of(System.getProperty("slipway.home", "..")).toAbsolutePath().normalize();
-    stack = Stack.start(home, dir.resolve("stack"),
-        new Infrastructure(infrastructure.createDatabase("slipway_tls"), infrastructure.user(),
-            infrastructure.password(), kafka.bootstrapServers()),
-        Map.of(Service.NOTIFIER, Map.of(
-            "slipway.notifier.channels.ops.url", webhook.url(),
-            "slipway.notifier.channels.ops.secret", "whsec_dGxzLXRlc3Qtc2VjcmV0LWtleQ==")),
-        0, new StackTls(certificate.certificate(), certificate.privateKey(), certificate.certificate()));
+    stack =
+        Stack.start(
+            home,
+            dir.resolve("stack"),
+            new Infrastructure(
+                infrastructure.createDatabase("slipway_tls"),
+                infrastructure.user(),
+                infrastructure.password(),
+                kafka.bootstrapServers()),
+            Map.of(
+                Service.NOTIFIER,
+                Map.of(
+                    "slipway.notifier.channels.ops.url",
+                    webhook.url(),
+                    "slipway.notifier.channels.ops.secret",
+                    "whsec_dGxzLXRlc3Qtc2VjcmV0LWtleQ==")),
+            0,
+            new StackTls(
+                certificate.certificate(), certificate.privateKey(), certificate.certificate()));
   }
 
   @AfterAll
@@ -75,17 +86,29 @@ class TlsTest {
   void everyServiceAnswersOnlyAClientThatTrustsItsCertificate() throws Exception {
     SelfSignedCertificate stranger = SelfSignedCertificate.create(dir, "stranger");
     for (Service service : Service.values()) {
-      assertThat(health(service, TlsChannelCredentials.newBuilder()
-          .trustManager(certificate.certificate().toFile()).build()))
-          .as(service.module() + " over TLS").isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(
+              health(
+                  service,
+                  TlsChannelCredentials.newBuilder()
+                      .trustManager(certificate.certificate().toFile())
+                      .build()))
+          .as(service.module() + " over TLS")
+          .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
       assertThatThrownBy(() -> health(service, InsecureChannelCredentials.create()))
           .as(service.module() + " refuses plaintext")
-          .isInstanceOfSatisfying(StatusRuntimeException.class,
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-      assertThatThrownBy(() -> health(service, TlsChannelCredentials.newBuilder()
-          .trustManager(stranger.certificate().toFile()).build()))
+      assertThatThrownBy(
+              () ->
+                  health(
+                      service,
+                      TlsChannelCredentials.newBuilder()
+                          .trustManager(stranger.certificate().toFile())
+                          .build()))
           .as(service.module() + " is not trusted under another CA")
-          .isInstanceOfSatisfying(StatusRuntimeException.class,
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
   }
@@ -95,7 +118,10 @@ class TlsTest {
     Path workdir = Files.createDirectories(dir.resolve("app"));
     Files.writeString(workdir.resolve("config.txt"), "colour=blue\n");
     try (ServerSocket app = new ServerSocket(0)) {
-      Path spec = Files.writeString(workdir.resolve("tls-app.yaml"), """
+      Path spec =
+          Files.writeString(
+              workdir.resolve("tls-app.yaml"),
+              """
           app: tls-app
           environment: secure
           deploy: { command: ["sh", "-c", "echo ${version} > %1$s/version"] }
@@ -108,11 +134,24 @@ class TlsTest {
             interval: 1s
           notify:
             - { channel: ops, on: [succeeded] }
-          """.formatted(workdir, app.getLocalPort()));
+          """
+                  .formatted(workdir, app.getLocalPort()));
       assertThat(tls("target", "apply", "-f", spec.toString()).exit()).isZero();
 
-      Cli.Run run = tls("deploy", "--app", "tls-app", "--env", "secure", "--version", "1.2.3", "--wait",
-          "--timeout", "2m", "-o", "json");
+      Cli.Run run =
+          tls(
+              "deploy",
+              "--app",
+              "tls-app",
+              "--env",
+              "secure",
+              "--version",
+              "1.2.3",
+              "--wait",
+              "--timeout",
+              "2m",
+              "-o",
+              "json");
 
       assertThat(run.exit()).as(run.all()).isZero();
       Deployment deployment = E2eEnvironment.deployment(run.out());
@@ -120,14 +159,21 @@ class TlsTest {
       assertThat(deployment.getPhasesList())
           .as("each worker fetched its step context and reported over TLS")
           .extracting(p -> p.getPhase().name() + " " + p.getOutcome())
-          .containsExactly("PHASE_BACKUP " + PhaseOutcome.PHASE_OUTCOME_SUCCEEDED,
+          .containsExactly(
+              "PHASE_BACKUP " + PhaseOutcome.PHASE_OUTCOME_SUCCEEDED,
               "PHASE_DEPLOY " + PhaseOutcome.PHASE_OUTCOME_SUCCEEDED,
               "PHASE_VERIFY " + PhaseOutcome.PHASE_OUTCOME_SUCCEEDED);
       assertThat(Files.readString(workdir.resolve("version"))).isEqualTo("1.2.3\n");
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(webhook.received()).anySatisfy(hook -> assertThat(hook.body())
-              .contains("\"deploymentId\":\"" + deployment.getId() + "\"")
-              .contains("\"type\":\"deployment.succeeded\"")));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(webhook.received())
+                      .anySatisfy(
+                          hook ->
+                              assertThat(hook.body())
+                                  .contains("\"deploymentId\":\"" + deployment.getId() + "\"")
+                                  .contains("\"type\":\"deployment.succeeded\"")));
     }
 
     Cli.Run plaintext = Cli.as(stack.adminTokenFile(), stack.orchestratorAddress(), "status");
@@ -142,11 +188,15 @@ class TlsTest {
     return Cli.as(stack.adminTokenFile(), stack.orchestratorAddress(), line);
   }
 
-  private static HealthCheckResponse.ServingStatus health(Service service, ChannelCredentials credentials) {
-    ManagedChannel channel = Grpc.newChannelBuilder("127.0.0.1:" + stack.port(service), credentials).build();
+  private static HealthCheckResponse.ServingStatus health(
+      Service service, ChannelCredentials credentials) {
+    ManagedChannel channel =
+        Grpc.newChannelBuilder("127.0.0.1:" + stack.port(service), credentials).build();
     try {
-      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+      return HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance())
+          .getStatus();
     } finally {
       channel.shutdownNow();
     }

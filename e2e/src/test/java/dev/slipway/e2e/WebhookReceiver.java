@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A real HTTP endpoint that receives the notifier's webhooks; answers 503 to the first of each id when asked. */
+/**
+ * A real HTTP endpoint that receives the notifier's webhooks; answers 503 to the first of each id
+ * when asked.
+ */
 final class WebhookReceiver implements AutoCloseable {
   /** One received request. */
   record Received(String id, String timestamp, String signature, String body) {}
@@ -16,31 +19,41 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<String> refusedOnce = new CopyOnWriteArrayList<>();
   private volatile boolean refuseFirstAttempt;
-  private final java.util.concurrent.atomic.AtomicInteger goneHits = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger goneHits =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   WebhookReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-    server.createContext("/hook", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String id = exchange.getRequestHeaders().getFirst("webhook-id");
-      int status = 204;
-      if (refuseFirstAttempt && !refusedOnce.contains(id)) {
-        refusedOnce.add(id);
-        status = 503;
-      } else {
-        received.add(new Received(id, exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-            exchange.getRequestHeaders().getFirst("webhook-signature"), body));
-      }
-      exchange.sendResponseHeaders(status, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/hook",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          String id = exchange.getRequestHeaders().getFirst("webhook-id");
+          int status = 204;
+          if (refuseFirstAttempt && !refusedOnce.contains(id)) {
+            refusedOnce.add(id);
+            status = 503;
+          } else {
+            received.add(
+                new Received(
+                    id,
+                    exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+                    exchange.getRequestHeaders().getFirst("webhook-signature"),
+                    body));
+          }
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
     // An endpoint its owner retired: every request gets 410 Gone.
-    server.createContext("/gone", exchange -> {
-      goneHits.incrementAndGet();
-      exchange.getRequestBody().readAllBytes();
-      exchange.sendResponseHeaders(410, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/gone",
+        exchange -> {
+          goneHits.incrementAndGet();
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(410, -1);
+          exchange.close();
+        });
     server.start();
   }
 

@@ -8,6 +8,9 @@ public final class HealthApplication {
   private HealthApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(HealthApplication.class).properties(ServerTls.properties()).start();
+    Micronaut.build(args)
+        .mainClass(HealthApplication.class)
+        .properties(ServerTls.properties())
+        .start();
   }
 }

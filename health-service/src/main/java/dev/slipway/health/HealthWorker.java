@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Runs PREFLIGHT, VERIFY and VERIFY_ROLLBACK: rounds of checks until the policy reaches a verdict. */
+/**
+ * Runs PREFLIGHT, VERIFY and VERIFY_ROLLBACK: rounds of checks until the policy reaches a verdict.
+ */
 @Singleton
 public class HealthWorker implements PhaseWorker {
   private static final Duration REPORT_MARGIN = Duration.ofSeconds(5);
@@ -44,16 +46,20 @@ public class HealthWorker implements PhaseWorker {
   }
 
   @Override
-  public Result run(PhaseJob job, StepContext deployment, StopSignal stop) throws InterruptedException {
+  public Result run(PhaseJob job, StepContext deployment, StopSignal stop)
+      throws InterruptedException {
     boolean preflight = job.phase() == Phase.PHASE_PREFLIGHT;
-    List<HealthCheck> specs = preflight
-        ? deployment.getSpec().getPreflight().getChecksList()
-        : deployment.getSpec().getHealth().getChecksList();
+    List<HealthCheck> specs =
+        preflight
+            ? deployment.getSpec().getPreflight().getChecksList()
+            : deployment.getSpec().getHealth().getChecksList();
     List<Check> checks = specs.stream().map(HealthWorker::check).toList();
     HealthSettings settings = HealthSettings.of(deployment.getSpec().getHealth());
-    VerdictPolicy policy = preflight
-        ? new VerdictPolicy(1, settings.failureThreshold(), Duration.ZERO)
-        : new VerdictPolicy(settings.successThreshold(), settings.failureThreshold(), settings.startPeriod());
+    VerdictPolicy policy =
+        preflight
+            ? new VerdictPolicy(1, settings.failureThreshold(), Duration.ZERO)
+            : new VerdictPolicy(
+                settings.successThreshold(), settings.failureThreshold(), settings.startPeriod());
     Instant started = clock.instant();
     Instant giveUp = job.deadline().minus(REPORT_MARGIN);
     List<Observation> round = List.of();
@@ -63,11 +69,17 @@ public class HealthWorker implements PhaseWorker {
         round.add(probe.observe(check, settings.timeout()));
       }
       Duration elapsed = Duration.between(started, clock.instant());
-      record(job, number, round, policy.counts(round.stream().allMatch(Observation::passed), elapsed));
+      record(
+          job, number, round, policy.counts(round.stream().allMatch(Observation::passed), elapsed));
       switch (policy.afterRound(round, elapsed)) {
         case HEALTHY -> {
-          return Result.of(true, checks.size() + " check(s) passed " + policy.consecutiveSuccesses()
-              + " round(s) in a row", evidence(round));
+          return Result.of(
+              true,
+              checks.size()
+                  + " check(s) passed "
+                  + policy.consecutiveSuccesses()
+                  + " round(s) in a row",
+              evidence(round));
         }
         case UNHEALTHY -> {
           return Result.of(false, failures(round, policy.consecutiveFailures()), evidence(round));
@@ -76,36 +88,70 @@ public class HealthWorker implements PhaseWorker {
       }
     }
     String why = stop.reason().orElse("the phase deadline is near");
-    return Result.of(false, "no verdict (" + why + "); last round: " + failures(round, 0), evidence(round));
+    return Result.of(
+        false, "no verdict (" + why + "); last round: " + failures(round, 0), evidence(round));
   }
 
   private void record(PhaseJob job, int round, List<Observation> observations, boolean counted) {
     Instant now = clock.instant();
-    results.saveAll(observations.stream().map(o -> new CheckResultRow(null, job.deploymentId(),
-        PhaseNames.of(job.phase()), job.attempt(), round, o.check(), o.passed(), o.detail(),
-        (int) Math.min(Integer.MAX_VALUE, o.latencyMillis()), counted, now)).toList());
+    results.saveAll(
+        observations.stream()
+            .map(
+                o ->
+                    new CheckResultRow(
+                        null,
+                        job.deploymentId(),
+                        PhaseNames.of(job.phase()),
+                        job.attempt(),
+                        round,
+                        o.check(),
+                        o.passed(),
+                        o.detail(),
+                        (int) Math.min(Integer.MAX_VALUE, o.latencyMillis()),
+                        counted,
+                        now))
+            .toList());
   }
 
   private static String failures(List<Observation> round, int rounds) {
-    return round.stream().filter(o -> !o.passed())
-        .map(o -> "check '" + o.check() + "' failed" + (rounds > 1 ? " " + rounds + " rounds in a row" : "")
-            + ": " + o.detail())
+    return round.stream()
+        .filter(o -> !o.passed())
+        .map(
+            o ->
+                "check '"
+                    + o.check()
+                    + "' failed"
+                    + (rounds > 1 ? " " + rounds + " rounds in a row" : "")
+                    + ": "
+                    + o.detail())
         .collect(Collectors.joining("; "));
   }
 
   private static List<Evidence> evidence(List<Observation> round) {
     return round.stream()
-        .map(o -> Evidence.newBuilder().setName(o.check()).setPassed(o.passed()).setDetail(o.detail()).build())
+        .map(
+            o ->
+                Evidence.newBuilder()
+                    .setName(o.check())
+                    .setPassed(o.passed())
+                    .setDetail(o.detail())
+                    .build())
         .toList();
   }
 
   static Check check(HealthCheck spec) {
     return switch (spec.getType()) {
-      case "http" -> new Check.Http(name(spec, "http " + spec.getUrl()), spec.getUrl(),
-          spec.getExpectStatus() == 0 ? 200 : spec.getExpectStatus(), spec.getExpectJsonMap());
+      case "http" ->
+          new Check.Http(
+              name(spec, "http " + spec.getUrl()),
+              spec.getUrl(),
+              spec.getExpectStatus() == 0 ? 200 : spec.getExpectStatus(),
+              spec.getExpectJsonMap());
       case "tcp" -> {
         int colon = spec.getAddress().lastIndexOf(':');
-        yield new Check.Tcp(name(spec, "tcp " + spec.getAddress()), spec.getAddress().substring(0, colon),
+        yield new Check.Tcp(
+            name(spec, "tcp " + spec.getAddress()),
+            spec.getAddress().substring(0, colon),
             Integer.parseInt(spec.getAddress().substring(colon + 1)));
       }
       default -> throw new IllegalArgumentException("unknown check type '" + spec.getType() + "'");

@@ -41,26 +41,39 @@ import org.slf4j.LoggerFactory;
 public class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final Duration CLAIM = Duration.ofSeconds(60);
+
   /** A send waits this long at most for its channel's turn, well inside the claim. */
   private static final Duration CHANNEL_WAIT = Duration.ofSeconds(30);
+
   private final Transactions transactions;
   private final Map<String, Channel> channels;
   private final Map<String, RetryPolicy> policies;
   private final Map<String, Semaphore> channelSlots;
   private final Semaphore slots;
   private final Clock clock;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Semaphore wakeups = new Semaphore(0);
   private final Thread thread;
   private volatile boolean running = true;
 
-  public Dispatcher(Transactions transactions, List<Channel> channels, Clock clock,
+  public Dispatcher(
+      Transactions transactions,
+      List<Channel> channels,
+      Clock clock,
       @Value("${slipway.notifier.max-concurrent-sends:16}") int maxConcurrentSends) {
     this.transactions = transactions;
-    this.channels = channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
-    this.policies = channels.stream().collect(Collectors.toMap(Channel::getName, c -> RetryPolicy.parse(c.getRetrySchedule())));
-    this.channelSlots = channels.stream()
-        .collect(Collectors.toMap(Channel::getName, c -> new Semaphore(Math.max(1, c.getMaxConcurrent()))));
+    this.channels =
+        channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
+    this.policies =
+        channels.stream()
+            .collect(
+                Collectors.toMap(Channel::getName, c -> RetryPolicy.parse(c.getRetrySchedule())));
+    this.channelSlots =
+        channels.stream()
+            .collect(
+                Collectors.toMap(
+                    Channel::getName, c -> new Semaphore(Math.max(1, c.getMaxConcurrent()))));
     this.slots = new Semaphore(maxConcurrentSends);
     this.clock = clock;
     this.thread = Thread.ofPlatform().name("webhook-dispatcher").start(this::loop);
@@ -85,13 +98,15 @@ public class Dispatcher {
         slots.release(held - due.size());
         held = 0;
         for (Due delivery : due) {
-          Thread.ofVirtual().start(() -> {
-            try {
-              send(delivery);
-            } finally {
-              slots.release();
-            }
-          });
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      send(delivery);
+                    } finally {
+                      slots.release();
+                    }
+                  });
         }
         if (due.isEmpty()) {
           wakeups.tryAcquire(1, TimeUnit.SECONDS);
@@ -108,10 +123,11 @@ public class Dispatcher {
   }
 
   private List<Due> claim(Connection tx, int limit) throws SQLException {
-    try (PreparedStatement claim = tx.prepareStatement(
-        "update deliveries set next_attempt_at = ? where id in (select id from deliveries"
-            + " where status = 'PENDING' and next_attempt_at <= ? order by next_attempt_at limit ?"
-            + " for update skip locked) returning id, channel, payload, attempts")) {
+    try (PreparedStatement claim =
+        tx.prepareStatement(
+            "update deliveries set next_attempt_at = ? where id in (select id from deliveries"
+                + " where status = 'PENDING' and next_attempt_at <= ? order by next_attempt_at limit ?"
+                + " for update skip locked) returning id, channel, payload, attempts")) {
       Instant now = clock.instant();
       claim.setTimestamp(1, Timestamp.from(now.plus(CLAIM)));
       claim.setTimestamp(2, Timestamp.from(now));
@@ -119,7 +135,12 @@ public class Dispatcher {
       List<Due> due = new ArrayList<>();
       try (ResultSet rows = claim.executeQuery()) {
         while (rows.next()) {
-          due.add(new Due(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3), rows.getInt(4)));
+          due.add(
+              new Due(
+                  rows.getObject(1, UUID.class),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getInt(4)));
         }
       }
       return due;
@@ -130,8 +151,13 @@ public class Dispatcher {
     int attempt = delivery.attempts() + 1;
     Channel channel = channels.get(delivery.channel());
     if (channel == null) {
-      record(delivery, attempt, null, "channel '" + delivery.channel() + "' is not configured on the notifier-service",
-          0, new RetryPolicy.GiveUp("the channel is not configured"));
+      record(
+          delivery,
+          attempt,
+          null,
+          "channel '" + delivery.channel() + "' is not configured on the notifier-service",
+          0,
+          new RetryPolicy.GiveUp("the channel is not configured"));
       return;
     }
     Semaphore turn = channelSlots.get(channel.getName());
@@ -147,8 +173,15 @@ public class Dispatcher {
     try {
       Optional<String> disabled = transactions.read(c -> disabledBecause(c, channel));
       if (disabled.isPresent()) {
-        record(delivery, attempt, null, "endpoint disabled: " + disabled.get()
-            + "; configure the channel with another URL to send again", 0, new RetryPolicy.GiveUp("endpoint disabled"));
+        record(
+            delivery,
+            attempt,
+            null,
+            "endpoint disabled: "
+                + disabled.get()
+                + "; configure the channel with another URL to send again",
+            0,
+            new RetryPolicy.GiveUp("endpoint disabled"));
         return;
       }
       post(delivery, channel, attempt);
@@ -165,16 +198,21 @@ public class Dispatcher {
     String detail;
     Optional<String> retryAfter = Optional.empty();
     try {
-      HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(channel.getUrl()))
-              .timeout(Duration.ofSeconds(10))
-              .header("content-type", "application/json")
-              .header("user-agent", "slipway-notifier")
-              .header("webhook-id", webhookId)
-              .header("webhook-timestamp", Long.toString(timestamp))
-              .header("webhook-signature", WebhookSignature.sign(channel.getSecret(), webhookId, timestamp, delivery.payload()))
-              .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
-              .build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(channel.getUrl()))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("content-type", "application/json")
+                  .header("user-agent", "slipway-notifier")
+                  .header("webhook-id", webhookId)
+                  .header("webhook-timestamp", Long.toString(timestamp))
+                  .header(
+                      "webhook-signature",
+                      WebhookSignature.sign(
+                          channel.getSecret(), webhookId, timestamp, delivery.payload()))
+                  .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       // The status and headers say everything; a receiver's body is never read, however long it is.
       response.body().close();
       status = response.statusCode();
@@ -187,8 +225,10 @@ public class Dispatcher {
       return;
     }
     int latency = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
-    RetryPolicy.Verdict verdict = policies.get(channel.getName())
-        .after(attempt, Optional.ofNullable(status), retryAfter, clock.instant());
+    RetryPolicy.Verdict verdict =
+        policies
+            .get(channel.getName())
+            .after(attempt, Optional.ofNullable(status), retryAfter, clock.instant());
     if (verdict instanceof RetryPolicy.DisableEndpoint disable) {
       transactions.inTransaction(c -> disable(c, channel, disable.why()));
     }
@@ -196,8 +236,9 @@ public class Dispatcher {
   }
 
   private Optional<String> disabledBecause(Connection c, Channel channel) throws SQLException {
-    try (PreparedStatement select = c.prepareStatement(
-        "select reason || ' (' || disabled_at || ')' from disabled_endpoints where channel = ? and url = ?")) {
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "select reason || ' (' || disabled_at || ')' from disabled_endpoints where channel = ? and url = ?")) {
       select.setString(1, channel.getName());
       select.setString(2, channel.getUrl());
       try (ResultSet row = select.executeQuery()) {
@@ -207,8 +248,10 @@ public class Dispatcher {
   }
 
   private int disable(Connection tx, Channel channel, String why) throws SQLException {
-    try (PreparedStatement insert = tx.prepareStatement("insert into disabled_endpoints (channel, url, reason,"
-        + " disabled_at) values (?, ?, ?, ?) on conflict do nothing")) {
+    try (PreparedStatement insert =
+        tx.prepareStatement(
+            "insert into disabled_endpoints (channel, url, reason,"
+                + " disabled_at) values (?, ?, ?, ?) on conflict do nothing")) {
       insert.setString(1, channel.getName());
       insert.setString(2, channel.getUrl());
       insert.setString(3, why);
@@ -220,57 +263,76 @@ public class Dispatcher {
 
   /** Hands a claimed delivery back unsent, to be claimed again at once. */
   private void release(Due delivery) {
-    transactions.inTransaction(c -> {
-      try (PreparedStatement update = c.prepareStatement("update deliveries set next_attempt_at = ? where id = ?")) {
-        update.setTimestamp(1, Timestamp.from(clock.instant()));
-        update.setObject(2, delivery.id());
-        return update.executeUpdate();
-      }
-    });
+    transactions.inTransaction(
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement("update deliveries set next_attempt_at = ? where id = ?")) {
+            update.setTimestamp(1, Timestamp.from(clock.instant()));
+            update.setObject(2, delivery.id());
+            return update.executeUpdate();
+          }
+        });
   }
 
-  private void record(Due delivery, int attempt, Integer status, String detail, int latency,
+  private void record(
+      Due delivery,
+      int attempt,
+      Integer status,
+      String detail,
+      int latency,
       RetryPolicy.Verdict verdict) {
     boolean succeeded = verdict instanceof RetryPolicy.Delivered;
-    DeliveryStatus outcome = switch (verdict) {
-      case RetryPolicy.Delivered delivered -> DeliveryStatus.DELIVERED;
-      case RetryPolicy.RetryAt retry -> DeliveryStatus.PENDING;
-      case RetryPolicy.GiveUp giveUp -> DeliveryStatus.FAILED;
-      case RetryPolicy.DisableEndpoint disable -> DeliveryStatus.FAILED;
-    };
+    DeliveryStatus outcome =
+        switch (verdict) {
+          case RetryPolicy.Delivered delivered -> DeliveryStatus.DELIVERED;
+          case RetryPolicy.RetryAt retry -> DeliveryStatus.PENDING;
+          case RetryPolicy.GiveUp giveUp -> DeliveryStatus.FAILED;
+          case RetryPolicy.DisableEndpoint disable -> DeliveryStatus.FAILED;
+        };
     Instant next = verdict instanceof RetryPolicy.RetryAt retry ? retry.when() : clock.instant();
-    String why = switch (verdict) {
-      case RetryPolicy.GiveUp giveUp -> detail + "; " + giveUp.why();
-      case RetryPolicy.DisableEndpoint disable -> detail + "; endpoint disabled: " + disable.why();
-      default -> detail;
-    };
-    transactions.inTransaction(tx -> {
-      try (PreparedStatement insert = tx.prepareStatement(
-          "insert into delivery_attempts (delivery_id, attempt, at, http_status, succeeded, detail, latency_ms)"
-              + " values (?, ?, ?, ?, ?, ?, ?)");
-          PreparedStatement update = tx.prepareStatement(
-              "update deliveries set status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,"
-                  + " delivered_at = ? where id = ?")) {
-        Timestamp now = Timestamp.from(clock.instant());
-        insert.setObject(1, delivery.id());
-        insert.setInt(2, attempt);
-        insert.setTimestamp(3, now);
-        insert.setObject(4, status);
-        insert.setBoolean(5, succeeded);
-        insert.setString(6, why);
-        insert.setInt(7, latency);
-        insert.executeUpdate();
-        update.setString(1, outcome.name());
-        update.setInt(2, attempt);
-        update.setTimestamp(3, Timestamp.from(next));
-        update.setString(4, succeeded ? "" : why);
-        update.setTimestamp(5, succeeded ? now : null);
-        update.setObject(6, delivery.id());
-        return update.executeUpdate();
-      }
-    });
+    String why =
+        switch (verdict) {
+          case RetryPolicy.GiveUp giveUp -> detail + "; " + giveUp.why();
+          case RetryPolicy.DisableEndpoint disable ->
+              detail + "; endpoint disabled: " + disable.why();
+          default -> detail;
+        };
+    transactions.inTransaction(
+        tx -> {
+          try (PreparedStatement insert =
+                  tx.prepareStatement(
+                      "insert into delivery_attempts (delivery_id, attempt, at, http_status, succeeded, detail, latency_ms)"
+                          + " values (?, ?, ?, ?, ?, ?, ?)");
+              PreparedStatement update =
+                  tx.prepareStatement(
+                      "update deliveries set status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,"
+                          + " delivered_at = ? where id = ?")) {
+            Timestamp now = Timestamp.from(clock.instant());
+            insert.setObject(1, delivery.id());
+            insert.setInt(2, attempt);
+            insert.setTimestamp(3, now);
+            insert.setObject(4, status);
+            insert.setBoolean(5, succeeded);
+            insert.setString(6, why);
+            insert.setInt(7, latency);
+            insert.executeUpdate();
+            update.setString(1, outcome.name());
+            update.setInt(2, attempt);
+            update.setTimestamp(3, Timestamp.from(next));
+            update.setString(4, succeeded ? "" : why);
+            update.setTimestamp(5, succeeded ? now : null);
+            update.setObject(6, delivery.id());
+            return update.executeUpdate();
+          }
+        });
     if (!succeeded) {
-      LOG.warn("delivery {} to {} attempt {}: {} ({})", delivery.id(), delivery.channel(), attempt, why, outcome);
+      LOG.warn(
+          "delivery {} to {} attempt {}: {} ({})",
+          delivery.id(),
+          delivery.channel(),
+          attempt,
+          why,
+          outcome);
     }
   }
 

@@ -28,14 +28,15 @@ import java.util.stream.Collectors;
 
 /**
  * Decides who is told about each event: for every notify rule of the deployment's (pinned) target
- * spec that wants this kind of event, one delivery row, unique per (event, channel). The
- * {@link Dispatcher} sends them.
+ * spec that wants this kind of event, one delivery row, unique per (event, channel). The {@link
+ * Dispatcher} sends them.
  */
 @Singleton
 public class Notifications implements EventHandler {
   /** What a rule with no {@code on} list is told about. */
   static final Set<String> DEFAULT_EVENTS =
       Set.of("requested", "succeeded", "failed", "cancelled", "rolled_back", "rollback_failed");
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CACHED_DEPLOYMENTS = 1_000;
 
@@ -46,16 +47,24 @@ public class Notifications implements EventHandler {
   private final Supplier<UUID> ids;
   private final Map<String, StepContext> deployments = new ConcurrentHashMap<>();
 
-  public Notifications(OrchestratorClient orchestrator, List<Channel> channels, Dispatcher dispatcher, Clock clock,
+  public Notifications(
+      OrchestratorClient orchestrator,
+      List<Channel> channels,
+      Dispatcher dispatcher,
+      Clock clock,
       Supplier<UUID> ids) {
     this.ids = ids;
     this.orchestrator = orchestrator;
-    this.channels = channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
+    this.channels =
+        channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
     this.dispatcher = dispatcher;
     this.clock = clock;
   }
 
-  /** The deployment's pinned spec and identity, from the orchestrator: before the inbox transaction opens. */
+  /**
+   * The deployment's pinned spec and identity, from the orchestrator: before the inbox transaction
+   * opens.
+   */
   @Override
   public void beforeTransaction(DeploymentEvent event) throws InterruptedException {
     String id = event.getDeploymentId();
@@ -74,7 +83,8 @@ public class Notifications implements EventHandler {
     StepContext deployment = deployments.get(event.getDeploymentId());
     if (deployment == null) {
       // Evicted since it was fetched: the consumer retries, fetching it again first.
-      throw new IllegalStateException("the context of deployment " + event.getDeploymentId() + " is not fetched");
+      throw new IllegalStateException(
+          "the context of deployment " + event.getDeploymentId() + " is not fetched");
     }
     int created = 0;
     for (NotifyRule rule : deployment.getSpec().getNotifyList()) {
@@ -89,13 +99,15 @@ public class Notifications implements EventHandler {
     return created == 0 ? NOTHING : dispatcher::wake;
   }
 
-  private int insert(Connection tx, DeploymentEvent event, String channel, String type, String payload)
+  private int insert(
+      Connection tx, DeploymentEvent event, String channel, String type, String payload)
       throws SQLException {
     boolean configured = channels.containsKey(channel);
-    try (PreparedStatement insert = tx.prepareStatement(
-        "insert into deliveries (id, event_id, channel, deployment_id, event_type, payload, status, attempts,"
-            + " next_attempt_at, last_error, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
-            + " on conflict (event_id, channel) do nothing")) {
+    try (PreparedStatement insert =
+        tx.prepareStatement(
+            "insert into deliveries (id, event_id, channel, deployment_id, event_type, payload, status, attempts,"
+                + " next_attempt_at, last_error, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
+                + " on conflict (event_id, channel) do nothing")) {
       Timestamp now = Timestamp.from(clock.instant());
       insert.setObject(1, ids.get());
       insert.setObject(2, UUID.fromString(event.getEventId()));
@@ -105,7 +117,9 @@ public class Notifications implements EventHandler {
       insert.setString(6, payload);
       insert.setString(7, (configured ? DeliveryStatus.PENDING : DeliveryStatus.FAILED).name());
       insert.setTimestamp(8, now);
-      insert.setString(9, configured ? "" : "channel '" + channel + "' is not configured on the notifier-service");
+      insert.setString(
+          9,
+          configured ? "" : "channel '" + channel + "' is not configured on the notifier-service");
       insert.setTimestamp(10, now);
       return insert.executeUpdate();
     }
@@ -117,8 +131,13 @@ public class Notifications implements EventHandler {
       case REQUESTED -> "requested";
       case PHASE_STARTED -> "phase_started";
       case PHASE_COMPLETED -> "phase_completed";
-      case FINISHED -> event.getFinished().getStatus().name().substring("DEPLOYMENT_STATUS_".length())
-          .toLowerCase(Locale.ROOT);
+      case FINISHED ->
+          event
+              .getFinished()
+              .getStatus()
+              .name()
+              .substring("DEPLOYMENT_STATUS_".length())
+              .toLowerCase(Locale.ROOT);
       case KIND_NOT_SET -> "unknown";
     };
   }
@@ -129,7 +148,9 @@ public class Notifications implements EventHandler {
     body.put("eventId", event.getEventId());
     body.put("deploymentId", event.getDeploymentId());
     body.put("sequence", event.getSequence());
-    body.put("time", Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()).toString());
+    body.put(
+        "time",
+        Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()).toString());
     body.put("app", event.getTarget().getApp());
     body.put("environment", event.getTarget().getEnvironment());
     body.put("version", deployment.getVersion());
@@ -140,14 +161,18 @@ public class Notifications implements EventHandler {
       case PHASE_COMPLETED -> {
         body.put("phase", PhaseNames.of(event.getPhaseCompleted().getPhase()));
         body.put("succeeded", event.getPhaseCompleted().getSucceeded());
-        body.put("outcome", event.getPhaseCompleted().getOutcome().name().substring("PHASE_OUTCOME_".length()));
+        body.put(
+            "outcome",
+            event.getPhaseCompleted().getOutcome().name().substring("PHASE_OUTCOME_".length()));
         body.put("summary", event.getPhaseCompleted().getSummary());
       }
       case FINISHED -> {
-        body.put("status", event.getFinished().getStatus().name().substring("DEPLOYMENT_STATUS_".length()));
+        body.put(
+            "status",
+            event.getFinished().getStatus().name().substring("DEPLOYMENT_STATUS_".length()));
         body.put("reason", event.getFinished().getReason());
       }
-      default -> { }
+      default -> {}
     }
     body.put("text", text(event, deployment, type));
     try {
@@ -158,10 +183,20 @@ public class Notifications implements EventHandler {
   }
 
   private static String text(DeploymentEvent event, StepContext deployment, String type) {
-    String what = event.getTarget().getApp() + "/" + event.getTarget().getEnvironment() + " " + deployment.getVersion();
+    String what =
+        event.getTarget().getApp()
+            + "/"
+            + event.getTarget().getEnvironment()
+            + " "
+            + deployment.getVersion();
     return switch (event.getKindCase()) {
-      case FINISHED -> what + ": " + type.replace('_', ' ')
-          + (event.getFinished().getReason().isEmpty() ? "" : " — " + event.getFinished().getReason());
+      case FINISHED ->
+          what
+              + ": "
+              + type.replace('_', ' ')
+              + (event.getFinished().getReason().isEmpty()
+                  ? ""
+                  : " — " + event.getFinished().getReason());
       default -> what + ": " + type.replace('_', ' ');
     };
   }

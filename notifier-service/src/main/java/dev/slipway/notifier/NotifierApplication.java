@@ -8,6 +8,9 @@ public final class NotifierApplication {
   private NotifierApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(NotifierApplication.class).properties(ServerTls.properties()).start();
+    Micronaut.build(args)
+        .mainClass(NotifierApplication.class)
+        .properties(ServerTls.properties())
+        .start();
   }
 }

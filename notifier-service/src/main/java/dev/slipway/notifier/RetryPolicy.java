@@ -11,14 +11,24 @@ import java.util.Optional;
 
 /**
  * What happens after one webhook attempt. 2xx delivers; 408, 429, 5xx and network errors are
- * retried on the channel's schedule (a Retry-After header, in seconds or as an HTTP date, wins
- * when it asks for longer, up to a day); 410 Gone disables the channel's endpoint; any other 4xx is
- * the receiver refusing this message for good and is not retried.
+ * retried on the channel's schedule (a Retry-After header, in seconds or as an HTTP date, wins when
+ * it asks for longer, up to a day); 410 Gone disables the channel's endpoint; any other 4xx is the
+ * receiver refusing this message for good and is not retried.
  */
 public record RetryPolicy(List<Duration> schedule) {
-  /** The Standard Webhooks example schedule: the last retry about 27 hours after the first attempt. */
-  public static final List<Duration> DEFAULT_SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
-      Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
+  /**
+   * The Standard Webhooks example schedule: the last retry about 27 hours after the first attempt.
+   */
+  public static final List<Duration> DEFAULT_SCHEDULE =
+      List.of(
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(5),
+          Duration.ofMinutes(30),
+          Duration.ofHours(2),
+          Duration.ofHours(5),
+          Duration.ofHours(10),
+          Duration.ofHours(10));
+
   private static final Duration LONGEST_RETRY_AFTER = Duration.ofDays(1);
 
   /** What to do next. */
@@ -41,15 +51,17 @@ public record RetryPolicy(List<Duration> schedule) {
     for (String step : schedule.split(",")) {
       String s = step.strip();
       if (!s.matches("\\d{1,6}[smhd]")) {
-        throw new IllegalArgumentException("retry schedule step '" + s + "' is not like 30s, 5m, 2h or 1d");
+        throw new IllegalArgumentException(
+            "retry schedule step '" + s + "' is not like 30s, 5m, 2h or 1d");
       }
       long amount = Long.parseLong(s.substring(0, s.length() - 1));
-      steps.add(switch (s.charAt(s.length() - 1)) {
-        case 's' -> Duration.ofSeconds(amount);
-        case 'm' -> Duration.ofMinutes(amount);
-        case 'h' -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      });
+      steps.add(
+          switch (s.charAt(s.length() - 1)) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+          });
     }
     return new RetryPolicy(List.copyOf(steps));
   }
@@ -58,7 +70,8 @@ public record RetryPolicy(List<Duration> schedule) {
    * @param attempt the attempt just made, 1 for the first
    * @param status the HTTP status, empty when no answer came
    */
-  public Verdict after(int attempt, Optional<Integer> status, Optional<String> retryAfter, Instant now) {
+  public Verdict after(
+      int attempt, Optional<Integer> status, Optional<String> retryAfter, Instant now) {
     if (status.isPresent()) {
       int code = status.get();
       if (code >= 200 && code < 300) {

@@ -8,8 +8,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Standard Webhooks signing: {@code webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">}
- * keyed by the channel secret ({@code whsec_<base64>}, or raw text).
+ * Standard Webhooks signing: {@code webhook-signature: v1,<base64 HMAC-SHA256 of
+ * "id.timestamp.body">} keyed by the channel secret ({@code whsec_<base64>}, or raw text).
  */
 public final class WebhookSignature {
   private WebhookSignature() {}
@@ -18,7 +18,8 @@ public final class WebhookSignature {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
-      byte[] signed = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+      byte[] signed =
+          mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
       return "v1," + Base64.getEncoder().encodeToString(signed);
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JDK", e);

@@ -22,7 +22,8 @@ class RetryPolicyTest {
     Duration total = RetryPolicy.DEFAULT_SCHEDULE.stream().reduce(Duration.ZERO, Duration::plus);
     assertThat(total).isGreaterThan(Duration.ofHours(24));
     assertThat(after(1, 503, null)).isEqualTo(new RetryPolicy.RetryAt(NOW.plusSeconds(5)));
-    assertThat(after(3, null, null)).isEqualTo(new RetryPolicy.RetryAt(NOW.plus(Duration.ofMinutes(30))));
+    assertThat(after(3, null, null))
+        .isEqualTo(new RetryPolicy.RetryAt(NOW.plus(Duration.ofMinutes(30))));
     assertThat(after(8, 503, null)).isInstanceOf(RetryPolicy.GiveUp.class);
   }
 
@@ -33,7 +34,9 @@ class RetryPolicyTest {
 
   @Test
   void clientErrorsAreNotRetriedExceptTimeoutAndTooManyRequests() {
-    assertThat(after(1, 400, null)).isEqualTo(new RetryPolicy.GiveUp("HTTP 400 is not retried: the receiver refused this message"));
+    assertThat(after(1, 400, null))
+        .isEqualTo(
+            new RetryPolicy.GiveUp("HTTP 400 is not retried: the receiver refused this message"));
     assertThat(after(1, 404, null)).isInstanceOf(RetryPolicy.GiveUp.class);
     assertThat(after(1, 408, null)).isInstanceOf(RetryPolicy.RetryAt.class);
     assertThat(after(1, 429, null)).isInstanceOf(RetryPolicy.RetryAt.class);
@@ -41,26 +44,32 @@ class RetryPolicyTest {
 
   @Test
   void goneDisablesTheEndpoint() {
-    assertThat(after(1, 410, null)).isEqualTo(new RetryPolicy.DisableEndpoint("the receiver answered 410 Gone"));
+    assertThat(after(1, 410, null))
+        .isEqualTo(new RetryPolicy.DisableEndpoint("the receiver answered 410 Gone"));
   }
 
   @Test
   void retryAfterInSecondsOrAsADateIsHonouredWhenLongerAndCappedAtADay() {
     assertThat(after(1, 429, "120")).isEqualTo(new RetryPolicy.RetryAt(NOW.plusSeconds(120)));
-    assertThat(after(1, 503, "Sun, 22 Nov 2026 11:00:00 GMT")).isEqualTo(new RetryPolicy.RetryAt(NOW.plusSeconds(3600)));
-    assertThat(after(2, 503, "1")).as("shorter than the schedule: the schedule wins")
+    assertThat(after(1, 503, "Sun, 22 Nov 2026 11:00:00 GMT"))
+        .isEqualTo(new RetryPolicy.RetryAt(NOW.plusSeconds(3600)));
+    assertThat(after(2, 503, "1"))
+        .as("shorter than the schedule: the schedule wins")
         .isEqualTo(new RetryPolicy.RetryAt(NOW.plus(Duration.ofMinutes(5))));
-    assertThat(after(1, 503, "9999999")).isEqualTo(new RetryPolicy.RetryAt(NOW.plus(Duration.ofDays(1))));
+    assertThat(after(1, 503, "9999999"))
+        .isEqualTo(new RetryPolicy.RetryAt(NOW.plus(Duration.ofDays(1))));
     assertThat(after(1, 503, "soon")).isEqualTo(new RetryPolicy.RetryAt(NOW.plusSeconds(5)));
   }
 
   @Test
   void aScheduleIsConfigurablePerChannel() {
     assertThat(RetryPolicy.parse("1s, 2m,3h,1d").schedule())
-        .containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofHours(3), Duration.ofDays(1));
+        .containsExactly(
+            Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofHours(3), Duration.ofDays(1));
     assertThat(RetryPolicy.parse("").schedule()).isEqualTo(RetryPolicy.DEFAULT_SCHEDULE);
     assertThatThrownBy(() -> RetryPolicy.parse("5 minutes")).hasMessageContaining("'5 minutes'");
     assertThat(List.of(RetryPolicy.parse("1s").after(2, Optional.of(500), Optional.empty(), NOW)))
-        .first().isInstanceOf(RetryPolicy.GiveUp.class);
+        .first()
+        .isInstanceOf(RetryPolicy.GiveUp.class);
   }
 }

@@ -8,6 +8,9 @@ public final class OrchestratorApplication {
   private OrchestratorApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(OrchestratorApplication.class).properties(ServerTls.properties()).start();
+    Micronaut.build(args)
+        .mainClass(OrchestratorApplication.class)
+        .properties(ServerTls.properties())
+        .start();
   }
 }

@@ -6,9 +6,9 @@ import dev.slipway.platform.grpc.ServiceToken;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
-import jakarta.inject.Singleton;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.Optional;
@@ -16,7 +16,10 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
-/** Beans every service uses: time and ids as inputs, transactions, and (for workers) the orchestrator. */
+/**
+ * Beans every service uses: time and ids as inputs, transactions, and (for workers) the
+ * orchestrator.
+ */
 @Factory
 public class ServiceBeans {
   @Singleton
@@ -31,11 +34,14 @@ public class ServiceBeans {
   }
 
   @Singleton
-  Transactions transactions(DataSource dataSource, Optional<DataSourceResolver> resolver,
+  Transactions transactions(
+      DataSource dataSource,
+      Optional<DataSourceResolver> resolver,
       TransactionOperations<Connection> transactionManager) {
     // The injected DataSource is a proxy bound to the current transaction; plumbing that keeps a
     // connection of its own (a lock's session, LISTEN) needs the pool behind it.
-    return new Transactions(resolver.orElse(DataSourceResolver.DEFAULT).resolve(dataSource), transactionManager);
+    return new Transactions(
+        resolver.orElse(DataSourceResolver.DEFAULT).resolve(dataSource), transactionManager);
   }
 
   @Singleton

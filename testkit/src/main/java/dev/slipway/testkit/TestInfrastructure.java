@@ -16,13 +16,15 @@ import org.testcontainers.kafka.KafkaContainer;
 
 /**
  * One PostgreSQL server and one Kafka broker per test JVM, found in this order:
+ *
  * <ol>
  *   <li>environment variables: {@code SLIPWAY_TEST_PG_URL} (a JDBC URL of a database whose user may
- *       create databases), {@code SLIPWAY_TEST_PG_USER}, {@code SLIPWAY_TEST_PG_PASSWORD};
- *       {@code SLIPWAY_TEST_KAFKA_BOOTSTRAP};
+ *       create databases), {@code SLIPWAY_TEST_PG_USER}, {@code SLIPWAY_TEST_PG_PASSWORD}; {@code
+ *       SLIPWAY_TEST_KAFKA_BOOTSTRAP};
  *   <li>Testcontainers, when a Docker engine answers;
  *   <li>the embedded ones of devstack (zonky PostgreSQL 15, a KRaft broker in this JVM).
  * </ol>
+ *
  * Tests create their own databases with {@link #createDatabase}, so runs never share state.
  */
 public final class TestInfrastructure {
@@ -33,7 +35,8 @@ public final class TestInfrastructure {
   private final String password;
   private final String kafkaBootstrap;
 
-  private TestInfrastructure(String adminJdbcUrl, String user, String password, String kafkaBootstrap) {
+  private TestInfrastructure(
+      String adminJdbcUrl, String user, String password, String kafkaBootstrap) {
     this.adminJdbcUrl = adminJdbcUrl;
     this.user = user;
     this.password = password;
@@ -52,7 +55,10 @@ public final class TestInfrastructure {
     String pgUrl = System.getenv("SLIPWAY_TEST_PG_URL");
     String kafka = System.getenv("SLIPWAY_TEST_KAFKA_BOOTSTRAP");
     if (pgUrl != null && kafka != null) {
-      return new TestInfrastructure(pgUrl, env("SLIPWAY_TEST_PG_USER", "postgres"), env("SLIPWAY_TEST_PG_PASSWORD", ""),
+      return new TestInfrastructure(
+          pgUrl,
+          env("SLIPWAY_TEST_PG_USER", "postgres"),
+          env("SLIPWAY_TEST_PG_PASSWORD", ""),
           kafka);
     }
     if (dockerAnswers()) {
@@ -60,25 +66,35 @@ public final class TestInfrastructure {
       KafkaContainer broker = new KafkaContainer("apache/kafka:3.9.1");
       postgres.start();
       broker.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        broker.stop();
-        postgres.stop();
-      }));
-      return new TestInfrastructure(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword(),
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    broker.stop();
+                    postgres.stop();
+                  }));
+      return new TestInfrastructure(
+          postgres.getJdbcUrl(),
+          postgres.getUsername(),
+          postgres.getPassword(),
           broker.getBootstrapServers());
     }
     Path data = Files.createTempDirectory("slipway-test-pg");
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data);
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        broker.close();
-        postgres.close();
-      } catch (Exception e) {
-        System.err.println("stopping test infrastructure: " + e);
-      }
-    }));
-    return new TestInfrastructure(postgres.jdbcUrl("postgres"), "postgres", "", broker.bootstrapServers());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    broker.close();
+                    postgres.close();
+                  } catch (Exception e) {
+                    System.err.println("stopping test infrastructure: " + e);
+                  }
+                }));
+    return new TestInfrastructure(
+        postgres.jdbcUrl("postgres"), "postgres", "", broker.bootstrapServers());
   }
 
   private static boolean dockerAnswers() {
@@ -91,7 +107,8 @@ public final class TestInfrastructure {
 
   /** Creates a fresh database named {@code prefix_<random>} and returns its JDBC URL. */
   public String createDatabase(String prefix) throws SQLException {
-    String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    String name =
+        (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
     try (Connection c = DriverManager.getConnection(adminJdbcUrl, user, password);
         Statement statement = c.createStatement()) {
       statement.execute("create database " + name);

@@ -11,7 +11,8 @@ public sealed interface Item {
   String extension();
 
   /** A PostgreSQL database, dumped with pg_dump in custom format. */
-  record Postgres(String user, String host, int port, String database, String passwordSecret) implements Item {
+  record Postgres(String user, String host, int port, String database, String passwordSecret)
+      implements Item {
     @Override
     public String source() {
       return "postgres " + user + "@" + host + ":" + port + "/" + database;

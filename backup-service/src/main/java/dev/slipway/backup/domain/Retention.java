@@ -8,6 +8,8 @@ public final class Retention {
 
   /** The sets to delete, given all complete sets newest first. */
   public static <T> List<T> expired(List<T> newestFirst, int keep) {
-    return newestFirst.size() <= keep ? List.of() : List.copyOf(newestFirst.subList(keep, newestFirst.size()));
+    return newestFirst.size() <= keep
+        ? List.of()
+        : List.copyOf(newestFirst.subList(keep, newestFirst.size()));
   }
 }

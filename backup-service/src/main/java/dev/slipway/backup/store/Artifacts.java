@@ -12,7 +12,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Backup files: encrypted, written owner-only (0600), hashed with SHA-256 and verified before any restore. */
+/**
+ * Backup files: encrypted, written owner-only (0600), hashed with SHA-256 and verified before any
+ * restore.
+ */
 public final class Artifacts {
   private Artifacts() {}
 
@@ -23,11 +26,16 @@ public final class Artifacts {
    * Encrypts {@code data} into a new file readable by its owner only; the checksum is of the
    * ciphertext as it lies on disk, so it is verified before anything is decrypted.
    */
-  public static Written write(InputStream data, Path file, BackupCipher.Sealer sealer) throws IOException {
-    Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+  public static Written write(InputStream data, Path file, BackupCipher.Sealer sealer)
+      throws IOException {
+    Files.createDirectories(
+        file.getParent(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     MessageDigest digest = sha256();
-    try (OutputStream out = sealer.seal(new DigestOutputStream(Files.newOutputStream(file), digest))) {
+    try (OutputStream out =
+        sealer.seal(new DigestOutputStream(Files.newOutputStream(file), digest))) {
       data.transferTo(out);
     }
     return new Written(Files.size(file), HexFormat.of().formatHex(digest.digest()));

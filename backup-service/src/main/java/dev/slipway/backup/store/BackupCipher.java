@@ -67,11 +67,16 @@ public class BackupCipher {
    * Decrypts an artifact into a new owner-only file beside it, for the tools that read files; the
    * caller deletes it. A tampered or misplaced artifact fails here, before anything is restored.
    */
-  public Path decryptBeside(Path artifact, UUID setId, int itemIndex) throws IOException, InterruptedException {
+  public Path decryptBeside(Path artifact, UUID setId, int itemIndex)
+      throws IOException, InterruptedException {
     Path plain = artifact.resolveSibling(artifact.getFileName() + ".plain");
     Files.deleteIfExists(plain);
-    Files.createFile(plain, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try (InputStream in = aead().newDecryptingStream(Files.newInputStream(artifact), associatedData(setId, itemIndex));
+    Files.createFile(
+        plain, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try (InputStream in =
+            aead()
+                .newDecryptingStream(
+                    Files.newInputStream(artifact), associatedData(setId, itemIndex));
         OutputStream out = Files.newOutputStream(plain)) {
       in.transferTo(out);
       return plain;
@@ -85,12 +90,15 @@ public class BackupCipher {
     StreamingAead current = aead;
     if (current == null) {
       try {
-        KeysetHandle keyset = TinkProtoKeysetFormat.parseKeyset(keysets.keyset(), InsecureSecretKeyAccess.get());
+        KeysetHandle keyset =
+            TinkProtoKeysetFormat.parseKeyset(keysets.keyset(), InsecureSecretKeyAccess.get());
         current = keyset.getPrimitive(RegistryConfiguration.get(), StreamingAead.class);
       } catch (GeneralSecurityException e) {
-        throw new IOException("the backup keyset from the orchestrator is not usable: " + e.getMessage(), e);
+        throw new IOException(
+            "the backup keyset from the orchestrator is not usable: " + e.getMessage(), e);
       } catch (io.grpc.StatusRuntimeException e) {
-        throw new IOException("cannot read the backup key from the orchestrator: " + e.getStatus(), e);
+        throw new IOException(
+            "cannot read the backup key from the orchestrator: " + e.getStatus(), e);
       }
       aead = current;
     }

@@ -20,12 +20,14 @@ public interface BackupRepository extends CrudRepository<BackupSetRow, UUID> {
 
   /** One stored artifact of a set: where it lies and the SHA-256 of its ciphertext. */
   @Introspected
-  record Artifact(int itemIndex, String type, String source, String path, long size, String sha256) {}
+  record Artifact(
+      int itemIndex, String type, String source, String path, long size, String sha256) {}
 
   /** Ends a set: COMPLETE or FAILED, with what happened. */
   void update(@Id UUID id, SetStatus status, String summary, @Nullable Instant completedAt);
 
-  @Query("update backup_sets set status = 'DELETED', summary = :summary, deleted_at = :at where id = :id")
+  @Query(
+      "update backup_sets set status = 'DELETED', summary = :summary, deleted_at = :at where id = :id")
   void markDeleted(UUID id, String summary, Instant at);
 
   /** The newest set of this kind and status taken for a deployment. */
@@ -36,12 +38,15 @@ public interface BackupRepository extends CrudRepository<BackupSetRow, UUID> {
   List<UUID> findIdByAppAndEnvironmentAndKindAndStatusOrderByCreatedAtDesc(
       String app, String environment, SetKind kind, SetStatus status);
 
-  @Query("""
+  @Query(
+      """
       insert into backup_artifacts (set_id, item_index, type, source, path, size_bytes, sha256)
       values (:setId, :itemIndex, :type, :source, :path, :size, :sha256)""")
-  void addArtifact(UUID setId, int itemIndex, String type, String source, String path, long size, String sha256);
+  void addArtifact(
+      UUID setId, int itemIndex, String type, String source, String path, long size, String sha256);
 
-  @Query("""
+  @Query(
+      """
       select item_index, type, source, path, size_bytes as size, sha256 from backup_artifacts
       where set_id = :setId order by item_index""")
   List<Artifact> artifacts(UUID setId);

@@ -10,9 +10,12 @@ import java.util.regex.Pattern;
  * creates ({@code SCHEMA - name owner}), and {@code public}, which a dump fills but never creates.
  */
 record DumpSchemas(Set<String> created, boolean usesPublic) {
-  private static final Pattern SCHEMA_ENTRY = Pattern.compile("^\\d+; \\d+ \\d+ SCHEMA - (.+) \\S+$");
+  private static final Pattern SCHEMA_ENTRY =
+      Pattern.compile("^\\d+; \\d+ \\d+ SCHEMA - (.+) \\S+$");
+
   /** An entry's type is in capitals; the schema after it is not, as pg_dump prints it. */
-  private static final Pattern IN_PUBLIC = Pattern.compile("^\\d+; \\d+ \\d+ [A-Z][A-Z ]* public \\S.*$");
+  private static final Pattern IN_PUBLIC =
+      Pattern.compile("^\\d+; \\d+ \\d+ [A-Z][A-Z ]* public \\S.*$");
 
   static DumpSchemas of(String tableOfContents) {
     Set<String> created = new LinkedHashSet<>();
@@ -31,7 +34,9 @@ record DumpSchemas(Set<String> created, boolean usesPublic) {
     return new DumpSchemas(created, usesPublic && !created.contains("public"));
   }
 
-  /** SQL that clears what the dump will put back: its schemas, dropped; public, made empty again. */
+  /**
+   * SQL that clears what the dump will put back: its schemas, dropped; public, made empty again.
+   */
   String prelude() {
     StringBuilder sql = new StringBuilder("set lock_timeout = '30s';");
     for (String schema : created) {
@@ -40,12 +45,16 @@ record DumpSchemas(Set<String> created, boolean usesPublic) {
     if (usesPublic) {
       // Recreated with the owner and privileges it had, which the dump does not restate.
       sql.append(" do $$ declare owner text; grants text; begin")
-          .append(" select nspowner::regrole::text, coalesce(array_to_string(nspacl, ','), '') into owner, grants")
+          .append(
+              " select nspowner::regrole::text, coalesce(array_to_string(nspacl, ','), '') into owner, grants")
           .append(" from pg_namespace where nspname = 'public';")
           .append(" drop schema if exists public cascade; create schema public;")
-          .append(" if owner is not null then execute format('alter schema public owner to %s', owner); end if;")
-          .append(" if grants ~ '(^|,)=[A-Za-z]*U' then grant usage on schema public to public; end if;")
-          .append(" if grants ~ '(^|,)=[A-Za-z]*C' then grant create on schema public to public; end if;")
+          .append(
+              " if owner is not null then execute format('alter schema public owner to %s', owner); end if;")
+          .append(
+              " if grants ~ '(^|,)=[A-Za-z]*U' then grant usage on schema public to public; end if;")
+          .append(
+              " if grants ~ '(^|,)=[A-Za-z]*C' then grant create on schema public to public; end if;")
           .append(" end $$;");
     }
     return sql.toString();

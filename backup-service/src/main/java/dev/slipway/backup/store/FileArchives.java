@@ -24,7 +24,8 @@ public class FileArchives {
     this.roots = AllowedRoots.parse(roots);
   }
 
-  public Artifacts.Written archive(Item.Files files, Path file, BackupCipher.Sealer sealer, StopSignal stop)
+  public Artifacts.Written archive(
+      Item.Files files, Path file, BackupCipher.Sealer sealer, StopSignal stop)
       throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("tar", "-czf", "-", "-C", "/", "--"));
     argv.addAll(members(files));
@@ -32,18 +33,26 @@ public class FileArchives {
   }
 
   /** Writes the item's files back where they were, and nothing else the archive might hold. */
-  public void restore(Item.Files files, Path file, StopSignal stop) throws IOException, InterruptedException {
+  public void restore(Item.Files files, Path file, StopSignal stop)
+      throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("tar", "-xzf", file.toString(), "-C", "/", "--"));
     argv.addAll(members(files));
     Tool.run(argv, Map.of(), stop, stdout -> stdout.transferTo(OutputStream.nullOutputStream()));
   }
 
-  /** The item's paths as archive members, after "--" so that none can ever be read as an option of tar. */
+  /**
+   * The item's paths as archive members, after "--" so that none can ever be read as an option of
+   * tar.
+   */
   private List<String> members(Item.Files files) throws IOException {
     for (String path : files.paths()) {
       if (!roots.allows(path)) {
-        throw new IOException("path " + path + " is outside the directories backups may read and restore: " + roots
-            + " (SLIPWAY_BACKUP_ALLOWED_ROOTS)");
+        throw new IOException(
+            "path "
+                + path
+                + " is outside the directories backups may read and restore: "
+                + roots
+                + " (SLIPWAY_BACKUP_ALLOWED_ROOTS)");
       }
     }
     return files.paths().stream().map(path -> path.replaceFirst("^/+", "")).toList();

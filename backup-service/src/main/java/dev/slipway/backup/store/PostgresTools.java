@@ -7,8 +7,8 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -34,12 +34,26 @@ public class PostgresTools {
   }
 
   /** Dumps the database in custom format into {@code file}. */
-  public Artifacts.Written dump(Item.Postgres db, DbPassword password, Path file, BackupCipher.Sealer sealer,
-      StopSignal stop) throws IOException, InterruptedException {
+  public Artifacts.Written dump(
+      Item.Postgres db, DbPassword password, Path file, BackupCipher.Sealer sealer, StopSignal stop)
+      throws IOException, InterruptedException {
     checkClientCanServe("pg_dump", db, password, stop);
-    return Tool.run(List.of(program("pg_dump"), "-Fc", "--no-password", "-h", db.host(), "-p",
-            Integer.toString(db.port()), "-U", db.user(), "-d", db.database()),
-        environment(password), stop, stdout -> Artifacts.write(stdout, file, sealer));
+    return Tool.run(
+        List.of(
+            program("pg_dump"),
+            "-Fc",
+            "--no-password",
+            "-h",
+            db.host(),
+            "-p",
+            Integer.toString(db.port()),
+            "-U",
+            db.user(),
+            "-d",
+            db.database()),
+        environment(password),
+        stop,
+        stdout -> Artifacts.write(stdout, file, sealer));
   }
 
   /**
@@ -53,19 +67,50 @@ public class PostgresTools {
       throws IOException, InterruptedException {
     checkClientCanServe("pg_restore", db, password, stop);
     refuseSlipwaysOwn(db, password);
-    String toc = Tool.run(List.of(program("pg_restore"), "-l", "--", file.toString()), Map.of(), stop,
-        stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
+    String toc =
+        Tool.run(
+            List.of(program("pg_restore"), "-l", "--", file.toString()),
+            Map.of(),
+            stop,
+            stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
     DumpSchemas schemas = DumpSchemas.of(toc);
     // The plaintext restore script is the database's content: owner-only, deleted after use.
-    Path script = Files.createTempFile(file.getParent(), "restore-", ".sql",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path script =
+        Files.createTempFile(
+            file.getParent(),
+            "restore-",
+            ".sql",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      Tool.run(List.of(program("pg_restore"), "-f", script.toString(), "--", file.toString()), Map.of(), stop,
+      Tool.run(
+          List.of(program("pg_restore"), "-f", script.toString(), "--", file.toString()),
+          Map.of(),
+          stop,
           PostgresTools::discard);
-      Tool.run(List.of(program("psql"), "-X", "-q", "--no-password", "--single-transaction", "-v", "ON_ERROR_STOP=1",
-              "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.user(), "-d", db.database(),
-              "-c", schemas.prelude(), "-f", script.toString()),
-          environment(password), stop, PostgresTools::discard);
+      Tool.run(
+          List.of(
+              program("psql"),
+              "-X",
+              "-q",
+              "--no-password",
+              "--single-transaction",
+              "-v",
+              "ON_ERROR_STOP=1",
+              "-h",
+              db.host(),
+              "-p",
+              Integer.toString(db.port()),
+              "-U",
+              db.user(),
+              "-d",
+              db.database(),
+              "-c",
+              schemas.prelude(),
+              "-f",
+              script.toString()),
+          environment(password),
+          stop,
+          PostgresTools::discard);
     } finally {
       Files.deleteIfExists(script);
     }
@@ -75,12 +120,15 @@ public class PostgresTools {
   private void refuseSlipwaysOwn(Item.Postgres db, DbPassword password) throws IOException {
     try (Connection c = connect(db, password);
         Statement statement = c.createStatement();
-        ResultSet row = statement.executeQuery("select count(*) from pg_namespace n where n.nspname in"
-            + " ('orchestrator', 'backup') and exists (select 1 from pg_class r where r.relname = 'flyway_schema_history'"
-            + " and r.relnamespace = n.oid)")) {
+        ResultSet row =
+            statement.executeQuery(
+                "select count(*) from pg_namespace n where n.nspname in"
+                    + " ('orchestrator', 'backup') and exists (select 1 from pg_class r where r.relname = 'flyway_schema_history'"
+                    + " and r.relnamespace = n.oid)")) {
       row.next();
       if (row.getInt(1) > 0) {
-        throw new IOException("refusing to restore into " + db.source() + ": it holds Slipway's own schemas");
+        throw new IOException(
+            "refusing to restore into " + db.source() + ": it holds Slipway's own schemas");
       }
     } catch (SQLException e) {
       throw new IOException("cannot connect to " + db.source() + ": " + e.getMessage(), e);
@@ -93,10 +141,15 @@ public class PostgresTools {
   }
 
   /** A client older than the server cannot dump it; say so before trying. */
-  private void checkClientCanServe(String tool, Item.Postgres db, DbPassword password, StopSignal stop)
+  private void checkClientCanServe(
+      String tool, Item.Postgres db, DbPassword password, StopSignal stop)
       throws IOException, InterruptedException {
-    String versionText = Tool.run(List.of(program(tool), "--version"), Map.of(), stop,
-        stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
+    String versionText =
+        Tool.run(
+            List.of(program(tool), "--version"),
+            Map.of(),
+            stop,
+            stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
     Matcher client = CLIENT_VERSION.matcher(versionText);
     if (!client.find()) {
       throw new IOException("cannot tell the version of " + tool + " from: " + versionText.strip());
@@ -104,9 +157,17 @@ public class PostgresTools {
     int clientMajor = Integer.parseInt(client.group(1));
     int serverMajor = serverMajor(db, password);
     if (clientMajor < serverMajor) {
-      throw new IOException(tool + " " + clientMajor + " cannot work with the PostgreSQL " + serverMajor
-          + " server of " + db.source() + "; install PostgreSQL client " + serverMajor
-          + " or newer on the backup-service host (or point slipway.backup.pg-bin-dir at it)");
+      throw new IOException(
+          tool
+              + " "
+              + clientMajor
+              + " cannot work with the PostgreSQL "
+              + serverMajor
+              + " server of "
+              + db.source()
+              + "; install PostgreSQL client "
+              + serverMajor
+              + " or newer on the backup-service host (or point slipway.backup.pg-bin-dir at it)");
     }
   }
 
@@ -115,7 +176,8 @@ public class PostgresTools {
     properties.setProperty("user", db.user());
     password.get().ifPresent(value -> properties.setProperty("password", value));
     properties.setProperty("connectTimeout", "10");
-    return DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database(), properties);
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database(), properties);
   }
 
   private int serverMajor(Item.Postgres db, DbPassword password) throws IOException {

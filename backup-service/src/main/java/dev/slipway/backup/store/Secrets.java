@@ -20,16 +20,28 @@ public class Secrets {
     this.orchestrator = orchestrator;
   }
 
-  public DbPassword password(UUID deploymentId, Item.Postgres db) throws IOException, InterruptedException {
+  public DbPassword password(UUID deploymentId, Item.Postgres db)
+      throws IOException, InterruptedException {
     if (db.passwordSecret().isEmpty()) {
       return DbPassword.NONE;
     }
     try {
-      return new DbPassword(new String(orchestrator.secret(deploymentId.toString(), db.passwordSecret()),
-          StandardCharsets.UTF_8));
+      return new DbPassword(
+          new String(
+              orchestrator.secret(deploymentId.toString(), db.passwordSecret()),
+              StandardCharsets.UTF_8));
     } catch (StatusRuntimeException e) {
-      throw new IOException("secret '" + db.passwordSecret() + "' for " + db.source() + " cannot be read: "
-          + e.getStatus().getDescription() + " (store it with: slipway secret set " + db.passwordSecret() + ")", e);
+      throw new IOException(
+          "secret '"
+              + db.passwordSecret()
+              + "' for "
+              + db.source()
+              + " cannot be read: "
+              + e.getStatus().getDescription()
+              + " (store it with: slipway secret set "
+              + db.passwordSecret()
+              + ")",
+          e);
     }
   }
 }

@@ -20,7 +20,8 @@ final class Tool {
   private Tool() {}
 
   /** Runs the tool; its stdout is handed to {@code stdout}; throws on failure or when stopped. */
-  static <T> T run(List<String> argv, Map<String, String> env, StopSignal stop, StdoutReader<T> stdout)
+  static <T> T run(
+      List<String> argv, Map<String, String> env, StopSignal stop, StdoutReader<T> stdout)
       throws IOException, InterruptedException {
     ChildProcess child;
     try {
@@ -29,13 +30,16 @@ final class Tool {
       throw new ToolMissing(argv.getFirst(), e);
     }
     OutputTail stderr = new OutputTail(STDERR_KEPT);
-    Thread drain = Thread.ofVirtual().start(() -> {
-      try (InputStream err = child.stderr()) {
-        stderr.drain(err);
-      } catch (IOException ignored) {
-        // The process is gone; what it said so far is kept.
-      }
-    });
+    Thread drain =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (InputStream err = child.stderr()) {
+                    stderr.drain(err);
+                  } catch (IOException ignored) {
+                    // The process is gone; what it said so far is kept.
+                  }
+                });
     T result;
     IOException readFailure = null;
     try (InputStream out = child.stdout()) {
@@ -56,7 +60,8 @@ final class Tool {
     }
     if (ending.exit() != 0) {
       String said = stderr.text();
-      throw new IOException(name + " failed (exit " + ending.exit() + ")" + (said.isEmpty() ? "" : ": " + said));
+      throw new IOException(
+          name + " failed (exit " + ending.exit() + ")" + (said.isEmpty() ? "" : ": " + said));
     }
     return result;
   }
@@ -70,7 +75,9 @@ final class Tool {
   /** The program is not installed where Slipway looks for it. */
   static final class ToolMissing extends IOException {
     ToolMissing(String program, IOException cause) {
-      super(program + " is not installed on the backup-service host (" + cause.getMessage() + ")", cause);
+      super(
+          program + " is not installed on the backup-service host (" + cause.getMessage() + ")",
+          cause);
     }
   }
 

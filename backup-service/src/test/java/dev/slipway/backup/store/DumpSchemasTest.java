@@ -6,7 +6,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DumpSchemasTest {
-  private static final String TOC = """
+  private static final String TOC =
+      """
       ;
       ; Archive created at 2026-11-22 10:00:00 UTC
       ;     dbname: journal
@@ -31,9 +32,13 @@ class DumpSchemasTest {
 
   @Test
   void aDumpWithoutPublicObjectsLeavesPublicAlone() {
-    DumpSchemas schemas = DumpSchemas.of("6; 2615 16390 SCHEMA - billing journal\n"
-        + "218; 1259 16400 TABLE billing invoices journal\n");
+    DumpSchemas schemas =
+        DumpSchemas.of(
+            "6; 2615 16390 SCHEMA - billing journal\n"
+                + "218; 1259 16400 TABLE billing invoices journal\n");
     assertThat(schemas.usesPublic()).isFalse();
-    assertThat(schemas.prelude()).contains("drop schema if exists \"billing\" cascade;").doesNotContain("public");
+    assertThat(schemas.prelude())
+        .contains("drop schema if exists \"billing\" cascade;")
+        .doesNotContain("public");
   }
 }

@@ -32,8 +32,10 @@ class FileArchivesTest {
   @BeforeEach
   void setUp() throws Exception {
     StreamingAeadConfig.register();
-    byte[] keyset = TinkProtoKeysetFormat.serializeKeyset(
-        KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB), InsecureSecretKeyAccess.get());
+    byte[] keyset =
+        TinkProtoKeysetFormat.serializeKeyset(
+            KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB),
+            InsecureSecretKeyAccess.get());
     cipher = new BackupCipher(() -> keyset);
     archives = new FileArchives(root + ", /nonexistent-root");
   }
@@ -46,8 +48,12 @@ class FileArchivesTest {
 
     assertThatThrownBy(() -> archives.archive(item, artifact, cipher.sealer(setId, 0), unlimited()))
         .isInstanceOf(IOException.class)
-        .hasMessage("path " + secret + " is outside the directories backups may read and restore: " + root
-            + ", /nonexistent-root (SLIPWAY_BACKUP_ALLOWED_ROOTS)");
+        .hasMessage(
+            "path "
+                + secret
+                + " is outside the directories backups may read and restore: "
+                + root
+                + ", /nonexistent-root (SLIPWAY_BACKUP_ALLOWED_ROOTS)");
     assertThat(artifact).as("nothing was written").doesNotExist();
   }
 
@@ -57,7 +63,10 @@ class FileArchivesTest {
     Files.writeString(app.resolve("journal.db"), "before the release");
     Path config = Files.writeString(root.resolve("config.ini"), "debug=false");
     Path artifact = root.resolve("backup.tar.gz");
-    archives.archive(new Item.Files(List.of(app.toString(), config.toString())), artifact, cipher.sealer(setId, 0),
+    archives.archive(
+        new Item.Files(List.of(app.toString(), config.toString())),
+        artifact,
+        cipher.sealer(setId, 0),
         unlimited());
 
     Files.writeString(app.resolve("journal.db"), "written by the bad release");
@@ -66,7 +75,9 @@ class FileArchivesTest {
     archives.restore(new Item.Files(List.of(app.toString())), plain, unlimited());
 
     assertThat(app.resolve("journal.db")).hasContent("before the release");
-    assertThat(config).as("in the archive, but not named by the item restored").hasContent("debug=true");
+    assertThat(config)
+        .as("in the archive, but not named by the item restored")
+        .hasContent("debug=true");
   }
 
   private static StopSignal unlimited() {

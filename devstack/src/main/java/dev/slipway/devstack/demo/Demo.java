@@ -26,7 +26,8 @@ public final class Demo {
    * @param tokenFile an admin token, as an operator would use
    * @param databasePassword the journal database's password, stored as the secret the spec names
    */
-  public Demo(String server, Path tokenFile, DemoTarget target, String databasePassword, PrintStream out) {
+  public Demo(
+      String server, Path tokenFile, DemoTarget target, String databasePassword, PrintStream out) {
     this.server = server;
     this.tokenFile = tokenFile;
     this.target = target;
@@ -47,7 +48,9 @@ public final class Demo {
     target.installInitialVersion("1.0.0");
     Path passwordFile = specFile.resolveSibling(DemoTarget.DB_SECRET + ".secret");
     Files.deleteIfExists(passwordFile);
-    Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        passwordFile,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(passwordFile, databasePassword);
     int stored = cli("secret", "set", DemoTarget.DB_SECRET, "--file", passwordFile.toString());
     Files.delete(passwordFile);
@@ -62,17 +65,31 @@ public final class Demo {
     }
     List<Step> steps = new ArrayList<>();
     steps.add(release("1.1.0", ExitCode.SUCCEEDED, "a good release"));
-    steps.add(release("2.0.0", ExitCode.ROLLED_BACK, "a bad release: its health check fails, so Slipway restores"
-        + " the database and config and puts 1.1.0 back"));
+    steps.add(
+        release(
+            "2.0.0",
+            ExitCode.ROLLED_BACK,
+            "a bad release: its health check fails, so Slipway restores"
+                + " the database and config and puts 1.1.0 back"));
     out.println();
     out.println("== demo summary");
     boolean ok = true;
     for (Step step : steps) {
-      out.printf("  %-6s exit %d (expected %d) in %d ms  %s%n", step.version(), step.exit(), step.expectedExit(),
-          step.took().toMillis(), step.asExpected() ? "ok" : "UNEXPECTED");
+      out.printf(
+          "  %-6s exit %d (expected %d) in %d ms  %s%n",
+          step.version(),
+          step.exit(),
+          step.expectedExit(),
+          step.took().toMillis(),
+          step.asExpected() ? "ok" : "UNEXPECTED");
       ok &= step.asExpected();
     }
-    out.println("  journal: http://127.0.0.1:" + target.port() + "/  health: http://127.0.0.1:" + target.port() + "/health");
+    out.println(
+        "  journal: http://127.0.0.1:"
+            + target.port()
+            + "/  health: http://127.0.0.1:"
+            + target.port()
+            + "/health");
     out.println("  history: ./slipway --server " + server + " history --app " + target.app());
     return ok;
   }
@@ -81,13 +98,24 @@ public final class Demo {
     out.println();
     out.println("== demo: deploying " + version + " — " + what);
     long started = System.nanoTime();
-    int exit = cli("deploy", "--app", target.app(), "--env", target.environment(), "--version", version,
-        "--wait", "--timeout", "5m");
+    int exit =
+        cli(
+            "deploy",
+            "--app",
+            target.app(),
+            "--env",
+            target.environment(),
+            "--version",
+            version,
+            "--wait",
+            "--timeout",
+            "5m");
     return new Step(version, expectedExit, exit, Duration.ofNanos(System.nanoTime() - started));
   }
 
   private int cli(String... args) {
-    List<String> line = new ArrayList<>(List.of("--server", server, "--token-file", tokenFile.toString()));
+    List<String> line =
+        new ArrayList<>(List.of("--server", server, "--token-file", tokenFile.toString()));
     line.addAll(List.of(args));
     out.println("$ slipway " + String.join(" ", args));
     return SlipwayCli.run(line.toArray(String[]::new), out, out);

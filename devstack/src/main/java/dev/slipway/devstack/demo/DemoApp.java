@@ -14,9 +14,9 @@ import java.sql.Statement;
 import java.util.Map;
 
 /**
- * The demo application Slipway deploys: a tiny journal over HTTP with its own PostgreSQL
- * database. {@code /health} answers 200 {"status":"ok"} when the schema this version needs is
- * there; version 2.0.0 needs a table its migration never creates, so it reports itself broken.
+ * The demo application Slipway deploys: a tiny journal over HTTP with its own PostgreSQL database.
+ * {@code /health} answers 200 {"status":"ok"} when the schema this version needs is there; version
+ * 2.0.0 needs a table its migration never creates, so it reports itself broken.
  */
 public final class DemoApp {
   private DemoApp() {}
@@ -25,7 +25,9 @@ public final class DemoApp {
     Map<String, String> options = DemoControl.options(args);
     String version = options.get("version");
     String db = options.get("db");
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(options.get("port"))), 50);
+    HttpServer server =
+        HttpServer.create(
+            new InetSocketAddress("127.0.0.1", Integer.parseInt(options.get("port"))), 50);
     server.createContext("/health", exchange -> health(exchange, db, version));
     server.createContext("/", exchange -> entries(exchange, db, version));
     server.start();
@@ -38,10 +40,23 @@ public final class DemoApp {
         Statement statement = c.createStatement();
         ResultSet rows = statement.executeQuery("select count(*) from " + table)) {
       rows.next();
-      respond(exchange, 200, "{\"status\":\"ok\",\"version\":\"" + version + "\",\"entries\":" + rows.getLong(1) + "}");
+      respond(
+          exchange,
+          200,
+          "{\"status\":\"ok\",\"version\":\""
+              + version
+              + "\",\"entries\":"
+              + rows.getLong(1)
+              + "}");
     } catch (SQLException e) {
-      respond(exchange, 503, "{\"status\":\"error\",\"version\":\"" + version + "\",\"detail\":\""
-          + e.getMessage().replace("\"", "'").replace("\n", " ") + "\"}");
+      respond(
+          exchange,
+          503,
+          "{\"status\":\"error\",\"version\":\""
+              + version
+              + "\",\"detail\":\""
+              + e.getMessage().replace("\"", "'").replace("\n", " ")
+              + "\"}");
     }
   }
 
@@ -61,7 +76,9 @@ public final class DemoApp {
 
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("content-type", body.startsWith("{") ? "application/json" : "text/plain");
+    exchange
+        .getResponseHeaders()
+        .set("content-type", body.startsWith("{") ? "application/json" : "text/plain");
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

@@ -19,31 +19,38 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo's deploy script, written in Java so the demo needs nothing but a JDK:
- * {@code deploy --version V --port P --db JDBC_URL --workdir DIR} stops the running journal,
- * applies the database migrations up to V, writes V's config and starts V in the background.
+ * The demo's deploy script, written in Java so the demo needs nothing but a JDK: {@code deploy
+ * --version V --port P --db JDBC_URL --workdir DIR} stops the running journal, applies the database
+ * migrations up to V, writes V's config and starts V in the background.
  */
 public final class DemoControl {
   /** Migrations by version, in release order. 2.0.0's is destructive on purpose. */
   static final Map<String, List<String>> MIGRATIONS = new LinkedHashMap<>();
 
   static {
-    MIGRATIONS.put("1.0.0", List.of(
-        "create table entries (id serial primary key, title text not null)",
-        "insert into entries (title) values ('First day at the lake'), ('Notes on bread'), ('A long walk')"));
-    MIGRATIONS.put("1.1.0", List.of(
-        "alter table entries add column mood text not null default 'calm'",
-        "insert into entries (title, mood) values ('Shipped the mood field', 'happy')"));
-    MIGRATIONS.put("2.0.0", List.of(
-        "delete from entries where mood = 'calm'",
-        "alter table entries rename to entries_archive"));
+    MIGRATIONS.put(
+        "1.0.0",
+        List.of(
+            "create table entries (id serial primary key, title text not null)",
+            "insert into entries (title) values ('First day at the lake'), ('Notes on bread'), ('A long walk')"));
+    MIGRATIONS.put(
+        "1.1.0",
+        List.of(
+            "alter table entries add column mood text not null default 'calm'",
+            "insert into entries (title, mood) values ('Shipped the mood field', 'happy')"));
+    MIGRATIONS.put(
+        "2.0.0",
+        List.of(
+            "delete from entries where mood = 'calm'",
+            "alter table entries rename to entries_archive"));
   }
 
   private DemoControl() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || !"deploy".equals(args[0])) {
-      System.err.println("usage: DemoControl deploy --version V --port P --db JDBC_URL --workdir DIR");
+      System.err.println(
+          "usage: DemoControl deploy --version V --port P --db JDBC_URL --workdir DIR");
       System.exit(2);
     }
     Map<String, String> options = options(args);
@@ -56,7 +63,8 @@ public final class DemoControl {
     Files.createDirectories(workdir.resolve("instance"));
     stop(workdir);
     migrate(options.get("db"), version);
-    Files.writeString(workdir.resolve("instance").resolve("config.json"),
+    Files.writeString(
+        workdir.resolve("instance").resolve("config.json"),
         "{\"version\":\"" + version + "\",\"greeting\":\"Welcome to journal " + version + "\"}\n");
     start(workdir, options);
     System.out.println("deployed journal " + version);
@@ -97,7 +105,8 @@ public final class DemoControl {
             for (String sql : migration.getValue()) {
               statement.execute(sql);
             }
-            statement.execute("insert into migrations (version) values ('" + migration.getKey() + "')");
+            statement.execute(
+                "insert into migrations (version) values ('" + migration.getKey() + "')");
           }
           c.commit();
           c.setAutoCommit(true);
@@ -111,7 +120,8 @@ public final class DemoControl {
   }
 
   private static boolean applied(Connection c, String version) throws SQLException {
-    try (PreparedStatement select = c.prepareStatement("select 1 from migrations where version = ?")) {
+    try (PreparedStatement select =
+        c.prepareStatement("select 1 from migrations where version = ?")) {
       select.setString(1, version);
       try (ResultSet row = select.executeQuery()) {
         return row.next();
@@ -119,25 +129,44 @@ public final class DemoControl {
     }
   }
 
-  private static void start(Path workdir, Map<String, String> options) throws IOException, InterruptedException {
+  private static void start(Path workdir, Map<String, String> options)
+      throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process app = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        DemoApp.class.getName(), "--version", options.get("version"), "--port", options.get("port"),
-        "--db", options.get("db"))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(workdir.resolve("app.log").toFile()))
-        .start();
+    Process app =
+        new ProcessBuilder(
+                java,
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DemoApp.class.getName(),
+                "--version",
+                options.get("version"),
+                "--port",
+                options.get("port"),
+                "--db",
+                options.get("db"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(workdir.resolve("app.log").toFile()))
+            .start();
     Files.writeString(workdir.resolve("app.pid"), Long.toString(app.pid()));
     int port = Integer.parseInt(options.get("port"));
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < until) {
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        System.out.println("started journal " + options.get("version") + " (pid " + app.pid() + ") on port " + port);
+        System.out.println(
+            "started journal "
+                + options.get("version")
+                + " (pid "
+                + app.pid()
+                + ") on port "
+                + port);
         return;
       } catch (IOException notYet) {
         if (!app.isAlive()) {
-          throw new IOException("journal exited with " + app.exitValue() + "; see " + workdir.resolve("app.log"));
+          throw new IOException(
+              "journal exited with " + app.exitValue() + "; see " + workdir.resolve("app.log"));
         }
         Thread.sleep(100);
       }

@@ -8,24 +8,46 @@ import java.util.Optional;
 
 /**
  * The demo application registered as a Slipway target: where it runs, its database, and the spec
- * that deploys it with {@link DemoControl}, backs up its database and config, and checks its health.
+ * that deploys it with {@link DemoControl}, backs up its database and config, and checks its
+ * health.
  *
- * @param databaseUrl libpq-style URL of its database, e.g. postgresql://postgres@localhost:5432/journal
+ * @param databaseUrl libpq-style URL of its database, e.g.
+ *     postgresql://postgres@localhost:5432/journal
  * @param jdbcUrl the same database for JDBC, with credentials
  * @param notifyChannel a notifier channel told about every terminal event, or empty
  */
 public record DemoTarget(
-    String app, String environment, int port, Path workdir, String databaseUrl, String jdbcUrl,
-    Path devstackHome, Optional<String> notifyChannel) {
+    String app,
+    String environment,
+    int port,
+    Path workdir,
+    String databaseUrl,
+    String jdbcUrl,
+    Path devstackHome,
+    Optional<String> notifyChannel) {
 
   /** The secret holding the journal database's password, used by backups and restores. */
   public static final String DB_SECRET = "journal-db";
 
   public String spec() throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> argv = List.of(java, "-cp", classpath(), DemoControl.class.getName(), "deploy",
-        "--version", "${version}", "--port", Integer.toString(port), "--db", jdbcUrl, "--workdir", workdir.toString());
-    String pgHostPort = databaseUrl.replaceFirst("^postgresql://[^@]+@", "").replaceFirst("/.*$", "");
+    List<String> argv =
+        List.of(
+            java,
+            "-cp",
+            classpath(),
+            DemoControl.class.getName(),
+            "deploy",
+            "--version",
+            "${version}",
+            "--port",
+            Integer.toString(port),
+            "--db",
+            jdbcUrl,
+            "--workdir",
+            workdir.toString());
+    String pgHostPort =
+        databaseUrl.replaceFirst("^postgresql://[^@]+@", "").replaceFirst("/.*$", "");
     return """
         app: %s
         environment: %s
@@ -51,8 +73,18 @@ public record DemoTarget(
           successThreshold: 2
           failureThreshold: 3
         %s
-        """.formatted(app, environment, yamlList(argv), databaseUrl, DB_SECRET, workdir.resolve("instance"), pgHostPort,
-        port, port, notifyChannel.map(c -> "notify:\n  - { channel: " + c + " }").orElse(""));
+        """
+        .formatted(
+            app,
+            environment,
+            yamlList(argv),
+            databaseUrl,
+            DB_SECRET,
+            workdir.resolve("instance"),
+            pgHostPort,
+            port,
+            port,
+            notifyChannel.map(c -> "notify:\n  - { channel: " + c + " }").orElse(""));
   }
 
   /** Writes the spec to a file for {@code slipway target apply -f}. */
@@ -64,28 +96,42 @@ public record DemoTarget(
 
   /** Puts the version that ran before Slipway took over in place, as a human would have. */
   public void installInitialVersion(String version) throws Exception {
-    DemoControl.main(new String[] {"deploy", "--version", version, "--port", Integer.toString(port),
-        "--db", jdbcUrl, "--workdir", workdir.toString()});
+    DemoControl.main(
+        new String[] {
+          "deploy",
+          "--version",
+          version,
+          "--port",
+          Integer.toString(port),
+          "--db",
+          jdbcUrl,
+          "--workdir",
+          workdir.toString()
+        });
   }
 
   /** Stops the running journal, if any. */
   public void stop() throws IOException {
     Path pidFile = workdir.resolve("app.pid");
     if (Files.exists(pidFile)) {
-      ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroy);
+      ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+          .ifPresent(ProcessHandle::destroy);
     }
   }
 
   private String classpath() throws IOException {
     Path target = devstackHome.resolve("devstack").resolve("target");
-    return target.resolve("classes") + java.io.File.pathSeparator
+    return target.resolve("classes")
+        + java.io.File.pathSeparator
         + Files.readString(target.resolve("classpath.txt")).strip();
   }
 
   private static String yamlList(List<String> items) {
     StringBuilder out = new StringBuilder("[");
     for (String item : items) {
-      out.append(out.length() == 1 ? "" : ", ").append('"').append(item.replace("\\", "\\\\").replace("\"", "\\\""))
+      out.append(out.length() == 1 ? "" : ", ")
+          .append('"')
+          .append(item.replace("\\", "\\\\").replace("\"", "\\\""))
           .append('"');
     }
     return out.append(']').toString();

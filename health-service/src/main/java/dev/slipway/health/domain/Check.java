@@ -8,7 +8,8 @@ public sealed interface Check {
   String name();
 
   /** GET a URL; expect a status and, optionally, JSON fields with given values. */
-  record Http(String name, String url, int expectStatus, Map<String, String> expectJson) implements Check {}
+  record Http(String name, String url, int expectStatus, Map<String, String> expectJson)
+      implements Check {}
 
   /** Open a TCP connection. */
   record Tcp(String name, String host, int port) implements Check {}

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Decides, round after round, whether a target is proven healthy or unhealthy: a round passes when
- * every check passes; {@code successThreshold} passing rounds in a row prove health,
- * {@code failureThreshold} failing rounds in a row prove failure, and failures during the start
- * period do not count (the new version may still be starting).
+ * every check passes; {@code successThreshold} passing rounds in a row prove health, {@code
+ * failureThreshold} failing rounds in a row prove failure, and failures during the start period do
+ * not count (the new version may still be starting).
  */
 public final class VerdictPolicy {
   /** Where the evidence stands after a round. */

@@ -20,25 +20,29 @@ final class BoundedBody {
 
   static Read read(InputStream body, int limit, Duration within) throws InterruptedException {
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    FutureTask<Boolean> reading = new FutureTask<>(() -> {
-      byte[] buffer = new byte[8192];
-      int read;
-      while ((read = body.read(buffer, 0, Math.min(buffer.length, limit + 1 - kept.size()))) > 0) {
-        synchronized (kept) {
-          kept.write(buffer, 0, read);
-        }
-        if (kept.size() > limit) {
-          return false;
-        }
-      }
-      return true;
-    });
+    FutureTask<Boolean> reading =
+        new FutureTask<>(
+            () -> {
+              byte[] buffer = new byte[8192];
+              int read;
+              while ((read = body.read(buffer, 0, Math.min(buffer.length, limit + 1 - kept.size())))
+                  > 0) {
+                synchronized (kept) {
+                  kept.write(buffer, 0, read);
+                }
+                if (kept.size() > limit) {
+                  return false;
+                }
+              }
+              return true;
+            });
     Thread.ofVirtual().start(reading);
     Optional<String> problem;
     try {
-      problem = reading.get(Math.max(within.toMillis(), 1), TimeUnit.MILLISECONDS)
-          ? Optional.empty()
-          : Optional.of("body is larger than " + limit + " bytes");
+      problem =
+          reading.get(Math.max(within.toMillis(), 1), TimeUnit.MILLISECONDS)
+              ? Optional.empty()
+              : Optional.of("body is larger than " + limit + " bytes");
     } catch (TimeoutException e) {
       problem = Optional.of("body not complete within " + within.toMillis() + " ms");
     } catch (ExecutionException e) {
@@ -49,7 +53,8 @@ final class BoundedBody {
     }
     synchronized (kept) {
       byte[] bytes = kept.toByteArray();
-      return new Read(new String(bytes, 0, Math.min(bytes.length, limit), StandardCharsets.UTF_8), problem);
+      return new Read(
+          new String(bytes, 0, Math.min(bytes.length, limit), StandardCharsets.UTF_8), problem);
     }
   }
 

@@ -25,17 +25,23 @@ import java.util.Map;
 public class Probe {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BODY_EXCERPT = 200;
+
   /** A health endpoint answers with a small document; more is not read. */
   static final int MAX_BODY = 64 * 1024;
+
   private final HttpClient http =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   public Observation observe(Check check, Duration timeout) throws InterruptedException {
     long started = System.nanoTime();
-    String failure = switch (check) {
-      case Check.Http h -> http(h, timeout);
-      case Check.Tcp t -> tcp(t, timeout);
-    };
+    String failure =
+        switch (check) {
+          case Check.Http h -> http(h, timeout);
+          case Check.Tcp t -> tcp(t, timeout);
+        };
     long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
     return failure == null
         ? new Observation(check.name(), true, "ok in " + millis + " ms", millis)
@@ -47,8 +53,10 @@ public class Probe {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpResponse<InputStream> response;
     try {
-      response = http.send(HttpRequest.newBuilder(URI.create(check.url())).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(check.url())).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       return "no answer within " + timeout.toMillis() + " ms";
     } catch (IOException e) {
@@ -59,9 +67,15 @@ public class Probe {
       closeQuietly(response.body());
       return null;
     }
-    BoundedBody.Read body = BoundedBody.read(response.body(), MAX_BODY, Duration.ofNanos(deadline - System.nanoTime()));
+    BoundedBody.Read body =
+        BoundedBody.read(response.body(), MAX_BODY, Duration.ofNanos(deadline - System.nanoTime()));
     if (!statusMatches) {
-      return "HTTP " + response.statusCode() + " (expected " + check.expectStatus() + "): " + excerpt(body.text());
+      return "HTTP "
+          + response.statusCode()
+          + " (expected "
+          + check.expectStatus()
+          + "): "
+          + excerpt(body.text());
     }
     if (body.problem().isPresent()) {
       return body.problem().get() + ": " + excerpt(body.text());
@@ -76,8 +90,13 @@ public class Probe {
     for (Map.Entry<String, String> expected : check.expectJson().entrySet()) {
       JsonNode actual = at(json, expected.getKey());
       if (actual.isMissingNode() || !actual.asText().equals(expected.getValue())) {
-        mismatches.add(expected.getKey() + " is " + (actual.isMissingNode() ? "missing" : "'" + actual.asText() + "'")
-            + " (expected '" + expected.getValue() + "')");
+        mismatches.add(
+            expected.getKey()
+                + " is "
+                + (actual.isMissingNode() ? "missing" : "'" + actual.asText() + "'")
+                + " (expected '"
+                + expected.getValue()
+                + "')");
       }
     }
     return mismatches.isEmpty() ? null : String.join(", ", mismatches);
@@ -85,7 +104,8 @@ public class Probe {
 
   /** A field by a path like {@code $.status} or {@code $.db.ok}. */
   private static JsonNode at(JsonNode body, String path) {
-    String stripped = path.startsWith("$.") ? path.substring(2) : path.startsWith("$") ? path.substring(1) : path;
+    String stripped =
+        path.startsWith("$.") ? path.substring(2) : path.startsWith("$") ? path.substring(1) : path;
     JsonNode node = body;
     for (String part : stripped.split("\\.")) {
       if (!part.isEmpty()) {

@@ -20,41 +20,51 @@ import org.junit.jupiter.api.Test;
 class ProbeTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   private static HttpServer server;
+
   /** Released when the tests end: until then the trickling endpoint never finishes its body. */
-  private static final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+  private static final java.util.concurrent.CountDownLatch stopped =
+      new java.util.concurrent.CountDownLatch(1);
+
   private final Probe probe = new Probe();
 
   @BeforeAll
   static void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-    server.createContext("/ok", exchange -> {
-      byte[] body = "{\"status\":\"ok\",\"db\":{\"ok\":\"true\"}}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.createContext("/forever", exchange -> {
-      exchange.sendResponseHeaders(200, 0);
-      byte[] chunk = new byte[8192];
-      Arrays.fill(chunk, (byte) 'x');
-      try (OutputStream out = exchange.getResponseBody()) {
-        while (true) {
-          out.write(chunk);
-        }
-      } catch (IOException closedByTheProbe) {
-        exchange.close();
-      }
-    });
-    server.createContext("/trickle", exchange -> {
-      exchange.sendResponseHeaders(200, 0);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write("{\"status\":".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        stopped.await();
-      } catch (IOException | InterruptedException closed) {
-        exchange.close();
-      }
-    });
+    server.createContext(
+        "/ok",
+        exchange -> {
+          byte[] body =
+              "{\"status\":\"ok\",\"db\":{\"ok\":\"true\"}}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.createContext(
+        "/forever",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 0);
+          byte[] chunk = new byte[8192];
+          Arrays.fill(chunk, (byte) 'x');
+          try (OutputStream out = exchange.getResponseBody()) {
+            while (true) {
+              out.write(chunk);
+            }
+          } catch (IOException closedByTheProbe) {
+            exchange.close();
+          }
+        });
+    server.createContext(
+        "/trickle",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write("{\"status\":".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            stopped.await();
+          } catch (IOException | InterruptedException closed) {
+            exchange.close();
+          }
+        });
     server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     server.start();
   }
@@ -66,12 +76,20 @@ class ProbeTest {
   }
 
   private static Check.Http check(String path, Map<String, String> expectJson) {
-    return new Check.Http("http " + path, "http://127.0.0.1:" + server.getAddress().getPort() + path, 200, expectJson);
+    return new Check.Http(
+        "http " + path,
+        "http://127.0.0.1:" + server.getAddress().getPort() + path,
+        200,
+        expectJson);
   }
 
   @Test
   void aJsonFieldIsCompared() throws Exception {
-    assertThat(probe.observe(check("/ok", Map.of("$.status", "ok", "$.db.ok", "true")), TIMEOUT).passed()).isTrue();
+    assertThat(
+            probe
+                .observe(check("/ok", Map.of("$.status", "ok", "$.db.ok", "true")), TIMEOUT)
+                .passed())
+        .isTrue();
     Observation wrong = probe.observe(check("/ok", Map.of("$.status", "degraded")), TIMEOUT);
     assertThat(wrong.passed()).isFalse();
     assertThat(wrong.detail()).isEqualTo("$.status is 'ok' (expected 'degraded')");
@@ -86,7 +104,8 @@ class ProbeTest {
   void aBodyPastTheLimitFailsAJsonCheckWithoutBeingKept() throws Exception {
     Observation observation = probe.observe(check("/forever", Map.of("$.status", "ok")), TIMEOUT);
     assertThat(observation.passed()).isFalse();
-    assertThat(observation.detail()).startsWith("body is larger than " + Probe.MAX_BODY + " bytes: xxxx")
+    assertThat(observation.detail())
+        .startsWith("body is larger than " + Probe.MAX_BODY + " bytes: xxxx")
         .hasSizeLessThan(300);
   }
 
@@ -96,6 +115,8 @@ class ProbeTest {
     Observation observation = probe.observe(check("/trickle", Map.of("$.status", "ok")), TIMEOUT);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.plusSeconds(2));
     assertThat(observation.passed()).isFalse();
-    assertThat(observation.detail()).startsWith("body not complete within").contains("{\"status\":");
+    assertThat(observation.detail())
+        .startsWith("body not complete within")
+        .contains("{\"status\":");
   }
 }

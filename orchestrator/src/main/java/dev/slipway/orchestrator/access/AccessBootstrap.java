@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The first admin token, so that nobody is locked out of a new installation: on a start with no
  * token at all, one {@code admin} token is created from {@code SLIPWAY_BOOTSTRAP_TOKEN}, or
- * generated and written owner-only to {@code SLIPWAY_BOOTSTRAP_TOKEN_FILE}. Only the path is logged.
+ * generated and written owner-only to {@code SLIPWAY_BOOTSTRAP_TOKEN_FILE}. Only the path is
+ * logged.
  */
 @Singleton
 public class AccessBootstrap {
@@ -27,7 +28,9 @@ public class AccessBootstrap {
   private final String givenToken;
   private final Path tokenFile;
 
-  public AccessBootstrap(Tokens tokens, @Value("${slipway.bootstrap-token:}") String givenToken,
+  public AccessBootstrap(
+      Tokens tokens,
+      @Value("${slipway.bootstrap-token:}") String givenToken,
       @Value("${slipway.bootstrap-token-file}") String tokenFile) {
     this.tokens = tokens;
     this.givenToken = givenToken.strip();
@@ -39,9 +42,11 @@ public class AccessBootstrap {
     if (!tokens.none()) {
       return;
     }
-    if (!givenToken.isEmpty() && (givenToken.length() < 32 || !givenToken.matches("[\\x21-\\x7e]+"))) {
-      throw new IllegalStateException("SLIPWAY_BOOTSTRAP_TOKEN must be at least 32 printable characters without "
-          + "spaces; leave it unset and the orchestrator generates one");
+    if (!givenToken.isEmpty()
+        && (givenToken.length() < 32 || !givenToken.matches("[\\x21-\\x7e]+"))) {
+      throw new IllegalStateException(
+          "SLIPWAY_BOOTSTRAP_TOKEN must be at least 32 printable characters without "
+              + "spaces; leave it unset and the orchestrator generates one");
     }
     String secret = givenToken.isEmpty() ? TokenSecrets.generate() : givenToken;
     try {
@@ -55,15 +60,20 @@ public class AccessBootstrap {
       return;
     }
     write(secret);
-    LOG.warn("created the first admin token '{}' and wrote it to {} (owner-only): create named tokens with it, "
-        + "then revoke it", NAME, tokenFile);
+    LOG.warn(
+        "created the first admin token '{}' and wrote it to {} (owner-only): create named tokens with it, "
+            + "then revoke it",
+        NAME,
+        tokenFile);
   }
 
   private void write(String secret) {
     try {
       Files.createDirectories(tokenFile.getParent());
       Files.deleteIfExists(tokenFile);
-      Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tokenFile,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(tokenFile, secret + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the first admin token to " + tokenFile, e);

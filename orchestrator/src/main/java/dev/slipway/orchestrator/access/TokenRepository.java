@@ -17,13 +17,15 @@ public interface TokenRepository extends CrudRepository<TokenRow, UUID> {
 
   List<TokenRow> listOrderByCreatedAtDesc();
 
-  @Query("""
+  @Query(
+      """
       select * from tokens where revoked_at is null and (expires_at is null or expires_at > :now)
       order by created_at desc""")
   List<TokenRow> listActive(Instant now);
 
   /** Marks a token used, at most once a minute, so that authenticating stays a read. */
-  @Query("""
+  @Query(
+      """
       update tokens set last_used_at = :now
       where id = :id and (last_used_at is null or last_used_at < cast(:now as timestamptz) - interval '1 minute')""")
   void touch(UUID id, Instant now);

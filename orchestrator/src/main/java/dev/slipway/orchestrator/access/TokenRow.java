@@ -6,7 +6,9 @@ import io.micronaut.data.annotation.MappedEntity;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A row of {@code tokens}: a keyed hash of the secret, never the secret. Scopes space-separated. */
+/**
+ * A row of {@code tokens}: a keyed hash of the secret, never the secret. Scopes space-separated.
+ */
 @MappedEntity("tokens")
 public record TokenRow(
     @Id UUID id,

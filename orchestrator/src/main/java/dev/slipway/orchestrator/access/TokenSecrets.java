@@ -12,7 +12,8 @@ import java.util.zip.CRC32;
  * mistyped one is refused without a database read.
  */
 public final class TokenSecrets {
-  private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final Pattern SHAPE = Pattern.compile("slw_([0-9A-Za-z]{32})_([0-9A-Za-z]{6})");
   private static final SecureRandom RANDOM = new SecureRandom();
 

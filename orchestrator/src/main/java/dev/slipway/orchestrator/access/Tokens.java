@@ -29,9 +29,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Bearer tokens: created with their secret shown once, kept as HMAC-SHA256 under a key of
- * Slipway's own (in the secret store), authenticated on every call. A verdict is cached for half a
- * second at most, so a revoked or expired token is refused on every replica within a second.
+ * Bearer tokens: created with their secret shown once, kept as HMAC-SHA256 under a key of Slipway's
+ * own (in the secret store), authenticated on every call. A verdict is cached for half a second at
+ * most, so a revoked or expired token is refused on every replica within a second.
  */
 @Singleton
 public class Tokens implements TokenAuthenticator {
@@ -65,14 +65,20 @@ public class Tokens implements TokenAuthenticator {
     return create(name, scopes, lifetime, createdBy, TokenSecrets.generate());
   }
 
-  Created create(String name, List<String> scopes, Duration lifetime, String createdBy, String secret) {
+  Created create(
+      String name, List<String> scopes, Duration lifetime, String createdBy, String secret) {
     List<Violation> violations = new ArrayList<>();
     if (!TargetValidator.NAME.matcher(name).matches()) {
-      violations.add(new Violation("name", name.isEmpty() ? "is required"
-          : "must be lowercase letters, digits and '-', at most 63 (it names the actor on everything the token does)"));
+      violations.add(
+          new Violation(
+              "name",
+              name.isEmpty()
+                  ? "is required"
+                  : "must be lowercase letters, digits and '-', at most 63 (it names the actor on everything the token does)"));
     }
     if (scopes.isEmpty()) {
-      violations.add(new Violation("scopes", "at least one is required, e.g. read or deploy:staging"));
+      violations.add(
+          new Violation("scopes", "at least one is required, e.g. read or deploy:staging"));
     }
     List<Scope> parsed = new ArrayList<>();
     for (int i = 0; i < scopes.size(); i++) {
@@ -82,32 +88,58 @@ public class Tokens implements TokenAuthenticator {
         violations.add(new Violation("scopes[" + i + "]", e.getMessage()));
       }
     }
-    if (lifetime != null && (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(LONGEST_LIFETIME) > 0)) {
-      violations.add(new Violation("expires_in", "must be between 1 second and 3650 days (or never_expires)"));
+    if (lifetime != null
+        && (lifetime.isNegative()
+            || lifetime.isZero()
+            || lifetime.compareTo(LONGEST_LIFETIME) > 0)) {
+      violations.add(
+          new Violation("expires_in", "must be between 1 second and 3650 days (or never_expires)"));
     }
     if (!violations.isEmpty()) {
       throw new InvalidInput(violations);
     }
     if (repository.findByNameAndRevokedAtIsNull(name).isPresent()) {
-      throw new Refused("a token named '" + name + "' exists; revoke it first (slipway token revoke " + name + ")");
+      throw new Refused(
+          "a token named '"
+              + name
+              + "' exists; revoke it first (slipway token revoke "
+              + name
+              + ")");
     }
     Instant now = clock.instant();
-    TokenRow row = new TokenRow(ids.get(), name, hash(secret),
-        String.join(" ", parsed.stream().map(Scope::toString).distinct().toList()), createdBy, now,
-        lifetime == null ? null : now.plus(lifetime), null, null);
+    TokenRow row =
+        new TokenRow(
+            ids.get(),
+            name,
+            hash(secret),
+            String.join(" ", parsed.stream().map(Scope::toString).distinct().toList()),
+            createdBy,
+            now,
+            lifetime == null ? null : now.plus(lifetime),
+            null,
+            null);
     return new Created(repository.save(row), secret);
   }
 
   public List<TokenRow> list(boolean includeInactive) {
-    return includeInactive ? repository.listOrderByCreatedAtDesc() : repository.listActive(clock.instant());
+    return includeInactive
+        ? repository.listOrderByCreatedAtDesc()
+        : repository.listActive(clock.instant());
   }
 
   /** Revokes a token by id or by the name of a token that is not revoked. */
   public TokenRow revoke(String nameOrId) {
-    Optional<TokenRow> token = parseUuid(nameOrId).flatMap(repository::findById)
-        .or(() -> repository.findByNameAndRevokedAtIsNull(nameOrId));
-    TokenRow row = token.orElseThrow(() -> new NotFound("no token named '" + nameOrId.replaceAll("\\p{Cntrl}", "?")
-        + "' that is not revoked; see slipway token list"));
+    Optional<TokenRow> token =
+        parseUuid(nameOrId)
+            .flatMap(repository::findById)
+            .or(() -> repository.findByNameAndRevokedAtIsNull(nameOrId));
+    TokenRow row =
+        token.orElseThrow(
+            () ->
+                new NotFound(
+                    "no token named '"
+                        + nameOrId.replaceAll("\\p{Cntrl}", "?")
+                        + "' that is not revoked; see slipway token list"));
     repository.revoke(row.id(), clock.instant());
     cache.clear();
     return repository.findById(row.id()).orElseThrow();
@@ -121,7 +153,8 @@ public class Tokens implements TokenAuthenticator {
   @Override
   public Caller authenticate(String secret) {
     if (!TokenSecrets.plausible(secret)) {
-      throw new TokenAuthenticator.Refused("malformed token (its checksum does not match): was it copied whole?");
+      throw new TokenAuthenticator.Refused(
+          "malformed token (its checksum does not match): was it copied whole?");
     }
     byte[] hash = hash(secret);
     String key = HexFormat.of().formatHex(hash);
@@ -129,18 +162,26 @@ public class Tokens implements TokenAuthenticator {
     if (cached != null && System.nanoTime() < cached.validUntilNanos()) {
       return cached.caller();
     }
-    TokenRow row = repository.findByHash(hash).orElseThrow(() -> new TokenAuthenticator.Refused("unknown token"));
+    TokenRow row =
+        repository
+            .findByHash(hash)
+            .orElseThrow(() -> new TokenAuthenticator.Refused("unknown token"));
     Instant now = clock.instant();
     if (row.revokedAt() != null) {
-      throw new TokenAuthenticator.Refused("token '" + row.name() + "' was revoked at " + row.revokedAt());
+      throw new TokenAuthenticator.Refused(
+          "token '" + row.name() + "' was revoked at " + row.revokedAt());
     }
     if (row.expiresAt() != null && !now.isBefore(row.expiresAt())) {
-      throw new TokenAuthenticator.Refused("token '" + row.name() + "' expired at " + row.expiresAt());
+      throw new TokenAuthenticator.Refused(
+          "token '" + row.name() + "' expired at " + row.expiresAt());
     }
     repository.touch(row.id(), now);
-    Caller caller = new Caller(row.name(), Arrays.stream(row.scopes().split(" ")).map(Scope::parse).toList());
-    long validFor = row.expiresAt() == null ? CACHE_NANOS
-        : Math.min(CACHE_NANOS, Duration.between(now, row.expiresAt()).toNanos());
+    Caller caller =
+        new Caller(row.name(), Arrays.stream(row.scopes().split(" ")).map(Scope::parse).toList());
+    long validFor =
+        row.expiresAt() == null
+            ? CACHE_NANOS
+            : Math.min(CACHE_NANOS, Duration.between(now, row.expiresAt()).toNanos());
     if (cache.size() >= CACHE_ENTRIES) {
       cache.clear();
     }
@@ -161,11 +202,16 @@ public class Tokens implements TokenAuthenticator {
   private SecretKeySpec hashKey() {
     SecretKeySpec key = hashKey;
     if (key == null) {
-      key = new SecretKeySpec(secrets.ownKey(HASH_KEY, () -> {
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        return random;
-      }), "HmacSHA256");
+      key =
+          new SecretKeySpec(
+              secrets.ownKey(
+                  HASH_KEY,
+                  () -> {
+                    byte[] random = new byte[32];
+                    new SecureRandom().nextBytes(random);
+                    return random;
+                  }),
+              "HmacSHA256");
       hashKey = key;
     }
     return key;

@@ -45,7 +45,9 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
-/** gRPC {@code slipway.v1.DeploymentService}: translates messages to calls, failures to statuses. */
+/**
+ * gRPC {@code slipway.v1.DeploymentService}: translates messages to calls, failures to statuses.
+ */
 @Singleton
 public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceImplBase {
   private static final int MAX_KEY = 200;
@@ -63,8 +65,14 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   private final CommitSignal signal;
   private final Supplier<UUID> ids;
 
-  public DeploymentEndpoint(Deployments deployments, DeploymentHistory history, Targets targets,
-      Transactions transactions, EventLog eventLog, CommitSignal signal, Supplier<UUID> ids) {
+  public DeploymentEndpoint(
+      Deployments deployments,
+      DeploymentHistory history,
+      Targets targets,
+      Transactions transactions,
+      EventLog eventLog,
+      CommitSignal signal,
+      Supplier<UUID> ids) {
     this.ids = ids;
     this.deployments = deployments;
     this.history = history;
@@ -75,80 +83,110 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   }
 
   @Override
-  public void createDeployment(CreateDeploymentRequest request, StreamObserver<Deployment> response) {
-    GrpcErrors.respond(response, () -> {
-      List<Violation> violations = new ArrayList<>();
-      checkName(violations, "app", request.getApp());
-      checkName(violations, "environment", request.getEnvironment());
-      checkVersion(violations, "version", request.getVersion(), true);
-      checkKey(violations, request.getIdempotencyKey());
-      throwIfAny(violations);
-      StoredDeployment created = deployments.create(new Deployments.Request(request.getApp(),
-          request.getEnvironment(), request.getVersion(), Kind.DEPLOY, key(request.getIdempotencyKey()),
-          Caller.current().name()));
-      return detail(created.deployment().id());
-    });
+  public void createDeployment(
+      CreateDeploymentRequest request, StreamObserver<Deployment> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          List<Violation> violations = new ArrayList<>();
+          checkName(violations, "app", request.getApp());
+          checkName(violations, "environment", request.getEnvironment());
+          checkVersion(violations, "version", request.getVersion(), true);
+          checkKey(violations, request.getIdempotencyKey());
+          throwIfAny(violations);
+          StoredDeployment created =
+              deployments.create(
+                  new Deployments.Request(
+                      request.getApp(),
+                      request.getEnvironment(),
+                      request.getVersion(),
+                      Kind.DEPLOY,
+                      key(request.getIdempotencyKey()),
+                      Caller.current().name()));
+          return detail(created.deployment().id());
+        });
   }
 
   @Override
   public void getDeployment(GetDeploymentRequest request, StreamObserver<Deployment> response) {
-    GrpcErrors.respond(response, () -> {
-      if (request.getLogTail() < 0 || request.getLogTail() > MAX_LOG_TAIL) {
-        throw new InvalidInput("log_tail", "must be between 0 and " + MAX_LOG_TAIL);
-      }
-      return detail(deploymentId(request.getDeploymentId()), request.getLogTail());
-    });
+    GrpcErrors.respond(
+        response,
+        () -> {
+          if (request.getLogTail() < 0 || request.getLogTail() > MAX_LOG_TAIL) {
+            throw new InvalidInput("log_tail", "must be between 0 and " + MAX_LOG_TAIL);
+          }
+          return detail(deploymentId(request.getDeploymentId()), request.getLogTail());
+        });
   }
 
   @Override
   public void getStepLogs(GetStepLogsRequest request, StreamObserver<StepLogPage> response) {
-    GrpcErrors.respond(response, () -> {
-      UUID id = deploymentId(request.getDeploymentId());
-      if (request.getPhase() == dev.slipway.proto.v1.Phase.PHASE_UNSPECIFIED
-          || request.getPhase() == dev.slipway.proto.v1.Phase.UNRECOGNIZED) {
-        throw new InvalidInput("phase", "is required");
-      }
-      if (request.getAttempt() < 1) {
-        throw new InvalidInput("attempt", "must be 1 or more");
-      }
-      if (request.getAfterLine() < 0) {
-        throw new InvalidInput("after_line", "must not be negative");
-      }
-      if (request.getPageSize() < 0 || request.getPageSize() > MAX_LOG_PAGE) {
-        throw new InvalidInput("page_size", "must be between 0 and " + MAX_LOG_PAGE + " (0: 500)");
-      }
-      int size = request.getPageSize() == 0 ? 500 : request.getPageSize();
-      history.get(id, 0);
-      List<StepLogs.Line> lines = history.stepLogs(id, EventCodec.phase(request.getPhase()).name(),
-          request.getAttempt(), request.getAfterLine(), size);
-      // Bounded in bytes too, far below gRPC's 4 MiB: a line is up to 4,000 characters of any UTF-8.
-      StepLogPage.Builder page = StepLogPage.newBuilder();
-      int bytes = 0;
-      for (StepLogs.Line line : lines.subList(0, Math.min(size, lines.size()))) {
-        StepLogLine out = StepLogLine.newBuilder().setLineNo(line.lineNo()).setText(line.text()).build();
-        if (page.getLinesCount() > 0 && bytes + out.getSerializedSize() > MAX_LOG_PAGE_BYTES) {
-          break;
-        }
-        page.addLines(out);
-        bytes += out.getSerializedSize();
-      }
-      return page.setMore(lines.size() > page.getLinesCount()).build();
-    });
+    GrpcErrors.respond(
+        response,
+        () -> {
+          UUID id = deploymentId(request.getDeploymentId());
+          if (request.getPhase() == dev.slipway.proto.v1.Phase.PHASE_UNSPECIFIED
+              || request.getPhase() == dev.slipway.proto.v1.Phase.UNRECOGNIZED) {
+            throw new InvalidInput("phase", "is required");
+          }
+          if (request.getAttempt() < 1) {
+            throw new InvalidInput("attempt", "must be 1 or more");
+          }
+          if (request.getAfterLine() < 0) {
+            throw new InvalidInput("after_line", "must not be negative");
+          }
+          if (request.getPageSize() < 0 || request.getPageSize() > MAX_LOG_PAGE) {
+            throw new InvalidInput(
+                "page_size", "must be between 0 and " + MAX_LOG_PAGE + " (0: 500)");
+          }
+          int size = request.getPageSize() == 0 ? 500 : request.getPageSize();
+          history.get(id, 0);
+          List<StepLogs.Line> lines =
+              history.stepLogs(
+                  id,
+                  EventCodec.phase(request.getPhase()).name(),
+                  request.getAttempt(),
+                  request.getAfterLine(),
+                  size);
+          // Bounded in bytes too, far below gRPC's 4 MiB: a line is up to 4,000 characters of any
+          // UTF-8.
+          StepLogPage.Builder page = StepLogPage.newBuilder();
+          int bytes = 0;
+          for (StepLogs.Line line : lines.subList(0, Math.min(size, lines.size()))) {
+            StepLogLine out =
+                StepLogLine.newBuilder().setLineNo(line.lineNo()).setText(line.text()).build();
+            if (page.getLinesCount() > 0 && bytes + out.getSerializedSize() > MAX_LOG_PAGE_BYTES) {
+              break;
+            }
+            page.addLines(out);
+            bytes += out.getSerializedSize();
+          }
+          return page.setMore(lines.size() > page.getLinesCount()).build();
+        });
   }
 
   @Override
-  public void listDeployments(ListDeploymentsRequest request, StreamObserver<ListDeploymentsResponse> response) {
-    GrpcErrors.respond(response, () -> {
-      DeploymentHistory.Page page = history.list(request.getApp(), request.getEnvironment(),
-          request.getPageSize(), request.getPageToken());
-      ListDeploymentsResponse.Builder out = ListDeploymentsResponse.newBuilder().setNextPageToken(page.nextPageToken());
-      page.deployments().forEach(d -> out.addDeployments(ProtoMapper.summary(d)));
-      return out.build();
-    });
+  public void listDeployments(
+      ListDeploymentsRequest request, StreamObserver<ListDeploymentsResponse> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          DeploymentHistory.Page page =
+              history.list(
+                  request.getApp(),
+                  request.getEnvironment(),
+                  request.getPageSize(),
+                  request.getPageToken());
+          ListDeploymentsResponse.Builder out =
+              ListDeploymentsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+          page.deployments().forEach(d -> out.addDeployments(ProtoMapper.summary(d)));
+          return out.build();
+        });
   }
 
   @Override
-  public void watchDeployment(WatchDeploymentRequest request, StreamObserver<DeploymentEvent> response) {
+  public void watchDeployment(
+      WatchDeploymentRequest request, StreamObserver<DeploymentEvent> response) {
     UUID id;
     try {
       id = deploymentId(request.getDeploymentId());
@@ -158,15 +196,24 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
       return;
     }
     if (!watchers.tryAcquire()) {
-      response.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription(
-          "this orchestrator already serves " + MAX_WATCHERS + " watch streams; retry shortly").asRuntimeException());
+      response.onError(
+          io.grpc.Status.RESOURCE_EXHAUSTED
+              .withDescription(
+                  "this orchestrator already serves "
+                      + MAX_WATCHERS
+                      + " watch streams; retry shortly")
+              .asRuntimeException());
       return;
     }
-    ServerCallStreamObserver<DeploymentEvent> stream = (ServerCallStreamObserver<DeploymentEvent>) response;
-    Thread.ofVirtual().name("watch-" + id).start(() -> stream(id, request.getAfterSequence(), stream));
+    ServerCallStreamObserver<DeploymentEvent> stream =
+        (ServerCallStreamObserver<DeploymentEvent>) response;
+    Thread.ofVirtual()
+        .name("watch-" + id)
+        .start(() -> stream(id, request.getAfterSequence(), stream));
   }
 
-  private void stream(UUID id, long afterSequence, ServerCallStreamObserver<DeploymentEvent> stream) {
+  private void stream(
+      UUID id, long afterSequence, ServerCallStreamObserver<DeploymentEvent> stream) {
     long after = afterSequence;
     try (CommitSignal.Subscription commits = signal.watch(id)) {
       while (!stream.isCancelled()) {
@@ -198,57 +245,78 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   }
 
   @Override
-  public void cancelDeployment(CancelDeploymentRequest request, StreamObserver<Deployment> response) {
-    GrpcErrors.respond(response, () -> {
-      UUID id = deploymentId(request.getDeploymentId());
-      String reason = request.getReason().isBlank()
-          ? "cancelled by " + Caller.current().name()
-          : request.getReason() + " (cancelled by " + Caller.current().name() + ")";
-      deployments.apply(id, new Input.Cancel(reason), false);
-      return detail(id);
-    });
+  public void cancelDeployment(
+      CancelDeploymentRequest request, StreamObserver<Deployment> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          UUID id = deploymentId(request.getDeploymentId());
+          String reason =
+              request.getReason().isBlank()
+                  ? "cancelled by " + Caller.current().name()
+                  : request.getReason() + " (cancelled by " + Caller.current().name() + ")";
+          deployments.apply(id, new Input.Cancel(reason), false);
+          return detail(id);
+        });
   }
 
   @Override
   public void rollbackTarget(RollbackTargetRequest request, StreamObserver<Deployment> response) {
-    GrpcErrors.respond(response, () -> {
-      List<Violation> violations = new ArrayList<>();
-      checkName(violations, "app", request.getApp());
-      checkName(violations, "environment", request.getEnvironment());
-      checkVersion(violations, "to_version", request.getToVersion(), false);
-      checkKey(violations, request.getIdempotencyKey());
-      throwIfAny(violations);
-      StoredDeployment created = deployments.rollback(request.getApp(), request.getEnvironment(),
-          request.getToVersion(), key(request.getIdempotencyKey()), Caller.current().name());
-      return detail(created.deployment().id());
-    });
+    GrpcErrors.respond(
+        response,
+        () -> {
+          List<Violation> violations = new ArrayList<>();
+          checkName(violations, "app", request.getApp());
+          checkName(violations, "environment", request.getEnvironment());
+          checkVersion(violations, "to_version", request.getToVersion(), false);
+          checkKey(violations, request.getIdempotencyKey());
+          throwIfAny(violations);
+          StoredDeployment created =
+              deployments.rollback(
+                  request.getApp(),
+                  request.getEnvironment(),
+                  request.getToVersion(),
+                  key(request.getIdempotencyKey()),
+                  Caller.current().name());
+          return detail(created.deployment().id());
+        });
   }
 
   @Override
   public void applyTarget(ApplyTargetRequest request, StreamObserver<Target> response) {
-    GrpcErrors.respond(response, () -> {
-      TargetSpec spec = switch (request.getSourceCase()) {
-        case SPEC -> request.getSpec();
-        case DOCUMENT -> TargetDocuments.parse(request.getDocument());
-        case SOURCE_NOT_SET -> throw new InvalidInput("source", "give the target as spec or document");
-      };
-      return ProtoMapper.target(targets.apply(spec));
-    });
+    GrpcErrors.respond(
+        response,
+        () -> {
+          TargetSpec spec =
+              switch (request.getSourceCase()) {
+                case SPEC -> request.getSpec();
+                case DOCUMENT -> TargetDocuments.parse(request.getDocument());
+                case SOURCE_NOT_SET ->
+                    throw new InvalidInput("source", "give the target as spec or document");
+              };
+          return ProtoMapper.target(targets.apply(spec));
+        });
   }
 
   @Override
   public void getTarget(GetTargetRequest request, StreamObserver<Target> response) {
-    GrpcErrors.respond(response, () -> ProtoMapper.target(targets.get(request.getApp(), request.getEnvironment())));
+    GrpcErrors.respond(
+        response,
+        () -> ProtoMapper.target(targets.get(request.getApp(), request.getEnvironment())));
   }
 
   @Override
-  public void listTargets(ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
-    GrpcErrors.respond(response, () -> {
-      Targets.Page page = targets.list(request.getPageSize(), request.getPageToken());
-      ListTargetsResponse.Builder out = ListTargetsResponse.newBuilder().setNextPageToken(page.nextPageToken());
-      page.targets().forEach(t -> out.addTargets(ProtoMapper.target(t)));
-      return out.build();
-    });
+  public void listTargets(
+      ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          Targets.Page page = targets.list(request.getPageSize(), request.getPageToken());
+          ListTargetsResponse.Builder out =
+              ListTargetsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+          page.targets().forEach(t -> out.addTargets(ProtoMapper.target(t)));
+          return out.build();
+        });
   }
 
   private Deployment detail(UUID id) {
@@ -270,18 +338,29 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
 
   private static void checkName(List<Violation> violations, String field, String value) {
     if (!TargetValidator.NAME.matcher(value).matches()) {
-      violations.add(new Violation(field, value.isEmpty() ? "is required"
-          : "'" + printable(value) + "' must be lowercase letters, digits and '-'"));
+      violations.add(
+          new Violation(
+              field,
+              value.isEmpty()
+                  ? "is required"
+                  : "'" + printable(value) + "' must be lowercase letters, digits and '-'"));
     }
   }
 
-  private static void checkVersion(List<Violation> violations, String field, String value, boolean required) {
+  private static void checkVersion(
+      List<Violation> violations, String field, String value, boolean required) {
     if (value.isEmpty() && !required) {
       return;
     }
     if (!TargetValidator.VERSION.matcher(value).matches()) {
-      violations.add(new Violation(field, value.isEmpty() ? "is required"
-          : "'" + printable(value) + "' must be letters, digits and . _ + - (at most 128), starting with a letter or digit"));
+      violations.add(
+          new Violation(
+              field,
+              value.isEmpty()
+                  ? "is required"
+                  : "'"
+                      + printable(value)
+                      + "' must be letters, digits and . _ + - (at most 128), starting with a letter or digit"));
     }
   }
 
@@ -293,7 +372,8 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
 
   private static void checkKey(List<Violation> violations, String key) {
     if (key.length() > MAX_KEY) {
-      violations.add(new Violation("idempotency_key", "must be at most " + MAX_KEY + " characters"));
+      violations.add(
+          new Violation("idempotency_key", "must be at most " + MAX_KEY + " characters"));
     }
   }
 

@@ -20,7 +20,9 @@ final class GrpcErrors {
 
   private GrpcErrors() {}
 
-  /** Answers a unary call with what {@code call} returns, or with the status its failure maps to. */
+  /**
+   * Answers a unary call with what {@code call} returns, or with the status its failure maps to.
+   */
   static <T> void respond(StreamObserver<T> response, Supplier<T> call) {
     T result;
     try {
@@ -38,9 +40,14 @@ final class GrpcErrors {
       case StatusRuntimeException already -> already;
       case InvalidInput invalid -> {
         BadRequest.Builder details = BadRequest.newBuilder();
-        invalid.violations().forEach(v ->
-            details.addFieldViolations(
-                BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description())));
+        invalid
+            .violations()
+            .forEach(
+                v ->
+                    details.addFieldViolations(
+                        BadRequest.FieldViolation.newBuilder()
+                            .setField(v.field())
+                            .setDescription(v.description())));
         yield StatusProto.toStatusRuntimeException(
             com.google.rpc.Status.newBuilder()
                 .setCode(Code.INVALID_ARGUMENT_VALUE)
@@ -48,16 +55,23 @@ final class GrpcErrors {
                 .addDetails(Any.pack(details.build()))
                 .build());
       }
-      case NotFound notFound -> io.grpc.Status.NOT_FOUND.withDescription(notFound.getMessage()).asRuntimeException();
+      case NotFound notFound ->
+          io.grpc.Status.NOT_FOUND.withDescription(notFound.getMessage()).asRuntimeException();
       case Refused refused ->
-          io.grpc.Status.FAILED_PRECONDITION.withDescription(refused.getMessage()).asRuntimeException();
+          io.grpc.Status.FAILED_PRECONDITION
+              .withDescription(refused.getMessage())
+              .asRuntimeException();
       case DatabaseException db -> {
         LOG.error("database failure", db);
-        yield io.grpc.Status.UNAVAILABLE.withDescription("orchestrator database unavailable").asRuntimeException();
+        yield io.grpc.Status.UNAVAILABLE
+            .withDescription("orchestrator database unavailable")
+            .asRuntimeException();
       }
       default -> {
         LOG.error("internal error", failure);
-        yield io.grpc.Status.INTERNAL.withDescription("internal error: " + failure).asRuntimeException();
+        yield io.grpc.Status.INTERNAL
+            .withDescription("internal error: " + failure)
+            .asRuntimeException();
       }
     };
   }

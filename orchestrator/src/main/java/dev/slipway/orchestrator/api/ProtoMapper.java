@@ -22,23 +22,25 @@ final class ProtoMapper {
     return deployment(stored, List.of()).toBuilder().clearSpec().build();
   }
 
-  static dev.slipway.proto.v1.Deployment deployment(StoredDeployment stored, List<DeploymentHistory.PhaseRow> phases) {
+  static dev.slipway.proto.v1.Deployment deployment(
+      StoredDeployment stored, List<DeploymentHistory.PhaseRow> phases) {
     Deployment d = stored.deployment();
-    var message = dev.slipway.proto.v1.Deployment.newBuilder()
-        .setId(d.id().toString())
-        .setTarget(TargetRef.newBuilder().setApp(d.app()).setEnvironment(d.environment()))
-        .setKind(EventCodec.kind(d.kind()))
-        .setVersion(d.version())
-        .setPreviousVersion(d.previousVersion())
-        .setStatus(EventCodec.status(d.status()))
-        .setAttempt(d.attempt())
-        .setReason(d.reason())
-        .setRequestedBy(d.requestedBy())
-        .setCreatedAt(EventCodec.timestamp(stored.createdAt()))
-        .setUpdatedAt(EventCodec.timestamp(stored.updatedAt()))
-        .setLastSequence(d.lastSequence())
-        .setSpec(stored.spec())
-        .setTargetRevision(d.targetRevision());
+    var message =
+        dev.slipway.proto.v1.Deployment.newBuilder()
+            .setId(d.id().toString())
+            .setTarget(TargetRef.newBuilder().setApp(d.app()).setEnvironment(d.environment()))
+            .setKind(EventCodec.kind(d.kind()))
+            .setVersion(d.version())
+            .setPreviousVersion(d.previousVersion())
+            .setStatus(EventCodec.status(d.status()))
+            .setAttempt(d.attempt())
+            .setReason(d.reason())
+            .setRequestedBy(d.requestedBy())
+            .setCreatedAt(EventCodec.timestamp(stored.createdAt()))
+            .setUpdatedAt(EventCodec.timestamp(stored.updatedAt()))
+            .setLastSequence(d.lastSequence())
+            .setSpec(stored.spec())
+            .setTargetRevision(d.targetRevision());
     if (d.deadline() != null) {
       message.setPhaseDeadline(EventCodec.timestamp(d.deadline()));
     }
@@ -46,16 +48,23 @@ final class ProtoMapper {
       message.setFinishedAt(EventCodec.timestamp(stored.finishedAt()));
     }
     for (DeploymentHistory.PhaseRow row : phases) {
-      var phase = PhaseRecord.newBuilder()
-          .setPhase(EventCodec.phase(Phase.valueOf(row.phase())))
-          .setAttempt(row.attempt())
-          .setOutcome(PhaseOutcome.valueOf("PHASE_OUTCOME_" + row.outcome()))
-          .setSummary(row.summary())
-          .setStartedAt(EventCodec.timestamp(row.startedAt()))
-          .addAllLog(row.logTail())
-          .setLogLines(row.logLines());
-      row.evidence().forEach(e -> phase.addEvidence(
-          PhaseEvidence.newBuilder().setName(e.name()).setPassed(e.passed()).setDetail(e.detail())));
+      var phase =
+          PhaseRecord.newBuilder()
+              .setPhase(EventCodec.phase(Phase.valueOf(row.phase())))
+              .setAttempt(row.attempt())
+              .setOutcome(PhaseOutcome.valueOf("PHASE_OUTCOME_" + row.outcome()))
+              .setSummary(row.summary())
+              .setStartedAt(EventCodec.timestamp(row.startedAt()))
+              .addAllLog(row.logTail())
+              .setLogLines(row.logLines());
+      row.evidence()
+          .forEach(
+              e ->
+                  phase.addEvidence(
+                      PhaseEvidence.newBuilder()
+                          .setName(e.name())
+                          .setPassed(e.passed())
+                          .setDetail(e.detail())));
       if (row.finishedAt() != null) {
         phase.setFinishedAt(EventCodec.timestamp(row.finishedAt()));
       }

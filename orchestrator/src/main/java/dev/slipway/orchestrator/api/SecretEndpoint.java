@@ -26,17 +26,24 @@ public class SecretEndpoint extends SecretServiceGrpc.SecretServiceImplBase {
 
   @Override
   public void setSecret(SetSecretRequest request, StreamObserver<Secret> response) {
-    GrpcErrors.respond(response,
-        () -> secret(secrets.set(request.getName(), request.getValue().toByteArray(), Caller.current().name())));
+    GrpcErrors.respond(
+        response,
+        () ->
+            secret(
+                secrets.set(
+                    request.getName(), request.getValue().toByteArray(), Caller.current().name())));
   }
 
   @Override
-  public void listSecrets(ListSecretsRequest request, StreamObserver<ListSecretsResponse> response) {
-    GrpcErrors.respond(response, () -> {
-      ListSecretsResponse.Builder out = ListSecretsResponse.newBuilder();
-      secrets.list().forEach(row -> out.addSecrets(secret(row)));
-      return out.build();
-    });
+  public void listSecrets(
+      ListSecretsRequest request, StreamObserver<ListSecretsResponse> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          ListSecretsResponse.Builder out = ListSecretsResponse.newBuilder();
+          secrets.list().forEach(row -> out.addSecrets(secret(row)));
+          return out.build();
+        });
   }
 
   @Override
@@ -45,14 +52,17 @@ public class SecretEndpoint extends SecretServiceGrpc.SecretServiceImplBase {
   }
 
   @Override
-  public void rotateMasterKey(RotateMasterKeyRequest request, StreamObserver<RotateMasterKeyResponse> response) {
-    GrpcErrors.respond(response, () -> {
-      SecretStore.Rotation rotation = secrets.rotateMasterKey();
-      return RotateMasterKeyResponse.newBuilder()
-          .setPrimaryKeyId(Integer.toUnsignedLong(rotation.primaryKeyId()))
-          .setReencrypted(rotation.reencrypted())
-          .build();
-    });
+  public void rotateMasterKey(
+      RotateMasterKeyRequest request, StreamObserver<RotateMasterKeyResponse> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          SecretStore.Rotation rotation = secrets.rotateMasterKey();
+          return RotateMasterKeyResponse.newBuilder()
+              .setPrimaryKeyId(Integer.toUnsignedLong(rotation.primaryKeyId()))
+              .setReencrypted(rotation.reencrypted())
+              .build();
+        });
   }
 
   private static Secret secret(SecretRow row) {

@@ -49,22 +49,40 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
         throw new InvalidInput("phase", e.getMessage());
       }
       if (phase.runsLocally()) {
-        throw new InvalidInput("phase", phase + " is run by the orchestrator itself; no worker reports it");
+        throw new InvalidInput(
+            "phase", phase + " is run by the orchestrator itself; no worker reports it");
       }
       // Workers' tokens are named after their service (README, "Access control").
       String worker = phase.worker().serviceName();
       String caller = Caller.current().name();
       if (!caller.equals(worker) && !caller.startsWith(worker + "-")) {
-        throw Status.PERMISSION_DENIED.withDescription("token '" + caller + "' cannot report " + phase
-            + ": only the " + worker + " does (its token is named " + worker + " or " + worker + "-…)")
+        throw Status.PERMISSION_DENIED
+            .withDescription(
+                "token '"
+                    + caller
+                    + "' cannot report "
+                    + phase
+                    + ": only the "
+                    + worker
+                    + " does (its token is named "
+                    + worker
+                    + " or "
+                    + worker
+                    + "-…)")
             .asRuntimeException();
       }
-      List<Input.Evidence> evidence = request.getEvidenceList().stream()
-          .map(e -> new Input.Evidence(e.getName(), e.getPassed(), e.getDetail())).toList();
-      Input.StepResult result = new Input.StepResult(phase, request.getAttempt(), outcome(request),
-          request.getSummary(), evidence);
+      List<Input.Evidence> evidence =
+          request.getEvidenceList().stream()
+              .map(e -> new Input.Evidence(e.getName(), e.getPassed(), e.getDetail()))
+              .toList();
+      Input.StepResult result =
+          new Input.StepResult(
+              phase, request.getAttempt(), outcome(request), request.getSummary(), evidence);
       Decision decision = deployments.apply(id, result, false);
-      response.onNext(ReportStepResponse.newBuilder().setAccepted(decision instanceof Decision.Transition).build());
+      response.onNext(
+          ReportStepResponse.newBuilder()
+              .setAccepted(decision instanceof Decision.Transition)
+              .build());
       response.onCompleted();
     } catch (StatusRuntimeException e) {
       response.onError(e);

@@ -26,27 +26,41 @@ public class TokenEndpoint extends TokenServiceGrpc.TokenServiceImplBase {
   }
 
   @Override
-  public void createToken(CreateTokenRequest request, StreamObserver<CreateTokenResponse> response) {
-    GrpcErrors.respond(response, () -> {
-      if (request.getNeverExpires() && request.hasExpiresIn()) {
-        throw new dev.slipway.orchestrator.errors.InvalidInput("never_expires", "cannot go with expires_in");
-      }
-      Duration lifetime = request.getNeverExpires() ? null
-          : request.hasExpiresIn()
-              ? Duration.ofSeconds(request.getExpiresIn().getSeconds(), request.getExpiresIn().getNanos())
-              : Tokens.DEFAULT_LIFETIME;
-      Tokens.Created created = tokens.create(request.getName(), request.getScopesList(), lifetime, Caller.current().name());
-      return CreateTokenResponse.newBuilder().setToken(token(created.token())).setSecret(created.secret()).build();
-    });
+  public void createToken(
+      CreateTokenRequest request, StreamObserver<CreateTokenResponse> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          if (request.getNeverExpires() && request.hasExpiresIn()) {
+            throw new dev.slipway.orchestrator.errors.InvalidInput(
+                "never_expires", "cannot go with expires_in");
+          }
+          Duration lifetime =
+              request.getNeverExpires()
+                  ? null
+                  : request.hasExpiresIn()
+                      ? Duration.ofSeconds(
+                          request.getExpiresIn().getSeconds(), request.getExpiresIn().getNanos())
+                      : Tokens.DEFAULT_LIFETIME;
+          Tokens.Created created =
+              tokens.create(
+                  request.getName(), request.getScopesList(), lifetime, Caller.current().name());
+          return CreateTokenResponse.newBuilder()
+              .setToken(token(created.token()))
+              .setSecret(created.secret())
+              .build();
+        });
   }
 
   @Override
   public void listTokens(ListTokensRequest request, StreamObserver<ListTokensResponse> response) {
-    GrpcErrors.respond(response, () -> {
-      ListTokensResponse.Builder out = ListTokensResponse.newBuilder();
-      tokens.list(request.getIncludeInactive()).forEach(row -> out.addTokens(token(row)));
-      return out.build();
-    });
+    GrpcErrors.respond(
+        response,
+        () -> {
+          ListTokensResponse.Builder out = ListTokensResponse.newBuilder();
+          tokens.list(request.getIncludeInactive()).forEach(row -> out.addTokens(token(row)));
+          return out.build();
+        });
   }
 
   @Override
@@ -55,12 +69,13 @@ public class TokenEndpoint extends TokenServiceGrpc.TokenServiceImplBase {
   }
 
   private static Token token(TokenRow row) {
-    Token.Builder token = Token.newBuilder()
-        .setId(row.id().toString())
-        .setName(row.name())
-        .addAllScopes(Arrays.asList(row.scopes().split(" ")))
-        .setCreatedBy(row.createdBy())
-        .setCreatedAt(EventCodec.timestamp(row.createdAt()));
+    Token.Builder token =
+        Token.newBuilder()
+            .setId(row.id().toString())
+            .setName(row.name())
+            .addAllScopes(Arrays.asList(row.scopes().split(" ")))
+            .setCreatedBy(row.createdBy())
+            .setCreatedAt(EventCodec.timestamp(row.createdAt()));
     if (row.expiresAt() != null) {
       token.setExpiresAt(EventCodec.timestamp(row.expiresAt()));
     }

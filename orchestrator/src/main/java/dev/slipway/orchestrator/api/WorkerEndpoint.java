@@ -36,13 +36,15 @@ import java.util.UUID;
  * out only when the deployment's pinned spec references it.
  */
 @Singleton
-public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase implements DeploymentEnvironments {
+public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
+    implements DeploymentEnvironments {
   private static final String BACKUP_KEY = "slipway:backup-key";
   private final Transactions transactions;
   private final DeploymentRepository repository;
   private final SecretStore secrets;
 
-  public WorkerEndpoint(Transactions transactions, DeploymentRepository repository, SecretStore secrets)
+  public WorkerEndpoint(
+      Transactions transactions, DeploymentRepository repository, SecretStore secrets)
       throws GeneralSecurityException {
     this.transactions = transactions;
     this.repository = repository;
@@ -52,48 +54,73 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase impl
 
   @Override
   public void getStepContext(GetStepContextRequest request, StreamObserver<StepContext> response) {
-    GrpcErrors.respond(response, () -> {
-      StoredDeployment stored = find(request.getDeploymentId());
-      Deployment d = stored.deployment();
-      StepContext.Builder context = StepContext.newBuilder();
-      d.status().phase().ifPresent(phase -> context.setCurrentPhase(EventCodec.phase(phase)).setCurrentAttempt(d.attempt()));
-      return context
-          .setDeploymentId(d.id().toString())
-          .setTarget(TargetRef.newBuilder().setApp(d.app()).setEnvironment(d.environment()))
-          .setKind(EventCodec.kind(d.kind()))
-          .setVersion(d.version())
-          .setPreviousVersion(d.previousVersion())
-          .setRequestedBy(d.requestedBy())
-          .setSpec(stored.spec())
-          .build();
-    });
+    GrpcErrors.respond(
+        response,
+        () -> {
+          StoredDeployment stored = find(request.getDeploymentId());
+          Deployment d = stored.deployment();
+          StepContext.Builder context = StepContext.newBuilder();
+          d.status()
+              .phase()
+              .ifPresent(
+                  phase ->
+                      context
+                          .setCurrentPhase(EventCodec.phase(phase))
+                          .setCurrentAttempt(d.attempt()));
+          return context
+              .setDeploymentId(d.id().toString())
+              .setTarget(TargetRef.newBuilder().setApp(d.app()).setEnvironment(d.environment()))
+              .setKind(EventCodec.kind(d.kind()))
+              .setVersion(d.version())
+              .setPreviousVersion(d.previousVersion())
+              .setRequestedBy(d.requestedBy())
+              .setSpec(stored.spec())
+              .build();
+        });
   }
 
   @Override
-  public void resolveSecret(ResolveSecretRequest request, StreamObserver<ResolveSecretResponse> response) {
-    GrpcErrors.respond(response, () -> {
-      StoredDeployment stored = find(request.getDeploymentId());
-      if (!SpecSecrets.referencedBy(stored.spec()).contains(request.getName())) {
-        throw Status.PERMISSION_DENIED.withDescription("the spec of deployment " + stored.deployment().id()
-            + " does not reference the secret '" + request.getName().replaceAll("\\p{Cntrl}", "?") + "'")
-            .asRuntimeException();
-      }
-      return ResolveSecretResponse.newBuilder().setValue(ByteString.copyFrom(secrets.reveal(request.getName()))).build();
-    });
+  public void resolveSecret(
+      ResolveSecretRequest request, StreamObserver<ResolveSecretResponse> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          StoredDeployment stored = find(request.getDeploymentId());
+          if (!SpecSecrets.referencedBy(stored.spec()).contains(request.getName())) {
+            throw Status.PERMISSION_DENIED
+                .withDescription(
+                    "the spec of deployment "
+                        + stored.deployment().id()
+                        + " does not reference the secret '"
+                        + request.getName().replaceAll("\\p{Cntrl}", "?")
+                        + "'")
+                .asRuntimeException();
+          }
+          return ResolveSecretResponse.newBuilder()
+              .setValue(ByteString.copyFrom(secrets.reveal(request.getName())))
+              .build();
+        });
   }
 
   @Override
   public void getBackupKey(GetBackupKeyRequest request, StreamObserver<BackupKey> response) {
-    GrpcErrors.respond(response, () -> BackupKey.newBuilder()
-        .setKeyset(ByteString.copyFrom(secrets.ownKey(BACKUP_KEY, WorkerEndpoint::newBackupKeyset)))
-        .build());
+    GrpcErrors.respond(
+        response,
+        () ->
+            BackupKey.newBuilder()
+                .setKeyset(
+                    ByteString.copyFrom(
+                        secrets.ownKey(BACKUP_KEY, WorkerEndpoint::newBackupKeyset)))
+                .build());
   }
 
   @Override
   public Optional<String> environmentOf(String deploymentId) {
     try {
       UUID id = UUID.fromString(deploymentId);
-      return transactions.read(c -> repository.find(c, id)).map(stored -> stored.deployment().environment());
+      return transactions
+          .read(c -> repository.find(c, id))
+          .map(stored -> stored.deployment().environment());
     } catch (IllegalArgumentException notAnId) {
       return Optional.empty();
     }
@@ -106,14 +133,16 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase impl
     } catch (IllegalArgumentException e) {
       throw new InvalidInput("deployment_id", "is not a UUID");
     }
-    return transactions.read(c -> repository.find(c, id))
+    return transactions
+        .read(c -> repository.find(c, id))
         .orElseThrow(() -> new NotFound("no deployment " + id));
   }
 
   private static byte[] newBackupKeyset() {
     try {
       return TinkProtoKeysetFormat.serializeKeyset(
-          KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB), InsecureSecretKeyAccess.get());
+          KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB),
+          InsecureSecretKeyAccess.get());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate the backup keyset: " + e.getMessage(), e);
     }

@@ -30,11 +30,14 @@ public class DeploymentRepository {
           + " status, attempt, deadline, reason, last_sequence, backup_taken, idempotency_key,"
           + " created_at, updated_at, finished_at";
 
-  public void insert(Connection tx, Deployment d, TargetSpec spec, String idempotencyKey, Instant now)
+  public void insert(
+      Connection tx, Deployment d, TargetSpec spec, String idempotencyKey, Instant now)
       throws SQLException {
     try (PreparedStatement insert =
         tx.prepareStatement(
-            "insert into deployments (" + COLUMNS + ", runner_lease_until)"
+            "insert into deployments ("
+                + COLUMNS
+                + ", runner_lease_until)"
                 + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)")) {
       insert.setObject(1, d.id());
       insert.setString(2, d.app());
@@ -59,7 +62,8 @@ public class DeploymentRepository {
   }
 
   /** Stores a new state; a local phase gets a runner lease until {@code leaseUntil}. */
-  public void update(Connection tx, Deployment d, Instant now, Instant leaseUntil) throws SQLException {
+  public void update(Connection tx, Deployment d, Instant now, Instant leaseUntil)
+      throws SQLException {
     try (PreparedStatement update =
         tx.prepareStatement(
             "update deployments set status = ?, attempt = ?, deadline = ?, reason = ?, last_sequence = ?,"
@@ -79,20 +83,28 @@ public class DeploymentRepository {
   }
 
   /** Locks the row; with {@code skipLocked} returns empty when another transaction holds it. */
-  public Optional<StoredDeployment> lock(Connection tx, UUID id, boolean skipLocked) throws SQLException {
-    return one(tx, "select " + COLUMNS + " from deployments where id = ? for update"
-        + (skipLocked ? " skip locked" : ""), id);
+  public Optional<StoredDeployment> lock(Connection tx, UUID id, boolean skipLocked)
+      throws SQLException {
+    return one(
+        tx,
+        "select "
+            + COLUMNS
+            + " from deployments where id = ? for update"
+            + (skipLocked ? " skip locked" : ""),
+        id);
   }
 
   public Optional<StoredDeployment> find(Connection c, UUID id) throws SQLException {
     return one(c, "select " + COLUMNS + " from deployments where id = ?", id);
   }
 
-  public Optional<StoredDeployment> findByIdempotencyKey(Connection c, String key) throws SQLException {
+  public Optional<StoredDeployment> findByIdempotencyKey(Connection c, String key)
+      throws SQLException {
     return one(c, "select " + COLUMNS + " from deployments where idempotency_key = ?", key);
   }
 
-  public Optional<UUID> findActive(Connection c, String app, String environment) throws SQLException {
+  public Optional<UUID> findActive(Connection c, String app, String environment)
+      throws SQLException {
     try (PreparedStatement select =
         c.prepareStatement(
             "select id from deployments where app = ? and environment = ? and " + ACTIVE)) {
@@ -105,8 +117,8 @@ public class DeploymentRepository {
   }
 
   /** The newest version that succeeded on the target other than {@code except}. */
-  public Optional<String> lastGoodVersionOtherThan(Connection c, String app, String environment, String except)
-      throws SQLException {
+  public Optional<String> lastGoodVersionOtherThan(
+      Connection c, String app, String environment, String except) throws SQLException {
     try (PreparedStatement select =
         c.prepareStatement(
             "select version from deployments where app = ? and environment = ? and status = 'SUCCEEDED'"
@@ -122,17 +134,26 @@ public class DeploymentRepository {
 
   /** Deployments whose current phase passed its deadline. */
   public List<UUID> pastDeadline(Connection c, Instant now) throws SQLException {
-    return ids(c, "select id from deployments where deadline < ? and " + ACTIVE + " order by deadline limit 100", now);
+    return ids(
+        c,
+        "select id from deployments where deadline < ? and "
+            + ACTIVE
+            + " order by deadline limit 100",
+        now);
   }
 
   /** Deployments in a local phase whose runner stopped renewing its lease. */
   public List<UUID> withExpiredRunnerLease(Connection c, Instant now) throws SQLException {
-    return ids(c, "select id from deployments where status in ('DEPLOY', 'REVERT')"
-        + " and (runner_lease_until is null or runner_lease_until < ?) limit 100", now);
+    return ids(
+        c,
+        "select id from deployments where status in ('DEPLOY', 'REVERT')"
+            + " and (runner_lease_until is null or runner_lease_until < ?) limit 100",
+        now);
   }
 
   /** Extends the runner lease while the same attempt still runs; false when it no longer does. */
-  public boolean renewLease(Connection c, UUID id, int attempt, Status status, Instant until) throws SQLException {
+  public boolean renewLease(Connection c, UUID id, int attempt, Status status, Instant until)
+      throws SQLException {
     try (PreparedStatement update =
         c.prepareStatement(
             "update deployments set runner_lease_until = ? where id = ? and attempt = ? and status = ?")) {
@@ -145,9 +166,11 @@ public class DeploymentRepository {
   }
 
   /** Records the session the attempt's command runs in, on which host. */
-  public void recordRunner(Connection c, UUID id, int attempt, String host, long session) throws SQLException {
-    try (PreparedStatement update = c.prepareStatement(
-        "update deployments set runner_host = ?, runner_session = ? where id = ? and attempt = ?")) {
+  public void recordRunner(Connection c, UUID id, int attempt, String host, long session)
+      throws SQLException {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "update deployments set runner_host = ?, runner_session = ? where id = ? and attempt = ?")) {
       update.setString(1, host);
       update.setLong(2, session);
       update.setObject(3, id);
@@ -158,11 +181,14 @@ public class DeploymentRepository {
 
   /** The session an earlier attempt's command ran in, if one was recorded. */
   public Optional<RunnerSession> runner(Connection c, UUID id) throws SQLException {
-    try (PreparedStatement select = c.prepareStatement(
-        "select runner_host, runner_session from deployments where id = ? and runner_session is not null")) {
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "select runner_host, runner_session from deployments where id = ? and runner_session is not null")) {
       select.setObject(1, id);
       try (ResultSet row = select.executeQuery()) {
-        return row.next() ? Optional.of(new RunnerSession(row.getString(1), row.getLong(2))) : Optional.empty();
+        return row.next()
+            ? Optional.of(new RunnerSession(row.getString(1), row.getLong(2)))
+            : Optional.empty();
       }
     }
   }
@@ -175,9 +201,10 @@ public class DeploymentRepository {
     if (result.evidence().isEmpty()) {
       return;
     }
-    try (PreparedStatement insert = tx.prepareStatement(
-        "insert into phase_evidence (deployment_id, phase, attempt, position, name, passed, detail)"
-            + " values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
+    try (PreparedStatement insert =
+        tx.prepareStatement(
+            "insert into phase_evidence (deployment_id, phase, attempt, position, name, passed, detail)"
+                + " values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
       int position = 0;
       for (Input.Evidence evidence : result.evidence()) {
         insert.setObject(1, id);
@@ -194,16 +221,20 @@ public class DeploymentRepository {
   }
 
   /** The evidence of one phase attempt, in the order it was reported. */
-  public List<Input.Evidence> evidence(Connection c, UUID id, String phase, int attempt) throws SQLException {
-    try (PreparedStatement select = c.prepareStatement("select name, passed, detail from phase_evidence"
-        + " where deployment_id = ? and phase = ? and attempt = ? order by position")) {
+  public List<Input.Evidence> evidence(Connection c, UUID id, String phase, int attempt)
+      throws SQLException {
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "select name, passed, detail from phase_evidence"
+                + " where deployment_id = ? and phase = ? and attempt = ? order by position")) {
       select.setObject(1, id);
       select.setString(2, phase);
       select.setInt(3, attempt);
       try (ResultSet rows = select.executeQuery()) {
         List<Input.Evidence> evidence = new ArrayList<>();
         while (rows.next()) {
-          evidence.add(new Input.Evidence(rows.getString(1), rows.getBoolean(2), rows.getString(3)));
+          evidence.add(
+              new Input.Evidence(rows.getString(1), rows.getBoolean(2), rows.getString(3)));
         }
         return evidence;
       }
@@ -211,7 +242,8 @@ public class DeploymentRepository {
   }
 
   /** Keeps the phases table in step with the events of a transition. */
-  public void recordPhases(Connection tx, UUID id, List<DeploymentEvent> events, Instant now) throws SQLException {
+  public void recordPhases(Connection tx, UUID id, List<DeploymentEvent> events, Instant now)
+      throws SQLException {
     for (DeploymentEvent event : events) {
       switch (event) {
         case DeploymentEvent.PhaseStarted started -> {
@@ -246,7 +278,8 @@ public class DeploymentRepository {
     }
   }
 
-  private static Optional<StoredDeployment> one(Connection c, String sql, Object key) throws SQLException {
+  private static Optional<StoredDeployment> one(Connection c, String sql, Object key)
+      throws SQLException {
     try (PreparedStatement select = c.prepareStatement(sql)) {
       select.setObject(1, key);
       try (ResultSet rows = select.executeQuery()) {

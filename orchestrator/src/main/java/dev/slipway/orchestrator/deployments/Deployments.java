@@ -71,7 +71,12 @@ public class Deployments {
 
   /** What to deploy, as asked. */
   public record Request(
-      String app, String environment, String version, Kind kind, String idempotencyKey, String requestedBy) {}
+      String app,
+      String environment,
+      String version,
+      Kind kind,
+      String idempotencyKey,
+      String requestedBy) {}
 
   /** Starts a deployment, or returns the one this idempotency key already started. */
   public StoredDeployment create(Request request) {
@@ -90,29 +95,53 @@ public class Deployments {
     Outcome outcome =
         transactions.inTransaction(
             tx -> {
-              Optional<StoredDeployment> earlier = deployments.findByIdempotencyKey(tx, request.idempotencyKey());
+              Optional<StoredDeployment> earlier =
+                  deployments.findByIdempotencyKey(tx, request.idempotencyKey());
               if (earlier.isPresent()) {
                 return new Outcome(sameRequest(earlier.get(), request), Optional.empty());
               }
               StoredTarget target =
-                  targets.find(request.app(), request.environment())
-                      .orElseThrow(() -> new NotFound("no target " + request.app() + "/" + request.environment()
-                          + "; register it with: slipway target apply -f FILE"));
-              Optional<UUID> active = deployments.findActive(tx, request.app(), request.environment());
+                  targets
+                      .find(request.app(), request.environment())
+                      .orElseThrow(
+                          () ->
+                              new NotFound(
+                                  "no target "
+                                      + request.app()
+                                      + "/"
+                                      + request.environment()
+                                      + "; register it with: slipway target apply -f FILE"));
+              Optional<UUID> active =
+                  deployments.findActive(tx, request.app(), request.environment());
               if (active.isPresent()) {
-                throw new Refused("target " + request.app() + "/" + request.environment()
-                    + " is busy: deployment " + active.get() + " is still running");
+                throw new Refused(
+                    "target "
+                        + request.app()
+                        + "/"
+                        + request.environment()
+                        + " is busy: deployment "
+                        + active.get()
+                        + " is still running");
               }
               Instant now = clock.instant();
               String previous = target.currentVersion();
               Deployment requested =
-                  Deployment.requested(ids.get(), request.app(), request.environment(), request.kind(),
-                      request.version(), previous, request.requestedBy(), target.revision(),
+                  Deployment.requested(
+                      ids.get(),
+                      request.app(),
+                      request.environment(),
+                      request.kind(),
+                      request.version(),
+                      previous,
+                      request.requestedBy(),
+                      target.revision(),
                       PlanFactory.plan(target.spec(), previous));
               deployments.insert(tx, requested, target.spec(), request.idempotencyKey(), now);
-              Transition start = (Transition) DeploymentMachine.decide(requested, new Input.Start(), now);
+              Transition start =
+                  (Transition) DeploymentMachine.decide(requested, new Input.Start(), now);
               store(tx, requested, start, now);
-              return new Outcome(deployments.find(tx, requested.id()).orElseThrow(), Optional.of(start));
+              return new Outcome(
+                  deployments.find(tx, requested.id()).orElseThrow(), Optional.of(start));
             });
     outcome.transition().ifPresent(this::afterCommit);
     return outcome.deployment();
@@ -120,25 +149,50 @@ public class Deployments {
 
   private static StoredDeployment sameRequest(StoredDeployment earlier, Request request) {
     Deployment d = earlier.deployment();
-    if (!d.app().equals(request.app()) || !d.environment().equals(request.environment())
-        || !d.version().equals(request.version()) || d.kind() != request.kind()) {
-      throw new InvalidInput("idempotency_key", "was already used for deployment " + d.id() + " of "
-          + d.app() + "/" + d.environment() + " version " + d.version() + "; use a new key for a new request");
+    if (!d.app().equals(request.app())
+        || !d.environment().equals(request.environment())
+        || !d.version().equals(request.version())
+        || d.kind() != request.kind()) {
+      throw new InvalidInput(
+          "idempotency_key",
+          "was already used for deployment "
+              + d.id()
+              + " of "
+              + d.app()
+              + "/"
+              + d.environment()
+              + " version "
+              + d.version()
+              + "; use a new key for a new request");
     }
     return earlier;
   }
 
-  /** A manual rollback: a new deployment of kind ROLLBACK to {@code toVersion} or the last good one. */
-  public StoredDeployment rollback(String app, String environment, String toVersion, String key, String by) {
+  /**
+   * A manual rollback: a new deployment of kind ROLLBACK to {@code toVersion} or the last good one.
+   */
+  public StoredDeployment rollback(
+      String app, String environment, String toVersion, String key, String by) {
     String version = toVersion;
     if (version.isEmpty()) {
       StoredTarget target =
-          transactions.read(c -> targets.find(app, environment))
+          transactions
+              .read(c -> targets.find(app, environment))
               .orElseThrow(() -> new NotFound("no target " + app + "/" + environment));
-      version = transactions
-          .read(c -> deployments.lastGoodVersionOtherThan(c, app, environment, target.currentVersion()))
-          .orElseThrow(() -> new Refused("target " + app + "/" + environment
-              + " has no earlier good version to roll back to; name one with --to"));
+      version =
+          transactions
+              .read(
+                  c ->
+                      deployments.lastGoodVersionOtherThan(
+                          c, app, environment, target.currentVersion()))
+              .orElseThrow(
+                  () ->
+                      new Refused(
+                          "target "
+                              + app
+                              + "/"
+                              + environment
+                              + " has no earlier good version to roll back to; name one with --to"));
     }
     return create(new Request(app, environment, version, Kind.ROLLBACK, key, by));
   }
@@ -154,7 +208,8 @@ public class Deployments {
               Optional<StoredDeployment> locked = deployments.lock(tx, id, skipLocked);
               if (locked.isEmpty()) {
                 if (skipLocked) {
-                  return new Outcome(null, Optional.empty(), new Decision.Ignored("held by another replica"));
+                  return new Outcome(
+                      null, Optional.empty(), new Decision.Ignored("held by another replica"));
                 }
                 throw new NotFound("no deployment " + id);
               }
@@ -177,7 +232,8 @@ public class Deployments {
     return outcome.decision();
   }
 
-  private void store(Connection tx, Deployment before, Transition transition, Instant now) throws SQLException {
+  private void store(Connection tx, Deployment before, Transition transition, Instant now)
+      throws SQLException {
     Deployment next = transition.next();
     Instant lease = transition.localStep().isPresent() ? now.plus(runnerLease) : null;
     deployments.update(tx, next, now, lease);
@@ -193,7 +249,8 @@ public class Deployments {
     transition.localStep().ifPresent(step -> localSteps.get().start(transition.next().id(), step));
   }
 
-  private record Outcome(StoredDeployment deployment, Optional<Transition> transition, Decision decision) {
+  private record Outcome(
+      StoredDeployment deployment, Optional<Transition> transition, Decision decision) {
     Outcome(StoredDeployment deployment, Optional<Transition> transition) {
       this(deployment, transition, null);
     }

@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
 public class LocalSteps {
   private static final Logger LOG = LoggerFactory.getLogger(LocalSteps.class);
   private static final int LOG_BATCH = 50;
-  /** The last output line is quoted in the phase's summary, which travels in events: keep it short. */
+
+  /**
+   * The last output line is quoted in the phase's summary, which travels in events: keep it short.
+   */
   private static final int LAST_LINE = 300;
 
   private final Transactions transactions;
@@ -70,7 +73,9 @@ public class LocalSteps {
   }
 
   public void start(UUID deploymentId, LocalStep step) {
-    Thread.ofVirtual().name("step-" + step.phase() + "-" + deploymentId).start(() -> run(deploymentId, step));
+    Thread.ofVirtual()
+        .name("step-" + step.phase() + "-" + deploymentId)
+        .start(() -> run(deploymentId, step));
   }
 
   private void run(UUID id, LocalStep step) {
@@ -78,7 +83,11 @@ public class LocalSteps {
       StoredDeployment stored = transactions.read(c -> repository.find(c, id)).orElseThrow();
       Status status = Status.running(step.phase());
       if (!renew(id, step, status, clock.instant().plus(lease))) {
-        LOG.info("{} {} attempt {} is no longer current; not running it", id, step.phase(), step.attempt());
+        LOG.info(
+            "{} {} attempt {} is no longer current; not running it",
+            id,
+            step.phase(),
+            step.attempt());
         return;
       }
       if (step.attempt() > 1) {
@@ -87,22 +96,39 @@ public class LocalSteps {
       CommandStep command = command(stored, step);
       StopSignal stop = StopSignal.after(PlanFactory.commandTimeout(command.getTimeout()), clock);
       CommandRunner.Outcome outcome;
-      try (Lease held = Lease.hold(id + " " + step.phase() + " attempt " + step.attempt(),
-          clock.instant().plus(lease), lease, clock, until -> renew(id, step, status, until), stop)) {
+      try (Lease held =
+          Lease.hold(
+              id + " " + step.phase() + " attempt " + step.attempt(),
+              clock.instant().plus(lease),
+              lease,
+              clock,
+              until -> renew(id, step, status, until),
+              stop)) {
         outcome = execute(stored, step, command, stop);
       }
       if (stop.leaseLost()) {
-        LOG.warn("{} {} attempt {}: {}; its command was stopped and its result is not reported", id, step.phase(),
-            step.attempt(), stop.reason().orElse("lease lost"));
+        LOG.warn(
+            "{} {} attempt {}: {}; its command was stopped and its result is not reported",
+            id,
+            step.phase(),
+            step.attempt(),
+            stop.reason().orElse("lease lost"));
         return;
       }
-      deployments.apply(id, new Input.StepResult(step.phase(), step.attempt(),
-          outcome.succeeded() ? Outcome.SUCCEEDED : Outcome.FAILED, outcome.summary()), false);
+      deployments.apply(
+          id,
+          new Input.StepResult(
+              step.phase(),
+              step.attempt(),
+              outcome.succeeded() ? Outcome.SUCCEEDED : Outcome.FAILED,
+              outcome.summary()),
+          false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       // The lease lapses and the supervisor resumes the phase as a new attempt.
-      LOG.error("{} {} attempt {} could not run: {}", id, step.phase(), step.attempt(), e.toString());
+      LOG.error(
+          "{} {} attempt {} could not run: {}", id, step.phase(), step.attempt(), e.toString());
     }
   }
 
@@ -122,10 +148,14 @@ public class LocalSteps {
     }
     long session = earlier.get().session();
     if (ProcessGroup.alive(session)) {
-      LOG.warn("{} {}: the earlier attempt's command (session {}) still runs; stopping it first", id, step.phase(),
+      LOG.warn(
+          "{} {}: the earlier attempt's command (session {}) still runs; stopping it first",
+          id,
+          step.phase(),
           session);
       if (!ProcessGroup.terminate(session, ChildProcess.GRACE)) {
-        throw new IllegalStateException("the earlier attempt's processes (session " + session + ") survived SIGKILL");
+        throw new IllegalStateException(
+            "the earlier attempt's processes (session " + session + ") survived SIGKILL");
       }
     }
   }
@@ -135,18 +165,30 @@ public class LocalSteps {
     return ownRollback ? stored.spec().getRollback() : stored.spec().getDeploy();
   }
 
-  private CommandRunner.Outcome execute(StoredDeployment stored, LocalStep step, CommandStep command, StopSignal stop)
+  private CommandRunner.Outcome execute(
+      StoredDeployment stored, LocalStep step, CommandStep command, StopSignal stop)
       throws InterruptedException {
     Deployment d = stored.deployment();
     boolean ownRollback = step.phase() == Phase.REVERT && stored.spec().hasRollback();
     boolean revert = step.phase() == Phase.REVERT;
-    // Reverting with the deploy command deploys the previous version; a rollback command is told both.
+    // Reverting with the deploy command deploys the previous version; a rollback command is told
+    // both.
     String version = revert && !ownRollback ? d.previousVersion() : d.version();
     String previous = revert && !ownRollback ? d.version() : d.previousVersion();
-    Map<String, String> values = Map.of(
-        "version", version, "previousVersion", previous, "deploymentId", d.id().toString(),
-        "app", d.app(), "environment", d.environment());
-    List<String> argv = command.getCommandList().stream().map(arg -> Placeholders.substitute(arg, values)).toList();
+    Map<String, String> values =
+        Map.of(
+            "version",
+            version,
+            "previousVersion",
+            previous,
+            "deploymentId",
+            d.id().toString(),
+            "app",
+            d.app(),
+            "environment",
+            d.environment());
+    List<String> argv =
+        command.getCommandList().stream().map(arg -> Placeholders.substitute(arg, values)).toList();
     Path workdir = command.getWorkdir().isEmpty() ? null : Path.of(command.getWorkdir());
     Map<String, String> env = new HashMap<>(command.getEnvMap());
     List<String> secretValues = new ArrayList<>();
@@ -155,26 +197,43 @@ public class LocalSteps {
       try {
         value = new String(secrets.reveal(variable.getValue()), StandardCharsets.UTF_8);
       } catch (NotFound e) {
-        return new CommandRunner.Outcome(false, "cannot run: " + e.getMessage() + " (env " + variable.getKey() + ")");
+        return new CommandRunner.Outcome(
+            false, "cannot run: " + e.getMessage() + " (env " + variable.getKey() + ")");
       }
       env.put(variable.getKey(), value);
       secretValues.add(value);
     }
     LineSink sink = new LineSink(d.id(), step, new Masking(secretValues));
-    LOG.info("{} {} attempt {}: running {} with {} argument(s)", d.id(), step.phase(), step.attempt(),
-        argv.getFirst(), argv.size() - 1);
-    CommandRunner.Outcome outcome = CommandRunner.run(argv, workdir, env, stop,
-        session -> transactions.inTransaction(c -> {
-          repository.recordRunner(c, d.id(), step.attempt(), ProcessGroup.host(), session);
-          return null;
-        }),
-        sink::accept);
+    LOG.info(
+        "{} {} attempt {}: running {} with {} argument(s)",
+        d.id(),
+        step.phase(),
+        step.attempt(),
+        argv.getFirst(),
+        argv.size() - 1);
+    CommandRunner.Outcome outcome =
+        CommandRunner.run(
+            argv,
+            workdir,
+            env,
+            stop,
+            session ->
+                transactions.inTransaction(
+                    c -> {
+                      repository.recordRunner(
+                          c, d.id(), step.attempt(), ProcessGroup.host(), session);
+                      return null;
+                    }),
+            sink::accept);
     sink.flush();
-    return outcome.succeeded() ? outcome : new CommandRunner.Outcome(false, outcome.summary() + sink.lastLine());
+    return outcome.succeeded()
+        ? outcome
+        : new CommandRunner.Outcome(false, outcome.summary() + sink.lastLine());
   }
 
   private boolean renew(UUID id, LocalStep step, Status status, java.time.Instant until) {
-    return transactions.inTransaction(c -> repository.renewLease(c, id, step.attempt(), status, until));
+    return transactions.inTransaction(
+        c -> repository.renewLease(c, id, step.attempt(), status, until));
   }
 
   /** Buffers output lines and writes them in batches. */
@@ -212,8 +271,14 @@ public class LocalSteps {
         written += pending.size();
         pending.clear();
       } catch (DatabaseException e) {
-        // Kept for the next batch; the output goes on being read either way, so the command never blocks.
-        LOG.warn("{} {}: cannot store {} log line(s) yet: {}", id, step.phase(), pending.size(), e.getMessage());
+        // Kept for the next batch; the output goes on being read either way, so the command never
+        // blocks.
+        LOG.warn(
+            "{} {}: cannot store {} log line(s) yet: {}",
+            id,
+            step.phase(),
+            pending.size(),
+            e.getMessage());
       }
     }
 

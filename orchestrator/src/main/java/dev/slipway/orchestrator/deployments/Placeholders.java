@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Substitutes ${name} in one argv element from validated values; nothing is ever interpreted by a shell. */
+/**
+ * Substitutes ${name} in one argv element from validated values; nothing is ever interpreted by a
+ * shell.
+ */
 final class Placeholders {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z]+)}");
 
@@ -15,7 +18,8 @@ final class Placeholders {
     StringBuilder out = new StringBuilder();
     while (matcher.find()) {
       String value = values.get(matcher.group(1));
-      matcher.appendReplacement(out, Matcher.quoteReplacement(value == null ? matcher.group() : value));
+      matcher.appendReplacement(
+          out, Matcher.quoteReplacement(value == null ? matcher.group() : value));
     }
     matcher.appendTail(out);
     return out.toString();

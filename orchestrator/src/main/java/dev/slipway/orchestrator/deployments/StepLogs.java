@@ -26,7 +26,8 @@ public class StepLogs {
     this.clock = clock;
   }
 
-  public void append(UUID deploymentId, Phase phase, int attempt, int firstLineNo, List<String> lines) {
+  public void append(
+      UUID deploymentId, Phase phase, int attempt, int firstLineNo, List<String> lines) {
     if (lines.isEmpty()) {
       return;
     }
@@ -42,7 +43,8 @@ public class StepLogs {
               insert.setString(2, phase.name());
               insert.setInt(3, attempt);
               insert.setInt(4, lineNo++);
-              insert.setString(5, line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "…" : line);
+              insert.setString(
+                  5, line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "…" : line);
               insert.setTimestamp(6, Timestamp.from(clock.instant()));
               insert.addBatch();
             }
@@ -56,14 +58,21 @@ public class StepLogs {
   public record Line(int lineNo, String text) {}
 
   /** The last {@code count} lines of a phase attempt, oldest first. */
-  public List<String> tail(Connection c, UUID deploymentId, String phase, int attempt, int count) throws SQLException {
+  public List<String> tail(Connection c, UUID deploymentId, String phase, int attempt, int count)
+      throws SQLException {
     if (count <= 0) {
       return List.of();
     }
     List<String> lines = new ArrayList<>();
-    for (Line line : query(c, "select line_no, line from (select line_no, line from step_logs"
-        + " where deployment_id = ? and phase = ? and attempt = ? order by line_no desc limit ?) t order by line_no",
-        deploymentId, phase, attempt, count)) {
+    for (Line line :
+        query(
+            c,
+            "select line_no, line from (select line_no, line from step_logs"
+                + " where deployment_id = ? and phase = ? and attempt = ? order by line_no desc limit ?) t order by line_no",
+            deploymentId,
+            phase,
+            attempt,
+            count)) {
       lines.add(line.text());
     }
     return lines;
@@ -71,8 +80,9 @@ public class StepLogs {
 
   /** How many lines a phase attempt's output has. */
   public int count(Connection c, UUID deploymentId, String phase, int attempt) throws SQLException {
-    try (PreparedStatement select = c.prepareStatement(
-        "select count(*) from step_logs where deployment_id = ? and phase = ? and attempt = ?")) {
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "select count(*) from step_logs where deployment_id = ? and phase = ? and attempt = ?")) {
       select.setObject(1, deploymentId);
       select.setString(2, phase);
       select.setInt(3, attempt);
@@ -83,14 +93,26 @@ public class StepLogs {
     }
   }
 
-  /** Up to {@code size} lines after line {@code afterLine}; one more is read to tell whether more exist. */
-  public List<Line> page(Connection c, UUID deploymentId, String phase, int attempt, int afterLine, int size)
+  /**
+   * Up to {@code size} lines after line {@code afterLine}; one more is read to tell whether more
+   * exist.
+   */
+  public List<Line> page(
+      Connection c, UUID deploymentId, String phase, int attempt, int afterLine, int size)
       throws SQLException {
-    return query(c, "select line_no, line from step_logs where deployment_id = ? and phase = ? and attempt = ?"
-        + " and line_no > ? order by line_no limit ?", deploymentId, phase, attempt, afterLine, size + 1);
+    return query(
+        c,
+        "select line_no, line from step_logs where deployment_id = ? and phase = ? and attempt = ?"
+            + " and line_no > ? order by line_no limit ?",
+        deploymentId,
+        phase,
+        attempt,
+        afterLine,
+        size + 1);
   }
 
-  private static List<Line> query(Connection c, String sql, UUID deploymentId, String phase, Object... more)
+  private static List<Line> query(
+      Connection c, String sql, UUID deploymentId, String phase, Object... more)
       throws SQLException {
     try (PreparedStatement select = c.prepareStatement(sql)) {
       select.setObject(1, deploymentId);

@@ -25,7 +25,11 @@ public class Supervisor {
   private final Deployments deployments;
   private final Clock clock;
 
-  public Supervisor(Transactions transactions, DeploymentRepository repository, Deployments deployments, Clock clock) {
+  public Supervisor(
+      Transactions transactions,
+      DeploymentRepository repository,
+      Deployments deployments,
+      Clock clock) {
     this.transactions = transactions;
     this.repository = repository;
     this.deployments = deployments;
@@ -36,12 +40,20 @@ public class Supervisor {
   void supervise() {
     try {
       for (UUID id : transactions.read(c -> repository.pastDeadline(c, clock.instant()))) {
-        current(id).ifPresent(phaseAndAttempt ->
-            feed(id, new Input.DeadlinePassed(phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
+        current(id)
+            .ifPresent(
+                phaseAndAttempt ->
+                    feed(
+                        id,
+                        new Input.DeadlinePassed(
+                            phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
       }
-      for (UUID id : transactions.read(c -> repository.withExpiredRunnerLease(c, clock.instant()))) {
-        current(id).ifPresent(phaseAndAttempt ->
-            feed(id, new Input.Resume(phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
+      for (UUID id :
+          transactions.read(c -> repository.withExpiredRunnerLease(c, clock.instant()))) {
+        current(id)
+            .ifPresent(
+                phaseAndAttempt ->
+                    feed(id, new Input.Resume(phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
       }
     } catch (DatabaseException e) {
       LOG.warn("supervisor cannot reach the database: {}", e.getMessage());
@@ -51,8 +63,14 @@ public class Supervisor {
   private record PhaseAndAttempt(Phase phase, int attempt) {}
 
   private java.util.Optional<PhaseAndAttempt> current(UUID id) {
-    return transactions.read(c -> repository.find(c, id))
-        .flatMap(s -> s.deployment().status().phase().map(p -> new PhaseAndAttempt(p, s.deployment().attempt())));
+    return transactions
+        .read(c -> repository.find(c, id))
+        .flatMap(
+            s ->
+                s.deployment()
+                    .status()
+                    .phase()
+                    .map(p -> new PhaseAndAttempt(p, s.deployment().attempt())));
   }
 
   private void feed(UUID id, Input input) {

@@ -41,37 +41,115 @@ public record Deployment(
       long targetRevision,
       Plan plan) {
     return new Deployment(
-        id, app, environment, kind, version, previousVersion, requestedBy, targetRevision, plan,
-        Status.REQUESTED, 0, null, "", 0, false);
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        previousVersion,
+        requestedBy,
+        targetRevision,
+        plan,
+        Status.REQUESTED,
+        0,
+        null,
+        "",
+        0,
+        false);
   }
 
   Deployment inPhase(Phase phase, int newAttempt, Instant newDeadline) {
     return new Deployment(
-        id, app, environment, kind, version, previousVersion, requestedBy, targetRevision, plan,
-        Status.running(phase), newAttempt, newDeadline, reason, lastSequence, backupTaken);
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        previousVersion,
+        requestedBy,
+        targetRevision,
+        plan,
+        Status.running(phase),
+        newAttempt,
+        newDeadline,
+        reason,
+        lastSequence,
+        backupTaken);
   }
 
   Deployment finished(Status terminal, String why) {
     return new Deployment(
-        id, app, environment, kind, version, previousVersion, requestedBy, targetRevision, plan,
-        terminal, attempt, null, why, lastSequence, backupTaken);
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        previousVersion,
+        requestedBy,
+        targetRevision,
+        plan,
+        terminal,
+        attempt,
+        null,
+        why,
+        lastSequence,
+        backupTaken);
   }
 
   Deployment withReason(String why) {
     return new Deployment(
-        id, app, environment, kind, version, previousVersion, requestedBy, targetRevision, plan,
-        status, attempt, deadline, why, lastSequence, backupTaken);
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        previousVersion,
+        requestedBy,
+        targetRevision,
+        plan,
+        status,
+        attempt,
+        deadline,
+        why,
+        lastSequence,
+        backupTaken);
   }
 
   Deployment withBackupTaken() {
     return new Deployment(
-        id, app, environment, kind, version, previousVersion, requestedBy, targetRevision, plan,
-        status, attempt, deadline, reason, lastSequence, true);
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        previousVersion,
+        requestedBy,
+        targetRevision,
+        plan,
+        status,
+        attempt,
+        deadline,
+        reason,
+        lastSequence,
+        true);
   }
 
   Deployment withLastSequence(long sequence) {
     return new Deployment(
-        id, app, environment, kind, version, previousVersion, requestedBy, targetRevision, plan,
-        status, attempt, deadline, reason, sequence, backupTaken);
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        previousVersion,
+        requestedBy,
+        targetRevision,
+        plan,
+        status,
+        attempt,
+        deadline,
+        reason,
+        sequence,
+        backupTaken);
   }
 }

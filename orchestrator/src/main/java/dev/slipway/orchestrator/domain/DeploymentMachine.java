@@ -20,9 +20,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The deployment lifecycle as one pure function: {@code decide(deployment, input, now)} returns
- * the next state and the events to publish. No I/O; the caller applies the decision in one
- * transaction.
+ * The deployment lifecycle as one pure function: {@code decide(deployment, input, now)} returns the
+ * next state and the events to publish. No I/O; the caller applies the decision in one transaction.
  *
  * <pre>
  * REQUESTED -> PREFLIGHT -> BACKUP -> DEPLOY -> VERIFY -> SUCCEEDED
@@ -71,8 +70,14 @@ public final class DeploymentMachine {
   private static Decision onResult(Deployment deployment, StepResult result, Instant now) {
     if (!isCurrent(deployment, result.phase(), result.attempt())) {
       return new Ignored(
-          "stale report for " + result.phase() + " attempt " + result.attempt()
-              + "; deployment is in " + deployment.status() + " attempt " + deployment.attempt());
+          "stale report for "
+              + result.phase()
+              + " attempt "
+              + result.attempt()
+              + "; deployment is in "
+              + deployment.status()
+              + " attempt "
+              + deployment.attempt());
     }
     PhaseCompleted completed =
         new PhaseCompleted(result.phase(), result.attempt(), result.outcome(), result.summary());
@@ -95,37 +100,60 @@ public final class DeploymentMachine {
     Duration timeout = deployment.plan().timeout(phase);
     if (phase.runsLocally()) {
       String summary = phase + " did not finish within " + timeout;
-      return afterFailure(deployment, phase,
-          new PhaseCompleted(phase, passed.attempt(), Outcome.FAILED, summary), summary, now);
+      return afterFailure(
+          deployment,
+          phase,
+          new PhaseCompleted(phase, passed.attempt(), Outcome.FAILED, summary),
+          summary,
+          now);
     }
-    String summary = "no result from the " + phase.worker().serviceName() + " within " + timeout
-        + " (is it running, and can it reach Kafka and the orchestrator?)";
-    return afterError(deployment, phase, new PhaseCompleted(phase, passed.attempt(), Outcome.ERRORED, summary),
+    String summary =
+        "no result from the "
+            + phase.worker().serviceName()
+            + " within "
+            + timeout
+            + " (is it running, and can it reach Kafka and the orchestrator?)";
+    return afterError(
+        deployment,
+        phase,
+        new PhaseCompleted(phase, passed.attempt(), Outcome.ERRORED, summary),
         summary);
   }
 
   private static Decision onResume(Deployment deployment, Resume resume, Instant now) {
     if (!resume.phase().runsLocally() || !isCurrent(deployment, resume.phase(), resume.attempt())) {
-      return new Ignored("nothing to resume for " + resume.phase() + " attempt " + resume.attempt());
+      return new Ignored(
+          "nothing to resume for " + resume.phase() + " attempt " + resume.attempt());
     }
     PhaseCompleted abandoned =
         new PhaseCompleted(
-            resume.phase(), resume.attempt(), Outcome.ERRORED, "runner lost (orchestrator restarted); retrying");
+            resume.phase(),
+            resume.attempt(),
+            Outcome.ERRORED,
+            "runner lost (orchestrator restarted); retrying");
     return enter(deployment, resume.phase(), resume.attempt() + 1, now, List.of(abandoned));
   }
 
   private static Decision onCancel(Deployment deployment, Cancel cancel) {
     if (!deployment.status().cancellable()) {
       return new Refused(
-          "cannot cancel during " + deployment.status()
+          "cannot cancel during "
+              + deployment.status()
               + ": the target is already changing; roll back instead");
     }
     String reason = cancel.reason().isBlank() ? "cancelled" : cancel.reason();
-    // The phase under way ends with the deployment; its worker sees it is no longer current and stops.
-    List<DeploymentEvent> closed = deployment.status().phase()
-        .<List<DeploymentEvent>>map(phase -> List.of(new PhaseCompleted(phase, deployment.attempt(),
-            Outcome.FAILED, "cancelled: " + reason)))
-        .orElse(List.of());
+    // The phase under way ends with the deployment; its worker sees it is no longer current and
+    // stops.
+    List<DeploymentEvent> closed =
+        deployment
+            .status()
+            .phase()
+            .<List<DeploymentEvent>>map(
+                phase ->
+                    List.of(
+                        new PhaseCompleted(
+                            phase, deployment.attempt(), Outcome.FAILED, "cancelled: " + reason)))
+            .orElse(List.of());
     return finish(deployment, Status.CANCELLED, reason, closed);
   }
 
@@ -148,7 +176,8 @@ public final class DeploymentMachine {
               : finish(
                   deployment,
                   Status.ROLLBACK_FAILED,
-                  deployment.reason() + "; data restored but there is no previous version to revert to",
+                  deployment.reason()
+                      + "; data restored but there is no previous version to revert to",
                   events);
       case REVERT ->
           plan.healthChecks()
@@ -164,7 +193,8 @@ public final class DeploymentMachine {
     return switch (phase) {
       case PREFLIGHT, BACKUP ->
           finish(deployment, Status.FAILED, phase + " failed: " + summary, events);
-      case DEPLOY, VERIFY -> startRollback(deployment.withReason(phase + " failed: " + summary), now, events);
+      case DEPLOY, VERIFY ->
+          startRollback(deployment.withReason(phase + " failed: " + summary), now, events);
       case SNAPSHOT, RESTORE, REVERT, VERIFY_ROLLBACK ->
           finish(
               deployment,
@@ -174,7 +204,9 @@ public final class DeploymentMachine {
     };
   }
 
-  /** Slipway could not run the phase: stop where we are, and never touch the target because of it. */
+  /**
+   * Slipway could not run the phase: stop where we are, and never touch the target because of it.
+   */
   private static Decision afterError(
       Deployment deployment, Phase phase, PhaseCompleted completed, String summary) {
     List<DeploymentEvent> events = List.of(completed);
@@ -182,14 +214,26 @@ public final class DeploymentMachine {
     return switch (phase) {
       case PREFLIGHT, BACKUP -> finish(deployment, Status.FAILED, couldNotRun, events);
       case DEPLOY ->
-          finish(deployment, Status.FAILED,
-              couldNotRun + "; the target may be partly changed, and nothing was rolled back", events);
+          finish(
+              deployment,
+              Status.FAILED,
+              couldNotRun + "; the target may be partly changed, and nothing was rolled back",
+              events);
       case VERIFY ->
-          finish(deployment, Status.FAILED,
-              couldNotRun + "; version " + deployment.version()
-                  + " is deployed but unverified, and nothing was rolled back", events);
+          finish(
+              deployment,
+              Status.FAILED,
+              couldNotRun
+                  + "; version "
+                  + deployment.version()
+                  + " is deployed but unverified, and nothing was rolled back",
+              events);
       case SNAPSHOT, RESTORE, REVERT, VERIFY_ROLLBACK ->
-          finish(deployment, Status.ROLLBACK_FAILED, deployment.reason() + "; then " + couldNotRun, events);
+          finish(
+              deployment,
+              Status.ROLLBACK_FAILED,
+              deployment.reason() + "; then " + couldNotRun,
+              events);
     };
   }
 
@@ -214,7 +258,8 @@ public final class DeploymentMachine {
   }
 
   private static boolean isCurrent(Deployment deployment, Phase phase, int attempt) {
-    return deployment.status().phase().equals(Optional.of(phase)) && deployment.attempt() == attempt;
+    return deployment.status().phase().equals(Optional.of(phase))
+        && deployment.attempt() == attempt;
   }
 
   private static Transition enter(
@@ -225,7 +270,8 @@ public final class DeploymentMachine {
     Deployment next = deployment.inPhase(phase, attempt, deadline);
     Optional<LocalStep> local =
         phase.runsLocally() ? Optional.of(new LocalStep(phase, attempt)) : Optional.empty();
-    return new Transition(next.withLastSequence(deployment.lastSequence() + events.size()), events, local);
+    return new Transition(
+        next.withLastSequence(deployment.lastSequence() + events.size()), events, local);
   }
 
   private static Transition finish(

@@ -13,7 +13,8 @@ public sealed interface Input {
    * worker looked at. The summary travels in events, notifications and the phase record: it is cut
    * to {@link #MAX_SUMMARY} characters; evidence is kept to {@link #MAX_EVIDENCE} items.
    */
-  record StepResult(Phase phase, int attempt, Outcome outcome, String summary, List<Evidence> evidence)
+  record StepResult(
+      Phase phase, int attempt, Outcome outcome, String summary, List<Evidence> evidence)
       implements Input {
     public static final int MAX_SUMMARY = 2_000;
     public static final int MAX_EVIDENCE = 50;
@@ -37,7 +38,9 @@ public sealed interface Input {
   }
 
   private static String cut(String text) {
-    return text.length() <= StepResult.MAX_SUMMARY ? text : text.substring(0, StepResult.MAX_SUMMARY) + "…";
+    return text.length() <= StepResult.MAX_SUMMARY
+        ? text
+        : text.substring(0, StepResult.MAX_SUMMARY) + "…";
   }
 
   /** The deadline of one attempt of one phase passed without a result. */

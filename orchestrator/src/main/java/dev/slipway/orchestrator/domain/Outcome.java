@@ -1,8 +1,12 @@
 package dev.slipway.orchestrator.domain;
 
-/** How one attempt of a phase ended. Only {@link #FAILED} says anything about the release itself. */
+/**
+ * How one attempt of a phase ended. Only {@link #FAILED} says anything about the release itself.
+ */
 public enum Outcome {
-  /** The phase did what it had to: the checks passed, the backup was taken, the command exited 0. */
+  /**
+   * The phase did what it had to: the checks passed, the backup was taken, the command exited 0.
+   */
   SUCCEEDED,
   /** The phase ran and the release is bad: a check saw the app unhealthy, the command failed. */
   FAILED,

@@ -11,7 +11,10 @@ public final class InvalidInput extends RuntimeException {
   private final List<Violation> violations;
 
   public InvalidInput(List<Violation> violations) {
-    super(violations.stream().map(v -> v.field() + ": " + v.description()).collect(Collectors.joining("; ")));
+    super(
+        violations.stream()
+            .map(v -> v.field() + ": " + v.description())
+            .collect(Collectors.joining("; ")));
     this.violations = List.copyOf(violations);
   }
 

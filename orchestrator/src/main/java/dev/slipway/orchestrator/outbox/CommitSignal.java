@@ -1,5 +1,6 @@
 package dev.slipway.orchestrator.outbox;
 
+import dev.slipway.platform.db.Transactions;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
@@ -10,9 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.Condition;
-import java.util.function.LongSupplier;
 import java.util.concurrent.locks.ReentrantLock;
-import dev.slipway.platform.db.Transactions;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -81,7 +81,10 @@ public class CommitSignal {
     }
   }
 
-  /** A commit of {@code deploymentId} in this process; the NOTIFY will also arrive, this is just sooner. */
+  /**
+   * A commit of {@code deploymentId} in this process; the NOTIFY will also arrive, this is just
+   * sooner.
+   */
   public void bump(UUID deploymentId) {
     lock.lock();
     try {

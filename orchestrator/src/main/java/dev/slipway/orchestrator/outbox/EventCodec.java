@@ -29,7 +29,10 @@ public final class EventCodec {
         dev.slipway.proto.v1.DeploymentEvent.newBuilder()
             .setEventId(eventId.toString())
             .setDeploymentId(deployment.id().toString())
-            .setTarget(TargetRef.newBuilder().setApp(deployment.app()).setEnvironment(deployment.environment()))
+            .setTarget(
+                TargetRef.newBuilder()
+                    .setApp(deployment.app())
+                    .setEnvironment(deployment.environment()))
             .setSequence(sequence)
             .setTime(timestamp(time));
     switch (event) {
@@ -67,7 +70,8 @@ public final class EventCodec {
   }
 
   public static Phase phase(dev.slipway.proto.v1.Phase phase) {
-    if (phase == dev.slipway.proto.v1.Phase.PHASE_UNSPECIFIED || phase == dev.slipway.proto.v1.Phase.UNRECOGNIZED) {
+    if (phase == dev.slipway.proto.v1.Phase.PHASE_UNSPECIFIED
+        || phase == dev.slipway.proto.v1.Phase.UNRECOGNIZED) {
       throw new IllegalArgumentException("phase is required");
     }
     return Phase.valueOf(phase.name().substring("PHASE_".length()));

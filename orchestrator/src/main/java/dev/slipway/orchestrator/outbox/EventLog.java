@@ -58,8 +58,8 @@ public class EventLog {
   }
 
   /** Events of one deployment after {@code afterSequence}, oldest first. */
-  public List<dev.slipway.proto.v1.DeploymentEvent> after(Connection c, UUID deploymentId, long afterSequence)
-      throws SQLException {
+  public List<dev.slipway.proto.v1.DeploymentEvent> after(
+      Connection c, UUID deploymentId, long afterSequence) throws SQLException {
     try (PreparedStatement select =
         c.prepareStatement(
             "select payload from events where deployment_id = ? and sequence > ? order by sequence limit 1000")) {

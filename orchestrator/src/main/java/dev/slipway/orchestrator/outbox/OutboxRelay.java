@@ -9,7 +9,6 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,11 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One replica relays at a time: the one whose session holds a PostgreSQL advisory lock. It reads
  * and marks rows on that very session, and checks the lock before each batch, so a relay whose
- * session died stops. Each batch is one Kafka transaction under a fixed transactional id: a new relay
- * fences the old one (its open transaction is aborted, it can commit nothing more), then marks the
- * rows of the last batches already on the topic, which the old relay may have committed without
- * marking. Consumers read committed records only, so every event is seen once, in order per target.
- * A row that can never be published (undecodable, too large) is set aside with the reason.
+ * session died stops. Each batch is one Kafka transaction under a fixed transactional id: a new
+ * relay fences the old one (its open transaction is aborted, it can commit nothing more), then
+ * marks the rows of the last batches already on the topic, which the old relay may have committed
+ * without marking. Consumers read committed records only, so every event is seen once, in order per
+ * target. A row that can never be published (undecodable, too large) is set aside with the reason.
  */
 @Context
 public class OutboxRelay {
@@ -99,9 +98,15 @@ public class OutboxRelay {
       Topics.ensureExist(bootstrapServers, partitions, replication);
       try (KafkaProducer<byte[], byte[]> producer = producer()) {
         producer.initTransactions();
-        int marked = session.markPublished(TopicTail.outboxIdsOfLastBatches(bootstrapServers, OutboxSession.BATCH));
-        LOG.info("this replica relays the outbox to {}{}", Topics.DEPLOYMENTS,
-            marked == 0 ? "" : " (" + marked + " event(s) the previous relay published are marked now)");
+        int marked =
+            session.markPublished(
+                TopicTail.outboxIdsOfLastBatches(bootstrapServers, OutboxSession.BATCH));
+        LOG.info(
+            "this replica relays the outbox to {}{}",
+            Topics.DEPLOYMENTS,
+            marked == 0
+                ? ""
+                : " (" + marked + " event(s) the previous relay published are marked now)");
         health.running();
         failuresInARow = 0;
         while (running) {
@@ -114,7 +119,8 @@ public class OutboxRelay {
     }
   }
 
-  private int publishBatch(OutboxSession session, KafkaProducer<byte[], byte[]> producer) throws SQLException {
+  private int publishBatch(OutboxSession session, KafkaProducer<byte[], byte[]> producer)
+      throws SQLException {
     session.checkLockHeld();
     List<OutboxSession.Row> rows = session.unpublished();
     List<Long> sent = new ArrayList<>();
@@ -147,7 +153,8 @@ public class OutboxRelay {
 
   private static ProducerRecord<byte[], byte[]> record(OutboxSession.Row row) throws Unpublishable {
     if (row.payload().length > OutboxSession.MAX_PAYLOAD) {
-      throw new Unpublishable("payload of " + row.payload().length + " bytes exceeds " + OutboxSession.MAX_PAYLOAD);
+      throw new Unpublishable(
+          "payload of " + row.payload().length + " bytes exceeds " + OutboxSession.MAX_PAYLOAD);
     }
     DeploymentEvent event;
     try {
@@ -155,10 +162,16 @@ public class OutboxRelay {
     } catch (RuntimeException e) {
       throw new Unpublishable("payload does not decode: " + e.getMessage());
     }
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.DEPLOYMENTS,
-        row.targetKey().getBytes(StandardCharsets.UTF_8), row.payload());
-    CloudEventHeaders.of(event).forEach((name, value) -> record.headers().add(name, CloudEventHeaders.bytes(value)));
-    record.headers().add(TopicTail.OUTBOX_ID_HEADER, Long.toString(row.id()).getBytes(StandardCharsets.US_ASCII));
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            Topics.DEPLOYMENTS, row.targetKey().getBytes(StandardCharsets.UTF_8), row.payload());
+    CloudEventHeaders.of(event)
+        .forEach((name, value) -> record.headers().add(name, CloudEventHeaders.bytes(value)));
+    record
+        .headers()
+        .add(
+            TopicTail.OUTBOX_ID_HEADER,
+            Long.toString(row.id()).getBytes(StandardCharsets.US_ASCII));
     return record;
   }
 

@@ -12,15 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's own database session: it holds the advisory lock that elects the relay, and every read
- * and mark of the outbox goes through it, so nothing is marked by a relay whose session is gone. On
- * close the lock is released; if that fails, the connection is aborted rather than handed back to
- * the pool still holding it.
+ * The relay's own database session: it holds the advisory lock that elects the relay, and every
+ * read and mark of the outbox goes through it, so nothing is marked by a relay whose session is
+ * gone. On close the lock is released; if that fails, the connection is aborted rather than handed
+ * back to the pool still holding it.
  */
 final class OutboxSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxSession.class);
   static final long LOCK_KEY = 0x5117_0a7L;
   static final int BATCH = 500;
+
   /** Below Kafka's default 1 MiB record limit, leaving room for key and headers. */
   static final int MAX_PAYLOAD = 900 * 1024;
 
@@ -52,9 +53,10 @@ final class OutboxSession implements AutoCloseable {
 
   /** Fails unless this session still holds the lock (it is gone with a terminated backend). */
   void checkLockHeld() throws SQLException {
-    try (PreparedStatement held = connection.prepareStatement(
-        "select count(*) from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted"
-            + " and ((classid::bigint << 32) | objid::bigint) = ?")) {
+    try (PreparedStatement held =
+        connection.prepareStatement(
+            "select count(*) from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted"
+                + " and ((classid::bigint << 32) | objid::bigint) = ?")) {
       held.setLong(1, LOCK_KEY);
       try (ResultSet row = held.executeQuery()) {
         if (!row.next() || row.getInt(1) == 0) {
@@ -65,8 +67,10 @@ final class OutboxSession implements AutoCloseable {
   }
 
   List<Row> unpublished() throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(
-        "select id, target_key, payload from events where published_at is null order by id limit " + BATCH);
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "select id, target_key, payload from events where published_at is null order by id limit "
+                    + BATCH);
         ResultSet rows = select.executeQuery()) {
       List<Row> batch = new ArrayList<>();
       while (rows.next()) {
@@ -81,8 +85,9 @@ final class OutboxSession implements AutoCloseable {
     if (ids.isEmpty()) {
       return 0;
     }
-    try (PreparedStatement update = connection.prepareStatement(
-        "update events set published_at = now() where id = any(?) and published_at is null")) {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "update events set published_at = now() where id = any(?) and published_at is null")) {
       Array array = connection.createArrayOf("bigint", ids.toArray());
       update.setArray(1, array);
       return update.executeUpdate();
@@ -91,8 +96,9 @@ final class OutboxSession implements AutoCloseable {
 
   /** Takes a row out of the outbox for good, with the reason kept beside it. */
   void setAside(long id, String reason) throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement(
-        "update events set published_at = now(), publish_error = ? where id = ?")) {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "update events set published_at = now(), publish_error = ? where id = ?")) {
       update.setString(1, reason);
       update.setLong(2, id);
       update.executeUpdate();
@@ -103,14 +109,16 @@ final class OutboxSession implements AutoCloseable {
   public void close() {
     try {
       if (locked) {
-        try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?)")) {
+        try (PreparedStatement unlock =
+            connection.prepareStatement("select pg_advisory_unlock(?)")) {
           unlock.setLong(1, LOCK_KEY);
           unlock.execute();
         }
       }
       connection.close();
     } catch (SQLException e) {
-      LOG.warn("cannot release the outbox lock; dropping the connection instead: {}", e.getMessage());
+      LOG.warn(
+          "cannot release the outbox lock; dropping the connection instead: {}", e.getMessage());
       try {
         connection.abort(Runnable::run);
       } catch (SQLException ignored) {

@@ -6,9 +6,9 @@ import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 /**
- * The relay's state as a named service of the standard gRPC health check
- * ({@code slipway.outbox-relay}): NOT_SERVING while it cannot publish, so a probe sees a relay that
- * keeps failing without reading logs.
+ * The relay's state as a named service of the standard gRPC health check ({@code
+ * slipway.outbox-relay}): NOT_SERVING while it cannot publish, so a probe sees a relay that keeps
+ * failing without reading logs.
  */
 @Singleton
 public class RelayHealth {

@@ -26,25 +26,37 @@ final class TopicTail {
   private TopicTail() {}
 
   static List<Long> outboxIdsOfLastBatches(String bootstrapServers, int batch) {
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, "slipway-outbox-tail-" + UUID.randomUUID(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEPLOYMENTS, READ_LIMIT).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "slipway-outbox-tail-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.DEPLOYMENTS, READ_LIMIT).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, READ_LIMIT);
       Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions, READ_LIMIT);
       for (TopicPartition partition : partitions) {
         // A transaction's records plus its commit marker, twice over for an aborted one before it.
-        consumer.seek(partition, Math.max(begins.get(partition), ends.get(partition) - 2L * (batch + 1)));
+        consumer.seek(
+            partition, Math.max(begins.get(partition), ends.get(partition) - 2L * (batch + 1)));
       }
       List<Long> ids = new ArrayList<>();
       long until = System.nanoTime() + READ_LIMIT.toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
         if (System.nanoTime() > until) {
-          throw new IllegalStateException("cannot read the end of " + Topics.DEPLOYMENTS + " within " + READ_LIMIT);
+          throw new IllegalStateException(
+              "cannot read the end of " + Topics.DEPLOYMENTS + " within " + READ_LIMIT);
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           Header id = record.headers().lastHeader(OUTBOX_ID_HEADER);

@@ -32,13 +32,16 @@ public class MasterKey {
   private final Path file;
   private volatile KeysetHandle keyset;
 
-  public MasterKey(@Value("${slipway.master-key-file}") String file) throws GeneralSecurityException, IOException {
+  public MasterKey(@Value("${slipway.master-key-file}") String file)
+      throws GeneralSecurityException, IOException {
     AeadConfig.register();
     this.file = Path.of(file).toAbsolutePath();
     if (!Files.exists(this.file)) {
       write(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM));
-      LOG.warn("created a new master key at {}: keep it safe and back it up; without it no stored secret "
-          + "can be read", this.file);
+      LOG.warn(
+          "created a new master key at {}: keep it safe and back it up; without it no stored secret "
+              + "can be read",
+          this.file);
     }
     this.keyset = read();
   }
@@ -60,8 +63,13 @@ public class MasterKey {
         keyset = read();
         return aead(keyset).decrypt(ciphertext, ad);
       } catch (GeneralSecurityException | IOException e) {
-        throw new IllegalStateException("secret '" + associatedData + "' cannot be decrypted with the master key in "
-            + file + " (was the key file replaced?)", e);
+        throw new IllegalStateException(
+            "secret '"
+                + associatedData
+                + "' cannot be decrypted with the master key in "
+                + file
+                + " (was the key file replaced?)",
+            e);
       }
     }
   }
@@ -69,10 +77,13 @@ public class MasterKey {
   /** Adds a new primary key to the keyset file; returns its id. */
   public synchronized int rotate() throws GeneralSecurityException, IOException {
     KeysetHandle current = read();
-    KeysetHandle rotated = KeysetHandle.newBuilder(current)
-        .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM).withRandomId()
-            .makePrimary())
-        .build();
+    KeysetHandle rotated =
+        KeysetHandle.newBuilder(current)
+            .addEntry(
+                KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                    .withRandomId()
+                    .makePrimary())
+            .build();
     write(rotated);
     keyset = rotated;
     return rotated.getPrimary().getId();
@@ -83,7 +94,8 @@ public class MasterKey {
   }
 
   private KeysetHandle read() throws GeneralSecurityException, IOException {
-    return TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(file), InsecureSecretKeyAccess.get());
+    return TinkJsonProtoKeysetFormat.parseKeyset(
+        Files.readString(file), InsecureSecretKeyAccess.get());
   }
 
   /** Writes the keyset owner-only and atomically, so a crash never leaves half a key file. */
@@ -91,8 +103,10 @@ public class MasterKey {
     Files.createDirectories(file.getParent());
     Path next = file.resolveSibling(file.getFileName() + ".next");
     Files.deleteIfExists(next);
-    Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(next, TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
+    Files.createFile(
+        next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(
+        next, TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
     try {
       Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {

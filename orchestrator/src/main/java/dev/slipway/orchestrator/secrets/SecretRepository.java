@@ -14,14 +14,16 @@ public interface SecretRepository extends CrudRepository<SecretRow, String> {
   @Query("select * from secrets where position(':' in name) = 0 order by name")
   List<SecretRow> listNamed();
 
-  @Query("""
+  @Query(
+      """
       insert into secrets (name, ciphertext, version, updated_at, updated_by)
       values (:name, :ciphertext, 1, :updatedAt, :updatedBy)
       on conflict (name) do update set ciphertext = excluded.ciphertext, version = secrets.version + 1,
         updated_at = excluded.updated_at, updated_by = excluded.updated_by""")
   void upsert(String name, byte[] ciphertext, Instant updatedAt, String updatedBy);
 
-  @Query("""
+  @Query(
+      """
       insert into secrets (name, ciphertext, version, updated_at, updated_by)
       values (:name, :ciphertext, 1, :updatedAt, :updatedBy) on conflict (name) do nothing""")
   void insertIfAbsent(String name, byte[] ciphertext, Instant updatedAt, String updatedBy);

@@ -33,8 +33,11 @@ public class SecretStore {
 
   public SecretRow set(String name, byte[] value, String actor) {
     if (name.isEmpty() || !TargetValidator.NAME.matcher(name).matches()) {
-      throw new InvalidInput("name", name.isEmpty() ? "is required"
-          : "'" + printable(name) + "' must be lowercase letters, digits and '-', at most 63");
+      throw new InvalidInput(
+          "name",
+          name.isEmpty()
+              ? "is required"
+              : "'" + printable(name) + "' must be lowercase letters, digits and '-', at most 63");
     }
     if (value.length == 0 || value.length > MAX_VALUE_BYTES) {
       throw new InvalidInput("value", "must be 1 to " + MAX_VALUE_BYTES + " bytes");
@@ -59,10 +62,13 @@ public class SecretStore {
     return masterKey.decrypt(row.ciphertext(), row.name());
   }
 
-  /** One of Slipway's own keys (a name with a colon), created from {@code generate} on first use. */
+  /**
+   * One of Slipway's own keys (a name with a colon), created from {@code generate} on first use.
+   */
   public byte[] ownKey(String name, Supplier<byte[]> generate) {
     if (repository.findById(name).isEmpty()) {
-      repository.insertIfAbsent(name, masterKey.encrypt(generate.get(), name), clock.instant(), "slipway");
+      repository.insertIfAbsent(
+          name, masterKey.encrypt(generate.get(), name), clock.instant(), "slipway");
     }
     return reveal(name);
   }
@@ -78,14 +84,23 @@ public class SecretStore {
     int reencrypted = 0;
     for (SecretRow row : repository.findAll()) {
       byte[] value = masterKey.decrypt(row.ciphertext(), row.name());
-      reencrypted += (int) repository.reencrypt(row.name(), masterKey.encrypt(value, row.name()), row.version());
+      reencrypted +=
+          (int)
+              repository.reencrypt(row.name(), masterKey.encrypt(value, row.name()), row.version());
     }
     return new Rotation(primary, reencrypted);
   }
 
   private SecretRow find(String name) {
-    return repository.findById(name).orElseThrow(() -> new NotFound("no secret '" + printable(name)
-        + "'; store it with: slipway secret set " + printable(name)));
+    return repository
+        .findById(name)
+        .orElseThrow(
+            () ->
+                new NotFound(
+                    "no secret '"
+                        + printable(name)
+                        + "'; store it with: slipway secret set "
+                        + printable(name)));
   }
 
   private static String printable(String text) {

@@ -23,7 +23,9 @@ public final class PlanFactory {
     timeouts.put(Phase.DEPLOY, deploy.plus(GRACE));
     timeouts.put(
         Phase.REVERT,
-        spec.hasRollback() ? commandTimeout(spec.getRollback().getTimeout()).plus(GRACE) : deploy.plus(GRACE));
+        spec.hasRollback()
+            ? commandTimeout(spec.getRollback().getTimeout()).plus(GRACE)
+            : deploy.plus(GRACE));
     timeouts.put(Phase.PREFLIGHT, HealthSettings.of(spec.getHealth()).longestVerdict(false));
     timeouts.put(Phase.VERIFY, HealthSettings.of(spec.getHealth()).longestVerdict(true));
     timeouts.put(Phase.VERIFY_ROLLBACK, HealthSettings.of(spec.getHealth()).longestVerdict(true));
@@ -43,5 +45,4 @@ public final class PlanFactory {
   public static Duration commandTimeout(String text) {
     return Durations.parse(text, DEFAULT_COMMAND_TIMEOUT);
   }
-
 }

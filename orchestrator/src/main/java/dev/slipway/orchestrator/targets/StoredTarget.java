@@ -5,10 +5,17 @@ import java.time.Instant;
 
 /** A registered target as stored: its spec, revision and what runs there now. */
 public record StoredTarget(
-    TargetSpec spec, long revision, Instant updatedAt, String currentVersion, String lastDeploymentId) {
+    TargetSpec spec,
+    long revision,
+    Instant updatedAt,
+    String currentVersion,
+    String lastDeploymentId) {
 
   static StoredTarget of(TargetRow.View row) {
-    return new StoredTarget(TargetDocuments.fromJson(row.specJson()), row.revision(), row.updatedAt(),
+    return new StoredTarget(
+        TargetDocuments.fromJson(row.specJson()),
+        row.revision(),
+        row.updatedAt(),
         row.currentVersion() == null ? "" : row.currentVersion(),
         row.lastDeploymentId() == null ? "" : row.lastDeploymentId().toString());
   }

@@ -33,11 +33,15 @@ public final class TargetDocuments {
     try {
       tree = YAML.readTree(document);
     } catch (JsonProcessingException e) {
-      throw new InvalidInput("document", "is not valid YAML or JSON: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+      throw new InvalidInput(
+          "document",
+          "is not valid YAML or JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     }
     if (tree == null || !tree.isObject()) {
-      throw new InvalidInput("document", "must be a mapping with the keys app, environment, deploy, ...");
+      throw new InvalidInput(
+          "document", "must be a mapping with the keys app, environment, deploy, ...");
     }
     liftSecretEnv(tree, "deploy");
     liftSecretEnv(tree, "rollback");
@@ -60,37 +64,52 @@ public final class TargetDocuments {
   }
 
   /** Names every key that is not a field where it stands, with its whole path (health.bake). */
-  private static void unknownFields(JsonNode node, Descriptor type, String path, List<InvalidInput.Violation> out) {
+  private static void unknownFields(
+      JsonNode node, Descriptor type, String path, List<InvalidInput.Violation> out) {
     if (!node.isObject()) {
       return;
     }
-    node.fieldNames().forEachRemaining(key -> {
-      FieldDescriptor field = type.findFieldByName(key);
-      if (field == null) {
-        field = type.getFields().stream().filter(f -> f.getJsonName().equals(key)).findFirst().orElse(null);
-      }
-      String at = path.isEmpty() ? key : path + "." + key;
-      if (field == null) {
-        out.add(new InvalidInput.Violation(at, "is not a field of " + type.getName()));
-      } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isMapField()) {
-        JsonNode value = node.get(key);
-        if (field.isRepeated() && value.isArray()) {
-          for (int i = 0; i < value.size(); i++) {
-            unknownFields(value.get(i), field.getMessageType(), at + "[" + i + "]", out);
-          }
-        } else {
-          unknownFields(value, field.getMessageType(), at, out);
-        }
-      }
-    });
+    node.fieldNames()
+        .forEachRemaining(
+            key -> {
+              FieldDescriptor field = type.findFieldByName(key);
+              if (field == null) {
+                field =
+                    type.getFields().stream()
+                        .filter(f -> f.getJsonName().equals(key))
+                        .findFirst()
+                        .orElse(null);
+              }
+              String at = path.isEmpty() ? key : path + "." + key;
+              if (field == null) {
+                out.add(new InvalidInput.Violation(at, "is not a field of " + type.getName()));
+              } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                  && !field.isMapField()) {
+                JsonNode value = node.get(key);
+                if (field.isRepeated() && value.isArray()) {
+                  for (int i = 0; i < value.size(); i++) {
+                    unknownFields(value.get(i), field.getMessageType(), at + "[" + i + "]", out);
+                  }
+                } else {
+                  unknownFields(value, field.getMessageType(), at, out);
+                }
+              }
+            });
   }
 
-  /** {@code env: { DB_PASSWORD: { secret: journal-db } }} becomes {@code secretEnv: { DB_PASSWORD: journal-db }}. */
+  /**
+   * {@code env: { DB_PASSWORD: { secret: journal-db } }} becomes {@code secretEnv: { DB_PASSWORD:
+   * journal-db }}.
+   */
   private static void liftSecretEnv(JsonNode tree, String step) {
-    if (!(tree.get(step) instanceof ObjectNode command) || !(command.get("env") instanceof ObjectNode env)) {
+    if (!(tree.get(step) instanceof ObjectNode command)
+        || !(command.get("env") instanceof ObjectNode env)) {
       return;
     }
-    ObjectNode secretEnv = command.get("secretEnv") instanceof ObjectNode given ? given : command.putObject("secretEnv");
+    ObjectNode secretEnv =
+        command.get("secretEnv") instanceof ObjectNode given
+            ? given
+            : command.putObject("secretEnv");
     List<String> names = new ArrayList<>();
     env.fieldNames().forEachRemaining(names::add);
     for (String name : names) {

@@ -14,14 +14,16 @@ import java.util.Optional;
  */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface TargetRepository extends GenericRepository<TargetRow, TargetRow.Key> {
-  String VIEW = """
+  String VIEW =
+      """
       select t.spec_json, t.revision, t.updated_at, t.current_version,
         (select d.id from deployments d where d.app = t.app and d.environment = t.environment
          order by d.created_at desc, d.id desc limit 1) as last_deployment_id
       from targets t""";
 
   /** Inserts or replaces a target, bumping its revision. */
-  @Query("""
+  @Query(
+      """
       insert into targets (app, environment, spec_json, revision, updated_at) values (:app, :environment, :specJson, 1, :now)
       on conflict (app, environment) do update
       set spec_json = excluded.spec_json, revision = targets.revision + 1, updated_at = excluded.updated_at""")
@@ -30,7 +32,9 @@ public interface TargetRepository extends GenericRepository<TargetRow, TargetRow
   @Query(VIEW + " where t.app = :app and t.environment = :environment")
   Optional<TargetRow.View> findView(String app, String environment);
 
-  @Query(VIEW + " where (t.app, t.environment) > (:app, :environment) order by t.app, t.environment limit :limit")
+  @Query(
+      VIEW
+          + " where (t.app, t.environment) > (:app, :environment) order by t.app, t.environment limit :limit")
   List<TargetRow.View> listViewsAfter(String app, String environment, int limit);
 
   /** The target, if registered. */
@@ -38,12 +42,16 @@ public interface TargetRepository extends GenericRepository<TargetRow, TargetRow
     return findView(app, environment).map(StoredTarget::of);
   }
 
-  /** Up to {@code limit} targets after (app, environment), in that order: keyset paging on the primary key. */
+  /**
+   * Up to {@code limit} targets after (app, environment), in that order: keyset paging on the
+   * primary key.
+   */
   default List<StoredTarget> listAfter(String app, String environment, int limit) {
     return listViewsAfter(app, environment, limit).stream().map(StoredTarget::of).toList();
   }
 
   /** Records the version that now runs on the target after a successful deployment. */
-  @Query("update targets set current_version = :version where app = :app and environment = :environment")
+  @Query(
+      "update targets set current_version = :version where app = :app and environment = :environment")
   void setCurrentVersion(String app, String environment, String version);
 }

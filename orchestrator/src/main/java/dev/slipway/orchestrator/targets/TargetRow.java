@@ -9,14 +9,22 @@ import io.micronaut.data.annotation.MappedProperty;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A row of {@code targets}: the spec as canonical JSON, its revision, and the version running there. */
+/**
+ * A row of {@code targets}: the spec as canonical JSON, its revision, and the version running
+ * there.
+ */
 @MappedEntity("targets")
 public record TargetRow(
-    @EmbeddedId Key key, String specJson, long revision, Instant updatedAt, @Nullable String currentVersion) {
+    @EmbeddedId Key key,
+    String specJson,
+    long revision,
+    Instant updatedAt,
+    @Nullable String currentVersion) {
 
   /** The primary key: application and environment. */
   @Embeddable
-  public record Key(@MappedProperty("app") String app, @MappedProperty("environment") String environment) {}
+  public record Key(
+      @MappedProperty("app") String app, @MappedProperty("environment") String environment) {}
 
   /**
    * A target as read for the API, with the newest deployment of it.
@@ -24,6 +32,10 @@ public record TargetRow(
    * @param lastDeploymentId null when the target was never deployed
    */
   @Introspected
-  public record View(String specJson, long revision, Instant updatedAt, @Nullable String currentVersion,
+  public record View(
+      String specJson,
+      long revision,
+      Instant updatedAt,
+      @Nullable String currentVersion,
       @Nullable UUID lastDeploymentId) {}
 }

@@ -27,8 +27,15 @@ public final class TargetValidator {
   private static final Set<String> PLACEHOLDERS =
       Set.of("version", "previousVersion", "deploymentId", "app", "environment");
   private static final List<String> EVENTS =
-      List.of("requested", "phase_started", "phase_completed", "succeeded", "failed", "cancelled",
-          "rolled_back", "rollback_failed");
+      List.of(
+          "requested",
+          "phase_started",
+          "phase_completed",
+          "succeeded",
+          "failed",
+          "cancelled",
+          "rolled_back",
+          "rollback_failed");
 
   private final List<Violation> violations = new ArrayList<>();
   private final AllowedRoots backupRoots;
@@ -95,13 +102,19 @@ public final class TargetValidator {
     if (value.isEmpty()) {
       fail(field, "is required");
     } else if (!NAME.matcher(value).matches()) {
-      fail(field, "'" + value + "' must be lowercase letters, digits and '-', at most 63, starting with a letter or digit");
+      fail(
+          field,
+          "'"
+              + value
+              + "' must be lowercase letters, digits and '-', at most 63, starting with a letter or digit");
     }
   }
 
   private void command(String field, CommandStep step) {
     if (step.getCommandCount() == 0) {
-      fail(field + ".command", "is required: an argv list such as [\"./deploy.sh\", \"${version}\"]");
+      fail(
+          field + ".command",
+          "is required: an argv list such as [\"./deploy.sh\", \"${version}\"]");
     }
     for (int i = 0; i < step.getCommandCount(); i++) {
       String arg = step.getCommand(i);
@@ -111,19 +124,24 @@ public final class TargetValidator {
       Matcher placeholder = PLACEHOLDER.matcher(arg);
       while (placeholder.find()) {
         if (!PLACEHOLDERS.contains(placeholder.group(1))) {
-          fail(field + ".command[" + i + "]", "unknown placeholder ${" + placeholder.group(1)
-              + "}; allowed: ${version} ${previousVersion} ${deploymentId} ${app} ${environment}");
+          fail(
+              field + ".command[" + i + "]",
+              "unknown placeholder ${"
+                  + placeholder.group(1)
+                  + "}; allowed: ${version} ${previousVersion} ${deploymentId} ${app} ${environment}");
         }
       }
     }
     step.getEnvMap().keySet().forEach(name -> environmentName(field + ".env." + name, name));
-    step.getSecretEnvMap().forEach((name, secret) -> {
-      environmentName(field + ".secretEnv." + name, name);
-      if (step.getEnvMap().containsKey(name)) {
-        fail(field + ".env." + name, "is set both as a value and as a secret");
-      }
-      secretName(field + ".env." + name + ".secret", secret);
-    });
+    step.getSecretEnvMap()
+        .forEach(
+            (name, secret) -> {
+              environmentName(field + ".secretEnv." + name, name);
+              if (step.getEnvMap().containsKey(name)) {
+                fail(field + ".env." + name, "is set both as a value and as a secret");
+              }
+              secretName(field + ".env." + name + ".secret", secret);
+            });
     if (!step.getWorkdir().isEmpty() && !step.getWorkdir().startsWith("/")) {
       fail(field + ".workdir", "must be an absolute path");
     }
@@ -148,8 +166,10 @@ public final class TargetValidator {
     switch (item.getType()) {
       case "postgres" -> {
         if (PostgresUrl.parse(item.getUrl()).isEmpty()) {
-          fail(field + ".url", "must look like postgresql://user@host:5432/database, where user and database are"
-              + " plain names (letters, digits, _ and -) and host a host name or IPv4 address");
+          fail(
+              field + ".url",
+              "must look like postgresql://user@host:5432/database, where user and database are"
+                  + " plain names (letters, digits, _ and -) and host a host name or IPv4 address");
         }
         if (item.getPathsCount() > 0) {
           fail(field + ".paths", "belongs to items of type files");
@@ -170,7 +190,10 @@ public final class TargetValidator {
     }
   }
 
-  /** An absolute, normalised path in an allowed root: never "/" itself, never "..", no control characters. */
+  /**
+   * An absolute, normalised path in an allowed root: never "/" itself, never "..", no control
+   * characters.
+   */
   private void backupPath(String field, String path) {
     if (!path.startsWith("/")) {
       fail(field, "must be an absolute path");
@@ -178,14 +201,18 @@ public final class TargetValidator {
       fail(field, "must not contain control characters");
     } else if (path.length() > 4096) {
       fail(field, "must be at most 4096 characters");
-    } else if (!java.nio.file.Path.of(path).normalize().toString().equals(path) || path.contains("/../")
+    } else if (!java.nio.file.Path.of(path).normalize().toString().equals(path)
+        || path.contains("/../")
         || path.endsWith("/..")) {
       fail(field, "must be a normalised path (no '..', '.', '//' or trailing '/')");
     } else if (path.equals("/")) {
       fail(field, "must not be the root directory: name what the release can damage");
     } else if (!backupRoots.allows(path)) {
-      fail(field, "is outside the directories backups may read and restore: " + backupRoots
-          + " (SLIPWAY_BACKUP_ALLOWED_ROOTS)");
+      fail(
+          field,
+          "is outside the directories backups may read and restore: "
+              + backupRoots
+              + " (SLIPWAY_BACKUP_ALLOWED_ROOTS)");
     }
   }
 
@@ -194,13 +221,15 @@ public final class TargetValidator {
       case "http" -> {
         try {
           URI uri = new URI(check.getUrl());
-          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+              || uri.getHost() == null) {
             fail(field + ".url", "must be an http:// or https:// URL");
           }
         } catch (URISyntaxException e) {
           fail(field + ".url", "is not a URL: " + e.getReason());
         }
-        if (check.getExpectStatus() != 0 && (check.getExpectStatus() < 100 || check.getExpectStatus() > 599)) {
+        if (check.getExpectStatus() != 0
+            && (check.getExpectStatus() < 100 || check.getExpectStatus() > 599)) {
           fail(field + ".expectStatus", "must be an HTTP status between 100 and 599");
         }
       }
@@ -220,7 +249,9 @@ public final class TargetValidator {
     }
     for (int i = 0; i < rule.getOnCount(); i++) {
       if (!EVENTS.contains(rule.getOn(i))) {
-        fail(field + ".on[" + i + "]", "'" + rule.getOn(i) + "' is not one of: " + String.join(", ", EVENTS));
+        fail(
+            field + ".on[" + i + "]",
+            "'" + rule.getOn(i) + "' is not one of: " + String.join(", ", EVENTS));
       }
     }
   }
@@ -233,7 +264,10 @@ public final class TargetValidator {
     }
   }
 
-  /** A duration that must leave time to act: a 0s timeout or interval makes a check or command meaningless. */
+  /**
+   * A duration that must leave time to act: a 0s timeout or interval makes a check or command
+   * meaningless.
+   */
   private void positiveDuration(String field, String text) {
     try {
       java.time.Duration value = Durations.parse(text, null);

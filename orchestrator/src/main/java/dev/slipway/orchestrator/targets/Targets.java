@@ -20,7 +20,10 @@ public class Targets {
   private final Clock clock;
   private final AllowedRoots backupRoots;
 
-  public Targets(Transactions transactions, TargetRepository repository, Clock clock,
+  public Targets(
+      Transactions transactions,
+      TargetRepository repository,
+      Clock clock,
       @Value("${slipway.backup.allowed-roots:}") String backupRoots) {
     this.transactions = transactions;
     this.repository = repository;
@@ -31,17 +34,25 @@ public class Targets {
   /** Validates and stores a spec; an invalid one changes nothing. */
   public StoredTarget apply(TargetSpec spec) {
     TargetValidator.validate(spec, backupRoots);
-    return transactions.inTransaction(tx -> {
-      repository.upsert(spec.getApp(), spec.getEnvironment(), TargetDocuments.toJson(spec), clock.instant());
-      return repository.find(spec.getApp(), spec.getEnvironment()).orElseThrow();
-    });
+    return transactions.inTransaction(
+        tx -> {
+          repository.upsert(
+              spec.getApp(), spec.getEnvironment(), TargetDocuments.toJson(spec), clock.instant());
+          return repository.find(spec.getApp(), spec.getEnvironment()).orElseThrow();
+        });
   }
 
   public StoredTarget get(String app, String environment) {
     return transactions
         .read(c -> repository.find(app, environment))
-        .orElseThrow(() -> new NotFound("no target " + app + "/" + environment
-            + "; register it with: slipway target apply -f FILE"));
+        .orElseThrow(
+            () ->
+                new NotFound(
+                    "no target "
+                        + app
+                        + "/"
+                        + environment
+                        + "; register it with: slipway target apply -f FILE"));
   }
 
   /** A page of targets and the token of the next one (empty on the last page). */
@@ -51,13 +62,17 @@ public class Targets {
   public Page list(int pageSize, String pageToken) {
     int size = pageSize <= 0 ? 100 : Math.min(pageSize, 500);
     String[] after = after(pageToken);
-    List<StoredTarget> page = transactions.read(c -> repository.listAfter(after[0], after[1], size + 1));
+    List<StoredTarget> page =
+        transactions.read(c -> repository.listAfter(after[0], after[1], size + 1));
     if (page.size() <= size) {
       return new Page(page, "");
     }
     TargetSpec last = page.get(size - 1).spec();
-    String next = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString((last.getApp() + "/" + last.getEnvironment()).getBytes(StandardCharsets.UTF_8));
+    String next =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                (last.getApp() + "/" + last.getEnvironment()).getBytes(StandardCharsets.UTF_8));
     return new Page(page.subList(0, size), next);
   }
 
@@ -66,7 +81,9 @@ public class Targets {
       return new String[] {"", ""};
     }
     try {
-      String[] key = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8).split("/", -1);
+      String[] key =
+          new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8)
+              .split("/", -1);
       if (key.length == 2) {
         return key;
       }

@@ -22,7 +22,8 @@ class TokenSecretsTest {
   void aMistypedSecretFailsItsChecksum() {
     String secret = TokenSecrets.generate();
     char flipped = secret.charAt(10) == 'a' ? 'b' : 'a';
-    assertThat(TokenSecrets.plausible(secret.substring(0, 10) + flipped + secret.substring(11))).isFalse();
+    assertThat(TokenSecrets.plausible(secret.substring(0, 10) + flipped + secret.substring(11)))
+        .isFalse();
     assertThat(TokenSecrets.plausible(secret.substring(0, secret.length() - 1))).isFalse();
     assertThat(TokenSecrets.plausible("slw_short")).isFalse();
   }

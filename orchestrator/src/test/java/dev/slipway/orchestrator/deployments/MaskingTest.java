@@ -9,7 +9,8 @@ class MaskingTest {
   @Test
   void everySecretValueIsMaskedWhereverItStandsInALine() {
     Masking masking = new Masking(List.of("hunter2", "s3cr3t-longer"));
-    assertThat(masking.apply("password=hunter2 and again hunter2")).isEqualTo("password=**** and again ****");
+    assertThat(masking.apply("password=hunter2 and again hunter2"))
+        .isEqualTo("password=**** and again ****");
     assertThat(masking.apply("token s3cr3t-longer.")).isEqualTo("token ****.");
     assertThat(masking.apply("nothing to hide")).isEqualTo("nothing to hide");
   }
@@ -22,7 +23,8 @@ class MaskingTest {
 
   @Test
   void eachLineOfAMultiLineSecretIsMaskedOnItsOwn() {
-    Masking masking = new Masking(List.of("-----BEGIN KEY-----\nMIIEvQIBADAN\n-----END KEY-----\n"));
+    Masking masking =
+        new Masking(List.of("-----BEGIN KEY-----\nMIIEvQIBADAN\n-----END KEY-----\n"));
     assertThat(masking.apply("MIIEvQIBADAN")).isEqualTo("****");
     assertThat(masking.apply("-----END KEY-----")).isEqualTo("****");
   }

@@ -39,9 +39,11 @@ class DeploymentMachineTableTest {
   private static final long SEQUENCE = 7;
 
   /** One plan shape, and whether its backup was taken (it is, once BACKUP passed). */
-  private record Shape(boolean preflight, boolean backup, boolean restore, boolean checks, boolean revertible) {
+  private record Shape(
+      boolean preflight, boolean backup, boolean restore, boolean checks, boolean revertible) {
     Plan plan() {
-      return new Plan(preflight, backup, restore, checks, revertible, Plan.uniformTimeouts(TIMEOUT));
+      return new Plan(
+          preflight, backup, restore, checks, revertible, Plan.uniformTimeouts(TIMEOUT));
     }
 
     List<Phase> forward() {
@@ -71,7 +73,9 @@ class DeploymentMachineTableTest {
       Set<Standing> all = new LinkedHashSet<>();
       all.add(new Standing(Status.REQUESTED, false));
       for (Phase phase : forward()) {
-        all.add(new Standing(Status.running(phase), backup && phase.ordinal() > Phase.BACKUP.ordinal()));
+        all.add(
+            new Standing(
+                Status.running(phase), backup && phase.ordinal() > Phase.BACKUP.ordinal()));
       }
       for (boolean taken : backup ? new boolean[] {false, true} : new boolean[] {false}) {
         back(taken).forEach(phase -> all.add(new Standing(Status.running(phase), taken)));
@@ -91,7 +95,8 @@ class DeploymentMachineTableTest {
 
   /** What the oracle expects: a transition to this status with these events, or none. */
   private sealed interface Expected {
-    record Moves(Status to, int attempt, String reason, List<DeploymentEvent> events) implements Expected {}
+    record Moves(Status to, int attempt, String reason, List<DeploymentEvent> events)
+        implements Expected {}
 
     record Refuses() implements Expected {}
 
@@ -106,7 +111,11 @@ class DeploymentMachineTableTest {
         Deployment deployment = deployment(shape, standing);
         for (Input input : inputs()) {
           String pair = shape + " " + standing + " + " + input;
-          check(pair, deployment, DeploymentMachine.decide(deployment, input, NOW), expected(shape, standing, input));
+          check(
+              pair,
+              deployment,
+              DeploymentMachine.decide(deployment, input, NOW),
+              expected(shape, standing, input));
           pairs++;
         }
       }
@@ -124,16 +133,28 @@ class DeploymentMachineTableTest {
         assertThat(t.events()).as(pair + " events").containsExactlyElementsOf(moves.events());
         assertThat(t.next().status()).as(pair + " status").isEqualTo(moves.to());
         assertThat(t.next().reason()).as(pair + " reason").isEqualTo(moves.reason());
-        assertThat(t.next().lastSequence()).as(pair + " sequence").isEqualTo(SEQUENCE + moves.events().size());
+        assertThat(t.next().lastSequence())
+            .as(pair + " sequence")
+            .isEqualTo(SEQUENCE + moves.events().size());
         Optional<Phase> running = moves.to().phase();
-        assertThat(t.next().deadline()).as(pair + " deadline").isEqualTo(running.isPresent() ? DEADLINE : null);
+        assertThat(t.next().deadline())
+            .as(pair + " deadline")
+            .isEqualTo(running.isPresent() ? DEADLINE : null);
         if (running.isPresent()) {
           assertThat(t.next().attempt()).as(pair + " attempt").isEqualTo(moves.attempt());
         }
-        assertThat(t.localStep()).as(pair + " local step").isEqualTo(running.filter(Phase::runsLocally)
-            .map(phase -> new LocalStep(phase, moves.attempt())));
-        boolean tookBackup = before.backupTaken()
-            || (before.status() == Status.BACKUP && t.events().getFirst().equals(completed(Phase.BACKUP, Outcome.SUCCEEDED, "ok")));
+        assertThat(t.localStep())
+            .as(pair + " local step")
+            .isEqualTo(
+                running
+                    .filter(Phase::runsLocally)
+                    .map(phase -> new LocalStep(phase, moves.attempt())));
+        boolean tookBackup =
+            before.backupTaken()
+                || (before.status() == Status.BACKUP
+                    && t.events()
+                        .getFirst()
+                        .equals(completed(Phase.BACKUP, Outcome.SUCCEEDED, "ok")));
         assertThat(t.next().backupTaken()).as(pair + " backup taken").isEqualTo(tookBackup);
       }
     }
@@ -146,45 +167,74 @@ class DeploymentMachineTableTest {
     }
     String reason = standing.rollingBack() ? FIRST_FAILURE : "";
     return switch (input) {
-      case Start s -> status != Status.REQUESTED ? new Expected.Ignores()
-          : moveTo(shape.forward().getFirst(), List.of(new Requested("1.1.0", "1.0.0", Kind.DEPLOY, "ci", 3)), "");
+      case Start s ->
+          status != Status.REQUESTED
+              ? new Expected.Ignores()
+              : moveTo(
+                  shape.forward().getFirst(),
+                  List.of(new Requested("1.1.0", "1.0.0", Kind.DEPLOY, "ci", 3)),
+                  "");
       case Cancel c -> {
         if (status != Status.REQUESTED && status != Status.PREFLIGHT && status != Status.BACKUP) {
           yield new Expected.Refuses();
         }
         List<DeploymentEvent> events = new ArrayList<>();
-        status.phase().ifPresent(phase -> events.add(completed(phase, Outcome.FAILED, "cancelled: stop")));
+        status
+            .phase()
+            .ifPresent(phase -> events.add(completed(phase, Outcome.FAILED, "cancelled: stop")));
         events.add(new Finished(Status.CANCELLED, "stop"));
         yield new Expected.Moves(Status.CANCELLED, 1, "stop", events);
       }
-      case StepResult r -> !current(status, r.phase(), r.attempt()) ? new Expected.Ignores()
-          : after(shape, standing, r.phase(), r.outcome(), r.summary(), reason);
+      case StepResult r ->
+          !current(status, r.phase(), r.attempt())
+              ? new Expected.Ignores()
+              : after(shape, standing, r.phase(), r.outcome(), r.summary(), reason);
       case DeadlinePassed d -> {
         if (!current(status, d.phase(), d.attempt())) {
           yield new Expected.Ignores();
         }
         yield d.phase() == Phase.DEPLOY || d.phase() == Phase.REVERT
-            ? after(shape, standing, d.phase(), Outcome.FAILED, d.phase() + " did not finish within PT5M", reason)
-            : after(shape, standing, d.phase(), Outcome.ERRORED, "no result from the " + worker(d.phase())
-                + " within PT5M (is it running, and can it reach Kafka and the orchestrator?)", reason);
+            ? after(
+                shape,
+                standing,
+                d.phase(),
+                Outcome.FAILED,
+                d.phase() + " did not finish within PT5M",
+                reason)
+            : after(
+                shape,
+                standing,
+                d.phase(),
+                Outcome.ERRORED,
+                "no result from the "
+                    + worker(d.phase())
+                    + " within PT5M (is it running, and can it reach Kafka and the orchestrator?)",
+                reason);
       }
       case Resume r -> {
-        if (!current(status, r.phase(), r.attempt()) || !(r.phase() == Phase.DEPLOY || r.phase() == Phase.REVERT)) {
+        if (!current(status, r.phase(), r.attempt())
+            || !(r.phase() == Phase.DEPLOY || r.phase() == Phase.REVERT)) {
           yield new Expected.Ignores();
         }
-        yield new Expected.Moves(status, 2, reason, List.of(
-            completed(r.phase(), Outcome.ERRORED, "runner lost (orchestrator restarted); retrying"),
-            new PhaseStarted(r.phase(), 2, DEADLINE)));
+        yield new Expected.Moves(
+            status,
+            2,
+            reason,
+            List.of(
+                completed(
+                    r.phase(), Outcome.ERRORED, "runner lost (orchestrator restarted); retrying"),
+                new PhaseStarted(r.phase(), 2, DEADLINE)));
       }
     };
   }
 
   /** Where a phase's outcome leads, read off the two paths. */
-  private static Expected after(Shape shape, Standing standing, Phase phase, Outcome outcome, String summary,
-      String reason) {
+  private static Expected after(
+      Shape shape, Standing standing, Phase phase, Outcome outcome, String summary, String reason) {
     PhaseCompleted completed = completed(phase, outcome, summary);
     boolean rollingBack = standing.rollingBack();
-    boolean taken = standing.backupTaken() || (phase == Phase.BACKUP && outcome == Outcome.SUCCEEDED);
+    boolean taken =
+        standing.backupTaken() || (phase == Phase.BACKUP && outcome == Outcome.SUCCEEDED);
     List<Phase> path = rollingBack ? shape.back(taken) : shape.forward();
     return switch (outcome) {
       case SUCCEEDED -> {
@@ -196,12 +246,18 @@ class DeploymentMachineTableTest {
           yield finish(Status.SUCCEEDED, "", completed);
         }
         yield phase == Phase.RESTORE
-            ? finish(Status.ROLLBACK_FAILED, reason + "; data restored but there is no previous version to revert to", completed)
+            ? finish(
+                Status.ROLLBACK_FAILED,
+                reason + "; data restored but there is no previous version to revert to",
+                completed)
             : finish(Status.ROLLED_BACK, reason, completed);
       }
       case FAILED -> {
         if (rollingBack) {
-          yield finish(Status.ROLLBACK_FAILED, reason + "; then " + phase + " failed: " + summary, completed);
+          yield finish(
+              Status.ROLLBACK_FAILED,
+              reason + "; then " + phase + " failed: " + summary,
+              completed);
         }
         String failure = phase + " failed: " + summary;
         if (phase == Phase.PREFLIGHT || phase == Phase.BACKUP) {
@@ -209,7 +265,10 @@ class DeploymentMachineTableTest {
         }
         List<Phase> back = shape.back(taken);
         yield back.isEmpty()
-            ? finish(Status.ROLLBACK_FAILED, failure + "; there is no previous version to revert to", completed)
+            ? finish(
+                Status.ROLLBACK_FAILED,
+                failure + "; there is no previous version to revert to",
+                completed)
             : moveTo(back.getFirst(), List.of(completed), failure);
       }
       case ERRORED -> {
@@ -218,10 +277,17 @@ class DeploymentMachineTableTest {
           yield finish(Status.ROLLBACK_FAILED, reason + "; then " + couldNotRun, completed);
         }
         yield switch (phase) {
-          case DEPLOY -> finish(Status.FAILED,
-              couldNotRun + "; the target may be partly changed, and nothing was rolled back", completed);
-          case VERIFY -> finish(Status.FAILED,
-              couldNotRun + "; version 1.1.0 is deployed but unverified, and nothing was rolled back", completed);
+          case DEPLOY ->
+              finish(
+                  Status.FAILED,
+                  couldNotRun + "; the target may be partly changed, and nothing was rolled back",
+                  completed);
+          case VERIFY ->
+              finish(
+                  Status.FAILED,
+                  couldNotRun
+                      + "; version 1.1.0 is deployed but unverified, and nothing was rolled back",
+                  completed);
           default -> finish(Status.FAILED, couldNotRun, completed);
         };
       }
@@ -257,7 +323,13 @@ class DeploymentMachineTableTest {
   private static List<Shape> shapes() {
     List<Shape> shapes = new ArrayList<>();
     for (int bits = 0; bits < 32; bits++) {
-      shapes.add(new Shape((bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0, (bits & 16) != 0));
+      shapes.add(
+          new Shape(
+              (bits & 1) != 0,
+              (bits & 2) != 0,
+              (bits & 4) != 0,
+              (bits & 8) != 0,
+              (bits & 16) != 0));
     }
     return shapes;
   }
@@ -280,8 +352,21 @@ class DeploymentMachineTableTest {
   private static Deployment deployment(Shape shape, Standing standing) {
     Status status = standing.status();
     boolean running = status.phase().isPresent();
-    return new Deployment(UUID.fromString("00000000-0000-0000-0000-000000000001"), "journal", "production",
-        Kind.DEPLOY, "1.1.0", "1.0.0", "ci", 3, shape.plan(), status, running ? 1 : 0, running ? NOW : null,
-        standing.rollingBack() ? FIRST_FAILURE : "", SEQUENCE, standing.backupTaken());
+    return new Deployment(
+        UUID.fromString("00000000-0000-0000-0000-000000000001"),
+        "journal",
+        "production",
+        Kind.DEPLOY,
+        "1.1.0",
+        "1.0.0",
+        "ci",
+        3,
+        shape.plan(),
+        status,
+        running ? 1 : 0,
+        running ? NOW : null,
+        standing.rollingBack() ? FIRST_FAILURE : "",
+        SEQUENCE,
+        standing.backupTaken());
   }
 }

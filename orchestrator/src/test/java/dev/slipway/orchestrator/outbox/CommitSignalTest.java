@@ -38,31 +38,38 @@ class CommitSignalTest {
   void aCommitWakesTheWatchersOfItsDeploymentAndNoOthers() throws Exception {
     UUID changed = UUID.randomUUID();
     UUID quiet = UUID.randomUUID();
-    try (CommitSignal.Subscription a = signal.watch(changed); CommitSignal.Subscription b = signal.watch(quiet)) {
+    try (CommitSignal.Subscription a = signal.watch(changed);
+        CommitSignal.Subscription b = signal.watch(quiet)) {
       long seenA = a.generation();
       long seenB = b.generation();
       long seenAny = signal.generation();
 
       // Notified until heard: the listener may still be connecting when the test begins.
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        notify(changed);
-        return a.generation() != seenA;
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                notify(changed);
+                return a.generation() != seenA;
+              });
       assertThat(signal.generation()).as("the relay hears every commit").isNotEqualTo(seenAny);
       long started = System.nanoTime();
       b.awaitAfter(seenB, Duration.ofMillis(500));
       assertThat(b.generation()).as("another deployment's watcher is not woken").isEqualTo(seenB);
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(450));
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(450));
     }
   }
 
   private static void notify(UUID deployment) {
-    transactions.inTransaction(c -> {
-      try (PreparedStatement notify = c.prepareStatement("select pg_notify(?, ?)")) {
-        notify.setString(1, EventLog.CHANNEL);
-        notify.setString(2, deployment.toString());
-        return notify.execute();
-      }
-    });
+    transactions.inTransaction(
+        c -> {
+          try (PreparedStatement notify = c.prepareStatement("select pg_notify(?, ?)")) {
+            notify.setString(1, EventLog.CHANNEL);
+            notify.setString(2, deployment.toString());
+            return notify.execute();
+          }
+        });
   }
 }

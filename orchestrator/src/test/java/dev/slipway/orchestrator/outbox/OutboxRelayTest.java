@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Two relays (two replicas) on a real PostgreSQL and a real Kafka broker, the lock holder's
- * session terminated again and again while events are written.
+ * Two relays (two replicas) on a real PostgreSQL and a real Kafka broker, the lock holder's session
+ * terminated again and again while events are written.
  */
 class OutboxRelayTest {
   private static final int TARGETS = 4;
@@ -48,8 +48,13 @@ class OutboxRelayTest {
   static void start() throws Exception {
     infrastructure = TestInfrastructure.shared();
     String url = infrastructure.createDatabase("relay");
-    Flyway.configure().dataSource(url, infrastructure.user(), infrastructure.password())
-        .schemas("orchestrator").defaultSchema("orchestrator").locations("classpath:db/orchestrator").load().migrate();
+    Flyway.configure()
+        .dataSource(url, infrastructure.user(), infrastructure.password())
+        .schemas("orchestrator")
+        .defaultSchema("orchestrator")
+        .locations("classpath:db/orchestrator")
+        .load()
+        .migrate();
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setUrl(url);
     dataSource.setUser(infrastructure.user());
@@ -58,7 +63,14 @@ class OutboxRelayTest {
     transactions = new Transactions(dataSource);
     signal = new CommitSignal(transactions);
     for (int i = 0; i < 2; i++) {
-      relays.add(new OutboxRelay(transactions, signal, new RelayHealth(null), infrastructure.kafkaBootstrap(), 3, (short) 1));
+      relays.add(
+          new OutboxRelay(
+              transactions,
+              signal,
+              new RelayHealth(null),
+              infrastructure.kafkaBootstrap(),
+              3,
+              (short) 1));
     }
   }
 
@@ -71,7 +83,8 @@ class OutboxRelayTest {
   }
 
   @Test
-  void whenTheRelaysSessionDiesAnotherTakesOverWithNothingLostRepeatedOrReordered() throws Exception {
+  void whenTheRelaysSessionDiesAnotherTakesOverWithNothingLostRepeatedOrReordered()
+      throws Exception {
     List<UUID> deployments = new ArrayList<>();
     for (int t = 0; t < TARGETS; t++) {
       deployments.add(deployment("relayed-" + t));
@@ -82,14 +95,21 @@ class OutboxRelayTest {
     for (int round = 0; round < 10; round++) {
       for (int i = round * 40; i < (round + 1) * 40; i++) {
         int t = i % TARGETS;
-        event(deployments.get(t), "relayed-" + t, i / TARGETS + 1, event(deployments.get(t), i / TARGETS + 1).toByteArray());
+        event(
+            deployments.get(t),
+            "relayed-" + t,
+            i / TARGETS + 1,
+            event(deployments.get(t), i / TARGETS + 1).toByteArray());
       }
       terminated += terminateLockHolder();
-      await().atMost(Duration.ofSeconds(90))
+      await()
+          .atMost(Duration.ofSeconds(90))
           .until(() -> count("select count(*) from events where published_at is null") == 0);
     }
 
-    assertThat(terminated).as("the lock holder's session was terminated while events flowed").isPositive();
+    assertThat(terminated)
+        .as("the lock holder's session was terminated while events flowed")
+        .isPositive();
     Map<String, List<Long>> sequences = new HashMap<>();
     Set<String> ids = new HashSet<>();
     int records = 0;
@@ -100,7 +120,9 @@ class OutboxRelayTest {
       }
       records++;
       ids.add(event.getEventId());
-      sequences.computeIfAbsent(event.getTarget().getApp(), k -> new ArrayList<>()).add(event.getSequence());
+      sequences
+          .computeIfAbsent(event.getTarget().getApp(), k -> new ArrayList<>())
+          .add(event.getSequence());
     }
     assertThat(records).as("every event exactly once").isEqualTo(400);
     assertThat(ids).hasSize(400);
@@ -113,14 +135,25 @@ class OutboxRelayTest {
   void aRowThatCannotBePublishedIsSetAsideWithItsReasonAndStopsNothingBehindIt() throws Exception {
     UUID id = deployment("poisoned");
     long garbage = event(id, "poisoned", 1, new byte[] {(byte) 0xff, (byte) 0xff, 0x01});
-    byte[] huge = event(id, 2).toBuilder()
-        .setPhaseCompleted(PhaseCompleted.newBuilder().setSummary("x".repeat(1_200_000))).build().toByteArray();
+    byte[] huge =
+        event(id, 2).toBuilder()
+            .setPhaseCompleted(PhaseCompleted.newBuilder().setSummary("x".repeat(1_200_000)))
+            .build()
+            .toByteArray();
     long tooLarge = event(id, "poisoned", 2, huge);
     long fine = event(id, "poisoned", 3, event(id, 3).toByteArray());
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from events where id = " + fine
-        + " and published_at is not null") == 1);
-    assertThat(text("select publish_error from events where id = " + garbage)).startsWith("payload does not decode");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                count(
+                        "select count(*) from events where id = "
+                            + fine
+                            + " and published_at is not null")
+                    == 1);
+    assertThat(text("select publish_error from events where id = " + garbage))
+        .startsWith("payload does not decode");
     assertThat(text("select publish_error from events where id = " + tooLarge)).contains("exceeds");
     assertThat(text("select publish_error from events where id = " + fine)).isNull();
   }
@@ -128,10 +161,12 @@ class OutboxRelayTest {
   private static UUID deployment(String app) throws Exception {
     UUID id = UUID.randomUUID();
     apps.put(id, app);
-    try (Connection c = connection(); PreparedStatement insert = c.prepareStatement(
-        "insert into deployments (id, app, environment, kind, version, previous_version, requested_by, target_revision,"
-            + " spec_json, status, attempt, reason, last_sequence, backup_taken, idempotency_key, created_at, updated_at)"
-            + " values (?, ?, 'e', 'DEPLOY', '1.0.0', '', 'test', 1, '{}', 'SUCCEEDED', 1, '', 0, false, ?, now(), now())")) {
+    try (Connection c = connection();
+        PreparedStatement insert =
+            c.prepareStatement(
+                "insert into deployments (id, app, environment, kind, version, previous_version, requested_by, target_revision,"
+                    + " spec_json, status, attempt, reason, last_sequence, backup_taken, idempotency_key, created_at, updated_at)"
+                    + " values (?, ?, 'e', 'DEPLOY', '1.0.0', '', 'test', 1, '{}', 'SUCCEEDED', 1, '', 0, false, ?, now(), now())")) {
       insert.setObject(1, id);
       insert.setString(2, app);
       insert.setString(3, id.toString());
@@ -141,8 +176,12 @@ class OutboxRelayTest {
   }
 
   private static DeploymentEvent event(UUID deployment, long sequence) {
-    return DeploymentEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setDeploymentId(deployment.toString())
-        .setSequence(sequence).setTarget(TargetRef.newBuilder().setApp(appOf(deployment)).setEnvironment("e")).build();
+    return DeploymentEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setDeploymentId(deployment.toString())
+        .setSequence(sequence)
+        .setTarget(TargetRef.newBuilder().setApp(appOf(deployment)).setEnvironment("e"))
+        .build();
   }
 
   private static final Map<UUID, String> apps = new java.util.concurrent.ConcurrentHashMap<>();
@@ -153,32 +192,36 @@ class OutboxRelayTest {
 
   /** Inserts an outbox row and says so, as a transition's commit does; returns its id. */
   private static long event(UUID deployment, String app, long sequence, byte[] payload) {
-    return transactions.inTransaction(c -> {
-      try (PreparedStatement insert = c.prepareStatement(
-          "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at)"
-              + " values (?, ?, ?, ?, ?, ?) returning id")) {
-        insert.setObject(1, UUID.randomUUID());
-        insert.setObject(2, deployment);
-        insert.setLong(3, sequence);
-        insert.setString(4, app + "/e");
-        insert.setBytes(5, payload);
-        insert.setTimestamp(6, Timestamp.from(Instant.now()));
-        try (ResultSet row = insert.executeQuery()) {
-          row.next();
-          long id = row.getLong(1);
-          try (Statement notify = c.createStatement()) {
-            notify.execute("select pg_notify('" + EventLog.CHANNEL + "', '')");
+    return transactions.inTransaction(
+        c -> {
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at)"
+                      + " values (?, ?, ?, ?, ?, ?) returning id")) {
+            insert.setObject(1, UUID.randomUUID());
+            insert.setObject(2, deployment);
+            insert.setLong(3, sequence);
+            insert.setString(4, app + "/e");
+            insert.setBytes(5, payload);
+            insert.setTimestamp(6, Timestamp.from(Instant.now()));
+            try (ResultSet row = insert.executeQuery()) {
+              row.next();
+              long id = row.getLong(1);
+              try (Statement notify = c.createStatement()) {
+                notify.execute("select pg_notify('" + EventLog.CHANNEL + "', '')");
+              }
+              return id;
+            }
           }
-          return id;
-        }
-      }
-    });
+        });
   }
 
   private static int terminateLockHolder() throws Exception {
-    try (Connection c = connection(); PreparedStatement kill = c.prepareStatement(
-        "select count(pg_terminate_backend(pid)) from pg_locks where locktype = 'advisory' and granted"
-            + " and ((classid::bigint << 32) | objid::bigint) = ?")) {
+    try (Connection c = connection();
+        PreparedStatement kill =
+            c.prepareStatement(
+                "select count(pg_terminate_backend(pid)) from pg_locks where locktype = 'advisory' and granted"
+                    + " and ((classid::bigint << 32) | objid::bigint) = ?")) {
       kill.setLong(1, OutboxSession.LOCK_KEY);
       try (ResultSet row = kill.executeQuery()) {
         row.next();
@@ -189,11 +232,19 @@ class OutboxRelayTest {
 
   private static List<ConsumerRecord<byte[], byte[]>> topic() {
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap(),
-        ConsumerConfig.GROUP_ID_CONFIG, "relay-test-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                infrastructure.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "relay-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(Topics.DEPLOYMENTS));
       int quiet = 0;
       while (quiet < 6) {
@@ -206,14 +257,18 @@ class OutboxRelayTest {
   }
 
   private static long count(String sql) throws Exception {
-    try (Connection c = connection(); Statement s = c.createStatement(); ResultSet row = s.executeQuery(sql)) {
+    try (Connection c = connection();
+        Statement s = c.createStatement();
+        ResultSet row = s.executeQuery(sql)) {
       row.next();
       return row.getLong(1);
     }
   }
 
   private static String text(String sql) throws Exception {
-    try (Connection c = connection(); Statement s = c.createStatement(); ResultSet row = s.executeQuery(sql)) {
+    try (Connection c = connection();
+        Statement s = c.createStatement();
+        ResultSet row = s.executeQuery(sql)) {
       row.next();
       return row.getString(1);
     }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The orchestrator's own wiring on a real PostgreSQL: a Micronaut Data repository called
- * inside {@link Transactions} work is part of that transaction, commits and rolls back with the
- * work's own statements, and is read-only inside a read.
+ * The orchestrator's own wiring on a real PostgreSQL: a Micronaut Data repository called inside
+ * {@link Transactions} work is part of that transaction, commits and rolls back with the work's own
+ * statements, and is read-only inside a read.
  */
 class TargetRepositoryTest {
   private static ApplicationContext context;
@@ -30,15 +30,17 @@ class TargetRepositoryTest {
   static void start() throws Exception {
     TestInfrastructure infrastructure = TestInfrastructure.shared();
     Path dir = Files.createTempDirectory("orchestrator");
-    context = ApplicationContext.run(Map.of(
-        "datasources.default.url", infrastructure.createDatabase("targets"),
-        "datasources.default.username", infrastructure.user(),
-        "datasources.default.password", infrastructure.password(),
-        // No broker: this test is about the database; the relay backs off and waits.
-        "slipway.kafka.bootstrap-servers", "127.0.0.1:9",
-        "grpc.server.port", "${random.port}",
-        "slipway.master-key-file", dir.resolve("master-key.json").toString(),
-        "slipway.bootstrap-token-file", dir.resolve("admin.token").toString()));
+    context =
+        ApplicationContext.run(
+            Map.of(
+                "datasources.default.url", infrastructure.createDatabase("targets"),
+                "datasources.default.username", infrastructure.user(),
+                "datasources.default.password", infrastructure.password(),
+                // No broker: this test is about the database; the relay backs off and waits.
+                "slipway.kafka.bootstrap-servers", "127.0.0.1:9",
+                "grpc.server.port", "${random.port}",
+                "slipway.master-key-file", dir.resolve("master-key.json").toString(),
+                "slipway.bootstrap-token-file", dir.resolve("admin.token").toString()));
     transactions = context.getBean(Transactions.class);
     targets = context.getBean(TargetRepository.class);
   }
@@ -50,25 +52,36 @@ class TargetRepositoryTest {
 
   @Test
   void aRepositoryWriteInsideTheWorkRollsBackWithIt() {
-    assertThatThrownBy(() -> transactions.inTransaction(c -> {
-      targets.upsert("joined", "qa", "{}", Instant.now());
-      try (ResultSet row = c.createStatement().executeQuery("select count(*) from targets where app = 'joined'")) {
-        row.next();
-        assertThat(row.getInt(1)).as("the work's own connection sees the repository's row").isEqualTo(1);
-      }
-      throw new IllegalStateException("the outbox insert failed");
-    })).hasMessage("the outbox insert failed");
+    assertThatThrownBy(
+            () ->
+                transactions.inTransaction(
+                    c -> {
+                      targets.upsert("joined", "qa", "{}", Instant.now());
+                      try (ResultSet row =
+                          c.createStatement()
+                              .executeQuery("select count(*) from targets where app = 'joined'")) {
+                        row.next();
+                        assertThat(row.getInt(1))
+                            .as("the work's own connection sees the repository's row")
+                            .isEqualTo(1);
+                      }
+                      throw new IllegalStateException("the outbox insert failed");
+                    }))
+        .hasMessage("the outbox insert failed");
 
     assertThat(targets.find("joined", "qa")).as("rolled back with the work").isEmpty();
   }
 
   @Test
   void aRepositoryWriteAndAStatementOfTheWorkCommitTogether() {
-    transactions.inTransaction(c -> {
-      targets.upsert("together", "qa", "{\"app\":\"together\",\"environment\":\"qa\"}", Instant.now());
-      return c.createStatement().executeUpdate(
-          "update targets set current_version = '1.0.0' where app = 'together' and environment = 'qa'");
-    });
+    transactions.inTransaction(
+        c -> {
+          targets.upsert(
+              "together", "qa", "{\"app\":\"together\",\"environment\":\"qa\"}", Instant.now());
+          return c.createStatement()
+              .executeUpdate(
+                  "update targets set current_version = '1.0.0' where app = 'together' and environment = 'qa'");
+        });
 
     StoredTarget stored = targets.find("together", "qa").orElseThrow();
     assertThat(stored.currentVersion()).isEqualTo("1.0.0");
@@ -78,10 +91,15 @@ class TargetRepositoryTest {
 
   @Test
   void aRepositoryWriteInsideAReadFails() {
-    assertThatThrownBy(() -> transactions.read(c -> {
-      targets.upsert("sneaky", "qa", "{}", Instant.now());
-      return null;
-    })).isInstanceOfSatisfying(DatabaseException.class, e -> assertThat(e.sqlState()).isEqualTo("25006"));
+    assertThatThrownBy(
+            () ->
+                transactions.read(
+                    c -> {
+                      targets.upsert("sneaky", "qa", "{}", Instant.now());
+                      return null;
+                    }))
+        .isInstanceOfSatisfying(
+            DatabaseException.class, e -> assertThat(e.sqlState()).isEqualTo("25006"));
     assertThat(targets.find("sneaky", "qa")).isEmpty();
   }
 }

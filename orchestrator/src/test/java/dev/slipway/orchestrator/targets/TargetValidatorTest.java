@@ -22,7 +22,8 @@ class TargetValidatorTest {
   }
 
   /** The example of DESIGN.md ("Targets") as it is printed there, comments and all. */
-  private static final String DESIGN_EXAMPLE = """
+  private static final String DESIGN_EXAMPLE =
+      """
       app: journal
       environment: production
       deploy:   { command: ["./scripts/deploy.sh", "--version", "${version}"], workdir: /srv/journal, timeout: 10m }
@@ -61,43 +62,61 @@ class TargetValidatorTest {
     assertThat(plan.healthChecks()).isTrue();
     assertThat(plan.revertible()).isTrue();
     assertThat(plan.timeout(Phase.DEPLOY)).isEqualTo(Duration.ofMinutes(10).plusSeconds(30));
-    assertThat(plan.timeout(Phase.VERIFY)).as("start period + 7 rounds of interval+timeout + 1m margin")
+    assertThat(plan.timeout(Phase.VERIFY))
+        .as("start period + 7 rounds of interval+timeout + 1m margin")
         .isEqualTo(Duration.ofSeconds(10 + 7 * 5 + 60));
   }
 
   /**
    * DESIGN.md's example is the full planned spec: until the gates (bake, approval) and the command
-   * check arrive, exactly what belongs to them is refused, by name, and nothing else; and its notify
-   * event "started" is not one Slipway emits (the README's list is).
+   * check arrive, exactly what belongs to them is refused, by name, and nothing else; and its
+   * notify event "started" is not one Slipway emits (the README's list is).
    */
   @Test
   void theDesignExampleIsRefusedOnlyForTheFieldsThatLaterIssuesBring() {
     assertThatThrownBy(() -> TargetDocuments.parse(DESIGN_EXAMPLE))
-        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
-            .extracting(v -> v.field() + ": " + v.description())
-            .containsExactly("health.bake: is not a field of HealthSpec",
-                "preflight.checks[0].command: is not a field of HealthCheck", "approval: is not a field of TargetSpec"));
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(v -> v.field() + ": " + v.description())
+                    .containsExactly(
+                        "health.bake: is not a field of HealthSpec",
+                        "preflight.checks[0].command: is not a field of HealthCheck",
+                        "approval: is not a field of TargetSpec"));
 
-    TargetSpec withoutThem = TargetDocuments.parse(DESIGN_EXAMPLE.replace("  bake: 5m\n", "")
-        .replace(", command: [\"./scripts/preflight.sh\"]", "").replaceAll("approval: .*\n", ""));
+    TargetSpec withoutThem =
+        TargetDocuments.parse(
+            DESIGN_EXAMPLE
+                .replace("  bake: 5m\n", "")
+                .replace(", command: [\"./scripts/preflight.sh\"]", "")
+                .replaceAll("approval: .*\n", ""));
     assertThatThrownBy(() -> TargetValidator.validate(withoutThem))
-        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
-            .extracting(v -> v.field() + ": " + v.description())
-            .containsExactly("preflight.checks[0].type: 'command' is not one of: http, tcp",
-                "notify[0].on[0]: 'started' is not one of: requested, phase_started, phase_completed, succeeded,"
-                    + " failed, cancelled, rolled_back, rollback_failed"));
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(v -> v.field() + ": " + v.description())
+                    .containsExactly(
+                        "preflight.checks[0].type: 'command' is not one of: http, tcp",
+                        "notify[0].on[0]: 'started' is not one of: requested, phase_started, phase_completed, succeeded,"
+                            + " failed, cancelled, rolled_back, rollback_failed"));
   }
 
   @Test
   void jsonIsAcceptedToo() {
-    TargetSpec spec = TargetDocuments.parse("{\"app\":\"shop\",\"environment\":\"qa\",\"deploy\":{\"command\":[\"true\"]}}");
+    TargetSpec spec =
+        TargetDocuments.parse(
+            "{\"app\":\"shop\",\"environment\":\"qa\",\"deploy\":{\"command\":[\"true\"]}}");
     TargetValidator.validate(spec);
     assertThat(spec.getDeploy().getCommandList()).containsExactly("true");
   }
 
   @Test
   void everyProblemIsReportedWithItsField() {
-    TargetSpec spec = TargetDocuments.parse("""
+    TargetSpec spec =
+        TargetDocuments.parse(
+            """
         app: ""
         environment: Prod
         deploy: { command: [], workdir: relative, timeout: soon }
@@ -117,37 +136,67 @@ class TargetValidatorTest {
         """);
 
     assertThatThrownBy(() -> TargetValidator.validate(spec))
-        .isInstanceOfSatisfying(InvalidInput.class, invalid -> assertThat(invalid.violations())
-            .extracting(InvalidInput.Violation::field)
-            .containsExactlyInAnyOrder("app", "environment", "deploy.command", "deploy.workdir", "deploy.timeout",
-                "backup.items[0].url", "backup.items[1].paths[0]", "backup.items[2].type", "backup.keep",
-                "health.checks[0].url", "health.checks[1].address", "health.interval", "notify[0].channel",
-                "notify[0].on[0]"));
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            invalid ->
+                assertThat(invalid.violations())
+                    .extracting(InvalidInput.Violation::field)
+                    .containsExactlyInAnyOrder(
+                        "app",
+                        "environment",
+                        "deploy.command",
+                        "deploy.workdir",
+                        "deploy.timeout",
+                        "backup.items[0].url",
+                        "backup.items[1].paths[0]",
+                        "backup.items[2].type",
+                        "backup.keep",
+                        "health.checks[0].url",
+                        "health.checks[1].address",
+                        "health.interval",
+                        "notify[0].channel",
+                        "notify[0].on[0]"));
   }
 
   @Test
   void aMissingDeployStepAndAnUnknownPlaceholderAreNamed() {
-    assertThatThrownBy(() -> TargetValidator.validate(TargetDocuments.parse("app: a\nenvironment: b\n")))
+    assertThatThrownBy(
+            () -> TargetValidator.validate(TargetDocuments.parse("app: a\nenvironment: b\n")))
         .hasMessageContaining("deploy: is required");
-    assertThatThrownBy(() -> TargetValidator.validate(
-            TargetDocuments.parse("app: a\nenvironment: b\ndeploy: { command: [\"run\", \"${secret}\"] }\n")))
+    assertThatThrownBy(
+            () ->
+                TargetValidator.validate(
+                    TargetDocuments.parse(
+                        "app: a\nenvironment: b\ndeploy: { command: [\"run\", \"${secret}\"] }\n")))
         .hasMessageContaining("deploy.command[1]: unknown placeholder ${secret}");
   }
 
   @Test
   void unparseableDocumentsAndUnknownFieldsAreNamed() {
     assertThatThrownBy(() -> TargetDocuments.parse("app: [unclosed"))
-        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations().getFirst().field()).isEqualTo("document"));
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e -> assertThat(e.violations().getFirst().field()).isEqualTo("document"));
     assertThatThrownBy(() -> TargetDocuments.parse("- just\n- a list\n"))
         .hasMessageContaining("document: must be a mapping");
-    assertThatThrownBy(() -> TargetDocuments.parse("app: a\nhealth: { checks: [ { type: http, retries: 3 } ] }\n"))
-        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations().getFirst())
-            .isEqualTo(new InvalidInput.Violation("health.checks[0].retries", "is not a field of HealthCheck")));
+    assertThatThrownBy(
+            () ->
+                TargetDocuments.parse(
+                    "app: a\nhealth: { checks: [ { type: http, retries: 3 } ] }\n"))
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.violations().getFirst())
+                    .isEqualTo(
+                        new InvalidInput.Violation(
+                            "health.checks[0].retries", "is not a field of HealthCheck")));
   }
 
   @Test
   void aSecretInEnvIsLiftedOutOfTheValuesAndNamesOnlyTheSecret() {
-    TargetSpec spec = TargetDocuments.parse("""
+    TargetSpec spec =
+        TargetDocuments.parse(
+            """
         app: journal
         environment: production
         deploy:
@@ -156,12 +205,15 @@ class TargetValidatorTest {
         """);
     TargetValidator.validate(spec);
     assertThat(spec.getDeploy().getEnvMap()).containsExactly(java.util.Map.entry("MODE", "live"));
-    assertThat(spec.getDeploy().getSecretEnvMap()).containsExactly(java.util.Map.entry("DB_PASSWORD", "journal-db"));
+    assertThat(spec.getDeploy().getSecretEnvMap())
+        .containsExactly(java.util.Map.entry("DB_PASSWORD", "journal-db"));
   }
 
   @Test
   void loaderVariablesBadNamesAndBadSecretReferencesAreRefused() {
-    TargetSpec spec = TargetDocuments.parse("""
+    TargetSpec spec =
+        TargetDocuments.parse(
+            """
         app: journal
         environment: production
         deploy:
@@ -172,15 +224,23 @@ class TargetValidatorTest {
             - { type: postgres, url: "postgresql://journal@db:5432/journal", passwordSecret: "$(id)" }
         """);
     assertThatThrownBy(() -> TargetValidator.validate(spec))
-        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
-            .extracting(InvalidInput.Violation::field)
-            .contains("deploy.env.LD_PRELOAD", "deploy.env.1BAD", "deploy.env.KEY.secret",
-                "backup.items[0].passwordSecret"));
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(InvalidInput.Violation::field)
+                    .contains(
+                        "deploy.env.LD_PRELOAD",
+                        "deploy.env.1BAD",
+                        "deploy.env.KEY.secret",
+                        "backup.items[0].passwordSecret"));
   }
 
   @Test
   void backupItemsThatCouldRedirectABackupOrArchiveTooMuchAreRefused() {
-    TargetSpec spec = TargetDocuments.parse("""
+    TargetSpec spec =
+        TargetDocuments.parse(
+            """
         app: journal
         environment: production
         deploy: { command: ["./deploy.sh"] }
@@ -191,16 +251,26 @@ class TargetValidatorTest {
             - { type: files, paths: ["/", "etc/app", "/srv/../etc/shadow", "/srv/app/", "/srv/a\tb", "/srv/ok"] }
         """);
     assertThatThrownBy(() -> TargetValidator.validate(spec))
-        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
-            .extracting(InvalidInput.Violation::field)
-            .containsExactly("backup.items[0].url", "backup.items[1].url", "backup.items[2].paths[0]",
-                "backup.items[2].paths[1]", "backup.items[2].paths[2]", "backup.items[2].paths[3]",
-                "backup.items[2].paths[4]"));
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(InvalidInput.Violation::field)
+                    .containsExactly(
+                        "backup.items[0].url",
+                        "backup.items[1].url",
+                        "backup.items[2].paths[0]",
+                        "backup.items[2].paths[1]",
+                        "backup.items[2].paths[2]",
+                        "backup.items[2].paths[3]",
+                        "backup.items[2].paths[4]"));
   }
 
   @Test
   void backupPathsOutsideTheConfiguredRootsAreRefusedNamingTheRoots() {
-    TargetSpec spec = TargetDocuments.parse("""
+    TargetSpec spec =
+        TargetDocuments.parse(
+            """
         app: journal
         environment: production
         deploy: { command: ["./deploy.sh"] }
@@ -208,19 +278,26 @@ class TargetValidatorTest {
           items:
             - { type: files, paths: ["/srv/journal/instance", "/srv/journal-other", "/etc/shadow"] }
         """);
-    assertThatThrownBy(() -> TargetValidator.validate(spec, AllowedRoots.parse("/srv/journal,/var/lib/journal")))
-        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
-            .extracting(v -> v.field() + ": " + v.description())
-            .containsExactly(
-                "backup.items[0].paths[1]: is outside the directories backups may read and restore: /srv/journal,"
-                    + " /var/lib/journal (SLIPWAY_BACKUP_ALLOWED_ROOTS)",
-                "backup.items[0].paths[2]: is outside the directories backups may read and restore: /srv/journal,"
-                    + " /var/lib/journal (SLIPWAY_BACKUP_ALLOWED_ROOTS)"));
+    assertThatThrownBy(
+            () ->
+                TargetValidator.validate(spec, AllowedRoots.parse("/srv/journal,/var/lib/journal")))
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(v -> v.field() + ": " + v.description())
+                    .containsExactly(
+                        "backup.items[0].paths[1]: is outside the directories backups may read and restore: /srv/journal,"
+                            + " /var/lib/journal (SLIPWAY_BACKUP_ALLOWED_ROOTS)",
+                        "backup.items[0].paths[2]: is outside the directories backups may read and restore: /srv/journal,"
+                            + " /var/lib/journal (SLIPWAY_BACKUP_ALLOWED_ROOTS)"));
   }
 
   @Test
   void zeroTimeoutsAndIntervalsThatMakeChecksMeaninglessAreRefused() {
-    TargetSpec spec = TargetDocuments.parse("""
+    TargetSpec spec =
+        TargetDocuments.parse(
+            """
         app: journal
         environment: production
         deploy: { command: ["./deploy.sh"], timeout: 0s }
@@ -231,9 +308,14 @@ class TargetValidatorTest {
           startPeriod: 0s
         """);
     assertThatThrownBy(() -> TargetValidator.validate(spec))
-        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations())
-            .extracting(v -> v.field() + ": " + v.description())
-            .containsExactlyInAnyOrder("deploy.timeout: must be more than 0s", "health.interval: must be more than 0s",
-                "health.timeout: must be more than 0s"));
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(v -> v.field() + ": " + v.description())
+                    .containsExactlyInAnyOrder(
+                        "deploy.timeout: must be more than 0s",
+                        "health.interval: must be more than 0s",
+                        "health.timeout: must be more than 0s"));
   }
 }

@@ -1,9 +1,9 @@
 package dev.slipway.platform.auth;
 
-import dev.slipway.platform.auth.AccessRules.Rule;
-import dev.slipway.platform.grpc.Caller;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.slipway.platform.auth.AccessRules.Rule;
+import dev.slipway.platform.grpc.Caller;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -33,7 +33,8 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
   private final Optional<TokenAuthenticator> authenticator;
   private final Optional<DeploymentEnvironments> deployments;
 
-  public AccessInterceptor(Optional<TokenAuthenticator> authenticator, Optional<DeploymentEnvironments> deployments) {
+  public AccessInterceptor(
+      Optional<TokenAuthenticator> authenticator, Optional<DeploymentEnvironments> deployments) {
     this.authenticator = authenticator;
     this.deployments = deployments;
   }
@@ -54,28 +55,40 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
     } catch (RuntimeException storeDown) {
       // Slipway's own failure, never the caller's: retryable, and never a refusal of a good token.
       LOG.error("cannot check a token", storeDown);
-      return refuse(call, Status.UNAVAILABLE.withDescription("cannot check the token now (token store unavailable)"));
+      return refuse(
+          call,
+          Status.UNAVAILABLE.withDescription(
+              "cannot check the token now (token store unavailable)"));
     }
     if (rule.isEmpty()) {
-      return refuse(call, Status.PERMISSION_DENIED.withDescription(method + " has no access rule: refused to everyone"));
+      return refuse(
+          call,
+          Status.PERMISSION_DENIED.withDescription(
+              method + " has no access rule: refused to everyone"));
     }
     Rule needed = rule.get();
-    if (needed.environment() == AccessRules.Environment.NONE && !caller.allows(needed.kind(), null)) {
+    if (needed.environment() == AccessRules.Environment.NONE
+        && !caller.allows(needed.kind(), null)) {
       return refuse(call, denied(caller, needed, null));
     }
-    ServerCall.Listener<Q> listener = Contexts.interceptCall(
-        caller.attachTo(Context.current()), call, headers, next);
-    return needed.environment() == AccessRules.Environment.NONE ? listener
+    ServerCall.Listener<Q> listener =
+        Contexts.interceptCall(caller.attachTo(Context.current()), call, headers, next);
+    return needed.environment() == AccessRules.Environment.NONE
+        ? listener
         : new CheckedOnRequest<>(listener, call, caller, needed);
   }
 
   private Caller authenticate(String authorization) {
-    if (authorization == null || !authorization.startsWith(BEARER) || authorization.length() == BEARER.length()) {
-      throw new TokenAuthenticator.Refused("no bearer token: every call but health checks needs one "
-          + "(the CLI reads SLIPWAY_TOKEN or --token-file)");
+    if (authorization == null
+        || !authorization.startsWith(BEARER)
+        || authorization.length() == BEARER.length()) {
+      throw new TokenAuthenticator.Refused(
+          "no bearer token: every call but health checks needs one "
+              + "(the CLI reads SLIPWAY_TOKEN or --token-file)");
     }
     return authenticator
-        .orElseThrow(() -> new TokenAuthenticator.Refused("this service answers no authenticated calls"))
+        .orElseThrow(
+            () -> new TokenAuthenticator.Refused("this service answers no authenticated calls"))
         .authenticate(authorization.substring(BEARER.length()).strip());
   }
 
@@ -83,7 +96,10 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
     if (!(request instanceof Message message)) {
       return null;
     }
-    String field = rule.environment() == AccessRules.Environment.FROM_REQUEST ? "environment" : "deployment_id";
+    String field =
+        rule.environment() == AccessRules.Environment.FROM_REQUEST
+            ? "environment"
+            : "deployment_id";
     FieldDescriptor descriptor = message.getDescriptorForType().findFieldByName(field);
     String value = descriptor == null ? "" : String.valueOf(message.getField(descriptor));
     if (rule.environment() == AccessRules.Environment.FROM_REQUEST) {
@@ -93,11 +109,20 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
   }
 
   private static Status denied(Caller caller, Rule rule, String environment) {
-    String scope = !rule.kind().perEnvironment() ? rule.kind().text()
-        : rule.kind().text() + ":" + (environment == null || environment.isEmpty() ? "<env>" : environment);
+    String scope =
+        !rule.kind().perEnvironment()
+            ? rule.kind().text()
+            : rule.kind().text()
+                + ":"
+                + (environment == null || environment.isEmpty() ? "<env>" : environment);
     return Status.PERMISSION_DENIED.withDescription(
-        "token '" + caller.name() + "' lacks the scope " + scope + (rule.kind() == Scope.Kind.INTERNAL
-            || rule.kind() == Scope.Kind.ADMIN ? "" : " (or admin)"));
+        "token '"
+            + caller.name()
+            + "' lacks the scope "
+            + scope
+            + (rule.kind() == Scope.Kind.INTERNAL || rule.kind() == Scope.Kind.ADMIN
+                ? ""
+                : " (or admin)"));
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
@@ -112,7 +137,8 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
     private final Rule rule;
     private boolean refused;
 
-    CheckedOnRequest(ServerCall.Listener<Q> delegate, ServerCall<Q, R> call, Caller caller, Rule rule) {
+    CheckedOnRequest(
+        ServerCall.Listener<Q> delegate, ServerCall<Q, R> call, Caller caller, Rule rule) {
       super(delegate);
       this.call = call;
       this.caller = caller;

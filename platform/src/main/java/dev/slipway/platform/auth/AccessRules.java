@@ -80,7 +80,9 @@ public final class AccessRules {
     RULES.put(method.getFullMethodName(), rule);
   }
 
-  /** The rule of a method by its full name ({@code slipway.v1.DeploymentService/CreateDeployment}). */
+  /**
+   * The rule of a method by its full name ({@code slipway.v1.DeploymentService/CreateDeployment}).
+   */
   public static Optional<Rule> of(String fullMethodName) {
     return Optional.ofNullable(RULES.get(fullMethodName));
   }

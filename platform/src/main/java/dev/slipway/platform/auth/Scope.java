@@ -2,8 +2,8 @@ package dev.slipway.platform.auth;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One permission a token carries: a kind and, for kinds that act on an environment, a glob of
@@ -50,9 +50,11 @@ public record Scope(Kind kind, String environments) {
 
   public Scope {
     if (kind.perEnvironment() != (environments != null)) {
-      throw new IllegalArgumentException(kind.text() + (kind.perEnvironment()
-          ? " needs an environment: " + kind.text() + ":<env> (a glob such as prod-* or *)"
-          : " takes no environment"));
+      throw new IllegalArgumentException(
+          kind.text()
+              + (kind.perEnvironment()
+                  ? " needs an environment: " + kind.text() + ":<env> (a glob such as prod-* or *)"
+                  : " takes no environment"));
     }
   }
 
@@ -66,17 +68,24 @@ public record Scope(Kind kind, String environments) {
       if (kind.perEnvironment() && value.startsWith(kind.text() + ":")) {
         String environments = value.substring(kind.text().length() + 1);
         if (!ENVIRONMENT_GLOB.matcher(environments).matches()) {
-          throw new IllegalArgumentException("'" + environments
-              + "' is not an environment or glob: lowercase letters, digits, '-' and '*'");
+          throw new IllegalArgumentException(
+              "'"
+                  + environments
+                  + "' is not an environment or glob: lowercase letters, digits, '-' and '*'");
         }
         return new Scope(kind, environments);
       }
     }
-    throw new IllegalArgumentException("'" + text + "' is not a scope; scopes are read, admin, internal, "
-        + "deploy:<env>, rollback:<env>, cancel:<env>, approve:<env>, freeze:override:<env>");
+    throw new IllegalArgumentException(
+        "'"
+            + text
+            + "' is not a scope; scopes are read, admin, internal, "
+            + "deploy:<env>, rollback:<env>, cancel:<env>, approve:<env>, freeze:override:<env>");
   }
 
-  /** Whether this scope grants {@code needed} in {@code environment} (null: in some environment). */
+  /**
+   * Whether this scope grants {@code needed} in {@code environment} (null: in some environment).
+   */
   public boolean grants(Kind needed, String environment) {
     if (kind == Kind.ADMIN && needed != Kind.INTERNAL) {
       return true;
@@ -88,7 +97,10 @@ public record Scope(Kind kind, String environments) {
   }
 
   private static boolean glob(String pattern, String environment) {
-    String regex = Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*"));
+    String regex =
+        Arrays.stream(pattern.split("\\*", -1))
+            .map(Pattern::quote)
+            .collect(Collectors.joining(".*"));
     return Pattern.matches(regex, environment);
   }
 

@@ -14,8 +14,8 @@ public final class DatabaseException extends RuntimeException {
   /**
    * Whether the same statement may pass if tried again: the connection failed or was refused, the
    * server is shutting down or out of resources, a serialization failure, a deadlock, a lock or
-   * statement timeout. Data and constraint errors (classes 22, 23), like anything else, fail the same
-   * way every time.
+   * statement timeout. Data and constraint errors (classes 22, 23), like anything else, fail the
+   * same way every time.
    */
   public boolean isTransient() {
     SQLException cause = (SQLException) getCause();
@@ -27,8 +27,13 @@ public final class DatabaseException extends RuntimeException {
       // No answer from the server at all (a pool that timed out, an I/O error).
       return true;
     }
-    return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
-        || state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("57014");
+    return state.startsWith("08")
+        || state.startsWith("53")
+        || state.startsWith("57P")
+        || state.equals("40001")
+        || state.equals("40P01")
+        || state.equals("55P03")
+        || state.equals("57014");
   }
 
   /**

@@ -24,13 +24,15 @@ public final class Inbox {
   }
 
   /**
-   * Forgets events processed before {@code before}, at most {@code batch} of them; returns how many.
-   * Kafka keeps a record for its retention (7 days by default): a redelivery older than the dedupe
-   * window is not expected, and the table stays as small as the window.
+   * Forgets events processed before {@code before}, at most {@code batch} of them; returns how
+   * many. Kafka keeps a record for its retention (7 days by default): a redelivery older than the
+   * dedupe window is not expected, and the table stays as small as the window.
    */
   public static int prune(Connection c, java.time.Instant before, int batch) throws SQLException {
-    try (PreparedStatement delete = c.prepareStatement("delete from inbox where event_id in"
-        + " (select event_id from inbox where processed_at < ? limit ?)")) {
+    try (PreparedStatement delete =
+        c.prepareStatement(
+            "delete from inbox where event_id in"
+                + " (select event_id from inbox where processed_at < ? limit ?)")) {
       delete.setTimestamp(1, java.sql.Timestamp.from(before));
       delete.setInt(2, batch);
       return delete.executeUpdate();

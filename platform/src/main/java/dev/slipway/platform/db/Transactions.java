@@ -28,7 +28,9 @@ public final class Transactions {
     this.managed = managed;
   }
 
-  /** The pool itself, for plumbing that keeps a connection of its own (a lock's session, LISTEN). */
+  /**
+   * The pool itself, for plumbing that keeps a connection of its own (a lock's session, LISTEN).
+   */
   public DataSource dataSource() {
     return dataSource;
   }
@@ -72,17 +74,19 @@ public final class Transactions {
   }
 
   private <T> T managedTransaction(Work<T> work, boolean readOnly) {
-    TransactionCallback<Connection, T> callback = status -> {
-      try {
-        return work.run(status.getConnection());
-      } catch (SQLException e) {
-        throw new DatabaseException(e);
-      }
-    };
+    TransactionCallback<Connection, T> callback =
+        status -> {
+          try {
+            return work.run(status.getConnection());
+          } catch (SQLException e) {
+            throw new DatabaseException(e);
+          }
+        };
     try {
       return readOnly ? managed.executeRead(callback) : managed.executeWrite(callback);
     } catch (RuntimeException e) {
-      // The manager and the repositories wrap what the driver said (no connection, a failed commit).
+      // The manager and the repositories wrap what the driver said (no connection, a failed
+      // commit).
       throw DatabaseException.behind(e).<RuntimeException>map(db -> db).orElse(e);
     }
   }

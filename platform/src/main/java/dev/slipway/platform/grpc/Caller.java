@@ -27,7 +27,9 @@ public record Caller(String name, List<Scope> scopes) {
     return context.withValue(CONTEXT_KEY, this);
   }
 
-  /** Whether any of the caller's scopes grants {@code kind} in {@code environment} (null: in any). */
+  /**
+   * Whether any of the caller's scopes grants {@code kind} in {@code environment} (null: in any).
+   */
   public boolean allows(Scope.Kind kind, String environment) {
     return scopes.stream().anyMatch(scope -> scope.grants(kind, environment));
   }

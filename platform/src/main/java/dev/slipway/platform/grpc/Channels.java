@@ -20,9 +20,11 @@ public final class Channels {
       credentials = InsecureChannelCredentials.create();
     } else {
       try {
-        credentials = TlsChannelCredentials.newBuilder().trustManager(Path.of(caFile).toFile()).build();
+        credentials =
+            TlsChannelCredentials.newBuilder().trustManager(Path.of(caFile).toFile()).build();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the TLS CA file " + caFile + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot read the TLS CA file " + caFile + ": " + e.getMessage(), e);
       }
     }
     return Grpc.newChannelBuilder(address, credentials).build();

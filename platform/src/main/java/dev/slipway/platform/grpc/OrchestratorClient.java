@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker's line to the orchestrator, authenticated with the worker's own service token (scope
  * {@code internal}): the narrow view of the deployment it works on, the secrets its spec names, the
- * backup key, and the report of its phase. Every call is idempotent, so a call whose answer was lost
- * is simply sent again until the orchestrator answers or the retry budget ends.
+ * backup key, and the report of its phase. Every call is idempotent, so a call whose answer was
+ * lost is simply sent again until the orchestrator answers or the retry budget ends.
  */
 public final class OrchestratorClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OrchestratorClient.class);
@@ -41,16 +41,20 @@ public final class OrchestratorClient implements AutoCloseable {
     this.channel = Channels.open(orchestratorAddress, caFile);
     Metadata headers = new Metadata();
     headers.put(AccessInterceptor.AUTHORIZATION, "Bearer " + serviceToken);
-    this.reports = StepReportServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    this.workers = WorkerServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    this.reports =
+        StepReportServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    this.workers =
+        WorkerServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   /** The deployment with its pinned target spec, without logs. */
   public StepContext stepContext(String deploymentId) throws InterruptedException {
-    GetStepContextRequest request = GetStepContextRequest.newBuilder().setDeploymentId(deploymentId).build();
-    return retrying(() -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).getStepContext(request),
+    GetStepContextRequest request =
+        GetStepContextRequest.newBuilder().setDeploymentId(deploymentId).build();
+    return retrying(
+        () -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).getStepContext(request),
         "read deployment " + deploymentId);
   }
 
@@ -60,8 +64,11 @@ public final class OrchestratorClient implements AutoCloseable {
    */
   public Optional<StepContext> stepContextNow(String deploymentId) {
     try {
-      return Optional.of(workers.withDeadlineAfter(5, TimeUnit.SECONDS)
-          .getStepContext(GetStepContextRequest.newBuilder().setDeploymentId(deploymentId).build()));
+      return Optional.of(
+          workers
+              .withDeadlineAfter(5, TimeUnit.SECONDS)
+              .getStepContext(
+                  GetStepContextRequest.newBuilder().setDeploymentId(deploymentId).build()));
     } catch (StatusRuntimeException e) {
       LOG.debug("orchestrator did not answer for {}: {}", deploymentId, e.getStatus());
       return Optional.empty();
@@ -70,21 +77,33 @@ public final class OrchestratorClient implements AutoCloseable {
 
   /** A secret the deployment's pinned spec names; never log it. */
   public byte[] secret(String deploymentId, String name) throws InterruptedException {
-    ResolveSecretRequest request = ResolveSecretRequest.newBuilder().setDeploymentId(deploymentId).setName(name).build();
-    return retrying(() -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).resolveSecret(request),
-        "resolve secret " + name + " of " + deploymentId).getValue().toByteArray();
+    ResolveSecretRequest request =
+        ResolveSecretRequest.newBuilder().setDeploymentId(deploymentId).setName(name).build();
+    return retrying(
+            () -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).resolveSecret(request),
+            "resolve secret " + name + " of " + deploymentId)
+        .getValue()
+        .toByteArray();
   }
 
   /** The keyset that encrypts backups at rest. */
   public byte[] backupKeyset() throws InterruptedException {
-    return retrying(() -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).getBackupKey(GetBackupKeyRequest.getDefaultInstance()),
-        "read the backup key").getKeyset().toByteArray();
+    return retrying(
+            () ->
+                workers
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getBackupKey(GetBackupKeyRequest.getDefaultInstance()),
+            "read the backup key")
+        .getKeyset()
+        .toByteArray();
   }
 
   /** Sends the report; returns whether the orchestrator accepted it (false: stale or duplicate). */
   public boolean report(ReportStepRequest request) throws InterruptedException {
-    return retrying(() -> reports.withDeadlineAfter(10, TimeUnit.SECONDS).reportStep(request),
-        "report " + request.getPhase() + " of " + request.getDeploymentId()).getAccepted();
+    return retrying(
+            () -> reports.withDeadlineAfter(10, TimeUnit.SECONDS).reportStep(request),
+            "report " + request.getPhase() + " of " + request.getDeploymentId())
+        .getAccepted();
   }
 
   private static <T> T retrying(Supplier<T> call, String what) throws InterruptedException {

@@ -13,7 +13,8 @@ public final class ServerTls {
 
   /** The server properties to start with. */
   public static Map<String, Object> properties() {
-    return properties(System.getenv("SLIPWAY_TLS_CERT_FILE"), System.getenv("SLIPWAY_TLS_KEY_FILE"));
+    return properties(
+        System.getenv("SLIPWAY_TLS_CERT_FILE"), System.getenv("SLIPWAY_TLS_KEY_FILE"));
   }
 
   static Map<String, Object> properties(String certFile, String keyFile) {
@@ -23,7 +24,8 @@ public final class ServerTls {
       return Map.of();
     }
     if (!cert || !key) {
-      throw new IllegalStateException("TLS needs both SLIPWAY_TLS_CERT_FILE and SLIPWAY_TLS_KEY_FILE");
+      throw new IllegalStateException(
+          "TLS needs both SLIPWAY_TLS_CERT_FILE and SLIPWAY_TLS_KEY_FILE");
     }
     for (String file : new String[] {certFile, keyFile}) {
       if (!Files.isReadable(Path.of(file))) {

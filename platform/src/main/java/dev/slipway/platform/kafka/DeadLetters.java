@@ -11,7 +11,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Sends a record that cannot be processed to the dead-letter topic, with where it came from and why. */
+/**
+ * Sends a record that cannot be processed to the dead-letter topic, with where it came from and
+ * why.
+ */
 final class DeadLetters implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String group;
@@ -20,9 +23,12 @@ final class DeadLetters implements AutoCloseable {
     this.producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
             new ByteArraySerializer(),
             new ByteArraySerializer());
     this.group = group;
@@ -43,7 +49,8 @@ final class DeadLetters implements AutoCloseable {
     try {
       producer.send(dead).get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("Kafka: cannot write to " + Topics.DEPLOYMENTS_DLQ, e.getCause());
+      throw new IllegalStateException(
+          "Kafka: cannot write to " + Topics.DEPLOYMENTS_DLQ, e.getCause());
     }
   }
 

@@ -27,13 +27,14 @@ import org.slf4j.LoggerFactory;
  * same transaction, then post-commit work. A handler failing for a transient reason (database or
  * orchestrator unreachable, a serialization failure, a deadlock) is retried until it succeeds; one
  * failing on the event's own data (a constraint or data error) is dead-lettered at once, and any
- * other failure after a few attempts; either way consumption goes on. Offsets are committed only after
- * the transaction.
+ * other failure after a few attempts; either way consumption goes on. Offsets are committed only
+ * after the transaction.
  */
 public final class EventConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final int HANDLER_ATTEMPTS = 6;
-  private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+  private static final Backoff BACKOFF =
+      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
   private static final int MAX_REASON = 1_000;
 
   private final Map<String, Object> config;
@@ -54,13 +55,19 @@ public final class EventConsumer implements AutoCloseable {
       EventHandler handler) {
     this.config =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.GROUP_ID_CONFIG, group,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100,
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            group,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            100,
             // The relay publishes in transactions: records of an aborted one are never seen.
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
     this.deadLetters = new DeadLetters(bootstrapServers, group);
     this.transactions = transactions;
     this.handler = handler;
@@ -90,7 +97,8 @@ public final class EventConsumer implements AutoCloseable {
             LOG.warn("{}: consumer woken unexpectedly, reopening", group);
           }
         } catch (KafkaException | IllegalStateException e) {
-          LOG.warn("{}: consumer failed, reopening from the committed offsets: {}", group, e.toString());
+          LOG.warn(
+              "{}: consumer failed, reopening from the committed offsets: {}", group, e.toString());
           Thread.sleep(1000);
         }
       }
@@ -129,7 +137,10 @@ public final class EventConsumer implements AutoCloseable {
         handler.beforeTransaction(event);
         Runnable afterCommit =
             transactions.inTransaction(
-                tx -> Inbox.markProcessed(tx, eventId) ? handler.handle(event, tx) : EventHandler.NOTHING);
+                tx ->
+                    Inbox.markProcessed(tx, eventId)
+                        ? handler.handle(event, tx)
+                        : EventHandler.NOTHING);
         afterCommit.run();
         return;
       } catch (RuntimeException e) {
@@ -139,7 +150,12 @@ public final class EventConsumer implements AutoCloseable {
           deadLetters.send(record, bounded("handler of " + group + " failed: " + e.getMessage()));
           return;
         }
-        LOG.warn("{}: event {} failed (attempt {}), retrying: {}", group, eventId, attempt, e.toString());
+        LOG.warn(
+            "{}: event {} failed (attempt {}), retrying: {}",
+            group,
+            eventId,
+            attempt,
+            e.toString());
         Thread.sleep(BACKOFF.delay(attempt));
       }
     }

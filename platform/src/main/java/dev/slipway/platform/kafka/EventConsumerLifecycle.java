@@ -48,7 +48,8 @@ public class EventConsumerLifecycle {
     this.partitions = partitions;
     this.replication = replication;
     this.consumer =
-        new EventConsumer(bootstrapServers, "slipway-" + service, Topics.DEPLOYMENTS, transactions, handler);
+        new EventConsumer(
+            bootstrapServers, "slipway-" + service, Topics.DEPLOYMENTS, transactions, handler);
   }
 
   @EventListener
@@ -63,7 +64,9 @@ public class EventConsumerLifecycle {
     try {
       int pruned;
       do {
-        pruned = transactions.inTransaction(c -> Inbox.prune(c, clock.instant().minus(dedupeWindow), 10_000));
+        pruned =
+            transactions.inTransaction(
+                c -> Inbox.prune(c, clock.instant().minus(dedupeWindow), 10_000));
       } while (pruned == 10_000);
     } catch (DatabaseException e) {
       LOG.warn("cannot prune the inbox now: {}", e.getMessage());

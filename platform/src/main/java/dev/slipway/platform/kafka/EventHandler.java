@@ -17,8 +17,8 @@ public interface EventHandler {
   default void beforeTransaction(DeploymentEvent event) throws InterruptedException {}
 
   /**
-   * Records the effects of the event in {@code tx}, using only the database and what
-   * {@link #beforeTransaction} fetched; returns work to start once the transaction has committed (or
+   * Records the effects of the event in {@code tx}, using only the database and what {@link
+   * #beforeTransaction} fetched; returns work to start once the transaction has committed (or
    * {@link #NOTHING}).
    */
   Runnable handle(DeploymentEvent event, Connection tx) throws SQLException;

@@ -44,7 +44,12 @@ public final class Lease implements AutoCloseable {
    *
    * @param length how far each renewal extends it
    */
-  public static Lease hold(String what, Instant heldUntil, Duration length, Clock clock, Renewal renewal,
+  public static Lease hold(
+      String what,
+      Instant heldUntil,
+      Duration length,
+      Clock clock,
+      Renewal renewal,
       StopSignal stop) {
     Lease lease = new Lease(what, length, clock, renewal, stop);
     lease.held(heldUntil);
@@ -73,7 +78,10 @@ public final class Lease implements AutoCloseable {
         if (renewal.renew(until)) {
           held(until);
         } else {
-          stop.leaseTakenOver("the lease of " + what + " is no longer this runner's (taken over, or the phase ended)");
+          stop.leaseTakenOver(
+              "the lease of "
+                  + what
+                  + " is no longer this runner's (taken over, or the phase ended)");
           return;
         }
       } catch (RuntimeException e) {

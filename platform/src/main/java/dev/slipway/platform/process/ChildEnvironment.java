@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The environment a child process starts with: nothing of the service's own (its database
- * password, its tokens) but a short allow-list, plus what the caller names.
+ * The environment a child process starts with: nothing of the service's own (its database password,
+ * its tokens) but a short allow-list, plus what the caller names.
  */
 public final class ChildEnvironment {
   /** Inherited from the service, when set; everything else is left behind. */
-  public static final List<String> ALLOWED = List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "LOGNAME");
+  public static final List<String> ALLOWED =
+      List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "LOGNAME");
 
   private ChildEnvironment() {}
 

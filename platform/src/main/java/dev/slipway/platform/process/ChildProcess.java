@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>A small {@code sh} supervisor, the session's leader, starts the program and watches a pipe
  * from this JVM: when the JVM dies, however abruptly, the pipe closes and the supervisor stops the
  * whole session, so a crashed runner never leaves its command running beside the next attempt. The
- * supervisor itself ignores SIGTERM (set after the program started, so the program does not
- * inherit it): it outlives a stop to report how the program ended, and only SIGKILL ends it early.
+ * supervisor itself ignores SIGTERM (set after the program started, so the program does not inherit
+ * it): it outlives a stop to report how the program ended, and only SIGKILL ends it early.
  */
 public final class ChildProcess {
   /** How long a stopped session gets between SIGTERM and SIGKILL. */
@@ -29,7 +29,8 @@ public final class ChildProcess {
 
   private static final Optional<Path> SETSID =
       ProcessGroup.supported() ? findOnPath("setsid") : Optional.empty();
-  private static final String SUPERVISOR = """
+  private static final String SUPERVISOR =
+      """
       exec 3<&0
       "$@" 3<&- </dev/null &
       child=$!
@@ -43,7 +44,8 @@ public final class ChildProcess {
       status=$?
       kill -KILL "$watcher" 2>/dev/null
       exit "$status"
-      """.formatted(GRACE.toSeconds() * 10);
+      """
+          .formatted(GRACE.toSeconds() * 10);
 
   private final Process process;
   private final String program;
@@ -63,17 +65,25 @@ public final class ChildProcess {
    *
    * @throws IOException when the program cannot be started (named in the message)
    */
-  public static ChildProcess start(List<String> argv, Path workdir, Map<String, String> env, boolean mergeErrors,
-      StopSignal stop) throws IOException {
+  public static ChildProcess start(
+      List<String> argv,
+      Path workdir,
+      Map<String, String> env,
+      boolean mergeErrors,
+      StopSignal stop)
+      throws IOException {
     List<String> command = new ArrayList<>();
-    SETSID.ifPresent(setsid -> command.addAll(List.of(setsid.toString(), "sh", "-c", SUPERVISOR, "slipway-child")));
+    SETSID.ifPresent(
+        setsid ->
+            command.addAll(List.of(setsid.toString(), "sh", "-c", SUPERVISOR, "slipway-child")));
     command.addAll(argv);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(mergeErrors);
     if (workdir != null) {
       builder.directory(workdir.toFile());
     }
     ChildEnvironment.apply(builder, env);
-    if (SETSID.isPresent() && !Files.isExecutable(resolve(argv.getFirst(), workdir, builder.environment()))) {
+    if (SETSID.isPresent()
+        && !Files.isExecutable(resolve(argv.getFirst(), workdir, builder.environment()))) {
       // The supervisor would start anyway and only its shell would say so; say it here instead.
       throw new IOException("cannot run " + argv.getFirst() + ": not found or not executable");
     }

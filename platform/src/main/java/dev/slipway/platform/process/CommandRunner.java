@@ -27,8 +27,14 @@ public final class CommandRunner {
    *
    * @param started told the session id as soon as the command runs, so it can be recorded
    */
-  public static Outcome run(List<String> argv, Path workdir, Map<String, String> env, StopSignal stop,
-      LongConsumer started, Consumer<String> lines) throws InterruptedException {
+  public static Outcome run(
+      List<String> argv,
+      Path workdir,
+      Map<String, String> env,
+      StopSignal stop,
+      LongConsumer started,
+      Consumer<String> lines)
+      throws InterruptedException {
     long begin = System.nanoTime();
     ChildProcess child;
     try {
@@ -42,21 +48,31 @@ public final class CommandRunner {
       child.stop("cannot record the command's session: " + e.getMessage());
       throw e;
     }
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        OutputLines.forward(child.stdout(), MAX_LINE, lines);
-      } catch (IOException e) {
-        // The stream closes when the command's session is gone; what it printed so far is kept.
-      }
-    });
+    Thread reader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    OutputLines.forward(child.stdout(), MAX_LINE, lines);
+                  } catch (IOException e) {
+                    // The stream closes when the command's session is gone; what it printed so far
+                    // is kept.
+                  }
+                });
     ChildProcess.Ending ending = child.await();
-    // A service started by the command may hold the output pipe open: wait for the output only briefly.
+    // A service started by the command may hold the output pipe open: wait for the output only
+    // briefly.
     reader.join(OUTPUT_DRAIN);
     closeQuietly(child);
     long millis = Duration.ofNanos(System.nanoTime() - begin).toMillis();
     if (ending.stoppedBecause().isPresent()) {
-      return new Outcome(false, "stopped after " + millis + " ms (" + ending.stoppedBecause().get()
-          + "); its processes were killed");
+      return new Outcome(
+          false,
+          "stopped after "
+              + millis
+              + " ms ("
+              + ending.stoppedBecause().get()
+              + "); its processes were killed");
     }
     return new Outcome(ending.exit() == 0, "exit " + ending.exit() + " after " + millis + " ms");
   }

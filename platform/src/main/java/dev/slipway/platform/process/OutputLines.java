@@ -14,8 +14,11 @@ import java.util.function.Consumer;
 public final class OutputLines {
   private OutputLines() {}
 
-  /** Reads {@code output} to its end, handing each line (without its terminator) to {@code lines}. */
-  public static void forward(InputStream output, int maxChars, Consumer<String> lines) throws IOException {
+  /**
+   * Reads {@code output} to its end, handing each line (without its terminator) to {@code lines}.
+   */
+  public static void forward(InputStream output, int maxChars, Consumer<String> lines)
+      throws IOException {
     Reader reader = new InputStreamReader(output, StandardCharsets.UTF_8);
     char[] buffer = new char[8192];
     StringBuilder line = new StringBuilder();

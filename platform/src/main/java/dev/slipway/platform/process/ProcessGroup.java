@@ -11,26 +11,34 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The processes of one session (Linux {@code /proc}), signalled together: a child that
- * double-forks stays in its session and is caught with the rest. Each child runs in a session of
- * its own, so the session id is the leader's pid.
+ * The processes of one session (Linux {@code /proc}), signalled together: a child that double-forks
+ * stays in its session and is caught with the rest. Each child runs in a session of its own, so the
+ * session id is the leader's pid.
  */
 public final class ProcessGroup {
   private static final Path PROC = Path.of("/proc");
 
   private ProcessGroup() {}
 
-  /** This host and its current boot: a session id recorded under another is not this host's to kill. */
+  /**
+   * This host and its current boot: a session id recorded under another is not this host's to kill.
+   */
   public static String host() {
     try {
-      return Files.readString(PROC.resolve("sys/kernel/hostname")).strip() + "/"
+      return Files.readString(PROC.resolve("sys/kernel/hostname")).strip()
+          + "/"
           + Files.readString(PROC.resolve("sys/kernel/random/boot_id")).strip();
     } catch (IOException | RuntimeException e) {
-      return ProcessHandle.current().info().user().orElse("unknown") + "@" + System.getenv().getOrDefault("HOSTNAME", "?");
+      return ProcessHandle.current().info().user().orElse("unknown")
+          + "@"
+          + System.getenv().getOrDefault("HOSTNAME", "?");
     }
   }
 
-  /** Whether this host can tell a process's session ({@code /proc}); elsewhere only trees are killed. */
+  /**
+   * Whether this host can tell a process's session ({@code /proc}); elsewhere only trees are
+   * killed.
+   */
   public static boolean supported() {
     return Files.isReadable(PROC.resolve("self/stat"));
   }
@@ -40,7 +48,8 @@ public final class ProcessGroup {
     List<ProcessHandle> members = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
       for (Path entry : entries) {
-        session(entry).filter(s -> s == sid)
+        session(entry)
+            .filter(s -> s == sid)
             .flatMap(s -> ProcessHandle.of(Long.parseLong(entry.getFileName().toString())))
             .ifPresent(members::add);
       }
@@ -76,7 +85,10 @@ public final class ProcessGroup {
     return left.isEmpty();
   }
 
-  /** Field 6 of {@code /proc/PID/stat} (after the command name, which may hold spaces), unless a zombie. */
+  /**
+   * Field 6 of {@code /proc/PID/stat} (after the command name, which may hold spaces), unless a
+   * zombie.
+   */
   private static Optional<Long> session(Path entry) {
     try {
       String stat = Files.readString(entry.resolve("stat"), StandardCharsets.US_ASCII);

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * When work on an external effect must stop: at its deadline, when the lease that lets this
- * process do it runs short ({@link dev.slipway.platform.lease.Lease}), or as soon as its owner
- * cancels it. Whoever runs a child process checks it; the first reason wins.
+ * When work on an external effect must stop: at its deadline, when the lease that lets this process
+ * do it runs short ({@link dev.slipway.platform.lease.Lease}), or as soon as its owner cancels it.
+ * Whoever runs a child process checks it; the first reason wins.
  */
 public final class StopSignal {
   private final Instant deadline;
@@ -38,7 +38,10 @@ public final class StopSignal {
     cancelled.compareAndSet(null, reason);
   }
 
-  /** The lease is held until {@code expiry}; the work must be stopped by then, so it stops at {@code bound}. */
+  /**
+   * The lease is held until {@code expiry}; the work must be stopped by then, so it stops at {@code
+   * bound}.
+   */
   public void leaseHeld(Instant bound, Instant expiry) {
     leaseBound = bound;
     leaseExpiry = expiry;
@@ -79,7 +82,9 @@ public final class StopSignal {
     return deadline;
   }
 
-  /** How long a stopped child may take to exit: {@code grace}, but never past the lease's expiry. */
+  /**
+   * How long a stopped child may take to exit: {@code grace}, but never past the lease's expiry.
+   */
   public Duration grace(Duration grace) {
     Instant expiry = leaseExpiry;
     if (expiry.equals(Instant.MAX)) {

@@ -9,7 +9,8 @@ import java.time.Duration;
 public record Backoff(Duration first, Duration max) {
   public Backoff {
     if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 < first <= max, got " + first + " and " + max);
+      throw new IllegalArgumentException(
+          "backoff needs 0 < first <= max, got " + first + " and " + max);
     }
   }
 

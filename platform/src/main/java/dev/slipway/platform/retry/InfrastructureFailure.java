@@ -16,14 +16,22 @@ public final class InfrastructureFailure {
   /** The component that failed, when the failure is one that may pass if tried again. */
   public static Optional<String> transientComponent(RuntimeException failure) {
     if (failure instanceof StatusRuntimeException rpc) {
-      return isTransient(rpc.getStatus().getCode()) ? Optional.of("the orchestrator") : Optional.empty();
+      return isTransient(rpc.getStatus().getCode())
+          ? Optional.of("the orchestrator")
+          : Optional.empty();
     }
-    return DatabaseException.behind(failure).filter(DatabaseException::isTransient).map(db -> "its database");
+    return DatabaseException.behind(failure)
+        .filter(DatabaseException::isTransient)
+        .map(db -> "its database");
   }
 
-  /** gRPC codes that say the peer or the path to it is in trouble, not that the request is wrong. */
+  /**
+   * gRPC codes that say the peer or the path to it is in trouble, not that the request is wrong.
+   */
   public static boolean isTransient(Status.Code code) {
-    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
-        || code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.ABORTED;
+    return code == Status.Code.UNAVAILABLE
+        || code == Status.Code.DEADLINE_EXCEEDED
+        || code == Status.Code.RESOURCE_EXHAUSTED
+        || code == Status.Code.ABORTED;
   }
 }

@@ -16,22 +16,32 @@ public record AllowedRoots(List<Path> roots) {
     roots = List.copyOf(roots);
     for (Path root : roots) {
       if (!root.isAbsolute() || !root.normalize().equals(root)) {
-        throw new IllegalArgumentException("allowed root '" + root + "' must be an absolute, normalised path");
+        throw new IllegalArgumentException(
+            "allowed root '" + root + "' must be an absolute, normalised path");
       }
     }
   }
 
   /** Parses the configured list; blank means {@link #ANYWHERE}. */
   public static AllowedRoots parse(String commaSeparated) {
-    List<Path> roots = Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-        .map(Path::of).toList();
+    List<Path> roots =
+        Arrays.stream(commaSeparated.split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .map(Path::of)
+            .toList();
     return roots.isEmpty() ? ANYWHERE : new AllowedRoots(roots);
   }
 
-  /** Whether an absolute path lies in one of the roots, component by component (/srv/a is not under /srv/ab). */
+  /**
+   * Whether an absolute path lies in one of the roots, component by component (/srv/a is not under
+   * /srv/ab).
+   */
   public boolean allows(String path) {
     Path candidate = Path.of(path).normalize();
-    return candidate.isAbsolute() && candidate.getNameCount() > 0 && roots.stream().anyMatch(candidate::startsWith);
+    return candidate.isAbsolute()
+        && candidate.getNameCount() > 0
+        && roots.stream().anyMatch(candidate::startsWith);
   }
 
   @Override

@@ -27,6 +27,8 @@ public record HealthSettings(
   public Duration longestVerdict(boolean withStartPeriod) {
     Duration round = interval.plus(timeout);
     Duration start = withStartPeriod ? startPeriod : Duration.ZERO;
-    return start.plus(round.multipliedBy(successThreshold + failureThreshold)).plus(Duration.ofMinutes(1));
+    return start
+        .plus(round.multipliedBy(successThreshold + failureThreshold))
+        .plus(Duration.ofMinutes(1));
   }
 }

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  */
 public record PostgresUrl(String user, String host, int port, String database) {
   private static final Pattern FORM =
-      Pattern.compile("postgres(?:ql)?://([A-Za-z0-9_][A-Za-z0-9_.-]{0,62})@([A-Za-z0-9][A-Za-z0-9.-]{0,252})"
-          + "(?::(\\d{1,5}))?/([A-Za-z0-9_][A-Za-z0-9_$-]{0,62})");
+      Pattern.compile(
+          "postgres(?:ql)?://([A-Za-z0-9_][A-Za-z0-9_.-]{0,62})@([A-Za-z0-9][A-Za-z0-9.-]{0,252})"
+              + "(?::(\\d{1,5}))?/([A-Za-z0-9_][A-Za-z0-9_$-]{0,62})");
 
   /** The parsed URL, or empty when it does not have that form. */
   public static Optional<PostgresUrl> parse(String url) {

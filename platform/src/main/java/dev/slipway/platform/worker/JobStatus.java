@@ -4,7 +4,10 @@ package dev.slipway.platform.worker;
 public enum JobStatus {
   /** Leased and running, or waiting for a replica to take it over. */
   RUNNING,
-  /** Its verdict is stored and being reported: a replica that takes it over reports it, never reruns. */
+  /**
+   * Its verdict is stored and being reported: a replica that takes it over reports it, never
+   * reruns.
+   */
   REPORTING,
   /** Reported: the phase succeeded. */
   SUCCEEDED,

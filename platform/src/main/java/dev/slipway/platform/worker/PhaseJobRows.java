@@ -21,7 +21,8 @@ import java.util.UUID;
 @Singleton
 @Requires(beans = PhaseWorker.class)
 public class PhaseJobRows {
-  private static final String KEY = " deployment_id = ? and phase = ? and attempt = ? and lease_owner = ?";
+  private static final String KEY =
+      " deployment_id = ? and phase = ? and attempt = ? and lease_owner = ?";
   private final Transactions transactions;
 
   public PhaseJobRows(Transactions transactions) {
@@ -32,10 +33,12 @@ public class PhaseJobRows {
   public record Claimed(PhaseJob job, UUID owner, ReportStepRequest report) {}
 
   /** Inserts the job in the inbox transaction; false when it exists already. */
-  boolean insert(Connection tx, PhaseJob job, UUID owner, Instant now, Instant leaseUntil) throws SQLException {
-    try (PreparedStatement insert = tx.prepareStatement(
-        "insert into phase_jobs (deployment_id, phase, attempt, deadline, status, summary, lease_until, lease_owner,"
-            + " created_at) values (?, ?, ?, ?, 'RUNNING', '', ?, ?, ?) on conflict do nothing")) {
+  boolean insert(Connection tx, PhaseJob job, UUID owner, Instant now, Instant leaseUntil)
+      throws SQLException {
+    try (PreparedStatement insert =
+        tx.prepareStatement(
+            "insert into phase_jobs (deployment_id, phase, attempt, deadline, status, summary, lease_until, lease_owner,"
+                + " created_at) values (?, ?, ?, ?, 'RUNNING', '', ?, ?, ?) on conflict do nothing")) {
       insert.setObject(1, job.deploymentId());
       insert.setString(2, PhaseNames.of(job.phase()));
       insert.setInt(3, job.attempt());
@@ -49,64 +52,82 @@ public class PhaseJobRows {
 
   /** Extends the lease; false when another replica owns the job now, or it is finished. */
   boolean renew(PhaseJob job, UUID owner, Instant until) {
-    return transactions.inTransaction(c -> {
-      try (PreparedStatement update = c.prepareStatement("update phase_jobs set lease_until = ? where" + KEY
-          + " and status in ('RUNNING', 'REPORTING')")) {
-        update.setTimestamp(1, Timestamp.from(until));
-        bindKey(update, 2, job, owner);
-        return update.executeUpdate() == 1;
-      }
-    });
+    return transactions.inTransaction(
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "update phase_jobs set lease_until = ? where"
+                      + KEY
+                      + " and status in ('RUNNING', 'REPORTING')")) {
+            update.setTimestamp(1, Timestamp.from(until));
+            bindKey(update, 2, job, owner);
+            return update.executeUpdate() == 1;
+          }
+        });
   }
 
   /** Keeps the verdict before it is reported; false when the job is no longer this owner's. */
   boolean storeVerdict(PhaseJob job, UUID owner, ReportStepRequest report) {
-    return transactions.inTransaction(c -> {
-      try (PreparedStatement update = c.prepareStatement(
-          "update phase_jobs set status = 'REPORTING', summary = ?, report = ? where" + KEY + " and status = 'RUNNING'")) {
-        update.setString(1, report.getSummary());
-        update.setBytes(2, report.toByteArray());
-        bindKey(update, 3, job, owner);
-        return update.executeUpdate() == 1;
-      }
-    });
+    return transactions.inTransaction(
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "update phase_jobs set status = 'REPORTING', summary = ?, report = ? where"
+                      + KEY
+                      + " and status = 'RUNNING'")) {
+            update.setString(1, report.getSummary());
+            update.setBytes(2, report.toByteArray());
+            bindKey(update, 3, job, owner);
+            return update.executeUpdate() == 1;
+          }
+        });
   }
 
   void finish(PhaseJob job, UUID owner, JobStatus status, String summary, Instant now) {
-    transactions.inTransaction(c -> {
-      try (PreparedStatement update = c.prepareStatement(
-          "update phase_jobs set status = ?, summary = ?, finished_at = ? where" + KEY)) {
-        update.setString(1, status.name());
-        update.setString(2, summary);
-        update.setTimestamp(3, Timestamp.from(now));
-        bindKey(update, 4, job, owner);
-        return update.executeUpdate();
-      }
-    });
+    transactions.inTransaction(
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "update phase_jobs set status = ?, summary = ?, finished_at = ? where" + KEY)) {
+            update.setString(1, status.name());
+            update.setString(2, summary);
+            update.setTimestamp(3, Timestamp.from(now));
+            bindKey(update, 4, job, owner);
+            return update.executeUpdate();
+          }
+        });
   }
 
   /** Takes over up to 20 unfinished jobs whose lease expired, each under a new owner. */
   List<Claimed> claimOrphans(Instant now, Duration lease) {
-    return transactions.inTransaction(c -> {
-      try (PreparedStatement claim = c.prepareStatement(
-          "update phase_jobs set lease_until = ?, lease_owner = gen_random_uuid() where (deployment_id, phase, attempt)"
-              + " in (select deployment_id, phase, attempt from phase_jobs where status in ('RUNNING', 'REPORTING')"
-              + " and lease_until < ? limit 20 for update skip locked)"
-              + " returning deployment_id, phase, attempt, deadline, lease_owner, report")) {
-        claim.setTimestamp(1, Timestamp.from(now.plus(lease)));
-        claim.setTimestamp(2, Timestamp.from(now));
-        List<Claimed> jobs = new ArrayList<>();
-        try (ResultSet rows = claim.executeQuery()) {
-          while (rows.next()) {
-            PhaseJob job = new PhaseJob(rows.getObject(1, UUID.class), PhaseNames.parse(rows.getString(2)),
-                rows.getInt(3), rows.getTimestamp(4).toInstant());
-            byte[] report = rows.getBytes(6);
-            jobs.add(new Claimed(job, rows.getObject(5, UUID.class), report == null ? null : parse(report)));
+    return transactions.inTransaction(
+        c -> {
+          try (PreparedStatement claim =
+              c.prepareStatement(
+                  "update phase_jobs set lease_until = ?, lease_owner = gen_random_uuid() where (deployment_id, phase, attempt)"
+                      + " in (select deployment_id, phase, attempt from phase_jobs where status in ('RUNNING', 'REPORTING')"
+                      + " and lease_until < ? limit 20 for update skip locked)"
+                      + " returning deployment_id, phase, attempt, deadline, lease_owner, report")) {
+            claim.setTimestamp(1, Timestamp.from(now.plus(lease)));
+            claim.setTimestamp(2, Timestamp.from(now));
+            List<Claimed> jobs = new ArrayList<>();
+            try (ResultSet rows = claim.executeQuery()) {
+              while (rows.next()) {
+                PhaseJob job =
+                    new PhaseJob(
+                        rows.getObject(1, UUID.class),
+                        PhaseNames.parse(rows.getString(2)),
+                        rows.getInt(3),
+                        rows.getTimestamp(4).toInstant());
+                byte[] report = rows.getBytes(6);
+                jobs.add(
+                    new Claimed(
+                        job, rows.getObject(5, UUID.class), report == null ? null : parse(report)));
+              }
+            }
+            return jobs;
           }
-        }
-        return jobs;
-      }
-    });
+        });
   }
 
   private static ReportStepRequest parse(byte[] report) throws SQLException {
@@ -117,7 +138,8 @@ public class PhaseJobRows {
     }
   }
 
-  private static void bindKey(PreparedStatement statement, int first, PhaseJob job, UUID owner) throws SQLException {
+  private static void bindKey(PreparedStatement statement, int first, PhaseJob job, UUID owner)
+      throws SQLException {
     statement.setObject(first, job.deploymentId());
     statement.setString(first + 1, PhaseNames.of(job.phase()));
     statement.setInt(first + 2, job.attempt());

@@ -30,17 +30,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns PhaseStarted events into durable jobs (table {@code phase_jobs}, written in the inbox
  * transaction) and runs each under a lease: only the lease's owner acts, a lost lease or a passed
- * deadline stops what the job runs, and nothing is reported then. The verdict is stored before it is
- * reported, so a replica that recovers a job whose runner died reports a stored verdict again and
- * runs only a job that never reached one, and only while its phase is still current.
+ * deadline stops what the job runs, and nothing is reported then. The verdict is stored before it
+ * is reported, so a replica that recovers a job whose runner died reports a stored verdict again
+ * and runs only a job that never reached one, and only while its phase is still current.
  */
 @Singleton
 @Requires(beans = PhaseWorker.class)
 public class PhaseJobs implements EventHandler {
   private static final Logger LOG = LoggerFactory.getLogger(PhaseJobs.class);
   private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(15));
-  /** An ERRORED verdict is sent this long before the deadline, so it arrives before the deadline fires. */
+
+  /**
+   * An ERRORED verdict is sent this long before the deadline, so it arrives before the deadline
+   * fires.
+   */
   private static final Duration REPORT_MARGIN = Duration.ofSeconds(3);
+
   private final PhaseWorker worker;
   private final PhaseJobRows rows;
   private final OrchestratorClient orchestrator;
@@ -49,8 +54,13 @@ public class PhaseJobs implements EventHandler {
   private final Duration lease;
   private final String service;
 
-  public PhaseJobs(PhaseWorker worker, PhaseJobRows rows, OrchestratorClient orchestrator,
-      Clock clock, Supplier<UUID> ids, @Value("${slipway.job-lease:30s}") Duration lease,
+  public PhaseJobs(
+      PhaseWorker worker,
+      PhaseJobRows rows,
+      OrchestratorClient orchestrator,
+      Clock clock,
+      Supplier<UUID> ids,
+      @Value("${slipway.job-lease:30s}") Duration lease,
       @Value("${micronaut.application.name}") String service) {
     this.ids = ids;
     this.worker = worker;
@@ -67,8 +77,13 @@ public class PhaseJobs implements EventHandler {
       return NOTHING;
     }
     var started = event.getPhaseStarted();
-    PhaseJob job = new PhaseJob(UUID.fromString(event.getDeploymentId()), started.getPhase(), started.getAttempt(),
-        Instant.ofEpochSecond(started.getDeadline().getSeconds(), started.getDeadline().getNanos()));
+    PhaseJob job =
+        new PhaseJob(
+            UUID.fromString(event.getDeploymentId()),
+            started.getPhase(),
+            started.getAttempt(),
+            Instant.ofEpochSecond(
+                started.getDeadline().getSeconds(), started.getDeadline().getNanos()));
     UUID owner = ids.get();
     return rows.insert(tx, job, owner, clock.instant(), clock.instant().plus(lease))
         ? () -> start(new PhaseJobRows.Claimed(job, owner, null))
@@ -83,24 +98,39 @@ public class PhaseJobs implements EventHandler {
   private void run(PhaseJobRows.Claimed claimed) {
     PhaseJob job = claimed.job();
     StopSignal stop = StopSignal.at(job.deadline(), clock);
-    try (Lease held = Lease.hold(service + " " + job.phase() + " " + job.deploymentId(), clock.instant().plus(lease),
-        lease, clock, until -> rows.renew(job, claimed.owner(), until) && stillCurrent(job), stop)) {
-      ReportStepRequest report = claimed.report() != null ? claimed.report() : runToVerdict(claimed, stop);
+    try (Lease held =
+        Lease.hold(
+            service + " " + job.phase() + " " + job.deploymentId(),
+            clock.instant().plus(lease),
+            lease,
+            clock,
+            until -> rows.renew(job, claimed.owner(), until) && stillCurrent(job),
+            stop)) {
+      ReportStepRequest report =
+          claimed.report() != null ? claimed.report() : runToVerdict(claimed, stop);
       if (report == null) {
         return;
       }
       boolean accepted = orchestrator.report(report);
-      rows.finish(job, claimed.owner(), jobStatus(report),
-          report.getSummary() + (accepted ? "" : " (report not accepted: phase no longer current)"), clock.instant());
+      rows.finish(
+          job,
+          claimed.owner(),
+          jobStatus(report),
+          report.getSummary() + (accepted ? "" : " (report not accepted: phase no longer current)"),
+          clock.instant());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (StatusRuntimeException | DatabaseException e) {
-      // The lease runs out; recovery reports the stored verdict, or runs a job that never reached one.
-      LOG.warn("{} of {}: cannot finish the job now: {}", job.phase(), job.deploymentId(), e.toString());
+      // The lease runs out; recovery reports the stored verdict, or runs a job that never reached
+      // one.
+      LOG.warn(
+          "{} of {}: cannot finish the job now: {}", job.phase(), job.deploymentId(), e.toString());
     }
   }
 
-  /** The job's status once reported; a verdict stored before outcomes existed has only succeeded. */
+  /**
+   * The job's status once reported; a verdict stored before outcomes existed has only succeeded.
+   */
   private static JobStatus jobStatus(ReportStepRequest report) {
     return switch (report.getOutcome()) {
       case PHASE_OUTCOME_SUCCEEDED -> JobStatus.SUCCEEDED;
@@ -109,52 +139,81 @@ public class PhaseJobs implements EventHandler {
     };
   }
 
-  /** Runs the job if its phase is still current; returns the stored verdict, or null if there is none to report. */
-  private ReportStepRequest runToVerdict(PhaseJobRows.Claimed claimed, StopSignal stop) throws InterruptedException {
+  /**
+   * Runs the job if its phase is still current; returns the stored verdict, or null if there is
+   * none to report.
+   */
+  private ReportStepRequest runToVerdict(PhaseJobRows.Claimed claimed, StopSignal stop)
+      throws InterruptedException {
     PhaseJob job = claimed.job();
     if (stop.stopped()) {
-      rows.finish(job, claimed.owner(), JobStatus.EXPIRED, "not run: " + stop.reason().orElseThrow(), clock.instant());
+      rows.finish(
+          job,
+          claimed.owner(),
+          JobStatus.EXPIRED,
+          "not run: " + stop.reason().orElseThrow(),
+          clock.instant());
       return null;
     }
     StepContext context = orchestrator.stepContext(job.deploymentId().toString());
     if (context.getCurrentPhase() != job.phase() || context.getCurrentAttempt() != job.attempt()) {
-      rows.finish(job, claimed.owner(), JobStatus.SUPERSEDED, "not run: the deployment is in " + context.getCurrentPhase()
-          + " attempt " + context.getCurrentAttempt(), clock.instant());
+      rows.finish(
+          job,
+          claimed.owner(),
+          JobStatus.SUPERSEDED,
+          "not run: the deployment is in "
+              + context.getCurrentPhase()
+              + " attempt "
+              + context.getCurrentAttempt(),
+          clock.instant());
       return null;
     }
     PhaseWorker.Result result = runThroughInfrastructureFailures(job, context, stop);
     if (stop.leaseLost()) {
       String why = stop.reason().orElse("lease lost");
-      LOG.warn("{} of {}: {}; what it ran was stopped and nothing is reported", job.phase(), job.deploymentId(), why);
+      LOG.warn(
+          "{} of {}: {}; what it ran was stopped and nothing is reported",
+          job.phase(),
+          job.deploymentId(),
+          why);
       // Fenced by the owner: a no-op when another replica holds the job now.
-      rows.finish(job, claimed.owner(), JobStatus.STOPPED, "stopped, nothing reported: " + why, clock.instant());
+      rows.finish(
+          job,
+          claimed.owner(),
+          JobStatus.STOPPED,
+          "stopped, nothing reported: " + why,
+          clock.instant());
       return null;
     }
-    ReportStepRequest report = ReportStepRequest.newBuilder()
-        .setDeploymentId(job.deploymentId().toString())
-        .setPhase(job.phase())
-        .setAttempt(job.attempt())
-        .setSucceeded(result.succeeded())
-        .setOutcome(result.outcome())
-        .setSummary(result.summary())
-        .addAllEvidence(result.evidence())
-        .setReporter(service)
-        .build();
+    ReportStepRequest report =
+        ReportStepRequest.newBuilder()
+            .setDeploymentId(job.deploymentId().toString())
+            .setPhase(job.phase())
+            .setAttempt(job.attempt())
+            .setSucceeded(result.succeeded())
+            .setOutcome(result.outcome())
+            .setSummary(result.summary())
+            .addAllEvidence(result.evidence())
+            .setReporter(service)
+            .build();
     if (!rows.storeVerdict(job, claimed.owner(), report)) {
-      LOG.warn("{} of {}: the job was taken over before its verdict was stored", job.phase(), job.deploymentId());
+      LOG.warn(
+          "{} of {}: the job was taken over before its verdict was stored",
+          job.phase(),
+          job.deploymentId());
       return null;
     }
     return report;
   }
 
   /**
-   * Runs the worker. A failure of Slipway's own parts (this service's database, the orchestrator) is
-   * tried again after a pause while the deadline leaves room, then reported as ERRORED naming the
-   * component; anything else the worker throws is this service's fault, ERRORED at once. Neither is
-   * ever FAILED: only the worker's own verdict says that the release is bad.
+   * Runs the worker. A failure of Slipway's own parts (this service's database, the orchestrator)
+   * is tried again after a pause while the deadline leaves room, then reported as ERRORED naming
+   * the component; anything else the worker throws is this service's fault, ERRORED at once.
+   * Neither is ever FAILED: only the worker's own verdict says that the release is bad.
    */
-  private PhaseWorker.Result runThroughInfrastructureFailures(PhaseJob job, StepContext context, StopSignal stop)
-      throws InterruptedException {
+  private PhaseWorker.Result runThroughInfrastructureFailures(
+      PhaseJob job, StepContext context, StopSignal stop) throws InterruptedException {
     String what = service + " could not run " + PhaseNames.of(job.phase());
     for (int failures = 1; ; failures++) {
       try {
@@ -166,12 +225,24 @@ public class PhaseJobs implements EventHandler {
           return PhaseWorker.Result.errored(what + ": " + e.getMessage());
         }
         Duration pause = RETRY.delay(failures);
-        if (stop.stopped() || clock.instant().plus(pause).plus(REPORT_MARGIN).isAfter(job.deadline())) {
-          return PhaseWorker.Result.errored(what + ": " + component.get() + " failed " + failures
-              + " time(s) in a row, the last: " + e.getMessage());
+        if (stop.stopped()
+            || clock.instant().plus(pause).plus(REPORT_MARGIN).isAfter(job.deadline())) {
+          return PhaseWorker.Result.errored(
+              what
+                  + ": "
+                  + component.get()
+                  + " failed "
+                  + failures
+                  + " time(s) in a row, the last: "
+                  + e.getMessage());
         }
-        LOG.warn("{} of {}: {} failed ({}), trying again in {}", job.phase(), job.deploymentId(), component.get(),
-            e.getMessage(), pause);
+        LOG.warn(
+            "{} of {}: {} failed ({}), trying again in {}",
+            job.phase(),
+            job.deploymentId(),
+            component.get(),
+            e.getMessage(),
+            pause);
         Thread.sleep(pause);
       }
     }
@@ -182,18 +253,28 @@ public class PhaseJobs implements EventHandler {
    * stopped. An orchestrator that does not answer now is no reason to stop: the lease decides.
    */
   private boolean stillCurrent(PhaseJob job) {
-    return orchestrator.stepContextNow(job.deploymentId().toString())
-        .map(context -> context.getCurrentPhase() == job.phase() && context.getCurrentAttempt() == job.attempt())
+    return orchestrator
+        .stepContextNow(job.deploymentId().toString())
+        .map(
+            context ->
+                context.getCurrentPhase() == job.phase()
+                    && context.getCurrentAttempt() == job.attempt())
         .orElse(true);
   }
 
-  /** Claims jobs whose runner stopped renewing its lease: reports their verdict, or runs them again. */
+  /**
+   * Claims jobs whose runner stopped renewing its lease: reports their verdict, or runs them again.
+   */
   @Scheduled(fixedDelay = "5s", initialDelay = "2s")
   void recover() {
     try {
       for (PhaseJobRows.Claimed claimed : rows.claimOrphans(clock.instant(), lease)) {
-        LOG.info("resuming {} of {} attempt {}{}", claimed.job().phase(), claimed.job().deploymentId(),
-            claimed.job().attempt(), claimed.report() == null ? "" : " (its stored verdict is reported again)");
+        LOG.info(
+            "resuming {} of {} attempt {}{}",
+            claimed.job().phase(),
+            claimed.job().deploymentId(),
+            claimed.job().attempt(),
+            claimed.report() == null ? "" : " (its stored verdict is reported again)");
         start(claimed);
       }
     } catch (DatabaseException e) {

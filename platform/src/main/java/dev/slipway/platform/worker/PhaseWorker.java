@@ -14,8 +14,8 @@ public interface PhaseWorker {
   Set<Phase> phases();
 
   /**
-   * Runs one phase attempt to its verdict, stopping what it runs as soon as {@code stop} fires
-   * (the job's deadline passed, or this replica lost the job's lease).
+   * Runs one phase attempt to its verdict, stopping what it runs as soon as {@code stop} fires (the
+   * job's deadline passed, or this replica lost the job's lease).
    */
   Result run(PhaseJob job, StepContext context, StopSignal stop) throws InterruptedException;
 
@@ -25,8 +25,10 @@ public interface PhaseWorker {
    */
   record Result(PhaseOutcome outcome, String summary, List<Evidence> evidence) {
     public static Result of(boolean passed, String summary, List<Evidence> evidence) {
-      return new Result(passed ? PhaseOutcome.PHASE_OUTCOME_SUCCEEDED : PhaseOutcome.PHASE_OUTCOME_FAILED,
-          summary, evidence);
+      return new Result(
+          passed ? PhaseOutcome.PHASE_OUTCOME_SUCCEEDED : PhaseOutcome.PHASE_OUTCOME_FAILED,
+          summary,
+          evidence);
     }
 
     public static Result failed(String summary) {

@@ -12,29 +12,30 @@ class ScopeTest {
 
   @ParameterizedTest(name = "{0} grants {1} in {2}: {3}")
   @CsvSource({
-      "read,               READ,            '',           true",
-      "read,               DEPLOY,          staging,      false",
-      "deploy:staging,     DEPLOY,          staging,      true",
-      "deploy:staging,     DEPLOY,          production,   false",
-      "deploy:staging,     ROLLBACK,        staging,      false",
-      "deploy:prod-*,      DEPLOY,          prod-eu,      true",
-      "deploy:prod-*,      DEPLOY,          prod,         false",
-      "deploy:prod-*,      DEPLOY,          preprod-eu,   false",
-      "deploy:*,           DEPLOY,          anything,     true",
-      "deploy:*-eu,        DEPLOY,          prod-eu,      true",
-      "deploy:*-eu,        DEPLOY,          prod-us,      false",
-      "cancel:qa,          CANCEL,          qa,           true",
-      "freeze:override:qa, FREEZE_OVERRIDE, qa,           true",
-      "freeze:override:qa, DEPLOY,          qa,           false",
-      "admin,              DEPLOY,          production,   true",
-      "admin,              READ,            '',           true",
-      "admin,              INTERNAL,        '',           false",
-      "internal,           INTERNAL,        '',           true",
-      "internal,           READ,            '',           false",
-      "internal,           ADMIN,           '',           false",
+    "read,               READ,            '',           true",
+    "read,               DEPLOY,          staging,      false",
+    "deploy:staging,     DEPLOY,          staging,      true",
+    "deploy:staging,     DEPLOY,          production,   false",
+    "deploy:staging,     ROLLBACK,        staging,      false",
+    "deploy:prod-*,      DEPLOY,          prod-eu,      true",
+    "deploy:prod-*,      DEPLOY,          prod,         false",
+    "deploy:prod-*,      DEPLOY,          preprod-eu,   false",
+    "deploy:*,           DEPLOY,          anything,     true",
+    "deploy:*-eu,        DEPLOY,          prod-eu,      true",
+    "deploy:*-eu,        DEPLOY,          prod-us,      false",
+    "cancel:qa,          CANCEL,          qa,           true",
+    "freeze:override:qa, FREEZE_OVERRIDE, qa,           true",
+    "freeze:override:qa, DEPLOY,          qa,           false",
+    "admin,              DEPLOY,          production,   true",
+    "admin,              READ,            '',           true",
+    "admin,              INTERNAL,        '',           false",
+    "internal,           INTERNAL,        '',           true",
+    "internal,           READ,            '',           false",
+    "internal,           ADMIN,           '',           false",
   })
   void grants(String scope, Kind needed, String environment, boolean granted) {
-    assertThat(Scope.parse(scope).grants(needed, needed.perEnvironment() ? environment : null)).isEqualTo(granted);
+    assertThat(Scope.parse(scope).grants(needed, needed.perEnvironment() ? environment : null))
+        .isEqualTo(granted);
   }
 
   @Test
@@ -48,19 +49,23 @@ class ScopeTest {
     assertThatThrownBy(() -> Scope.parse("deploy")).hasMessageContaining("needs an environment");
     assertThatThrownBy(() -> Scope.parse("read:staging")).hasMessageContaining("is not a scope");
     assertThatThrownBy(() -> Scope.parse("superuser")).hasMessageContaining("deploy:<env>");
-    assertThatThrownBy(() -> Scope.parse("deploy:../etc")).hasMessageContaining("not an environment or glob");
-    assertThatThrownBy(() -> Scope.parse("deploy:$(id)")).hasMessageContaining("not an environment or glob");
+    assertThatThrownBy(() -> Scope.parse("deploy:../etc"))
+        .hasMessageContaining("not an environment or glob");
+    assertThatThrownBy(() -> Scope.parse("deploy:$(id)"))
+        .hasMessageContaining("not an environment or glob");
   }
 
   @Test
   void everyRuleNamesAKindExceptTheOpenProbes() {
-    AccessRules.all().forEach((method, rule) -> {
-      if (rule.open()) {
-        assertThat(method).matches("grpc\\.(health|reflection)\\..*");
-      }
-      if (rule.environment() != AccessRules.Environment.NONE) {
-        assertThat(rule.kind().perEnvironment()).as(method).isTrue();
-      }
-    });
+    AccessRules.all()
+        .forEach(
+            (method, rule) -> {
+              if (rule.open()) {
+                assertThat(method).matches("grpc\\.(health|reflection)\\..*");
+              }
+              if (rule.environment() != AccessRules.Environment.NONE) {
+                assertThat(rule.kind().perEnvironment()).as(method).isTrue();
+              }
+            });
   }
 }

@@ -39,26 +39,38 @@ import org.postgresql.ds.PGSimpleDataSource;
 class EventConsumerTest {
   /** The consumer's own sessions, told apart from the test's queries. */
   private static final String CONSUMER_SESSIONS = "consumer-under-test";
+
   private TestInfrastructure infrastructure;
   private String jdbcUrl;
   private String topic;
   private EventConsumer consumer;
   private final AtomicInteger handled = new AtomicInteger();
-  /** How many transactions of the consumer were open whenever its handler was free to call the network. */
-  private final List<Integer> openTransactionsSeenBefore = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * How many transactions of the consumer were open whenever its handler was free to call the
+   * network.
+   */
+  private final List<Integer> openTransactionsSeenBefore =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
     infrastructure = TestInfrastructure.shared();
     jdbcUrl = infrastructure.createDatabase("consumer");
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      s.execute(new String(getClass().getResourceAsStream("/db/inbox/V1_0__inbox.sql").readAllBytes(),
-          StandardCharsets.UTF_8));
-      s.execute("create table releases (deployment_id text primary key check (deployment_id not like 'poison%'))");
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          new String(
+              getClass().getResourceAsStream("/db/inbox/V1_0__inbox.sql").readAllBytes(),
+              StandardCharsets.UTF_8));
+      s.execute(
+          "create table releases (deployment_id text primary key check (deployment_id not like 'poison%'))");
     }
     topic = "consumer-test-" + UUID.randomUUID();
     Topics.ensureExist(infrastructure.kafkaBootstrap(), 1, (short) 1);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap()))) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
@@ -66,23 +78,30 @@ class EventConsumerTest {
     dataSource.setUser(infrastructure.user());
     dataSource.setPassword(infrastructure.password());
     dataSource.setApplicationName(CONSUMER_SESSIONS);
-    consumer = new EventConsumer(infrastructure.kafkaBootstrap(), "test-" + topic, topic, new Transactions(dataSource),
-        new EventHandler() {
-          @Override
-          public void beforeTransaction(DeploymentEvent event) {
-            openTransactionsSeenBefore.add(openTransactions());
-          }
+    consumer =
+        new EventConsumer(
+            infrastructure.kafkaBootstrap(),
+            "test-" + topic,
+            topic,
+            new Transactions(dataSource),
+            new EventHandler() {
+              @Override
+              public void beforeTransaction(DeploymentEvent event) {
+                openTransactionsSeenBefore.add(openTransactions());
+              }
 
-          @Override
-          public Runnable handle(DeploymentEvent event, Connection tx) throws java.sql.SQLException {
-            handled.incrementAndGet();
-            try (PreparedStatement insert = tx.prepareStatement("insert into releases values (?)")) {
-              insert.setString(1, event.getDeploymentId());
-              insert.executeUpdate();
-            }
-            return EventHandler.NOTHING;
-          }
-        });
+              @Override
+              public Runnable handle(DeploymentEvent event, Connection tx)
+                  throws java.sql.SQLException {
+                handled.incrementAndGet();
+                try (PreparedStatement insert =
+                    tx.prepareStatement("insert into releases values (?)")) {
+                  insert.setString(1, event.getDeploymentId());
+                  insert.executeUpdate();
+                }
+                return EventHandler.NOTHING;
+              }
+            });
     consumer.start();
   }
 
@@ -100,9 +119,13 @@ class EventConsumerTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> rows().contains(good));
     assertThat(rows()).containsExactly(good);
     ConsumerRecord<byte[], byte[]> dead = deadLetterOf(poison);
-    assertThat(new String(dead.headers().lastHeader("slipway_dlq_reason").value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                dead.headers().lastHeader("slipway_dlq_reason").value(), StandardCharsets.UTF_8))
         .contains("releases_deployment_id_check");
-    assertThat(new String(dead.headers().lastHeader("slipway_dlq_topic").value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                dead.headers().lastHeader("slipway_dlq_topic").value(), StandardCharsets.UTF_8))
         .isEqualTo(topic);
     assertThat(handled.get()).as("a constraint violation is not retried").isEqualTo(2);
   }
@@ -129,12 +152,18 @@ class EventConsumerTest {
 
   @Test
   void theInboxForgetsWhatIsOlderThanTheDedupeWindow() throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      s.execute("insert into inbox select gen_random_uuid(), now() - interval '8 days' from generate_series(1, 25)");
-      s.execute("insert into inbox select gen_random_uuid(), now() - interval '1 day' from generate_series(1, 5)");
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "insert into inbox select gen_random_uuid(), now() - interval '8 days' from generate_series(1, 25)");
+      s.execute(
+          "insert into inbox select gen_random_uuid(), now() - interval '1 day' from generate_series(1, 5)");
       int pruned = 0;
       int batch;
-      while ((batch = dev.slipway.platform.db.Inbox.prune(c, java.time.Instant.now().minus(Duration.ofDays(7)), 10)) > 0) {
+      while ((batch =
+              dev.slipway.platform.db.Inbox.prune(
+                  c, java.time.Instant.now().minus(Duration.ofDays(7)), 10))
+          > 0) {
         assertThat(batch).isLessThanOrEqualTo(10);
         pruned += batch;
       }
@@ -147,9 +176,11 @@ class EventConsumerTest {
   }
 
   private int openTransactions() {
-    try (Connection c = connect(); PreparedStatement select = c.prepareStatement(
-        "select count(*) from pg_stat_activity where datname = current_database() and xact_start is not null"
-            + " and application_name = ?")) {
+    try (Connection c = connect();
+        PreparedStatement select =
+            c.prepareStatement(
+                "select count(*) from pg_stat_activity where datname = current_database() and xact_start is not null"
+                    + " and application_name = ?")) {
       select.setString(1, CONSUMER_SESSIONS);
       try (ResultSet row = select.executeQuery()) {
         row.next();
@@ -161,25 +192,40 @@ class EventConsumerTest {
   }
 
   private static DeploymentEvent event(String deploymentId) {
-    return DeploymentEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setDeploymentId(deploymentId).build();
+    return DeploymentEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setDeploymentId(deploymentId)
+        .build();
   }
 
   private void send(DeploymentEvent... events) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap()),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (DeploymentEvent event : events) {
-        producer.send(new ProducerRecord<>(topic, "journal/e2e".getBytes(StandardCharsets.UTF_8), event.toByteArray()))
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic, "journal/e2e".getBytes(StandardCharsets.UTF_8), event.toByteArray()))
             .get();
       }
     }
   }
 
   private ConsumerRecord<byte[], byte[]> deadLetterOf(String deploymentId) throws Exception {
-    try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap(),
-        ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> reader =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                infrastructure.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "dlq-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       reader.subscribe(List.of(Topics.DEPLOYMENTS_DLQ));
       long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < until) {
@@ -194,8 +240,10 @@ class EventConsumerTest {
   }
 
   private List<String> rows() throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement();
-        ResultSet rows = s.executeQuery("select deployment_id from releases order by deployment_id")) {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rows =
+            s.executeQuery("select deployment_id from releases order by deployment_id")) {
       List<String> ids = new ArrayList<>();
       while (rows.next()) {
         ids.add(rows.getString(1));

@@ -17,11 +17,21 @@ class LeaseTest {
   void aRenewedLeaseLetsTheWorkGoOn() throws Exception {
     StopSignal stop = StopSignal.after(Duration.ofMinutes(1), CLOCK);
     AtomicInteger renewals = new AtomicInteger();
-    try (Lease lease = Lease.hold("job", CLOCK.instant().plus(LENGTH), LENGTH, CLOCK, until -> {
-      renewals.incrementAndGet();
-      return true;
-    }, stop)) {
-      await().during(LENGTH.multipliedBy(3)).atMost(LENGTH.multipliedBy(5)).until(() -> !stop.stopped());
+    try (Lease lease =
+        Lease.hold(
+            "job",
+            CLOCK.instant().plus(LENGTH),
+            LENGTH,
+            CLOCK,
+            until -> {
+              renewals.incrementAndGet();
+              return true;
+            },
+            stop)) {
+      await()
+          .during(LENGTH.multipliedBy(3))
+          .atMost(LENGTH.multipliedBy(5))
+          .until(() -> !stop.stopped());
       assertThat(renewals.get()).isGreaterThanOrEqualTo(6);
     }
   }
@@ -29,11 +39,18 @@ class LeaseTest {
   @Test
   void aLeaseTakenOverStopsTheWorkAtOnce() {
     StopSignal stop = StopSignal.after(Duration.ofMinutes(1), CLOCK);
-    try (Lease lease = Lease.hold("job", CLOCK.instant().plus(Duration.ofMinutes(1)), LENGTH, CLOCK,
-        until -> false, stop)) {
+    try (Lease lease =
+        Lease.hold(
+            "job",
+            CLOCK.instant().plus(Duration.ofMinutes(1)),
+            LENGTH,
+            CLOCK,
+            until -> false,
+            stop)) {
       await().atMost(Duration.ofSeconds(2)).until(stop::stopped);
       assertThat(stop.leaseLost()).isTrue();
-      assertThat(stop.reason()).hasValueSatisfying(r -> assertThat(r).contains("no longer this runner's"));
+      assertThat(stop.reason())
+          .hasValueSatisfying(r -> assertThat(r).contains("no longer this runner's"));
     }
   }
 
@@ -41,9 +58,16 @@ class LeaseTest {
   void renewalsThatKeepFailingStopTheWorkBeforeTheLeaseExpires() {
     StopSignal stop = StopSignal.after(Duration.ofMinutes(1), CLOCK);
     var expiry = CLOCK.instant().plus(LENGTH);
-    try (Lease lease = Lease.hold("job", expiry, LENGTH, CLOCK, until -> {
-      throw new IllegalStateException("database away");
-    }, stop)) {
+    try (Lease lease =
+        Lease.hold(
+            "job",
+            expiry,
+            LENGTH,
+            CLOCK,
+            until -> {
+              throw new IllegalStateException("database away");
+            },
+            stop)) {
       await().atMost(Duration.ofSeconds(2)).until(stop::stopped);
       assertThat(CLOCK.instant()).isBefore(expiry);
       assertThat(stop.leaseLost()).isTrue();
@@ -54,14 +78,22 @@ class LeaseTest {
   void aRenewalThatHangsStillStopsTheWorkInTime() {
     StopSignal stop = StopSignal.after(Duration.ofMinutes(1), CLOCK);
     var expiry = CLOCK.instant().plus(LENGTH);
-    try (Lease lease = Lease.hold("job", expiry, LENGTH, CLOCK, until -> {
-      try {
-        new java.util.concurrent.CountDownLatch(1).await(); // a connection that never answers, until close
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return true;
-    }, stop)) {
+    try (Lease lease =
+        Lease.hold(
+            "job",
+            expiry,
+            LENGTH,
+            CLOCK,
+            until -> {
+              try {
+                new java.util.concurrent.CountDownLatch(1)
+                    .await(); // a connection that never answers, until close
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return true;
+            },
+            stop)) {
       await().atMost(Duration.ofSeconds(2)).until(stop::stopped);
       assertThat(CLOCK.instant()).isBefore(expiry);
     }

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.Test;
 class OutputLinesTest {
   private static List<String> lines(String output, int max) throws Exception {
     List<String> lines = new ArrayList<>();
-    OutputLines.forward(new ByteArrayInputStream(output.getBytes(StandardCharsets.UTF_8)), max, lines::add);
+    OutputLines.forward(
+        new ByteArrayInputStream(output.getBytes(StandardCharsets.UTF_8)), max, lines::add);
     return lines;
   }
 
   @Test
   void splitsOnEveryKindOfLineEnd() throws Exception {
-    assertThat(lines("one\ntwo\r\nthree\rfour", 100)).containsExactly("one", "two", "three", "four");
+    assertThat(lines("one\ntwo\r\nthree\rfour", 100))
+        .containsExactly("one", "two", "three", "four");
   }
 
   @Test

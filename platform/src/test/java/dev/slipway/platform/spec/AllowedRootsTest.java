@@ -29,7 +29,8 @@ class AllowedRootsTest {
 
   @Test
   void aRootMustBeAbsoluteAndNormalised() {
-    assertThatThrownBy(() -> AllowedRoots.parse("srv")).hasMessageContaining("'srv' must be an absolute");
+    assertThatThrownBy(() -> AllowedRoots.parse("srv"))
+        .hasMessageContaining("'srv' must be an absolute");
     assertThatThrownBy(() -> AllowedRoots.parse("/srv/../etc")).hasMessageContaining("normalised");
   }
 }

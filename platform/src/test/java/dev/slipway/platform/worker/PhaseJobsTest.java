@@ -52,8 +52,8 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Phase jobs on a real PostgreSQL, reporting over real gRPC to an orchestrator stand-in started here
- * that answers step contexts and records every report. The job runs a real command.
+ * Phase jobs on a real PostgreSQL, reporting over real gRPC to an orchestrator stand-in started
+ * here that answers step contexts and records every report. The job runs a real command.
  */
 class PhaseJobsTest {
   private static final Duration LEASE = Duration.ofMillis(1500);
@@ -63,13 +63,22 @@ class PhaseJobsTest {
   private static Transactions transactions;
   private static Server orchestratorPeer;
   private static OrchestratorClient orchestrator;
+
   /** What the stand-in says each deployment is in now. */
   private static final Map<String, StepContext> current = new ConcurrentHashMap<>();
+
   private static final List<ReportStepRequest> reports = new CopyOnWriteArrayList<>();
 
   private final CountingWorker worker = new CountingWorker();
-  private final PhaseJobs jobs = new PhaseJobs(worker, new PhaseJobRows(transactions), orchestrator, CLOCK, UUID::randomUUID, LEASE,
-      "backup-service");
+  private final PhaseJobs jobs =
+      new PhaseJobs(
+          worker,
+          new PhaseJobRows(transactions),
+          orchestrator,
+          CLOCK,
+          UUID::randomUUID,
+          LEASE,
+          "backup-service");
 
   @BeforeAll
   static void start() throws Exception {
@@ -80,30 +89,44 @@ class PhaseJobsTest {
     dataSource.setUser(infrastructure.user());
     dataSource.setPassword(infrastructure.password());
     transactions = new Transactions(dataSource);
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       for (String migration : List.of("V1_1__phase_jobs.sql", "V2_1__phase_job_leases.sql")) {
-        s.execute(new String(PhaseJobsTest.class.getResourceAsStream("/db/phase-jobs/" + migration).readAllBytes(),
-            StandardCharsets.UTF_8));
+        s.execute(
+            new String(
+                PhaseJobsTest.class
+                    .getResourceAsStream("/db/phase-jobs/" + migration)
+                    .readAllBytes(),
+                StandardCharsets.UTF_8));
       }
     }
-    orchestratorPeer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new WorkerServiceGrpc.WorkerServiceImplBase() {
-          @Override
-          public void getStepContext(GetStepContextRequest request, StreamObserver<StepContext> response) {
-            response.onNext(current.getOrDefault(request.getDeploymentId(), StepContext.getDefaultInstance()));
-            response.onCompleted();
-          }
-        })
-        .addService(new StepReportServiceGrpc.StepReportServiceImplBase() {
-          @Override
-          public void reportStep(ReportStepRequest request, StreamObserver<ReportStepResponse> response) {
-            reports.add(request);
-            response.onNext(ReportStepResponse.newBuilder().setAccepted(true).build());
-            response.onCompleted();
-          }
-        })
-        .build().start();
-    orchestrator = new OrchestratorClient("127.0.0.1:" + orchestratorPeer.getPort(), null, "slw_test");
+    orchestratorPeer =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(
+                new WorkerServiceGrpc.WorkerServiceImplBase() {
+                  @Override
+                  public void getStepContext(
+                      GetStepContextRequest request, StreamObserver<StepContext> response) {
+                    response.onNext(
+                        current.getOrDefault(
+                            request.getDeploymentId(), StepContext.getDefaultInstance()));
+                    response.onCompleted();
+                  }
+                })
+            .addService(
+                new StepReportServiceGrpc.StepReportServiceImplBase() {
+                  @Override
+                  public void reportStep(
+                      ReportStepRequest request, StreamObserver<ReportStepResponse> response) {
+                    reports.add(request);
+                    response.onNext(ReportStepResponse.newBuilder().setAccepted(true).build());
+                    response.onCompleted();
+                  }
+                })
+            .build()
+            .start();
+    orchestrator =
+        new OrchestratorClient("127.0.0.1:" + orchestratorPeer.getPort(), null, "slw_test");
   }
 
   @AfterAll
@@ -114,7 +137,8 @@ class PhaseJobsTest {
 
   @BeforeEach
   void noJobsOfOtherTests() throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.execute("delete from phase_jobs");
     }
   }
@@ -131,7 +155,9 @@ class PhaseJobsTest {
     ReportStepRequest report = reportsOf(id).getFirst();
     assertThat(report.getSucceeded()).isFalse();
     assertThat(report.getSummary()).contains("deadline").contains("passed");
-    assertThat(ProcessGroup.alive(worker.session.get())).as("the command and its session are gone").isFalse();
+    assertThat(ProcessGroup.alive(worker.session.get()))
+        .as("the command and its session are gone")
+        .isFalse();
   }
 
   @Test
@@ -139,12 +165,16 @@ class PhaseJobsTest {
     UUID id = UUID.randomUUID();
     worker.command = "sleep 300";
     started(id, 1, Instant.now().plusSeconds(300));
-    await().atMost(Duration.ofSeconds(10)).until(() -> worker.session.get() != 0 && ProcessGroup.alive(worker.session.get()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> worker.session.get() != 0 && ProcessGroup.alive(worker.session.get()));
 
     sql("update phase_jobs set lease_owner = gen_random_uuid() where deployment_id = ?", id);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessGroup.alive(worker.session.get()));
-    await("a runner without the lease says nothing").during(LEASE).atMost(LEASE.plusSeconds(3))
+    await("a runner without the lease says nothing")
+        .during(LEASE)
+        .atMost(LEASE.plusSeconds(3))
         .until(() -> reportsOf(id).isEmpty());
     assertThat(status(id, 1)).isEqualTo("RUNNING");
     assertThat(worker.runs.get()).isEqualTo(1);
@@ -153,8 +183,14 @@ class PhaseJobsTest {
   @Test
   void aVerdictReachedBeforeItsRunnerDiedIsReportedAgainNeverRunAgain() throws Exception {
     UUID id = UUID.randomUUID();
-    ReportStepRequest verdict = ReportStepRequest.newBuilder().setDeploymentId(id.toString())
-        .setPhase(Phase.PHASE_RESTORE).setAttempt(1).setSucceeded(true).setSummary("restored backup b1").build();
+    ReportStepRequest verdict =
+        ReportStepRequest.newBuilder()
+            .setDeploymentId(id.toString())
+            .setPhase(Phase.PHASE_RESTORE)
+            .setAttempt(1)
+            .setSucceeded(true)
+            .setSummary("restored backup b1")
+            .build();
     insertOrphan(id, "REPORTING", verdict.toByteArray());
 
     jobs.recover();
@@ -168,8 +204,13 @@ class PhaseJobsTest {
   void anOrphanWhosePhaseMovedOnIsNotRun() throws Exception {
     UUID id = UUID.randomUUID();
     insertOrphan(id, "RUNNING", null);
-    current.put(id.toString(), StepContext.newBuilder().setDeploymentId(id.toString())
-        .setCurrentPhase(Phase.PHASE_REVERT).setCurrentAttempt(1).build());
+    current.put(
+        id.toString(),
+        StepContext.newBuilder()
+            .setDeploymentId(id.toString())
+            .setCurrentPhase(Phase.PHASE_REVERT)
+            .setCurrentAttempt(1)
+            .build());
 
     jobs.recover();
 
@@ -187,7 +228,10 @@ class PhaseJobsTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(id, 1)));
     assertThat(worker.runs.get()).isEqualTo(1);
-    assertThat(reportsOf(id)).hasSize(1).first().satisfies(r -> assertThat(r.getSucceeded()).isTrue());
+    assertThat(reportsOf(id))
+        .hasSize(1)
+        .first()
+        .satisfies(r -> assertThat(r.getSucceeded()).isTrue());
   }
 
   @Test
@@ -198,16 +242,21 @@ class PhaseJobsTest {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(status(id, 1)));
     assertThat(worker.runs.get()).as("two blips, then the run that worked").isEqualTo(3);
-    assertThat(reportsOf(id)).hasSize(1).first().satisfies(r -> {
-      assertThat(r.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_SUCCEEDED);
-      assertThat(r.getSucceeded()).isTrue();
-    });
+    assertThat(reportsOf(id))
+        .hasSize(1)
+        .first()
+        .satisfies(
+            r -> {
+              assertThat(r.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_SUCCEEDED);
+              assertThat(r.getSucceeded()).isTrue();
+            });
   }
 
   @Test
   void aDatabaseThatStaysDownIsReportedAsErroredNamingIt() throws Exception {
     UUID id = UUID.randomUUID();
-    worker.failFirst(databaseDown(), databaseDown(), databaseDown(), databaseDown(), databaseDown());
+    worker.failFirst(
+        databaseDown(), databaseDown(), databaseDown(), databaseDown(), databaseDown());
     Instant deadline = Instant.now().plusSeconds(7);
     started(id, 1, deadline);
 
@@ -216,7 +265,8 @@ class PhaseJobsTest {
     ReportStepRequest report = reportsOf(id).getFirst();
     assertThat(report.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_ERRORED);
     assertThat(report.getSucceeded()).isFalse();
-    assertThat(report.getSummary()).startsWith("backup-service could not run RESTORE: its database failed ")
+    assertThat(report.getSummary())
+        .startsWith("backup-service could not run RESTORE: its database failed ")
         .contains("connection refused");
     assertThat(worker.runs.get()).as("tried again while the deadline left room").isBetween(2, 4);
     assertThat(worker.commands.get()).as("the tool itself never ran").isZero();
@@ -230,32 +280,50 @@ class PhaseJobsTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> "ERRORED".equals(status(id, 1)));
     assertThat(worker.runs.get()).isEqualTo(1);
-    assertThat(reportsOf(id)).singleElement().satisfies(r -> {
-      assertThat(r.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_ERRORED);
-      assertThat(r.getSummary()).isEqualTo("backup-service could not run RESTORE: no such keyset");
-    });
+    assertThat(reportsOf(id))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_ERRORED);
+              assertThat(r.getSummary())
+                  .isEqualTo("backup-service could not run RESTORE: no such keyset");
+            });
   }
 
   private static DatabaseException databaseDown() {
     return new DatabaseException(new SQLException("connection refused", "08001"));
   }
 
-  /** Delivers PhaseStarted as the consumer would: the job row in the transaction, the run after it. */
+  /**
+   * Delivers PhaseStarted as the consumer would: the job row in the transaction, the run after it.
+   */
   private void started(UUID id, int attempt, Instant deadline) {
-    current.put(id.toString(), StepContext.newBuilder().setDeploymentId(id.toString())
-        .setCurrentPhase(Phase.PHASE_RESTORE).setCurrentAttempt(attempt).build());
-    DeploymentEvent event = DeploymentEvent.newBuilder().setDeploymentId(id.toString())
-        .setPhaseStarted(PhaseStarted.newBuilder().setPhase(Phase.PHASE_RESTORE).setAttempt(attempt)
-            .setDeadline(Timestamp.newBuilder().setSeconds(deadline.getEpochSecond())))
-        .build();
+    current.put(
+        id.toString(),
+        StepContext.newBuilder()
+            .setDeploymentId(id.toString())
+            .setCurrentPhase(Phase.PHASE_RESTORE)
+            .setCurrentAttempt(attempt)
+            .build());
+    DeploymentEvent event =
+        DeploymentEvent.newBuilder()
+            .setDeploymentId(id.toString())
+            .setPhaseStarted(
+                PhaseStarted.newBuilder()
+                    .setPhase(Phase.PHASE_RESTORE)
+                    .setAttempt(attempt)
+                    .setDeadline(Timestamp.newBuilder().setSeconds(deadline.getEpochSecond())))
+            .build();
     transactions.inTransaction(c -> jobs.handle(event, c)).run();
   }
 
   private static void insertOrphan(UUID id, String status, byte[] report) throws Exception {
-    try (Connection c = connect(); PreparedStatement insert = c.prepareStatement(
-        "insert into phase_jobs (deployment_id, phase, attempt, deadline, status, summary, lease_until, lease_owner,"
-            + " report, created_at) values (?, 'RESTORE', 1, now() + interval '1 minute', ?, '',"
-            + " now() - interval '1 second', gen_random_uuid(), ?, now())")) {
+    try (Connection c = connect();
+        PreparedStatement insert =
+            c.prepareStatement(
+                "insert into phase_jobs (deployment_id, phase, attempt, deadline, status, summary, lease_until, lease_owner,"
+                    + " report, created_at) values (?, 'RESTORE', 1, now() + interval '1 minute', ?, '',"
+                    + " now() - interval '1 second', gen_random_uuid(), ?, now())")) {
       insert.setObject(1, id);
       insert.setString(2, status);
       insert.setBytes(3, report);
@@ -268,8 +336,10 @@ class PhaseJobsTest {
   }
 
   private static String status(UUID id, int attempt) throws Exception {
-    try (Connection c = connect(); PreparedStatement select = c.prepareStatement(
-        "select status from phase_jobs where deployment_id = ? and attempt = ?")) {
+    try (Connection c = connect();
+        PreparedStatement select =
+            c.prepareStatement(
+                "select status from phase_jobs where deployment_id = ? and attempt = ?")) {
       select.setObject(1, id);
       select.setInt(2, attempt);
       try (ResultSet row = select.executeQuery()) {
@@ -279,7 +349,8 @@ class PhaseJobsTest {
   }
 
   private static void sql(String statement, UUID id) throws Exception {
-    try (Connection c = connect(); PreparedStatement update = c.prepareStatement(statement)) {
+    try (Connection c = connect();
+        PreparedStatement update = c.prepareStatement(statement)) {
       update.setObject(1, id);
       assertThat(update.executeUpdate()).isEqualTo(1);
     }
@@ -307,15 +378,17 @@ class PhaseJobsTest {
     }
 
     @Override
-    public Result run(PhaseJob job, StepContext context, StopSignal stop) throws InterruptedException {
+    public Result run(PhaseJob job, StepContext context, StopSignal stop)
+        throws InterruptedException {
       runs.incrementAndGet();
       RuntimeException failure = failures.poll();
       if (failure != null) {
         throw failure;
       }
       commands.incrementAndGet();
-      CommandRunner.Outcome outcome = CommandRunner.run(List.of("sh", "-c", command), null, Map.of(), stop,
-          session::set, line -> {});
+      CommandRunner.Outcome outcome =
+          CommandRunner.run(
+              List.of("sh", "-c", command), null, Map.of(), stop, session::set, line -> {});
       return Result.of(outcome.succeeded(), outcome.summary(), List.of());
     }
   }
