@@ -1,0 +1,135 @@
+package dev.slipway.orchestrator.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.platform.db.Transactions;
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.TargetRef;
+import dev.slipway.testkit.TestInfrastructure;
+import java.net.ServerSocket;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A relay whose Kafka is down says so on its health check, keeps every event in the outbox (none is
+ * set aside as bad, none marked published), and a relay that reaches Kafka publishes them all.
+ */
+class OutboxRelayKafkaDownTest {
+  @Test
+  void eventsWaitInTheOutboxWhileKafkaIsDownAndAreAllPublishedOnceItIsBack() throws Exception {
+    TestInfrastructure infrastructure = TestInfrastructure.shared();
+    String url = infrastructure.createDatabase("relay_down");
+    Flyway.configure()
+        .dataSource(url, infrastructure.user(), infrastructure.password())
+        .schemas("orchestrator")
+        .defaultSchema("orchestrator")
+        .locations("classpath:db/orchestrator")
+        .load()
+        .migrate();
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(url);
+    dataSource.setUser(infrastructure.user());
+    dataSource.setPassword(infrastructure.password());
+    dataSource.setCurrentSchema("orchestrator");
+    Transactions transactions = new Transactions(dataSource);
+    CommitSignal signal = new CommitSignal(transactions);
+    UUID deployment = UUID.randomUUID();
+    transactions.inTransaction(
+        c -> {
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "insert into deployments (id, app, environment, kind, version, previous_version,"
+                      + " requested_by, target_revision, spec_json, status, attempt, reason,"
+                      + " last_sequence, backup_taken, idempotency_key, created_at, updated_at)"
+                      + " values (?, 'waiting', 'qa', 'DEPLOY', '1.0.0', '', 'test', 1, '{}',"
+                      + " 'SUCCEEDED', 1, '', 5, false, ?, now(), now())")) {
+            insert.setObject(1, deployment);
+            insert.setString(2, deployment.toString());
+            return insert.executeUpdate();
+          }
+        });
+    for (int sequence = 1; sequence <= 5; sequence++) {
+      append(transactions, deployment, sequence);
+    }
+
+    RelayHealth downHealth = new RelayHealth(null);
+    OutboxRelay down =
+        new OutboxRelay(transactions, signal, downHealth, deadAddress(), 3, (short) 1);
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> downHealth.problem() != null);
+      assertThat(downHealth.problem()).contains("Kafka");
+      assertThat(count(transactions, "published_at is not null")).isZero();
+      assertThat(count(transactions, "publish_error is not null"))
+          .as("an unreachable broker is no reason to set an event aside")
+          .isZero();
+    } finally {
+      down.stop();
+    }
+
+    RelayHealth upHealth = new RelayHealth(null);
+    OutboxRelay up =
+        new OutboxRelay(
+            transactions, signal, upHealth, infrastructure.kafkaBootstrap(), 3, (short) 1);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> count(transactions, "published_at is null") == 0);
+      assertThat(count(transactions, "published_at is not null")).isEqualTo(5);
+      assertThat(upHealth.problem()).isNull();
+    } finally {
+      up.stop();
+      signal.stop();
+    }
+  }
+
+  /** An address where nothing listens: a port bound and released. */
+  private static String deadAddress() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return "127.0.0.1:" + socket.getLocalPort();
+    }
+  }
+
+  private static void append(Transactions transactions, UUID deployment, long sequence) {
+    DeploymentEvent event =
+        DeploymentEvent.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setDeploymentId(deployment.toString())
+            .setTarget(TargetRef.newBuilder().setApp("waiting").setEnvironment("qa"))
+            .setSequence(sequence)
+            .build();
+    transactions.inTransaction(
+        c -> {
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at)"
+                      + " values (?, ?, ?, 'waiting/qa', ?, ?)")) {
+            insert.setObject(1, UUID.fromString(event.getEventId()));
+            insert.setObject(2, deployment);
+            insert.setLong(3, sequence);
+            insert.setBytes(4, event.toByteArray());
+            insert.setTimestamp(5, Timestamp.from(Instant.now()));
+            return insert.executeUpdate();
+          }
+        });
+  }
+
+  private static long count(Transactions transactions, String where) {
+    return transactions.read(
+        c -> {
+          try (PreparedStatement select =
+                  c.prepareStatement("select count(*) from events where " + where);
+              ResultSet row = select.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+          }
+        });
+  }
+}
