@@ -11,9 +11,7 @@ import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.NotifyRule;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +41,7 @@ public class Notifications implements EventHandler {
   private final OrchestratorClient orchestrator;
   private final Map<String, Channel> channels;
   private final Dispatcher dispatcher;
+  private final DeliveryRepository deliveries;
   private final Clock clock;
   private final Supplier<UUID> ids;
   private final Map<String, StepContext> deployments = new ConcurrentHashMap<>();
@@ -51,8 +50,10 @@ public class Notifications implements EventHandler {
       OrchestratorClient orchestrator,
       List<Channel> channels,
       Dispatcher dispatcher,
+      DeliveryRepository deliveries,
       Clock clock,
       Supplier<UUID> ids) {
+    this.deliveries = deliveries;
     this.ids = ids;
     this.orchestrator = orchestrator;
     this.channels =
@@ -90,7 +91,7 @@ public class Notifications implements EventHandler {
     for (NotifyRule rule : deployment.getSpec().getNotifyList()) {
       Set<String> wanted = rule.getOnCount() == 0 ? DEFAULT_EVENTS : Set.copyOf(rule.getOnList());
       if (wanted.contains(type)) {
-        created += insert(tx, event, rule.getChannel(), type, payload(event, deployment, type));
+        created += insert(event, rule.getChannel(), type, payload(event, deployment, type));
       }
     }
     if (event.hasFinished()) {
@@ -99,30 +100,19 @@ public class Notifications implements EventHandler {
     return created == 0 ? NOTHING : dispatcher::wake;
   }
 
-  private int insert(
-      Connection tx, DeploymentEvent event, String channel, String type, String payload)
-      throws SQLException {
+  private int insert(DeploymentEvent event, String channel, String type, String payload) {
     boolean configured = channels.containsKey(channel);
-    try (PreparedStatement insert =
-        tx.prepareStatement(
-            "insert into deliveries (id, event_id, channel, deployment_id, event_type, payload, status, attempts,"
-                + " next_attempt_at, last_error, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
-                + " on conflict (event_id, channel) do nothing")) {
-      Timestamp now = Timestamp.from(clock.instant());
-      insert.setObject(1, ids.get());
-      insert.setObject(2, UUID.fromString(event.getEventId()));
-      insert.setString(3, channel);
-      insert.setObject(4, UUID.fromString(event.getDeploymentId()));
-      insert.setString(5, type);
-      insert.setString(6, payload);
-      insert.setString(7, (configured ? DeliveryStatus.PENDING : DeliveryStatus.FAILED).name());
-      insert.setTimestamp(8, now);
-      insert.setString(
-          9,
-          configured ? "" : "channel '" + channel + "' is not configured on the notifier-service");
-      insert.setTimestamp(10, now);
-      return insert.executeUpdate();
-    }
+    return (int)
+        deliveries.insertIfAbsent(
+            ids.get(),
+            UUID.fromString(event.getEventId()),
+            channel,
+            UUID.fromString(event.getDeploymentId()),
+            type,
+            payload,
+            configured ? DeliveryStatus.PENDING : DeliveryStatus.FAILED,
+            configured ? "" : "channel '" + channel + "' is not configured on the notifier-service",
+            clock.instant());
   }
 
   /** The notify rule name of an event: requested, phase_started, phase_completed, succeeded, ... */

@@ -144,7 +144,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
           List<StepLogs.Line> lines =
               history.stepLogs(
                   id,
-                  EventCodec.phase(request.getPhase()).name(),
+                  EventCodec.phase(request.getPhase()),
                   request.getAttempt(),
                   request.getAfterLine(),
                   size);

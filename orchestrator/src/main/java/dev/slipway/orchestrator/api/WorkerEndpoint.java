@@ -119,7 +119,7 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
     try {
       UUID id = UUID.fromString(deploymentId);
       return transactions
-          .read(c -> repository.find(c, id))
+          .read(c -> repository.find(id))
           .map(stored -> stored.deployment().environment());
     } catch (IllegalArgumentException notAnId) {
       return Optional.empty();
@@ -134,7 +134,7 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
       throw new InvalidInput("deployment_id", "is not a UUID");
     }
     return transactions
-        .read(c -> repository.find(c, id))
+        .read(c -> repository.find(id))
         .orElseThrow(() -> new NotFound("no deployment " + id));
   }
 

@@ -1,14 +1,12 @@
 package dev.slipway.orchestrator.deployments;
 
 import dev.slipway.orchestrator.domain.Input;
+import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.NotFound;
 import dev.slipway.platform.db.Transactions;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,12 +18,17 @@ import java.util.UUID;
 public class DeploymentHistory {
   private final Transactions transactions;
   private final DeploymentRepository repository;
+  private final PhaseRepository phases;
   private final StepLogs stepLogs;
 
   public DeploymentHistory(
-      Transactions transactions, DeploymentRepository repository, StepLogs stepLogs) {
+      Transactions transactions,
+      DeploymentRepository repository,
+      PhaseRepository phases,
+      StepLogs stepLogs) {
     this.transactions = transactions;
     this.repository = repository;
+    this.phases = phases;
     this.stepLogs = stepLogs;
   }
 
@@ -52,82 +55,65 @@ public class DeploymentHistory {
     return transactions.read(
         c -> {
           StoredDeployment stored =
-              repository.find(c, id).orElseThrow(() -> new NotFound("no deployment " + id));
-          List<PhaseRow> phases = new ArrayList<>();
-          try (PreparedStatement select =
-              c.prepareStatement(
-                  "select phase, attempt, outcome, summary, started_at, finished_at from phases"
-                      + " where deployment_id = ? order by started_at, attempt")) {
-            select.setObject(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                String phase = rows.getString(1);
-                int attempt = rows.getInt(2);
-                Timestamp finished = rows.getTimestamp(6);
-                phases.add(
-                    new PhaseRow(
-                        phase,
-                        attempt,
-                        rows.getString(3),
-                        rows.getString(4),
-                        rows.getTimestamp(5).toInstant(),
-                        finished == null ? null : finished.toInstant(),
-                        stepLogs.tail(c, id, phase, attempt, logTail),
-                        stepLogs.count(c, id, phase, attempt),
-                        repository.evidence(c, id, phase, attempt)));
-              }
-            }
+              repository.find(id).orElseThrow(() -> new NotFound("no deployment " + id));
+          List<PhaseRow> rows = new ArrayList<>();
+          for (PhaseEntry entry : phases.ofDeployment(id)) {
+            Phase phase = entry.key().phase();
+            int attempt = entry.key().attempt();
+            rows.add(
+                new PhaseRow(
+                    phase.name(),
+                    attempt,
+                    entry.outcome(),
+                    entry.summary(),
+                    entry.startedAt(),
+                    entry.finishedAt(),
+                    logTail <= 0
+                        ? List.of()
+                        : stepLogs.tail(id, phase, attempt, logTail).stream()
+                            .map(StepLogs.Line::text)
+                            .toList(),
+                    (int) stepLogs.count(id, phase, attempt),
+                    phases.evidence(id, phase, attempt)));
           }
-          return new Detail(stored, phases);
+          return new Detail(stored, rows);
         });
   }
 
   /** A page of a phase attempt's output (one line more than asked, to tell whether more exist). */
-  public List<StepLogs.Line> stepLogs(UUID id, String phase, int attempt, int afterLine, int size) {
-    return transactions.read(c -> stepLogs.page(c, id, phase, attempt, afterLine, size));
+  public List<StepLogs.Line> stepLogs(UUID id, Phase phase, int attempt, int afterLine, int size) {
+    return transactions.read(c -> stepLogs.page(id, phase, attempt, afterLine, size + 1));
   }
 
   /** Keyset pagination on (created_at, id): a page costs the same at any depth. */
   public Page list(String app, String environment, int pageSize, String pageToken) {
     int size = pageSize <= 0 ? 50 : Math.min(pageSize, 500);
     Cursor cursor = Cursor.decode(pageToken);
-    return transactions.read(
-        c -> {
-          StringBuilder sql = new StringBuilder("select * from deployments where true");
-          List<Object> args = new ArrayList<>();
-          if (!app.isEmpty()) {
-            sql.append(" and app = ?");
-            args.add(app);
-          }
-          if (!environment.isEmpty()) {
-            sql.append(" and environment = ?");
-            args.add(environment);
-          }
-          if (cursor != null) {
-            sql.append(" and (created_at, id) < (?, ?)");
-            args.add(Timestamp.from(cursor.createdAt()));
-            args.add(cursor.id());
-          }
-          sql.append(" order by created_at desc, id desc limit ").append(size + 1);
-          try (PreparedStatement select = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-              select.setObject(i + 1, args.get(i));
-            }
-            List<StoredDeployment> page = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                page.add(DeploymentRepository.map(rows));
-              }
-            }
-            if (page.size() <= size) {
-              return new Page(page, "");
-            }
-            StoredDeployment last = page.get(size - 1);
-            return new Page(
-                page.subList(0, size),
-                new Cursor(last.createdAt(), last.deployment().id()).encode());
-          }
-        });
+    Instant before = cursor == null ? DeploymentRepository.NEWEST : cursor.createdAt();
+    UUID beforeId = cursor == null ? DeploymentRepository.LAST_ID : cursor.id();
+    int limit = size + 1;
+    List<StoredDeployment> page =
+        transactions
+            .read(
+                c -> {
+                  if (!app.isEmpty() && !environment.isEmpty()) {
+                    return repository.pageOfTarget(app, environment, before, beforeId, limit);
+                  } else if (!app.isEmpty()) {
+                    return repository.pageOfApp(app, before, beforeId, limit);
+                  } else if (!environment.isEmpty()) {
+                    return repository.pageOfEnvironment(environment, before, beforeId, limit);
+                  }
+                  return repository.pageOfAll(before, beforeId, limit);
+                })
+            .stream()
+            .map(StoredDeployment::of)
+            .toList();
+    if (page.size() <= size) {
+      return new Page(page, "");
+    }
+    StoredDeployment last = page.get(size - 1);
+    return new Page(
+        page.subList(0, size), new Cursor(last.createdAt(), last.deployment().id()).encode());
   }
 
   private record Cursor(Instant createdAt, UUID id) {

@@ -40,6 +40,7 @@ public class Deployments {
 
   private final Transactions transactions;
   private final DeploymentRepository deployments;
+  private final PhaseRepository phases;
   private final TargetRepository targets;
   private final EventLog eventLog;
   private final CommitSignal signal;
@@ -51,6 +52,7 @@ public class Deployments {
   public Deployments(
       Transactions transactions,
       DeploymentRepository deployments,
+      PhaseRepository phases,
       TargetRepository targets,
       EventLog eventLog,
       CommitSignal signal,
@@ -60,6 +62,7 @@ public class Deployments {
       @Value("${slipway.runner-lease:30s}") Duration runnerLease) {
     this.transactions = transactions;
     this.deployments = deployments;
+    this.phases = phases;
     this.targets = targets;
     this.eventLog = eventLog;
     this.signal = signal;
@@ -96,7 +99,9 @@ public class Deployments {
         transactions.inTransaction(
             tx -> {
               Optional<StoredDeployment> earlier =
-                  deployments.findByIdempotencyKey(tx, request.idempotencyKey());
+                  deployments
+                      .findByIdempotencyKey(request.idempotencyKey())
+                      .map(StoredDeployment::of);
               if (earlier.isPresent()) {
                 return new Outcome(sameRequest(earlier.get(), request), Optional.empty());
               }
@@ -111,8 +116,7 @@ public class Deployments {
                                       + "/"
                                       + request.environment()
                                       + "; register it with: slipway target apply -f FILE"));
-              Optional<UUID> active =
-                  deployments.findActive(tx, request.app(), request.environment());
+              Optional<UUID> active = deployments.findActive(request.app(), request.environment());
               if (active.isPresent()) {
                 throw new Refused(
                     "target "
@@ -136,12 +140,12 @@ public class Deployments {
                       request.requestedBy(),
                       target.revision(),
                       PlanFactory.plan(target.spec(), previous));
-              deployments.insert(tx, requested, target.spec(), request.idempotencyKey(), now);
+              deployments.insert(requested, target.spec(), request.idempotencyKey(), now);
               Transition start =
                   (Transition) DeploymentMachine.decide(requested, new Input.Start(), now);
               store(tx, requested, start, now);
               return new Outcome(
-                  deployments.find(tx, requested.id()).orElseThrow(), Optional.of(start));
+                  deployments.find(requested.id()).orElseThrow(), Optional.of(start));
             });
     outcome.transition().ifPresent(this::afterCommit);
     return outcome.deployment();
@@ -184,7 +188,7 @@ public class Deployments {
               .read(
                   c ->
                       deployments.lastGoodVersionOtherThan(
-                          c, app, environment, target.currentVersion()))
+                          app, environment, target.currentVersion()))
               .orElseThrow(
                   () ->
                       new Refused(
@@ -205,7 +209,7 @@ public class Deployments {
     Outcome outcome =
         transactions.inTransaction(
             tx -> {
-              Optional<StoredDeployment> locked = deployments.lock(tx, id, skipLocked);
+              Optional<StoredDeployment> locked = deployments.lock(id, skipLocked);
               if (locked.isEmpty()) {
                 if (skipLocked) {
                   return new Outcome(
@@ -219,7 +223,7 @@ public class Deployments {
               if (decision instanceof Transition transition) {
                 store(tx, before, transition, now);
                 if (input instanceof Input.StepResult result) {
-                  deployments.recordEvidence(tx, id, result);
+                  phases.recordEvidence(id, result);
                 }
                 return new Outcome(null, Optional.of(transition), decision);
               }
@@ -236,8 +240,8 @@ public class Deployments {
       throws SQLException {
     Deployment next = transition.next();
     Instant lease = transition.localStep().isPresent() ? now.plus(runnerLease) : null;
-    deployments.update(tx, next, now, lease);
-    deployments.recordPhases(tx, next.id(), transition.events(), now);
+    deployments.update(next, now, lease);
+    phases.record(next.id(), transition.events(), now);
     eventLog.append(tx, before, transition.events(), now);
     if (next.status() == Status.SUCCEEDED) {
       targets.setCurrentVersion(next.app(), next.environment(), next.version());

@@ -80,7 +80,7 @@ public class LocalSteps {
 
   private void run(UUID id, LocalStep step) {
     try {
-      StoredDeployment stored = transactions.read(c -> repository.find(c, id)).orElseThrow();
+      StoredDeployment stored = transactions.read(c -> repository.find(id)).orElseThrow();
       Status status = Status.running(step.phase());
       if (!renew(id, step, status, clock.instant().plus(lease))) {
         LOG.info(
@@ -138,7 +138,7 @@ public class LocalSteps {
    * when that runner died.
    */
   private void awaitEarlierAttemptGone(UUID id, LocalStep step) throws InterruptedException {
-    var earlier = transactions.read(c -> repository.runner(c, id));
+    var earlier = transactions.read(c -> repository.runner(id));
     if (earlier.isEmpty() || !ProcessGroup.supported()) {
       return;
     }
@@ -220,8 +220,7 @@ public class LocalSteps {
             session ->
                 transactions.inTransaction(
                     c -> {
-                      repository.recordRunner(
-                          c, d.id(), step.attempt(), ProcessGroup.host(), session);
+                      repository.recordRunner(d.id(), step.attempt(), ProcessGroup.host(), session);
                       return null;
                     }),
             sink::accept);
@@ -233,7 +232,7 @@ public class LocalSteps {
 
   private boolean renew(UUID id, LocalStep step, Status status, java.time.Instant until) {
     return transactions.inTransaction(
-        c -> repository.renewLease(c, id, step.attempt(), status, until));
+        c -> repository.renewLease(id, step.attempt(), status, until));
   }
 
   /** Buffers output lines and writes them in batches. */
@@ -267,7 +266,12 @@ public class LocalSteps {
 
     synchronized void flush() {
       try {
-        stepLogs.append(id, step.phase(), step.attempt(), written + 1, pending);
+        transactions.inTransaction(
+            c -> {
+              stepLogs.append(
+                  id, step.phase(), step.attempt(), written + 1, pending, clock.instant());
+              return null;
+            });
         written += pending.size();
         pending.clear();
       } catch (DatabaseException e) {

@@ -1,6 +1,8 @@
 package dev.slipway.orchestrator.deployments;
 
 import dev.slipway.orchestrator.domain.Deployment;
+import dev.slipway.orchestrator.targets.PlanFactory;
+import dev.slipway.orchestrator.targets.TargetDocuments;
 import dev.slipway.proto.v1.TargetSpec;
 import java.time.Instant;
 
@@ -11,4 +13,28 @@ public record StoredDeployment(
     String idempotencyKey,
     Instant createdAt,
     Instant updatedAt,
-    Instant finishedAt) {}
+    Instant finishedAt) {
+
+  static StoredDeployment of(DeploymentRow row) {
+    TargetSpec spec = TargetDocuments.fromJson(row.specJson());
+    Deployment d =
+        new Deployment(
+            row.id(),
+            row.app(),
+            row.environment(),
+            row.kind(),
+            row.version(),
+            row.previousVersion(),
+            row.requestedBy(),
+            row.targetRevision(),
+            PlanFactory.plan(spec, row.previousVersion()),
+            row.status(),
+            row.attempt(),
+            row.deadline(),
+            row.reason(),
+            row.lastSequence(),
+            row.backupTaken());
+    return new StoredDeployment(
+        d, spec, row.idempotencyKey(), row.createdAt(), row.updatedAt(), row.finishedAt());
+  }
+}

@@ -39,7 +39,7 @@ public class Supervisor {
   @Scheduled(fixedDelay = "1s", initialDelay = "1s")
   void supervise() {
     try {
-      for (UUID id : transactions.read(c -> repository.pastDeadline(c, clock.instant()))) {
+      for (UUID id : transactions.read(c -> repository.pastDeadline(clock.instant()))) {
         current(id)
             .ifPresent(
                 phaseAndAttempt ->
@@ -48,8 +48,7 @@ public class Supervisor {
                         new Input.DeadlinePassed(
                             phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
       }
-      for (UUID id :
-          transactions.read(c -> repository.withExpiredRunnerLease(c, clock.instant()))) {
+      for (UUID id : transactions.read(c -> repository.withExpiredRunnerLease(clock.instant()))) {
         current(id)
             .ifPresent(
                 phaseAndAttempt ->
@@ -64,7 +63,7 @@ public class Supervisor {
 
   private java.util.Optional<PhaseAndAttempt> current(UUID id) {
     return transactions
-        .read(c -> repository.find(c, id))
+        .read(c -> repository.find(id))
         .flatMap(
             s ->
                 s.deployment()

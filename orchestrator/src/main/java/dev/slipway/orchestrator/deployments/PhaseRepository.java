@@ -1,0 +1,98 @@
+package dev.slipway.orchestrator.deployments;
+
+import dev.slipway.orchestrator.domain.DeploymentEvent;
+import dev.slipway.orchestrator.domain.Input;
+import dev.slipway.orchestrator.domain.Outcome;
+import dev.slipway.orchestrator.domain.Phase;
+import io.micronaut.core.annotation.Introspected;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The {@code phases} of deployments and the evidence behind each verdict ({@code phase_evidence}).
+ */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface PhaseRepository extends GenericRepository<PhaseEntry, PhaseEntry.Key> {
+
+  @Query(
+      """
+      insert into phases (deployment_id, phase, attempt, outcome, summary, started_at)
+      values (:deploymentId, :phase, :attempt, 'RUNNING', '', :now)""")
+  void started(UUID deploymentId, Phase phase, int attempt, Instant now);
+
+  @Query(
+      """
+      update phases set outcome = :outcome, summary = :summary, finished_at = :now
+      where deployment_id = :deploymentId and phase = :phase and attempt = :attempt""")
+  void completed(
+      UUID deploymentId, Phase phase, int attempt, Outcome outcome, String summary, Instant now);
+
+  /** Keeps the phases table in step with the events of a transition. */
+  default void record(UUID deploymentId, List<DeploymentEvent> events, Instant now) {
+    for (DeploymentEvent event : events) {
+      switch (event) {
+        case DeploymentEvent.PhaseStarted s -> started(deploymentId, s.phase(), s.attempt(), now);
+        case DeploymentEvent.PhaseCompleted c ->
+            completed(deploymentId, c.phase(), c.attempt(), c.outcome(), c.summary(), now);
+        case DeploymentEvent.Requested requested -> {}
+        case DeploymentEvent.Finished finished -> {}
+      }
+    }
+  }
+
+  @Query(
+      """
+      select * from phases where deployment_id = :deploymentId order by started_at, attempt""")
+  List<PhaseEntry> ofDeployment(UUID deploymentId);
+
+  @Query(
+      """
+      insert into phase_evidence (deployment_id, phase, attempt, position, name, passed, detail)
+      values (:deploymentId, :phase, :attempt, :position, :name, :passed, :detail)
+      on conflict do nothing""")
+  void addEvidence(
+      UUID deploymentId,
+      Phase phase,
+      int attempt,
+      int position,
+      String name,
+      boolean passed,
+      String detail);
+
+  /** Keeps what the worker looked at beside the phase attempt it reported. */
+  default void recordEvidence(UUID deploymentId, Input.StepResult result) {
+    int position = 0;
+    for (Input.Evidence evidence : result.evidence()) {
+      addEvidence(
+          deploymentId,
+          result.phase(),
+          result.attempt(),
+          position++,
+          evidence.name(),
+          evidence.passed(),
+          evidence.detail());
+    }
+  }
+
+  /** One observation as stored. */
+  @Introspected
+  record EvidenceRow(String name, boolean passed, String detail) {}
+
+  @Query(
+      """
+      select name, passed, detail from phase_evidence
+      where deployment_id = :deploymentId and phase = :phase and attempt = :attempt order by position""")
+  List<EvidenceRow> evidenceRows(UUID deploymentId, Phase phase, int attempt);
+
+  /** The evidence of one phase attempt, in the order it was reported. */
+  default List<Input.Evidence> evidence(UUID deploymentId, Phase phase, int attempt) {
+    return evidenceRows(deploymentId, phase, attempt).stream()
+        .map(e -> new Input.Evidence(e.name(), e.passed(), e.detail()))
+        .toList();
+  }
+}
