@@ -3,8 +3,6 @@ package dev.slipway.cli;
 import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.GetDeploymentRequest;
 import dev.slipway.proto.v1.GetTargetRequest;
-import dev.slipway.proto.v1.ListTargetsRequest;
-import dev.slipway.proto.v1.ListTargetsResponse;
 import dev.slipway.proto.v1.Target;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -86,15 +84,19 @@ final class StatusCommand implements Callable<Integer> {
         }
         return ExitCode.SUCCEEDED;
       }
-      ListTargetsResponse targets =
-          server.deployments().listTargets(ListTargetsRequest.getDefaultInstance());
-      if (json) {
-        Printer.json(out, targets);
-      } else {
+      if (!json) {
         out.printf("%-32s %-16s %-10s %s%n", "TARGET", "VERSION", "REVISION", "LAST DEPLOYMENT");
-        targets.getTargetsList().forEach(t -> line(out, t));
-        out.flush();
       }
+      TargetCommand.eachPage(
+          server,
+          page -> {
+            if (json) {
+              Printer.json(out, page);
+            } else {
+              page.getTargetsList().forEach(t -> line(out, t));
+            }
+          });
+      out.flush();
       return ExitCode.SUCCEEDED;
     }
   }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -101,24 +102,34 @@ final class TargetCommand {
     public Integer call() throws InterruptedException {
       try (Server server = parent.root.connect()) {
         PrintWriter out = spec.commandLine().getOut();
-        ListTargetsResponse page;
-        String token = "";
-        do {
-          page =
-              server
-                  .deployments()
-                  .listTargets(ListTargetsRequest.newBuilder().setPageToken(token).build());
-          // One JSON object a page keeps the output a stream of pages, however many targets exist.
-          if (parent.root.output == SlipwayCli.Format.json) {
-            Printer.json(out, page);
-          } else {
-            page.getTargetsList().forEach(t -> print(parent.root, out, t, "target"));
-          }
-          token = page.getNextPageToken();
-        } while (!token.isEmpty());
+        eachPage(
+            server,
+            page -> {
+              if (parent.root.output == SlipwayCli.Format.json) {
+                Printer.json(out, page);
+              } else {
+                page.getTargetsList().forEach(t -> print(parent.root, out, t, "target"));
+              }
+            });
         return ExitCode.SUCCEEDED;
       }
     }
+  }
+
+  /**
+   * Every page of targets in turn. With {@code -o json} each page is one JSON object, so the output
+   * stays a stream of bounded pages however many targets exist.
+   */
+  static void eachPage(Server server, Consumer<ListTargetsResponse> consumer) {
+    String token = "";
+    do {
+      ListTargetsResponse page =
+          server
+              .deployments()
+              .listTargets(ListTargetsRequest.newBuilder().setPageToken(token).build());
+      consumer.accept(page);
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
   }
 
   private static void print(SlipwayCli root, PrintWriter out, Target target, String verb) {

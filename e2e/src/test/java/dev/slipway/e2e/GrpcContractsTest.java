@@ -158,6 +158,9 @@ class GrpcContractsTest {
     Cli.Run cli = Cli.run(env.server(), "target", "list");
     assertThat(cli.exit()).isZero();
     assertThat(cli.out()).contains("target paged-a/qa", "target paged-d/qa");
+    Cli.Run status = Cli.run(env.server(), "status");
+    assertThat(status.exit()).isZero();
+    assertThat(status.out()).contains("paged-a/qa", "paged-b/prod", "paged-d/qa");
   }
 
   @Test
