@@ -204,6 +204,81 @@ class FaultToleranceTest {
             "PHASE_DEPLOY PHASE_OUTCOME_SUCCEEDED", "PHASE_VERIFY PHASE_OUTCOME_ERRORED");
   }
 
+  @Test
+  void aCheckWhoseHostDoesNotResolveEndsVerificationAsCouldNotRunWithoutARollback()
+      throws Exception {
+    Path marker = dir.resolve("unresolved");
+    String target =
+        """
+        app: unresolved
+        environment: qa
+        deploy: { command: ["sh", "-c", "echo deploy ${version} >> %1$s"] }
+        rollback: { command: ["sh", "-c", "echo revert ${previousVersion} >> %1$s"] }
+        health:
+          checks: [ { type: tcp, name: db, address: "%2$s" } ]
+          interval: 1s
+          timeout: 1s
+          failureThreshold: 2
+          errorLimit: 2
+        """;
+    env.apply(
+        dir,
+        "unresolved",
+        target.formatted(marker, "127.0.0.1:" + env.stack.port(Service.ORCHESTRATOR)));
+    Cli.Run first =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "unresolved",
+            "--env",
+            "qa",
+            "--version",
+            "1.0.0",
+            "--wait",
+            "--timeout",
+            "2m");
+    assertThat(first.exit()).as(first.all()).isZero();
+
+    env.apply(dir, "unresolved", target.formatted(marker, "db.slipway-no-such-host.invalid:5432"));
+    Cli.Run run =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "unresolved",
+            "--env",
+            "qa",
+            "--version",
+            "2.0.0",
+            "--wait",
+            "--timeout",
+            "2m");
+
+    assertThat(run.exit()).as(run.all()).isEqualTo(1);
+    assertThat(run.all())
+        .contains(
+            "finished: FAILED — VERIFY could not run: check 'db' could not run 2 rounds in a row:"
+                + " cannot resolve host 'db.slipway-no-such-host.invalid'")
+        .contains("version 2.0.0 is deployed but unverified, and nothing was rolled back")
+        .doesNotContain("REVERT");
+    assertThat(Files.readAllLines(marker))
+        .as("no rollback storm: deployed twice, never reverted")
+        .containsExactly("deploy 1.0.0", "deploy 2.0.0");
+    Deployment detail = env.status(lastDeploymentOf("unresolved"));
+    PhaseRecord verify = detail.getPhasesList().getLast();
+    assertThat(verify.getPhase()).isEqualTo(Phase.PHASE_VERIFY);
+    assertThat(verify.getOutcome()).isEqualTo(PhaseOutcome.PHASE_OUTCOME_ERRORED);
+    assertThat(verify.getEvidenceList())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getPassed()).isFalse();
+              assertThat(e.getDetail())
+                  .isEqualTo("cannot resolve host 'db.slipway-no-such-host.invalid'");
+            });
+  }
+
   /**
    * Deploys version 7.0.0 of {@code app} with a command that writes "start" and, after {@code
    * seconds}, "end" lines to {@code marker}; returns once the command has started.

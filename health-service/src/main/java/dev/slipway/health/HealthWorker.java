@@ -1,6 +1,7 @@
 package dev.slipway.health;
 
 import dev.slipway.health.domain.Check;
+import dev.slipway.health.domain.CheckOutcome;
 import dev.slipway.health.domain.Observation;
 import dev.slipway.health.domain.VerdictPolicy;
 import dev.slipway.health.probes.CheckResultRow;
@@ -15,6 +16,7 @@ import dev.slipway.proto.internal.v1.Evidence;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.HealthCheck;
 import dev.slipway.proto.v1.Phase;
+import dev.slipway.proto.v1.PhaseOutcome;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,9 +59,13 @@ public class HealthWorker implements PhaseWorker {
     HealthSettings settings = HealthSettings.of(deployment.getSpec().getHealth());
     VerdictPolicy policy =
         preflight
-            ? new VerdictPolicy(1, settings.failureThreshold(), Duration.ZERO)
+            ? new VerdictPolicy(
+                1, settings.failureThreshold(), settings.errorLimit(), Duration.ZERO)
             : new VerdictPolicy(
-                settings.successThreshold(), settings.failureThreshold(), settings.startPeriod());
+                settings.successThreshold(),
+                settings.failureThreshold(),
+                settings.errorLimit(),
+                settings.startPeriod());
     Instant started = clock.instant();
     Instant giveUp = job.deadline().minus(REPORT_MARGIN);
     List<Observation> round = List.of();
@@ -84,6 +90,12 @@ public class HealthWorker implements PhaseWorker {
         case UNHEALTHY -> {
           return Result.of(false, failures(round, policy.consecutiveFailures()), evidence(round));
         }
+        case ERRORED -> {
+          return new Result(
+              PhaseOutcome.PHASE_OUTCOME_ERRORED,
+              failures(round, policy.consecutiveErrors()),
+              evidence(round));
+        }
         case PENDING -> Thread.sleep(settings.interval());
       }
     }
@@ -106,6 +118,7 @@ public class HealthWorker implements PhaseWorker {
                         round,
                         o.check(),
                         o.passed(),
+                        o.outcome(),
                         o.detail(),
                         (int) Math.min(Integer.MAX_VALUE, o.latencyMillis()),
                         counted,
@@ -120,7 +133,7 @@ public class HealthWorker implements PhaseWorker {
             o ->
                 "check '"
                     + o.check()
-                    + "' failed"
+                    + (o.outcome() == CheckOutcome.ERRORED ? "' could not run" : "' failed")
                     + (rounds > 1 ? " " + rounds + " rounds in a row" : "")
                     + ": "
                     + o.detail())

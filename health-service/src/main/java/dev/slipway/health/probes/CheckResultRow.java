@@ -1,5 +1,6 @@
 package dev.slipway.health.probes;
 
+import dev.slipway.health.domain.CheckOutcome;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.GeneratedValue;
 import io.micronaut.data.annotation.Id;
@@ -17,6 +18,7 @@ public record CheckResultRow(
     int round,
     String checkName,
     boolean passed,
+    CheckOutcome outcome,
     String detail,
     int latencyMs,
     boolean counted,

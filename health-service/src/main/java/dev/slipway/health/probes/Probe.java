@@ -4,13 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.health.domain.Check;
+import dev.slipway.health.domain.CheckOutcome;
 import dev.slipway.health.domain.Observation;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,19 +40,51 @@ public class Probe {
 
   public Observation observe(Check check, Duration timeout) throws InterruptedException {
     long started = System.nanoTime();
-    String failure =
-        switch (check) {
-          case Check.Http h -> http(h, timeout);
-          case Check.Tcp t -> tcp(t, timeout);
-        };
-    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    String failure;
+    try {
+      resolve(check);
+      failure =
+          switch (check) {
+            case Check.Http h -> http(h, timeout);
+            case Check.Tcp t -> tcp(t, timeout);
+          };
+    } catch (CouldNotRun e) {
+      return new Observation(
+          check.name(), CheckOutcome.ERRORED, e.getMessage(), millisSince(started));
+    }
+    long millis = millisSince(started);
     return failure == null
-        ? new Observation(check.name(), true, "ok in " + millis + " ms", millis)
-        : new Observation(check.name(), false, failure, millis);
+        ? new Observation(check.name(), CheckOutcome.PASSED, "ok in " + millis + " ms", millis)
+        : new Observation(check.name(), CheckOutcome.FAILED, failure, millis);
+  }
+
+  /** Why a check could not run at all: it says nothing about the app. */
+  private static final class CouldNotRun extends Exception {
+    CouldNotRun(String why) {
+      super(why);
+    }
+  }
+
+  /** A host that does not resolve is a fault of the check or of DNS, never of the app. */
+  private static void resolve(Check check) throws CouldNotRun {
+    String host =
+        switch (check) {
+          case Check.Http h -> URI.create(h.url()).getHost();
+          case Check.Tcp t -> t.host();
+        };
+    try {
+      InetAddress.getAllByName(host);
+    } catch (UnknownHostException e) {
+      throw new CouldNotRun("cannot resolve host '" + host + "'");
+    }
+  }
+
+  private static long millisSince(long started) {
+    return Duration.ofNanos(System.nanoTime() - started).toMillis();
   }
 
   /** Returns null when the check passes, else what was seen. */
-  private String http(Check.Http check, Duration timeout) throws InterruptedException {
+  private String http(Check.Http check, Duration timeout) throws InterruptedException, CouldNotRun {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpResponse<InputStream> response;
     try {
@@ -61,6 +96,10 @@ public class Probe {
       return "no answer within " + timeout.toMillis() + " ms";
     } catch (IOException e) {
       return "cannot connect: " + e;
+    }
+    if (response.statusCode() == 407 && check.expectStatus() != 407) {
+      closeQuietly(response.body());
+      throw new CouldNotRun("a proxy refused the check (HTTP 407 Proxy Authentication Required)");
     }
     boolean statusMatches = response.statusCode() == check.expectStatus();
     if (statusMatches && check.expectJson().isEmpty()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.slipway.health.domain.Check;
+import dev.slipway.health.domain.CheckOutcome;
 import dev.slipway.health.domain.Observation;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,6 +66,12 @@ class ProbeTest {
             exchange.close();
           }
         });
+    server.createContext(
+        "/behind-a-proxy",
+        exchange -> {
+          exchange.sendResponseHeaders(407, -1);
+          exchange.close();
+        });
     server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     server.start();
   }
@@ -81,6 +88,37 @@ class ProbeTest {
         "http://127.0.0.1:" + server.getAddress().getPort() + path,
         200,
         expectJson);
+  }
+
+  @Test
+  void aHostThatDoesNotResolveIsAnErrorOfTheCheckNotAFailureOfTheApp() throws Exception {
+    Observation http =
+        probe.observe(
+            new Check.Http("dns", "http://slipway-no-such-host.invalid/health", 200, Map.of()),
+            TIMEOUT);
+    assertThat(http.outcome()).isEqualTo(CheckOutcome.ERRORED);
+    assertThat(http.detail()).isEqualTo("cannot resolve host 'slipway-no-such-host.invalid'");
+    Observation tcp =
+        probe.observe(new Check.Tcp("tcp", "slipway-no-such-host.invalid", 5432), TIMEOUT);
+    assertThat(tcp.outcome()).isEqualTo(CheckOutcome.ERRORED);
+  }
+
+  @Test
+  void aProxyThatRefusesTheCheckIsAnErrorToo() throws Exception {
+    Observation observation = probe.observe(check("/behind-a-proxy", Map.of()), TIMEOUT);
+    assertThat(observation.outcome()).isEqualTo(CheckOutcome.ERRORED);
+    assertThat(observation.detail()).contains("HTTP 407");
+  }
+
+  @Test
+  void aRefusedConnectionIsTheAppFailing() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Observation observation = probe.observe(new Check.Tcp("tcp", "127.0.0.1", closed), TIMEOUT);
+    assertThat(observation.outcome()).isEqualTo(CheckOutcome.FAILED);
+    assertThat(observation.detail()).startsWith("cannot connect to 127.0.0.1:" + closed);
   }
 
   @Test

@@ -90,6 +90,9 @@ public final class TargetValidator {
     if (spec.getHealth().getFailureThreshold() < 0) {
       fail("health.failureThreshold", "must be at least 1");
     }
+    if (spec.getHealth().getErrorLimit() < 0) {
+      fail("health.errorLimit", "must be at least 1");
+    }
     for (int i = 0; i < spec.getPreflight().getChecksCount(); i++) {
       check("preflight.checks[" + i + "]", spec.getPreflight().getChecks(i));
     }

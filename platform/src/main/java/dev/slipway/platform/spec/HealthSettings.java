@@ -12,7 +12,8 @@ public record HealthSettings(
     Duration timeout,
     Duration startPeriod,
     int successThreshold,
-    int failureThreshold) {
+    int failureThreshold,
+    int errorLimit) {
 
   public static HealthSettings of(HealthSpec health) {
     return new HealthSettings(
@@ -20,7 +21,8 @@ public record HealthSettings(
         Durations.parse(health.getTimeout(), Duration.ofSeconds(2)),
         Durations.parse(health.getStartPeriod(), Duration.ZERO),
         health.getSuccessThreshold() == 0 ? 1 : health.getSuccessThreshold(),
-        health.getFailureThreshold() == 0 ? 3 : health.getFailureThreshold());
+        health.getFailureThreshold() == 0 ? 3 : health.getFailureThreshold(),
+        health.getErrorLimit() == 0 ? 3 : health.getErrorLimit());
   }
 
   /** The longest a verdict can take, plus a margin. */
@@ -28,7 +30,7 @@ public record HealthSettings(
     Duration round = interval.plus(timeout);
     Duration start = withStartPeriod ? startPeriod : Duration.ZERO;
     return start
-        .plus(round.multipliedBy(successThreshold + failureThreshold))
+        .plus(round.multipliedBy(Math.max(successThreshold + failureThreshold, errorLimit)))
         .plus(Duration.ofMinutes(1));
   }
 }
