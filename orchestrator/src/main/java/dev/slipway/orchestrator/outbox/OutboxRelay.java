@@ -99,8 +99,8 @@ public class OutboxRelay {
       try (KafkaProducer<byte[], byte[]> producer = producer()) {
         producer.initTransactions();
         int marked =
-            session.markPublished(
-                TopicTail.outboxIdsOfLastBatches(bootstrapServers, OutboxSession.BATCH));
+            session.markPublishedEvents(
+                TopicTail.eventIdsOfLastBatches(bootstrapServers, OutboxSession.BATCH));
         LOG.info(
             "this replica relays the outbox to {}{}",
             Topics.DEPLOYMENTS,
@@ -167,11 +167,6 @@ public class OutboxRelay {
             Topics.DEPLOYMENTS, row.targetKey().getBytes(StandardCharsets.UTF_8), row.payload());
     CloudEventHeaders.of(event)
         .forEach((name, value) -> record.headers().add(name, CloudEventHeaders.bytes(value)));
-    record
-        .headers()
-        .add(
-            TopicTail.OUTBOX_ID_HEADER,
-            Long.toString(row.id()).getBytes(StandardCharsets.US_ASCII));
     return record;
   }
 

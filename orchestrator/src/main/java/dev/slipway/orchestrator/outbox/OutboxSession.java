@@ -1,12 +1,12 @@
 package dev.slipway.orchestrator.outbox;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,8 +88,21 @@ final class OutboxSession implements AutoCloseable {
     try (PreparedStatement update =
         connection.prepareStatement(
             "update events set published_at = now() where id = any(?) and published_at is null")) {
-      Array array = connection.createArrayOf("bigint", ids.toArray());
-      update.setArray(1, array);
+      update.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+      return update.executeUpdate();
+    }
+  }
+
+  /** Marks the events a predecessor published, found on the topic by their unique event ids. */
+  int markPublishedEvents(List<UUID> eventIds) throws SQLException {
+    if (eventIds.isEmpty()) {
+      return 0;
+    }
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "update events set published_at = now() where event_id = any(?)"
+                + " and published_at is null")) {
+      update.setArray(1, connection.createArrayOf("uuid", eventIds.toArray()));
       return update.executeUpdate();
     }
   }

@@ -15,17 +15,18 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The outbox ids of the newest committed records of the deployment topic. A relay publishes one
- * batch per transaction and marks it before the next, so of what an earlier relay committed, only
- * its last batch can be unmarked: reading back a little more than one batch per partition finds it.
+ * The event ids ({@code ce_id}) of the newest committed records of the deployment topic. A relay
+ * publishes one batch per transaction and marks it before the next, so of what an earlier relay
+ * committed, only its last batch can be unmarked: reading back a little more than one batch per
+ * partition finds it. Events are matched by their unique id, never by outbox row number, which a
+ * topic that outlives its database (a reinstall, a restored backup) would confuse.
  */
 final class TopicTail {
-  static final String OUTBOX_ID_HEADER = "slipway_outbox_id";
   private static final Duration READ_LIMIT = Duration.ofSeconds(30);
 
   private TopicTail() {}
 
-  static List<Long> outboxIdsOfLastBatches(String bootstrapServers, int batch) {
+  static List<UUID> eventIdsOfLastBatches(String bootstrapServers, int batch) {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -51,7 +52,7 @@ final class TopicTail {
         consumer.seek(
             partition, Math.max(begins.get(partition), ends.get(partition) - 2L * (batch + 1)));
       }
-      List<Long> ids = new ArrayList<>();
+      List<UUID> ids = new ArrayList<>();
       long until = System.nanoTime() + READ_LIMIT.toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
         if (System.nanoTime() > until) {
@@ -59,9 +60,13 @@ final class TopicTail {
               "cannot read the end of " + Topics.DEPLOYMENTS + " within " + READ_LIMIT);
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          Header id = record.headers().lastHeader(OUTBOX_ID_HEADER);
+          Header id = record.headers().lastHeader("ce_id");
           if (id != null) {
-            ids.add(Long.parseLong(new String(id.value(), StandardCharsets.US_ASCII)));
+            try {
+              ids.add(UUID.fromString(new String(id.value(), StandardCharsets.US_ASCII)));
+            } catch (IllegalArgumentException notOurs) {
+              // Not an event id of Slipway's: nothing to mark.
+            }
           }
         }
       }

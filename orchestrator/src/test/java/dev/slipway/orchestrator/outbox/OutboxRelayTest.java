@@ -190,6 +190,17 @@ class OutboxRelayTest {
     return apps.get(deployment);
   }
 
+  /**
+   * The row's event id is the payload's, as the event log writes it; any for an undecodable one.
+   */
+  private static UUID eventIdOf(byte[] payload) {
+    try {
+      return UUID.fromString(DeploymentEvent.parseFrom(payload).getEventId());
+    } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
+      return UUID.randomUUID();
+    }
+  }
+
   /** Inserts an outbox row and says so, as a transition's commit does; returns its id. */
   private static long event(UUID deployment, String app, long sequence, byte[] payload) {
     return transactions.inTransaction(
@@ -198,7 +209,7 @@ class OutboxRelayTest {
               c.prepareStatement(
                   "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at)"
                       + " values (?, ?, ?, ?, ?, ?) returning id")) {
-            insert.setObject(1, UUID.randomUUID());
+            insert.setObject(1, eventIdOf(payload));
             insert.setObject(2, deployment);
             insert.setLong(3, sequence);
             insert.setString(4, app + "/e");
