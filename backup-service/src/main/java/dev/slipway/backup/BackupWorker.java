@@ -115,64 +115,81 @@ public class BackupWorker implements PhaseWorker {
             clock.instant(),
             null,
             null));
-    List<Evidence> evidence = new ArrayList<>();
-    long total = 0;
-    for (int i = 0; i < items.size(); i++) {
-      Item item = items.get(i);
-      Path file = dir.resolve(i + "-" + type(item) + "." + item.extension());
-      try {
-        BackupCipher.Sealer sealer = cipher.sealer(setId, i);
-        Artifacts.Written written =
-            switch (item) {
-              case Item.Postgres db ->
-                  postgres.dump(db, secrets.password(deploymentId, db), file, sealer, stop);
-              case Item.Files paths -> files.archive(paths, file, sealer, stop);
-            };
-        repository.addArtifact(
-            setId, i, type(item), item.source(), file.toString(), written.size(), written.sha256());
-        evidence.add(
-            Evidence.newBuilder()
-                .setName(item.source())
-                .setPassed(true)
-                .setDetail(written.size() + " bytes, sha256 " + written.sha256())
-                .build());
-        total += written.size();
-      } catch (IOException e) {
-        String summary = kind + " of " + item.source() + " failed: " + e.getMessage();
+    try {
+      List<Evidence> evidence = new ArrayList<>();
+      long total = 0;
+      for (int i = 0; i < items.size(); i++) {
+        Item item = items.get(i);
+        Path file = dir.resolve(i + "-" + type(item) + "." + item.extension());
+        try {
+          BackupCipher.Sealer sealer = cipher.sealer(setId, i);
+          Artifacts.Written written =
+              switch (item) {
+                case Item.Postgres db ->
+                    postgres.dump(db, secrets.password(deploymentId, db), file, sealer, stop);
+                case Item.Files paths -> files.archive(paths, file, sealer, stop);
+              };
+          repository.addArtifact(
+              setId,
+              i,
+              type(item),
+              item.source(),
+              file.toString(),
+              written.size(),
+              written.sha256());
+          evidence.add(
+              Evidence.newBuilder()
+                  .setName(item.source())
+                  .setPassed(true)
+                  .setDetail(written.size() + " bytes, sha256 " + written.sha256())
+                  .build());
+          total += written.size();
+        } catch (IOException e) {
+          String summary = kind + " of " + item.source() + " failed: " + e.getMessage();
+          repository.update(setId, SetStatus.FAILED, summary, clock.instant());
+          evidence.add(
+              Evidence.newBuilder()
+                  .setName(item.source())
+                  .setPassed(false)
+                  .setDetail(e.getMessage())
+                  .build());
+          return Result.of(false, summary, evidence);
+        }
+      }
+      var stopped = stop.reason();
+      if (stopped.isPresent()) {
+        // Never COMPLETE, so retention cannot let it push out an older good backup.
+        String summary = kind + " stopped: " + stopped.get();
         repository.update(setId, SetStatus.FAILED, summary, clock.instant());
-        evidence.add(
-            Evidence.newBuilder()
-                .setName(item.source())
-                .setPassed(false)
-                .setDetail(e.getMessage())
-                .build());
         return Result.of(false, summary, evidence);
       }
+      String summary =
+          kind.name().toLowerCase(Locale.ROOT)
+              + " "
+              + setId
+              + ": "
+              + items.size()
+              + " item(s), "
+              + total
+              + " bytes in "
+              + dir;
+      repository.update(setId, SetStatus.COMPLETE, summary, clock.instant());
+      int keep =
+          deployment.getSpec().getBackup().getKeep() == 0
+              ? DEFAULT_KEEP
+              : deployment.getSpec().getBackup().getKeep();
+      try {
+        applyRetention(app, environment, kind, keep);
+      } catch (RuntimeException e) {
+        // The backup is taken; retention runs again after the next one.
+        LOG.warn("retention of {}/{} could not run now: {}", app, environment, e.getMessage());
+      }
+      return Result.of(true, summary, evidence);
+    } catch (RuntimeException e) {
+      // Never COMPLETE, so never restored nor counted; the job's retry takes a set of its own.
+      abandon(setId, dir, e);
+      throw e;
     }
-    var stopped = stop.reason();
-    if (stopped.isPresent()) {
-      // Never COMPLETE, so retention cannot let it push out an older good backup.
-      String summary = kind + " stopped: " + stopped.get();
-      repository.update(setId, SetStatus.FAILED, summary, clock.instant());
-      return Result.of(false, summary, evidence);
-    }
-    String summary =
-        kind.name().toLowerCase(Locale.ROOT)
-            + " "
-            + setId
-            + ": "
-            + items.size()
-            + " item(s), "
-            + total
-            + " bytes in "
-            + dir;
-    repository.update(setId, SetStatus.COMPLETE, summary, clock.instant());
-    int keep =
-        deployment.getSpec().getBackup().getKeep() == 0
-            ? DEFAULT_KEEP
-            : deployment.getSpec().getBackup().getKeep();
-    applyRetention(app, environment, kind, keep);
-    return Result.of(true, summary, evidence);
   }
 
   private Result restore(StepContext deployment, List<Item> items, StopSignal stop)
@@ -233,10 +250,37 @@ public class BackupWorker implements PhaseWorker {
     return Result.of(true, summary, evidence);
   }
 
+  /**
+   * The restore's history row. Losing it must not make the job run the restore again, so a failure
+   * here is logged, not thrown.
+   */
   private void recordRestore(
       UUID deploymentId, UUID setId, RestoreOutcome outcome, String summary) {
     Instant now = clock.instant();
-    restores.save(new RestoreRow(null, deploymentId, setId, outcome, summary, now, now));
+    try {
+      restores.save(new RestoreRow(null, deploymentId, setId, outcome, summary, now, now));
+    } catch (RuntimeException e) {
+      LOG.warn("restore of set {} ({}) not recorded: {}", setId, outcome, e.getMessage());
+    }
+  }
+
+  private void abandon(UUID setId, Path dir, RuntimeException failure) {
+    try {
+      repository.update(
+          setId, SetStatus.FAILED, "stopped: " + failure.getMessage(), clock.instant());
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot delete the unfinished backup files in {}: {}", dir, e.getMessage());
+    }
   }
 
   /** Null when the artifact is intact, else what is wrong with it. */

@@ -45,8 +45,10 @@ public class FileArchives {
    * tar.
    */
   private List<String> members(Item.Files files) throws IOException {
+    List<String> members = new ArrayList<>();
     for (String path : files.paths()) {
-      if (!roots.allows(path)) {
+      Path normal = Path.of(path).normalize();
+      if (!roots.allows(normal.toString()) || !roots.allowsOnDisk(normal)) {
         throw new IOException(
             "path "
                 + path
@@ -54,7 +56,8 @@ public class FileArchives {
                 + roots
                 + " (SLIPWAY_BACKUP_ALLOWED_ROOTS)");
       }
+      members.add(normal.toString().substring(1));
     }
-    return files.paths().stream().map(path -> path.replaceFirst("^/+", "")).toList();
+    return members;
   }
 }

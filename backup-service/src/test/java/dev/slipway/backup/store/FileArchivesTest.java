@@ -58,6 +58,23 @@ class FileArchivesTest {
   }
 
   @Test
+  void aSymbolicLinkInsideARootThatPointsOutsideIsRefused() throws Exception {
+    Files.writeString(elsewhere.resolve("secret"), "s3cret");
+    Path link = Files.createSymbolicLink(root.resolve("escape"), elsewhere);
+    Item.Files item = new Item.Files(List.of(link.resolve("secret").toString()));
+
+    assertThatThrownBy(
+            () ->
+                archives.archive(
+                    item, root.resolve("out.tar.gz"), cipher.sealer(setId, 0), unlimited()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is outside the directories backups may read and restore");
+    assertThatThrownBy(() -> archives.restore(item, root.resolve("any.tar.gz"), unlimited()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is outside the directories backups may read and restore");
+  }
+
+  @Test
   void aRestoreWritesBackOnlyThePathsTheItemNames() throws Exception {
     Path app = Files.createDirectories(root.resolve("app"));
     Files.writeString(app.resolve("journal.db"), "before the release");

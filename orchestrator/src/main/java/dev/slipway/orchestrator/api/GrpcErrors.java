@@ -61,18 +61,29 @@ final class GrpcErrors {
           io.grpc.Status.FAILED_PRECONDITION
               .withDescription(refused.getMessage())
               .asRuntimeException();
-      case DatabaseException db -> {
-        LOG.error("database failure", db);
-        yield io.grpc.Status.UNAVAILABLE
-            .withDescription("orchestrator database unavailable")
-            .asRuntimeException();
-      }
-      default -> {
-        LOG.error("internal error", failure);
-        yield io.grpc.Status.INTERNAL
-            .withDescription("internal error: " + failure)
-            .asRuntimeException();
-      }
+      default -> fromDatabaseOrInternal(failure);
     };
+  }
+
+  /**
+   * A database failure, however a repository wrapped it: a transient one is UNAVAILABLE (try
+   * again), any other INTERNAL; neither shows the SQL.
+   */
+  private static StatusRuntimeException fromDatabaseOrInternal(RuntimeException failure) {
+    DatabaseException db = DatabaseException.behind(failure).orElse(null);
+    if (db == null) {
+      LOG.error("internal error", failure);
+      return io.grpc.Status.INTERNAL
+          .withDescription("internal error: " + failure)
+          .asRuntimeException();
+    }
+    LOG.error("database failure (SQLSTATE {})", db.sqlState(), failure);
+    return db.isTransient()
+        ? io.grpc.Status.UNAVAILABLE
+            .withDescription("orchestrator database unavailable")
+            .asRuntimeException()
+        : io.grpc.Status.INTERNAL
+            .withDescription("orchestrator database error (SQLSTATE " + db.sqlState() + ")")
+            .asRuntimeException();
   }
 }

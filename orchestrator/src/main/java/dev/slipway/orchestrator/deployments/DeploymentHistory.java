@@ -131,10 +131,16 @@ public class DeploymentHistory {
       try {
         String[] parts =
             new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
-        return new Cursor(
-            Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
-            UUID.fromString(parts[2]));
-      } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+        Instant createdAt =
+            Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        if (createdAt.isBefore(Instant.EPOCH) || createdAt.isAfter(DeploymentRepository.NEWEST)) {
+          throw new IllegalArgumentException("out of range");
+        }
+        return new Cursor(createdAt, UUID.fromString(parts[2]));
+      } catch (IllegalArgumentException
+          | ArrayIndexOutOfBoundsException
+          | java.time.DateTimeException
+          | ArithmeticException e) {
         throw new InvalidInput("page_token", "is not a token from a previous response");
       }
     }

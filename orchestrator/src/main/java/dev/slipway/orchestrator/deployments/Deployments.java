@@ -243,7 +243,11 @@ public class Deployments {
     deployments.update(next, now, lease);
     phases.record(next.id(), transition.events(), now);
     eventLog.append(tx, before, transition.events(), now);
-    if (next.status() == Status.SUCCEEDED) {
+    // A verification that could not run leaves the new version in place, unverified: it runs there.
+    boolean inPlace =
+        next.status() == Status.SUCCEEDED
+            || (before.status() == Status.VERIFY && next.status() == Status.FAILED);
+    if (inPlace) {
       targets.setCurrentVersion(next.app(), next.environment(), next.version());
     }
   }

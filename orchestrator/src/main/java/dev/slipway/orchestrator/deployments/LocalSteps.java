@@ -120,7 +120,9 @@ public class LocalSteps {
           new Input.StepResult(
               step.phase(),
               step.attempt(),
-              outcome.succeeded() ? Outcome.SUCCEEDED : Outcome.FAILED,
+              outcome.succeeded()
+                  ? Outcome.SUCCEEDED
+                  : outcome.ran() ? Outcome.FAILED : Outcome.ERRORED,
               outcome.summary()),
           false);
     } catch (InterruptedException e) {
@@ -197,8 +199,8 @@ public class LocalSteps {
       try {
         value = new String(secrets.reveal(variable.getValue()), StandardCharsets.UTF_8);
       } catch (NotFound e) {
-        return new CommandRunner.Outcome(
-            false, "cannot run: " + e.getMessage() + " (env " + variable.getKey() + ")");
+        return CommandRunner.Outcome.couldNotRun(
+            "cannot run: " + e.getMessage() + " (env " + variable.getKey() + ")");
       }
       env.put(variable.getKey(), value);
       secretValues.add(value);
@@ -227,7 +229,7 @@ public class LocalSteps {
     sink.flush();
     return outcome.succeeded()
         ? outcome
-        : new CommandRunner.Outcome(false, outcome.summary() + sink.lastLine());
+        : new CommandRunner.Outcome(false, outcome.ran(), outcome.summary() + sink.lastLine());
   }
 
   private boolean renew(UUID id, LocalStep step, Status status, java.time.Instant until) {

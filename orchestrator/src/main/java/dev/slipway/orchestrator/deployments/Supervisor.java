@@ -39,6 +39,14 @@ public class Supervisor {
   @Scheduled(fixedDelay = "1s", initialDelay = "1s")
   void supervise() {
     try {
+      // A runner that died is resumed first: its attempt may also be past its deadline, and that
+      // is the orchestrator's failure, not the release's.
+      for (UUID id : transactions.read(c -> repository.withExpiredRunnerLease(clock.instant()))) {
+        current(id)
+            .ifPresent(
+                phaseAndAttempt ->
+                    feed(id, new Input.Resume(phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
+      }
       for (UUID id : transactions.read(c -> repository.pastDeadline(clock.instant()))) {
         current(id)
             .ifPresent(
@@ -47,12 +55,6 @@ public class Supervisor {
                         id,
                         new Input.DeadlinePassed(
                             phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
-      }
-      for (UUID id : transactions.read(c -> repository.withExpiredRunnerLease(clock.instant()))) {
-        current(id)
-            .ifPresent(
-                phaseAndAttempt ->
-                    feed(id, new Input.Resume(phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
       }
     } catch (DatabaseException e) {
       LOG.warn("supervisor cannot reach the database: {}", e.getMessage());

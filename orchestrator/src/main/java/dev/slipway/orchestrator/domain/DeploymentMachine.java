@@ -35,6 +35,9 @@ import java.util.Optional;
  * Optional phases (preflight, backup, verify, the data restore) are skipped when the plan has none.
  */
 public final class DeploymentMachine {
+  /** Attempts of a deploy or revert whose runner died, before the phase is given up as errored. */
+  public static final int MAX_RUNNER_ATTEMPTS = 3;
+
   private DeploymentMachine() {}
 
   public static Decision decide(Deployment deployment, Input input, Instant now) {
@@ -125,6 +128,18 @@ public final class DeploymentMachine {
       return new Ignored(
           "nothing to resume for " + resume.phase() + " attempt " + resume.attempt());
     }
+    if (resume.attempt() >= MAX_RUNNER_ATTEMPTS) {
+      // An orchestrator that keeps dying under this command is not retried for ever.
+      String summary =
+          "runner lost "
+              + resume.attempt()
+              + " times (orchestrator restarts); given up, the target may be partly changed";
+      return afterError(
+          deployment,
+          resume.phase(),
+          new PhaseCompleted(resume.phase(), resume.attempt(), Outcome.ERRORED, summary),
+          summary);
+    }
     PhaseCompleted abandoned =
         new PhaseCompleted(
             resume.phase(),
@@ -214,11 +229,7 @@ public final class DeploymentMachine {
     return switch (phase) {
       case PREFLIGHT, BACKUP -> finish(deployment, Status.FAILED, couldNotRun, events);
       case DEPLOY ->
-          finish(
-              deployment,
-              Status.FAILED,
-              couldNotRun + "; the target may be partly changed, and nothing was rolled back",
-              events);
+          finish(deployment, Status.FAILED, couldNotRun + "; nothing was rolled back", events);
       case VERIFY ->
           finish(
               deployment,

@@ -187,12 +187,13 @@ class DeploymentsTest {
     }
   }
 
+  /** A target whose deploy keeps the winner of a race active well past the race (20 s). */
   private static void apply(String app) {
     context
         .getBean(Targets.class)
         .apply(
             TargetDocuments.parse(
-                "app: " + app + "\nenvironment: qa\ndeploy: { command: [\"sleep\", \"2\"] }\n"));
+                "app: " + app + "\nenvironment: qa\ndeploy: { command: [\"sleep\", \"20\"] }\n"));
   }
 
   private static Deployments.Request request(String app, String version, String key) {

@@ -18,8 +18,10 @@ import dev.slipway.orchestrator.domain.Input.StepResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -33,8 +35,6 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentMachineTableTest {
   private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
-  private static final Duration TIMEOUT = Duration.ofMinutes(5);
-  private static final Instant DEADLINE = NOW.plus(TIMEOUT);
   private static final String FIRST_FAILURE = "VERIFY failed: boom";
   private static final long SEQUENCE = 7;
 
@@ -42,8 +42,11 @@ class DeploymentMachineTableTest {
   private record Shape(
       boolean preflight, boolean backup, boolean restore, boolean checks, boolean revertible) {
     Plan plan() {
-      return new Plan(
-          preflight, backup, restore, checks, revertible, Plan.uniformTimeouts(TIMEOUT));
+      Map<Phase, Duration> timeouts = new EnumMap<>(Phase.class);
+      for (Phase phase : Phase.values()) {
+        timeouts.put(phase, timeout(phase));
+      }
+      return new Plan(preflight, backup, restore, checks, revertible, timeouts);
     }
 
     List<Phase> forward() {
@@ -139,7 +142,7 @@ class DeploymentMachineTableTest {
         Optional<Phase> running = moves.to().phase();
         assertThat(t.next().deadline())
             .as(pair + " deadline")
-            .isEqualTo(running.isPresent() ? DEADLINE : null);
+            .isEqualTo(running.map(DeploymentMachineTableTest::deadline).orElse(null));
         if (running.isPresent()) {
           assertThat(t.next().attempt()).as(pair + " attempt").isEqualTo(moves.attempt());
         }
@@ -199,7 +202,7 @@ class DeploymentMachineTableTest {
                 standing,
                 d.phase(),
                 Outcome.FAILED,
-                d.phase() + " did not finish within PT5M",
+                d.phase() + " did not finish within " + timeout(d.phase()),
                 reason)
             : after(
                 shape,
@@ -208,7 +211,9 @@ class DeploymentMachineTableTest {
                 Outcome.ERRORED,
                 "no result from the "
                     + worker(d.phase())
-                    + " within PT5M (is it running, and can it reach Kafka and the orchestrator?)",
+                    + " within "
+                    + timeout(d.phase())
+                    + " (is it running, and can it reach Kafka and the orchestrator?)",
                 reason);
       }
       case Resume r -> {
@@ -223,7 +228,7 @@ class DeploymentMachineTableTest {
             List.of(
                 completed(
                     r.phase(), Outcome.ERRORED, "runner lost (orchestrator restarted); retrying"),
-                new PhaseStarted(r.phase(), 2, DEADLINE)));
+                new PhaseStarted(r.phase(), 2, deadline(r.phase()))));
       }
     };
   }
@@ -278,10 +283,7 @@ class DeploymentMachineTableTest {
         }
         yield switch (phase) {
           case DEPLOY ->
-              finish(
-                  Status.FAILED,
-                  couldNotRun + "; the target may be partly changed, and nothing was rolled back",
-                  completed);
+              finish(Status.FAILED, couldNotRun + "; nothing was rolled back", completed);
           case VERIFY ->
               finish(
                   Status.FAILED,
@@ -296,7 +298,7 @@ class DeploymentMachineTableTest {
 
   private static Expected moveTo(Phase phase, List<DeploymentEvent> before, String reason) {
     List<DeploymentEvent> events = new ArrayList<>(before);
-    events.add(new PhaseStarted(phase, 1, DEADLINE));
+    events.add(new PhaseStarted(phase, 1, deadline(phase)));
     return new Expected.Moves(Status.running(phase), 1, reason, events);
   }
 
@@ -306,6 +308,15 @@ class DeploymentMachineTableTest {
 
   private static PhaseCompleted completed(Phase phase, Outcome outcome, String summary) {
     return new PhaseCompleted(phase, 1, outcome, summary);
+  }
+
+  /** Each phase its own timeout, so a deadline taken from the wrong phase shows. */
+  private static Duration timeout(Phase phase) {
+    return Duration.ofMinutes(phase.ordinal() + 1);
+  }
+
+  private static Instant deadline(Phase phase) {
+    return NOW.plus(timeout(phase));
   }
 
   private static boolean current(Status status, Phase phase, int attempt) {

@@ -115,6 +115,22 @@ class DeploymentMachineTest {
   }
 
   @Test
+  void aRunnerLostAgainAndAgainIsGivenUpAsErroredAndNeverRetriedForEver() {
+    Transition t =
+        (Transition)
+            DeploymentMachine.decide(
+                in(Status.DEPLOY, FULL, DeploymentMachine.MAX_RUNNER_ATTEMPTS),
+                new Resume(Phase.DEPLOY, DeploymentMachine.MAX_RUNNER_ATTEMPTS),
+                NOW);
+    assertThat(t.next().status()).isEqualTo(Status.FAILED);
+    assertThat(t.next().reason())
+        .isEqualTo(
+            "DEPLOY could not run: runner lost 3 times (orchestrator restarts); given up, the target"
+                + " may be partly changed; nothing was rolled back");
+    assertThat(t.localStep()).isEmpty();
+  }
+
+  @Test
   void resumingALocalPhaseStartsANewAttempt() {
     Transition t =
         (Transition)

@@ -11,7 +11,8 @@ import javax.sql.DataSource;
  * service the transactions are Micronaut's, so Micronaut Data repositories called inside the work,
  * on its thread, take part in the same transaction as the work's own statements (an outbox row and
  * the repository rows it goes with commit together); a nested call joins the outer transaction.
- * Without a transaction manager (plumbing tests) the work runs on a connection of the pool.
+ * Without a transaction manager (plumbing tests) the work runs on a connection of the pool, and a
+ * nested call opens a transaction of its own.
  */
 public final class Transactions {
   private final DataSource dataSource;
@@ -65,7 +66,11 @@ public final class Transactions {
         connection.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        try {
+          connection.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
         throw e;
       }
     } catch (SQLException e) {

@@ -19,8 +19,17 @@ public final class CommandRunner {
 
   private CommandRunner() {}
 
-  /** How a command ended. */
-  public record Outcome(boolean succeeded, String summary) {}
+  /**
+   * How a command ended.
+   *
+   * @param ran false when it never started (a missing program, a secret it needs is gone): then it
+   *     changed nothing, and its failure says nothing about the release
+   */
+  public record Outcome(boolean succeeded, boolean ran, String summary) {
+    public static Outcome couldNotRun(String why) {
+      return new Outcome(false, false, why);
+    }
+  }
 
   /**
    * Runs {@code argv} until it ends or {@code stop} fires (then its whole session is stopped).
@@ -40,7 +49,7 @@ public final class CommandRunner {
     try {
       child = ChildProcess.start(argv, workdir, env, true, stop);
     } catch (IOException e) {
-      return new Outcome(false, e.getMessage());
+      return Outcome.couldNotRun(e.getMessage());
     }
     try {
       started.accept(child.session());
@@ -68,13 +77,15 @@ public final class CommandRunner {
     if (ending.stoppedBecause().isPresent()) {
       return new Outcome(
           false,
+          true,
           "stopped after "
               + millis
               + " ms ("
               + ending.stoppedBecause().get()
               + "); its processes were killed");
     }
-    return new Outcome(ending.exit() == 0, "exit " + ending.exit() + " after " + millis + " ms");
+    return new Outcome(
+        ending.exit() == 0, true, "exit " + ending.exit() + " after " + millis + " ms");
   }
 
   private static void closeQuietly(ChildProcess child) {

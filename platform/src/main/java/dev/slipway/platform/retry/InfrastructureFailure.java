@@ -27,11 +27,11 @@ public final class InfrastructureFailure {
 
   /**
    * gRPC codes that say the peer or the path to it is in trouble, not that the request is wrong.
+   * RESOURCE_EXHAUSTED is not one: a message over the size limit fails the same way every time.
    */
   public static boolean isTransient(Status.Code code) {
     return code == Status.Code.UNAVAILABLE
         || code == Status.Code.DEADLINE_EXCEEDED
-        || code == Status.Code.RESOURCE_EXHAUSTED
         || code == Status.Code.ABORTED;
   }
 }

@@ -1,5 +1,8 @@
 package dev.slipway.platform.spec;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +45,23 @@ public record AllowedRoots(List<Path> roots) {
     return candidate.isAbsolute()
         && candidate.getNameCount() > 0
         && roots.stream().anyMatch(candidate::startsWith);
+  }
+
+  /**
+   * Whether the path stays in the roots on disk too: the nearest part of it that exists, with every
+   * symbolic link resolved, lies in a root or above one (what does not exist yet cannot be a link).
+   * A link inside a root that points elsewhere fails this.
+   */
+  public boolean allowsOnDisk(Path path) throws IOException {
+    Path existing = path.toAbsolutePath().normalize();
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return false;
+    }
+    Path real = existing.toRealPath();
+    return roots.stream().anyMatch(root -> real.startsWith(root) || root.startsWith(real));
   }
 
   @Override

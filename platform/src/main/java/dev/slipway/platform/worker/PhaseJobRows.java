@@ -134,7 +134,8 @@ public class PhaseJobRows {
     try {
       return ReportStepRequest.parseFrom(report);
     } catch (InvalidProtocolBufferException e) {
-      throw new SQLException("a stored verdict cannot be read: " + e.getMessage(), e);
+      // XX001 (data corrupted): not transient, so it is not retried as a database blip.
+      throw new SQLException("a stored verdict cannot be read: " + e.getMessage(), "XX001", e);
     }
   }
 

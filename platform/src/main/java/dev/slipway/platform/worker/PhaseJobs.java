@@ -244,6 +244,10 @@ public class PhaseJobs implements EventHandler {
             e.getMessage(),
             pause);
         Thread.sleep(pause);
+        if (stop.stopped()) {
+          // The lease was lost or the deadline passed while waiting: never start the work again.
+          return PhaseWorker.Result.errored(what + ": " + stop.reason().orElse("stopped"));
+        }
       }
     }
   }
