@@ -29,6 +29,14 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = "--version", required = true, description = "Version to deploy.")
   String version;
 
+  @Option(
+      names = "--force",
+      description = "Deploy even a quarantined version (one rolled back on this target).")
+  boolean force;
+
+  @Option(names = "--reason", description = "Why, required with --force; kept on the deployment.")
+  String reason;
+
   @Mixin Release release;
 
   @Override
@@ -40,6 +48,8 @@ final class DeployCommand implements Callable<Integer> {
               .setEnvironment(environment)
               .setVersion(version)
               .setIdempotencyKey(release.key())
+              .setForce(force)
+              .setForceReason(reason == null ? "" : reason)
               .build();
       Deployment created = createRetrying(server, request);
       return release.report(

@@ -99,6 +99,9 @@ final class Printer {
     if (!d.getReason().isEmpty()) {
       out.println("  reason: " + d.getReason());
     }
+    if (!d.getForceReason().isEmpty()) {
+      out.println("  forced past quarantine: " + d.getForceReason());
+    }
     if (withPhases) {
       for (PhaseRecord phase : d.getPhasesList()) {
         out.println(

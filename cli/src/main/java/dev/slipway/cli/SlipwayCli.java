@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
       RollbackCommand.class,
       CancelCommand.class,
       TargetCommand.class,
+      QuarantineCommand.class,
       TokenCommand.class,
       SecretCommand.class
     },

@@ -60,6 +60,7 @@ class ReleaseScenarioTest {
     aGoodReleaseSucceedsWithABackupHealthEvidenceASignedWebhookAndAnOrderedAuditTrail();
     aBadReleaseIsRolledBackWithTheDatabaseRestoredAndTheFailingCheckNamed();
     aManualRollbackReturnsToANamedOrTheLastGoodVersionAndOldBackupsExpire();
+    theRolledBackVersionIsQuarantinedUntilForcedWithAReasonOrReleased();
   }
 
   private void aGoodReleaseSucceedsWithABackupHealthEvidenceASignedWebhookAndAnOrderedAuditTrail()
@@ -359,6 +360,115 @@ class ReleaseScenarioTest {
     return all.stream()
         .filter(r -> AuditTopic.decode(r).getDeploymentId().equals(deploymentId))
         .toList();
+  }
+
+  private void theRolledBackVersionIsQuarantinedUntilForcedWithAReasonOrReleased()
+      throws Exception {
+    String rolledBack = lastDeploymentWithStatus("ROLLED_BACK");
+    Cli.Run again =
+        Cli.run(env.server(), "deploy", "--app", "journal", "--env", "e2e", "--version", "2.0.0");
+    assertThat(again.exit()).as(again.all()).isEqualTo(12);
+    assertThat(again.err())
+        .contains(
+            "version 2.0.0 is quarantined on journal/e2e: deployment "
+                + rolledBack
+                + " rolled it back (VERIFY failed: check 'http http://127.0.0.1:"
+                + env.journal.port()
+                + "/health' failed")
+        .contains("--force --reason");
+    assertThat(Cli.run(env.server(), "quarantine", "list", "--app", "journal").out())
+        .contains("journal/e2e  2.0.0  rolled back by " + rolledBack);
+
+    Cli.Run noReason =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "journal",
+            "--env",
+            "e2e",
+            "--version",
+            "2.0.0",
+            "--force");
+    assertThat(noReason.exit()).as(noReason.all()).isEqualTo(2);
+    assertThat(noReason.err()).contains("force_reason");
+
+    Cli.Run forced =
+        Cli.run(
+            env.server(),
+            "deploy",
+            "--app",
+            "journal",
+            "--env",
+            "e2e",
+            "--version",
+            "2.0.0",
+            "--force",
+            "--reason",
+            "retry after the schema fix",
+            "--wait",
+            "--timeout",
+            "3m");
+    assertThat(forced.exit())
+        .as("it is still bad, and rolls back again: " + forced.all())
+        .isEqualTo(5);
+    Deployment detail =
+        E2eEnvironment.deployment(
+            Cli.run(env.server(), "status", lastDeploymentWithStatus("ROLLED_BACK"), "-o", "json")
+                .out());
+    assertThat(detail.getForceReason()).isEqualTo("retry after the schema fix");
+    assertThat(detail.getRequestedBy()).isEqualTo("admin");
+    assertThat(Cli.run(env.server(), "quarantine", "list", "--app", "journal").out())
+        .as("quarantined again, by the newest rollback")
+        .contains("journal/e2e  2.0.0  rolled back by " + detail.getId());
+
+    Cli.Run released =
+        Cli.run(
+            env.server(),
+            "quarantine",
+            "release",
+            "--app",
+            "journal",
+            "--env",
+            "e2e",
+            "--version",
+            "2.0.0",
+            "--reason",
+            "fixed in 2.0.0's database migration");
+    assertThat(released.exit()).as(released.all()).isZero();
+    assertThat(Cli.run(env.server(), "quarantine", "list", "--app", "journal").out())
+        .doesNotContain("2.0.0");
+    assertThat(Cli.run(env.server(), "quarantine", "list", "--app", "journal", "--all").out())
+        .contains("(released by admin: fixed in 2.0.0's database migration)");
+    Cli.Run twice =
+        Cli.run(
+            env.server(),
+            "quarantine",
+            "release",
+            "--app",
+            "journal",
+            "--env",
+            "e2e",
+            "--version",
+            "2.0.0",
+            "--reason",
+            "again");
+    assertThat(twice.exit()).as(twice.all()).isEqualTo(12);
+    assertThat(twice.err()).contains("was already released").contains("by admin");
+  }
+
+  private static String lastDeploymentWithStatus(String status) throws Exception {
+    try (Connection c = env.slipway();
+        PreparedStatement select =
+            c.prepareStatement(
+                "select id from orchestrator.deployments where app = 'journal' and status = ?"
+                    + " order by created_at desc limit 1")) {
+      select.setString(1, status);
+      try (ResultSet row = select.executeQuery()) {
+        assertThat(row.next()).as("a deployment " + status).isTrue();
+        return row.getString(1);
+      }
+    }
   }
 
   private static List<String[]> artifacts(String deploymentId, String kind) throws Exception {

@@ -11,6 +11,7 @@ import dev.slipway.orchestrator.errors.InvalidInput.Violation;
 import dev.slipway.orchestrator.outbox.CommitSignal;
 import dev.slipway.orchestrator.outbox.EventCodec;
 import dev.slipway.orchestrator.outbox.EventLog;
+import dev.slipway.orchestrator.quarantine.Quarantine;
 import dev.slipway.orchestrator.targets.TargetDocuments;
 import dev.slipway.orchestrator.targets.TargetValidator;
 import dev.slipway.orchestrator.targets.Targets;
@@ -27,8 +28,12 @@ import dev.slipway.proto.v1.GetStepLogsRequest;
 import dev.slipway.proto.v1.GetTargetRequest;
 import dev.slipway.proto.v1.ListDeploymentsRequest;
 import dev.slipway.proto.v1.ListDeploymentsResponse;
+import dev.slipway.proto.v1.ListQuarantinedRequest;
+import dev.slipway.proto.v1.ListQuarantinedResponse;
 import dev.slipway.proto.v1.ListTargetsRequest;
 import dev.slipway.proto.v1.ListTargetsResponse;
+import dev.slipway.proto.v1.QuarantinedVersion;
+import dev.slipway.proto.v1.ReleaseQuarantinedRequest;
 import dev.slipway.proto.v1.RollbackTargetRequest;
 import dev.slipway.proto.v1.StepLogLine;
 import dev.slipway.proto.v1.StepLogPage;
@@ -64,6 +69,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   private final EventLog eventLog;
   private final CommitSignal signal;
   private final Supplier<UUID> ids;
+  private final Quarantine quarantine;
 
   public DeploymentEndpoint(
       Deployments deployments,
@@ -72,7 +78,9 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
       Transactions transactions,
       EventLog eventLog,
       CommitSignal signal,
+      Quarantine quarantine,
       Supplier<UUID> ids) {
+    this.quarantine = quarantine;
     this.ids = ids;
     this.deployments = deployments;
     this.history = history;
@@ -93,6 +101,14 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
           checkName(violations, "environment", request.getEnvironment());
           checkVersion(violations, "version", request.getVersion(), true);
           checkKey(violations, request.getIdempotencyKey());
+          if (request.getForce() && request.getForceReason().isBlank()) {
+            violations.add(
+                new Violation(
+                    "force_reason", "is required with force: say why the gate is overridden"));
+          }
+          if (request.getForceReason().length() > 2_000) {
+            violations.add(new Violation("force_reason", "must be at most 2000 characters"));
+          }
           throwIfAny(violations);
           StoredDeployment created =
               deployments.create(
@@ -102,7 +118,9 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
                       request.getVersion(),
                       Kind.DEPLOY,
                       key(request.getIdempotencyKey()),
-                      Caller.current().name()));
+                      Caller.current().name(),
+                      request.getForce(),
+                      request.getForce() ? request.getForceReason() : ""));
           return detail(created.deployment().id());
         });
   }
@@ -303,6 +321,44 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
     GrpcErrors.respond(
         response,
         () -> ProtoMapper.target(targets.get(request.getApp(), request.getEnvironment())));
+  }
+
+  @Override
+  public void listQuarantined(
+      ListQuarantinedRequest request, StreamObserver<ListQuarantinedResponse> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          ListQuarantinedResponse.Builder out = ListQuarantinedResponse.newBuilder();
+          quarantine
+              .list(request.getApp(), request.getEnvironment(), request.getIncludeReleased())
+              .forEach(row -> out.addVersions(ProtoMapper.quarantined(row)));
+          return out.build();
+        });
+  }
+
+  @Override
+  public void releaseQuarantined(
+      ReleaseQuarantinedRequest request, StreamObserver<QuarantinedVersion> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          List<Violation> violations = new ArrayList<>();
+          checkName(violations, "app", request.getApp());
+          checkName(violations, "environment", request.getEnvironment());
+          checkVersion(violations, "version", request.getVersion(), true);
+          if (request.getReason().length() > 2_000) {
+            violations.add(new Violation("reason", "must be at most 2000 characters"));
+          }
+          throwIfAny(violations);
+          return ProtoMapper.quarantined(
+              quarantine.release(
+                  request.getApp(),
+                  request.getEnvironment(),
+                  request.getVersion(),
+                  Caller.current().name(),
+                  request.getReason()));
+        });
   }
 
   @Override

@@ -5,10 +5,12 @@ import dev.slipway.orchestrator.deployments.StoredDeployment;
 import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.outbox.EventCodec;
+import dev.slipway.orchestrator.quarantine.QuarantinedVersionRow;
 import dev.slipway.orchestrator.targets.StoredTarget;
 import dev.slipway.proto.v1.PhaseEvidence;
 import dev.slipway.proto.v1.PhaseOutcome;
 import dev.slipway.proto.v1.PhaseRecord;
+import dev.slipway.proto.v1.QuarantinedVersion;
 import dev.slipway.proto.v1.Target;
 import dev.slipway.proto.v1.TargetRef;
 import java.util.List;
@@ -40,7 +42,8 @@ final class ProtoMapper {
             .setUpdatedAt(EventCodec.timestamp(stored.updatedAt()))
             .setLastSequence(d.lastSequence())
             .setSpec(stored.spec())
-            .setTargetRevision(d.targetRevision());
+            .setTargetRevision(d.targetRevision())
+            .setForceReason(stored.forceReason());
     if (d.deadline() != null) {
       message.setPhaseDeadline(EventCodec.timestamp(d.deadline()));
     }
@@ -69,6 +72,26 @@ final class ProtoMapper {
         phase.setFinishedAt(EventCodec.timestamp(row.finishedAt()));
       }
       message.addPhases(phase);
+    }
+    return message.build();
+  }
+
+  static QuarantinedVersion quarantined(QuarantinedVersionRow row) {
+    var message =
+        QuarantinedVersion.newBuilder()
+            .setTarget(
+                TargetRef.newBuilder()
+                    .setApp(row.key().app())
+                    .setEnvironment(row.key().environment()))
+            .setVersion(row.key().version())
+            .setDeploymentId(row.deploymentId().toString())
+            .setReason(row.reason())
+            .setQuarantinedAt(EventCodec.timestamp(row.quarantinedAt()));
+    if (row.released()) {
+      message
+          .setReleasedAt(EventCodec.timestamp(row.releasedAt()))
+          .setReleasedBy(row.releasedBy())
+          .setReleaseReason(row.releaseReason());
     }
     return message.build();
   }

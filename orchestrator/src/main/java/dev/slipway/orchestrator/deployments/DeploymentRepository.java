@@ -30,7 +30,8 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
   UUID LAST_ID = new UUID(-1L, -1L);
 
   /** A new deployment, before its first transition. */
-  default void insert(Deployment d, TargetSpec spec, String idempotencyKey, Instant now) {
+  default void insert(
+      Deployment d, TargetSpec spec, String idempotencyKey, String forceReason, Instant now) {
     save(
         new DeploymentRow(
             d.id(),
@@ -49,6 +50,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
             d.lastSequence(),
             d.backupTaken(),
             idempotencyKey,
+            forceReason,
             null,
             null,
             null,

@@ -27,6 +27,7 @@ public record DeploymentRow(
     long lastSequence,
     boolean backupTaken,
     String idempotencyKey,
+    String forceReason,
     @Nullable Instant runnerLeaseUntil,
     @Nullable String runnerHost,
     @Nullable Long runnerSession,

@@ -12,6 +12,7 @@ import dev.slipway.orchestrator.errors.NotFound;
 import dev.slipway.orchestrator.errors.Refused;
 import dev.slipway.orchestrator.outbox.CommitSignal;
 import dev.slipway.orchestrator.outbox.EventLog;
+import dev.slipway.orchestrator.quarantine.Quarantine;
 import dev.slipway.orchestrator.targets.PlanFactory;
 import dev.slipway.orchestrator.targets.StoredTarget;
 import dev.slipway.orchestrator.targets.TargetRepository;
@@ -41,6 +42,7 @@ public class Deployments {
   private final Transactions transactions;
   private final DeploymentRepository deployments;
   private final PhaseRepository phases;
+  private final Quarantine quarantine;
   private final TargetRepository targets;
   private final EventLog eventLog;
   private final CommitSignal signal;
@@ -53,6 +55,7 @@ public class Deployments {
       Transactions transactions,
       DeploymentRepository deployments,
       PhaseRepository phases,
+      Quarantine quarantine,
       TargetRepository targets,
       EventLog eventLog,
       CommitSignal signal,
@@ -63,6 +66,7 @@ public class Deployments {
     this.transactions = transactions;
     this.deployments = deployments;
     this.phases = phases;
+    this.quarantine = quarantine;
     this.targets = targets;
     this.eventLog = eventLog;
     this.signal = signal;
@@ -79,7 +83,21 @@ public class Deployments {
       String version,
       Kind kind,
       String idempotencyKey,
-      String requestedBy) {}
+      String requestedBy,
+      boolean force,
+      String forceReason) {
+
+    /** A request that overrides no gate. */
+    public Request(
+        String app,
+        String environment,
+        String version,
+        Kind kind,
+        String idempotencyKey,
+        String requestedBy) {
+      this(app, environment, version, kind, idempotencyKey, requestedBy, false, "");
+    }
+  }
 
   /** Starts a deployment, or returns the one this idempotency key already started. */
   public StoredDeployment create(Request request) {
@@ -116,6 +134,10 @@ public class Deployments {
                                       + "/"
                                       + request.environment()
                                       + "; register it with: slipway target apply -f FILE"));
+              if (request.kind() == Kind.DEPLOY) {
+                quarantine.admit(
+                    request.app(), request.environment(), request.version(), request.force());
+              }
               Optional<UUID> active = deployments.findActive(request.app(), request.environment());
               if (active.isPresent()) {
                 throw new Refused(
@@ -140,7 +162,8 @@ public class Deployments {
                       request.requestedBy(),
                       target.revision(),
                       PlanFactory.plan(target.spec(), previous));
-              deployments.insert(requested, target.spec(), request.idempotencyKey(), now);
+              deployments.insert(
+                  requested, target.spec(), request.idempotencyKey(), request.forceReason(), now);
               Transition start =
                   (Transition) DeploymentMachine.decide(requested, new Input.Start(), now);
               store(tx, requested, start, now);
@@ -249,6 +272,9 @@ public class Deployments {
             || (before.status() == Status.VERIFY && next.status() == Status.FAILED);
     if (inPlace) {
       targets.setCurrentVersion(next.app(), next.environment(), next.version());
+    }
+    if (next.status() == Status.ROLLED_BACK && next.kind() == Kind.DEPLOY) {
+      quarantine.record(next.app(), next.environment(), next.version(), next.id(), next.reason());
     }
   }
 

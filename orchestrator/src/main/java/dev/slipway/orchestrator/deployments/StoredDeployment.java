@@ -11,6 +11,7 @@ public record StoredDeployment(
     Deployment deployment,
     TargetSpec spec,
     String idempotencyKey,
+    String forceReason,
     Instant createdAt,
     Instant updatedAt,
     Instant finishedAt) {
@@ -35,6 +36,12 @@ public record StoredDeployment(
             row.lastSequence(),
             row.backupTaken());
     return new StoredDeployment(
-        d, spec, row.idempotencyKey(), row.createdAt(), row.updatedAt(), row.finishedAt());
+        d,
+        spec,
+        row.idempotencyKey(),
+        row.forceReason(),
+        row.createdAt(),
+        row.updatedAt(),
+        row.finishedAt());
   }
 }

@@ -59,6 +59,9 @@ public final class AccessRules {
     rule(DeploymentServiceGrpc.getApplyTargetMethod(), new Rule(Kind.ADMIN, NONE));
     rule(DeploymentServiceGrpc.getGetTargetMethod(), new Rule(Kind.READ, NONE));
     rule(DeploymentServiceGrpc.getListTargetsMethod(), new Rule(Kind.READ, NONE));
+    rule(DeploymentServiceGrpc.getListQuarantinedMethod(), new Rule(Kind.READ, NONE));
+    // Releasing a version from quarantine lets it be deployed again: as much as deploying it.
+    rule(DeploymentServiceGrpc.getReleaseQuarantinedMethod(), new Rule(Kind.DEPLOY, FROM_REQUEST));
 
     rule(TokenServiceGrpc.getCreateTokenMethod(), new Rule(Kind.ADMIN, NONE));
     rule(TokenServiceGrpc.getListTokensMethod(), new Rule(Kind.ADMIN, NONE));
