@@ -3,21 +3,18 @@ package dev.slipway.orchestrator.deployments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.orchestrator.OrchestratorFixtures;
 import dev.slipway.orchestrator.domain.Kind;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.Refused;
 import dev.slipway.orchestrator.targets.TargetDocuments;
 import dev.slipway.orchestrator.targets.Targets;
 import dev.slipway.platform.db.Transactions;
-import dev.slipway.testkit.TestInfrastructure;
 import io.micronaut.context.ApplicationContext;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -42,19 +39,7 @@ class DeploymentsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestInfrastructure infrastructure = TestInfrastructure.shared();
-    Path dir = Files.createTempDirectory("orchestrator");
-    context =
-        ApplicationContext.run(
-            Map.of(
-                "datasources.default.url", infrastructure.createDatabase("deployments"),
-                "datasources.default.username", infrastructure.user(),
-                "datasources.default.password", infrastructure.password(),
-                // No broker: these tests are about the database; the relay backs off and waits.
-                "slipway.kafka.bootstrap-servers", "127.0.0.1:9",
-                "grpc.server.port", "${random.port}",
-                "slipway.master-key-file", dir.resolve("master-key.json").toString(),
-                "slipway.bootstrap-token-file", dir.resolve("admin.token").toString()));
+    context = OrchestratorFixtures.context("deployments");
     deployments = context.getBean(Deployments.class);
     history = context.getBean(DeploymentHistory.class);
     transactions = context.getBean(Transactions.class);

@@ -3,6 +3,7 @@ package dev.slipway.orchestrator.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.slipway.orchestrator.OrchestratorFixtures;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.DeploymentEvent;
@@ -22,9 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A relay whose Kafka is down says so on its health check, keeps every event in the outbox (none is
@@ -34,20 +33,7 @@ class OutboxRelayKafkaDownTest {
   @Test
   void eventsWaitInTheOutboxWhileKafkaIsDownAndAreAllPublishedOnceItIsBack() throws Exception {
     TestInfrastructure infrastructure = TestInfrastructure.shared();
-    String url = infrastructure.createDatabase("relay_down");
-    Flyway.configure()
-        .dataSource(url, infrastructure.user(), infrastructure.password())
-        .schemas("orchestrator")
-        .defaultSchema("orchestrator")
-        .locations("classpath:db/orchestrator")
-        .load()
-        .migrate();
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    dataSource.setUrl(url);
-    dataSource.setUser(infrastructure.user());
-    dataSource.setPassword(infrastructure.password());
-    dataSource.setCurrentSchema("orchestrator");
-    Transactions transactions = new Transactions(dataSource);
+    Transactions transactions = OrchestratorFixtures.migratedDatabase("relay_down");
     CommitSignal signal = new CommitSignal(transactions);
     UUID deployment = UUID.randomUUID();
     transactions.inTransaction(

@@ -3,15 +3,12 @@ package dev.slipway.orchestrator.targets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.orchestrator.OrchestratorFixtures;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
-import dev.slipway.testkit.TestInfrastructure;
 import io.micronaut.context.ApplicationContext;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,19 +25,7 @@ class TargetRepositoryTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestInfrastructure infrastructure = TestInfrastructure.shared();
-    Path dir = Files.createTempDirectory("orchestrator");
-    context =
-        ApplicationContext.run(
-            Map.of(
-                "datasources.default.url", infrastructure.createDatabase("targets"),
-                "datasources.default.username", infrastructure.user(),
-                "datasources.default.password", infrastructure.password(),
-                // No broker: this test is about the database; the relay backs off and waits.
-                "slipway.kafka.bootstrap-servers", "127.0.0.1:9",
-                "grpc.server.port", "${random.port}",
-                "slipway.master-key-file", dir.resolve("master-key.json").toString(),
-                "slipway.bootstrap-token-file", dir.resolve("admin.token").toString()));
+    context = OrchestratorFixtures.context("targets");
     transactions = context.getBean(Transactions.class);
     targets = context.getBean(TargetRepository.class);
   }
