@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.slipway.platform.process.StopSignal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class LeaseTest {
@@ -56,46 +61,81 @@ class LeaseTest {
 
   @Test
   void renewalsThatKeepFailingStopTheWorkBeforeTheLeaseExpires() {
-    StopSignal stop = StopSignal.after(Duration.ofMinutes(1), CLOCK);
-    var expiry = CLOCK.instant().plus(LENGTH);
+    // Time the test moves: the signal's decision is checked at exact instants, not as observed.
+    Instant start = Instant.parse("2026-12-01T10:00:00Z");
+    AtomicReference<Instant> now = new AtomicReference<>(start);
+    Clock clock = clockAt(now);
+    StopSignal stop = StopSignal.after(Duration.ofMinutes(1), clock);
+    Instant expiry = start.plus(LENGTH);
     try (Lease lease =
         Lease.hold(
             "job",
             expiry,
             LENGTH,
-            CLOCK,
+            clock,
             until -> {
               throw new IllegalStateException("database away");
             },
             stop)) {
-      await().atMost(Duration.ofSeconds(2)).until(stop::stopped);
-      assertThat(CLOCK.instant()).isBefore(expiry);
+      now.set(expiry.minus(LENGTH.dividedBy(3)).minusMillis(1));
+      assertThat(stop.stopped()).as("more than a third of the lease left").isFalse();
+      now.set(expiry.minus(LENGTH.dividedBy(3)));
+      assertThat(stop.stopped()).as("a third left, still before the expiry").isTrue();
+      assertThat(now.get()).isBefore(expiry);
       assertThat(stop.leaseLost()).isTrue();
+      assertThat(stop.reason())
+          .hasValueSatisfying(r -> assertThat(r).contains("held until " + expiry));
     }
   }
 
   @Test
   void aRenewalThatHangsStillStopsTheWorkInTime() {
-    StopSignal stop = StopSignal.after(Duration.ofMinutes(1), CLOCK);
-    var expiry = CLOCK.instant().plus(LENGTH);
+    Instant start = Instant.parse("2026-12-01T10:00:00Z");
+    AtomicReference<Instant> now = new AtomicReference<>(start);
+    Clock clock = clockAt(now);
+    StopSignal stop = StopSignal.after(Duration.ofMinutes(1), clock);
+    Instant expiry = start.plus(LENGTH);
+    CountDownLatch renewing = new CountDownLatch(1);
     try (Lease lease =
         Lease.hold(
             "job",
             expiry,
             LENGTH,
-            CLOCK,
+            clock,
             until -> {
+              renewing.countDown();
               try {
-                new java.util.concurrent.CountDownLatch(1)
-                    .await(); // a connection that never answers, until close
+                new CountDownLatch(1).await(); // a connection that never answers, until close
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
               return true;
             },
             stop)) {
-      await().atMost(Duration.ofSeconds(2)).until(stop::stopped);
-      assertThat(CLOCK.instant()).isBefore(expiry);
+      await().atMost(Duration.ofSeconds(2)).until(() -> renewing.getCount() == 0);
+      now.set(expiry.minus(LENGTH.dividedBy(3)));
+      assertThat(stop.stopped()).as("stopped while the renewal hangs, before the expiry").isTrue();
+      assertThat(stop.leaseLost()).isTrue();
     }
+  }
+
+  /** Time that moves only when the test says, so a decision is checked at an exact instant. */
+  private static Clock clockAt(AtomicReference<Instant> now) {
+    return new Clock() {
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+    };
   }
 }
