@@ -105,19 +105,7 @@ class FaultToleranceTest {
         """
             .formatted(pidFile));
 
-    Cli.Run run =
-        Cli.run(
-            env.server(),
-            "deploy",
-            "--app",
-            "stuck",
-            "--env",
-            "qa",
-            "--version",
-            "1.0.0",
-            "--wait",
-            "--timeout",
-            "1m");
+    Cli.Run run = deployAndWait("stuck", "1.0.0", "1m");
 
     assertThat(run.exit()).as(run.all()).isEqualTo(6);
     assertThat(run.all())
@@ -151,37 +139,13 @@ class FaultToleranceTest {
           failureThreshold: 1
         """
             .formatted(marker, env.stack.port(Service.ORCHESTRATOR)));
-    Cli.Run first =
-        Cli.run(
-            env.server(),
-            "deploy",
-            "--app",
-            "unverified",
-            "--env",
-            "qa",
-            "--version",
-            "1.0.0",
-            "--wait",
-            "--timeout",
-            "2m");
+    Cli.Run first = deployAndWait("unverified", "1.0.0", "2m");
     assertThat(first.exit()).as(first.all()).isZero();
 
     env.stack.kill(Service.HEALTH);
     Cli.Run run;
     try {
-      run =
-          Cli.run(
-              env.server(),
-              "deploy",
-              "--app",
-              "unverified",
-              "--env",
-              "qa",
-              "--version",
-              "2.0.0",
-              "--wait",
-              "--timeout",
-              "3m");
+      run = deployAndWait("unverified", "2.0.0", "3m");
     } finally {
       env.stack.restart(Service.HEALTH);
     }
@@ -225,35 +189,11 @@ class FaultToleranceTest {
         dir,
         "unresolved",
         target.formatted(marker, "127.0.0.1:" + env.stack.port(Service.ORCHESTRATOR)));
-    Cli.Run first =
-        Cli.run(
-            env.server(),
-            "deploy",
-            "--app",
-            "unresolved",
-            "--env",
-            "qa",
-            "--version",
-            "1.0.0",
-            "--wait",
-            "--timeout",
-            "2m");
+    Cli.Run first = deployAndWait("unresolved", "1.0.0", "2m");
     assertThat(first.exit()).as(first.all()).isZero();
 
     env.apply(dir, "unresolved", target.formatted(marker, "db.slipway-no-such-host.invalid:5432"));
-    Cli.Run run =
-        Cli.run(
-            env.server(),
-            "deploy",
-            "--app",
-            "unresolved",
-            "--env",
-            "qa",
-            "--version",
-            "2.0.0",
-            "--wait",
-            "--timeout",
-            "2m");
+    Cli.Run run = deployAndWait("unresolved", "2.0.0", "2m");
 
     assertThat(run.exit()).as(run.all()).isEqualTo(1);
     assertThat(run.all())
@@ -315,5 +255,22 @@ class FaultToleranceTest {
     dev.slipway.proto.v1.Target.Builder target = dev.slipway.proto.v1.Target.newBuilder();
     JsonFormat.parser().merge(out, target);
     return target.getLastDeploymentId();
+  }
+
+  /** {@code slipway deploy --app APP --env qa --version V --wait --timeout T}. */
+  private static Cli.Run deployAndWait(String app, String version, String timeout)
+      throws Exception {
+    return Cli.run(
+        env.server(),
+        "deploy",
+        "--app",
+        app,
+        "--env",
+        "qa",
+        "--version",
+        version,
+        "--wait",
+        "--timeout",
+        timeout);
   }
 }

@@ -422,39 +422,30 @@ class ReleaseScenarioTest {
         .as("quarantined again, by the newest rollback")
         .contains("journal/e2e  2.0.0  rolled back by " + detail.getId());
 
-    Cli.Run released =
-        Cli.run(
-            env.server(),
-            "quarantine",
-            "release",
-            "--app",
-            "journal",
-            "--env",
-            "e2e",
-            "--version",
-            "2.0.0",
-            "--reason",
-            "fixed in 2.0.0's database migration");
+    Cli.Run released = releaseFromQuarantine("2.0.0", "fixed in 2.0.0's database migration");
     assertThat(released.exit()).as(released.all()).isZero();
     assertThat(Cli.run(env.server(), "quarantine", "list", "--app", "journal").out())
         .doesNotContain("2.0.0");
     assertThat(Cli.run(env.server(), "quarantine", "list", "--app", "journal", "--all").out())
         .contains("(released by admin: fixed in 2.0.0's database migration)");
-    Cli.Run twice =
-        Cli.run(
-            env.server(),
-            "quarantine",
-            "release",
-            "--app",
-            "journal",
-            "--env",
-            "e2e",
-            "--version",
-            "2.0.0",
-            "--reason",
-            "again");
+    Cli.Run twice = releaseFromQuarantine("2.0.0", "again");
     assertThat(twice.exit()).as(twice.all()).isEqualTo(12);
     assertThat(twice.err()).contains("was already released").contains("by admin");
+  }
+
+  private static Cli.Run releaseFromQuarantine(String version, String reason) throws Exception {
+    return Cli.run(
+        env.server(),
+        "quarantine",
+        "release",
+        "--app",
+        "journal",
+        "--env",
+        "e2e",
+        "--version",
+        version,
+        "--reason",
+        reason);
   }
 
   private static String lastDeploymentWithStatus(String status) throws Exception {

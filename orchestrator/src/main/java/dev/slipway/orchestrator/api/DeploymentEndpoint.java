@@ -97,18 +97,15 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
         response,
         () -> {
           List<Violation> violations = new ArrayList<>();
-          checkName(violations, "app", request.getApp());
-          checkName(violations, "environment", request.getEnvironment());
-          checkVersion(violations, "version", request.getVersion(), true);
+          checkTargetVersion(
+              violations, request.getApp(), request.getEnvironment(), request.getVersion());
           checkKey(violations, request.getIdempotencyKey());
           if (request.getForce() && request.getForceReason().isBlank()) {
             violations.add(
                 new Violation(
                     "force_reason", "is required with force: say why the gate is overridden"));
           }
-          if (request.getForceReason().length() > 2_000) {
-            violations.add(new Violation("force_reason", "must be at most 2000 characters"));
-          }
+          checkReason(violations, "force_reason", request.getForceReason());
           throwIfAny(violations);
           StoredDeployment created =
               deployments.create(
@@ -344,12 +341,9 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
         response,
         () -> {
           List<Violation> violations = new ArrayList<>();
-          checkName(violations, "app", request.getApp());
-          checkName(violations, "environment", request.getEnvironment());
-          checkVersion(violations, "version", request.getVersion(), true);
-          if (request.getReason().length() > 2_000) {
-            violations.add(new Violation("reason", "must be at most 2000 characters"));
-          }
+          checkTargetVersion(
+              violations, request.getApp(), request.getEnvironment(), request.getVersion());
+          checkReason(violations, "reason", request.getReason());
           throwIfAny(violations);
           return ProtoMapper.quarantined(
               quarantine.release(
@@ -421,6 +415,20 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   }
 
   /** A refused value as it may be echoed back: short, without control characters. */
+  private static void checkTargetVersion(
+      List<Violation> violations, String app, String environment, String version) {
+    checkName(violations, "app", app);
+    checkName(violations, "environment", environment);
+    checkVersion(violations, "version", version, true);
+  }
+
+  /** A reason kept on a record and shown to people: bounded. */
+  private static void checkReason(List<Violation> violations, String field, String reason) {
+    if (reason.length() > 2_000) {
+      violations.add(new Violation(field, "must be at most 2000 characters"));
+    }
+  }
+
   private static String printable(String value) {
     String cut = value.length() > 80 ? value.substring(0, 80) + "…" : value;
     return cut.replaceAll("\\p{Cntrl}", "?");
