@@ -34,7 +34,21 @@ final class DeployCommand implements Callable<Integer> {
       description = "Deploy even a quarantined version (one rolled back on this target).")
   boolean force;
 
-  @Option(names = "--reason", description = "Why, required with --force; kept on the deployment.")
+  @Option(
+      names = "--queue",
+      description = "Wait behind the target's active deployment instead of being refused (QUEUED).")
+  boolean queue;
+
+  @Option(
+      names = "--override-freeze",
+      description =
+          "Run even inside a freeze window of the environment; needs freeze:override:<env>.")
+  boolean overrideFreeze;
+
+  @Option(
+      names = "--reason",
+      description =
+          "Why, required with --force and --override-freeze; kept on the deployment and its events.")
   String reason;
 
   @Mixin Release release;
@@ -49,7 +63,10 @@ final class DeployCommand implements Callable<Integer> {
               .setVersion(version)
               .setIdempotencyKey(release.key())
               .setForce(force)
-              .setForceReason(reason == null ? "" : reason)
+              .setForceReason(force && reason != null ? reason : "")
+              .setQueue(queue)
+              .setOverrideFreeze(overrideFreeze)
+              .setOverrideFreezeReason(overrideFreeze && reason != null ? reason : "")
               .build();
       Deployment created = createRetrying(server, request);
       return release.report(

@@ -17,7 +17,7 @@ import java.util.Locale;
 final class Printer {
   private static final DateTimeFormatter CLOCK =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter DATE_TIME =
+  static final DateTimeFormatter DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   private Printer() {}
@@ -69,6 +69,48 @@ final class Printer {
                   + (event.getFinished().getReason().isEmpty()
                       ? ""
                       : " — " + event.getFinished().getReason());
+          case QUEUED -> "queued behind deployment " + event.getQueued().getBehindDeploymentId();
+          case APPROVAL_REQUESTED ->
+              "waiting for approval (0 of "
+                  + event.getApprovalRequested().getRequired()
+                  + ") until "
+                  + instant(event.getApprovalRequested().getExpiresAt())
+                  + "; approve with: slipway approve "
+                  + event.getDeploymentId();
+          case APPROVAL_GIVEN ->
+              "approved by "
+                  + event.getApprovalGiven().getBy()
+                  + " ("
+                  + event.getApprovalGiven().getApprovals()
+                  + " of "
+                  + event.getApprovalGiven().getRequired()
+                  + ")"
+                  + (event.getApprovalGiven().getComment().isEmpty()
+                      ? ""
+                      : ": " + event.getApprovalGiven().getComment());
+          case APPROVAL_REJECTED ->
+              "rejected by "
+                  + event.getApprovalRejected().getBy()
+                  + ": "
+                  + event.getApprovalRejected().getReason();
+          case APPROVAL_EXPIRED ->
+              "approval expired ("
+                  + event.getApprovalExpired().getApprovals()
+                  + " of "
+                  + event.getApprovalExpired().getRequired()
+                  + ")";
+          case HELD ->
+              "held by freeze window '"
+                  + event.getHeld().getWindow()
+                  + "' ("
+                  + event.getHeld().getReason()
+                  + ") until "
+                  + instant(event.getHeld().getUntil());
+          case FREEZE_OVERRIDDEN ->
+              "freeze window '"
+                  + event.getFreezeOverridden().getWindow()
+                  + "' overridden: "
+                  + event.getFreezeOverridden().getReason();
           case KIND_NOT_SET -> "unknown event " + event.getEventId();
         };
     err.println("[" + at + "] " + line);
@@ -100,7 +142,29 @@ final class Printer {
       out.println("  reason: " + d.getReason());
     }
     if (!d.getForceReason().isEmpty()) {
-      out.println("  forced past quarantine: " + d.getForceReason());
+      out.println("  forced: " + d.getForceReason());
+    }
+    if (!d.getFreezeOverrideReason().isEmpty()) {
+      out.println("  overrides freeze windows: " + d.getFreezeOverrideReason());
+    }
+    if (d.getQueuePosition() > 0) {
+      out.println("  queue position: " + d.getQueuePosition());
+    }
+    if (d.getApprovalsRequired() > 0) {
+      out.println(
+          "  approvals: "
+              + d.getApprovalsCount()
+              + " of "
+              + d.getApprovalsRequired()
+              + d.getApprovalsList().stream()
+                  .map(
+                      a ->
+                          "\n    "
+                              + a.getBy()
+                              + " at "
+                              + DATE_TIME.format(instant(a.getAt()))
+                              + (a.getComment().isEmpty() ? "" : ": " + a.getComment()))
+                  .collect(java.util.stream.Collectors.joining()));
     }
     if (withPhases) {
       for (PhaseRecord phase : d.getPhasesList()) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
     name = "rollback",
     mixinStandardHelpOptions = true,
     description =
-        "Return a target to its last good version (or --to a named one) as a new deployment.")
+        "Return a target to its last good version (or --to one its ledger shows ran there) as a new"
+            + " deployment.")
 final class RollbackCommand implements Callable<Integer> {
   @ParentCommand SlipwayCli root;
   @Spec CommandSpec spec;
@@ -31,6 +32,14 @@ final class RollbackCommand implements Callable<Integer> {
       description = "Version to return to (default: the last good one).")
   String toVersion;
 
+  @Option(
+      names = "--force",
+      description = "Roll back even to a version the target's ledger does not show ran there.")
+  boolean force;
+
+  @Option(names = "--reason", description = "Why, required with --force; kept on the deployment.")
+  String reason;
+
   @Mixin Release release;
 
   @Override
@@ -45,6 +54,8 @@ final class RollbackCommand implements Callable<Integer> {
                       .setEnvironment(environment)
                       .setToVersion(toVersion)
                       .setIdempotencyKey(release.key())
+                      .setForce(force)
+                      .setForceReason(force && reason != null ? reason : "")
                       .build());
       return release.report(
           server, created, root, spec.commandLine().getOut(), spec.commandLine().getErr());

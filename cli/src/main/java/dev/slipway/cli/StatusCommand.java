@@ -85,7 +85,9 @@ final class StatusCommand implements Callable<Integer> {
         return ExitCode.SUCCEEDED;
       }
       if (!json) {
-        out.printf("%-32s %-16s %-10s %s%n", "TARGET", "VERSION", "REVISION", "LAST DEPLOYMENT");
+        out.printf(
+            "%-32s %-16s %-26s %-16s %-10s %s%n",
+            "TARGET", "VERSION", "SINCE", "BY", "REVISION", "LAST DEPLOYMENT");
       }
       TargetCommand.eachPage(
           server,
@@ -103,9 +105,11 @@ final class StatusCommand implements Callable<Integer> {
 
   private static void line(PrintWriter out, Target t) {
     out.printf(
-        "%-32s %-16s %-10d %s%n",
+        "%-32s %-16s %-26s %-16s %-10d %s%n",
         t.getSpec().getApp() + "/" + t.getSpec().getEnvironment(),
         t.getCurrentVersion().isEmpty() ? "-" : t.getCurrentVersion(),
+        t.hasCurrentSince() ? Printer.DATE_TIME.format(Printer.instant(t.getCurrentSince())) : "-",
+        t.getCurrentDeployedBy().isEmpty() ? "-" : t.getCurrentDeployedBy(),
         t.getRevision(),
         t.getLastDeploymentId().isEmpty() ? "-" : t.getLastDeploymentId());
     out.flush();

@@ -42,15 +42,7 @@ final class TargetCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-      String document;
-      try {
-        document =
-            "-".equals(file)
-                ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                : Files.readString(Path.of(file));
-      } catch (IOException e) {
-        throw new SlipwayCli.UsageError("cannot read --file " + file + ": " + e.getMessage());
-      }
+      String document = readDocument(file);
       try (Server server = parent.root.connect()) {
         Target target =
             server
@@ -120,6 +112,17 @@ final class TargetCommand {
    * Every page of targets in turn. With {@code -o json} each page is one JSON object, so the output
    * stays a stream of bounded pages however many targets exist.
    */
+  /** A YAML or JSON document from a file, or standard input for {@code -}. */
+  static String readDocument(String file) {
+    try {
+      return "-".equals(file)
+          ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+          : Files.readString(Path.of(file));
+    } catch (IOException e) {
+      throw new SlipwayCli.UsageError("cannot read --file " + file + ": " + e.getMessage());
+    }
+  }
+
   static void eachPage(Server server, Consumer<ListTargetsResponse> consumer) {
     String token = "";
     do {

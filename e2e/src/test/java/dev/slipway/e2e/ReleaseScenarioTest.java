@@ -202,7 +202,7 @@ class ReleaseScenarioTest {
                 case PHASE_STARTED -> "dev.slipway.deployment.phase_started.v1";
                 case PHASE_COMPLETED -> "dev.slipway.deployment.phase_completed.v1";
                 case FINISHED -> "dev.slipway.deployment.finished.v1";
-                case KIND_NOT_SET -> throw new AssertionError("an event without a kind: " + event);
+                default -> throw new AssertionError("an event this release never emits: " + event);
               });
       assertThat(AuditTopic.header(record, "ce_source")).isEqualTo("/slipway/orchestrator");
       assertThat(AuditTopic.header(record, "ce_subject")).isEqualTo(deployment.getId());

@@ -27,7 +27,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Runs PREFLIGHT, VERIFY and VERIFY_ROLLBACK: rounds of checks until the policy reaches a verdict.
+ * Runs PREFLIGHT, VERIFY and VERIFY_ROLLBACK (rounds of checks until the policy reaches a verdict)
+ * and BAKE (rounds for the bake time, unless the checks fail or cannot run often enough first).
  */
 @Singleton
 public class HealthWorker implements PhaseWorker {
@@ -44,7 +45,8 @@ public class HealthWorker implements PhaseWorker {
 
   @Override
   public Set<Phase> phases() {
-    return Set.of(Phase.PHASE_PREFLIGHT, Phase.PHASE_VERIFY, Phase.PHASE_VERIFY_ROLLBACK);
+    return Set.of(
+        Phase.PHASE_PREFLIGHT, Phase.PHASE_VERIFY, Phase.PHASE_VERIFY_ROLLBACK, Phase.PHASE_BAKE);
   }
 
   @Override
@@ -57,6 +59,9 @@ public class HealthWorker implements PhaseWorker {
             : deployment.getSpec().getHealth().getChecksList();
     List<Check> checks = specs.stream().map(HealthWorker::check).toList();
     HealthSettings settings = HealthSettings.of(deployment.getSpec().getHealth());
+    if (job.phase() == Phase.PHASE_BAKE) {
+      return bake(job, checks, settings, stop);
+    }
     VerdictPolicy policy =
         preflight
             ? new VerdictPolicy(
@@ -69,14 +74,13 @@ public class HealthWorker implements PhaseWorker {
     Instant started = clock.instant();
     Instant giveUp = job.deadline().minus(REPORT_MARGIN);
     List<Observation> round = List.of();
+    int counted = 0;
     for (int number = 1; clock.instant().isBefore(giveUp) && !stop.stopped(); number++) {
-      round = new ArrayList<>();
-      for (Check check : checks) {
-        round.add(probe.observe(check, settings.timeout()));
-      }
+      round = observe(checks, settings);
       Duration elapsed = Duration.between(started, clock.instant());
-      record(
-          job, number, round, policy.counts(round.stream().allMatch(Observation::passed), elapsed));
+      boolean counts = policy.counts(round.stream().allMatch(Observation::passed), elapsed);
+      counted += counts ? 1 : 0;
+      record(job, number, round, counts);
       switch (policy.afterRound(round, elapsed)) {
         case HEALTHY -> {
           return Result.of(
@@ -100,8 +104,87 @@ public class HealthWorker implements PhaseWorker {
       }
     }
     String why = stop.reason().orElse("the phase deadline is near");
+    if (counted == 0) {
+      return new Result(
+          PhaseOutcome.PHASE_OUTCOME_ERRORED,
+          "no data: no round of checks counted (" + why + ")",
+          evidence(round));
+    }
     return Result.of(
         false, "no verdict (" + why + "); last round: " + failures(round, 0), evidence(round));
+  }
+
+  /**
+   * Rounds on the check interval until the bake time is over: failureThreshold failing rounds in a
+   * row fail it, errorLimit rounds in a row that could not run make it errored, and it passes once
+   * the time is up with neither.
+   */
+  private Result bake(PhaseJob job, List<Check> checks, HealthSettings settings, StopSignal stop)
+      throws InterruptedException {
+    VerdictPolicy policy =
+        new VerdictPolicy(
+            Integer.MAX_VALUE, settings.failureThreshold(), settings.errorLimit(), Duration.ZERO);
+    Instant started = clock.instant();
+    Instant ends = started.plus(settings.bake());
+    List<Observation> round = List.of();
+    int rounds = 0;
+    int failing = 0;
+    while (!stop.stopped()) {
+      round = observe(checks, settings);
+      rounds++;
+      failing += round.stream().allMatch(Observation::passed) ? 0 : 1;
+      Duration elapsed = Duration.between(started, clock.instant());
+      record(job, rounds, round, true);
+      switch (policy.afterRound(round, elapsed)) {
+        case UNHEALTHY -> {
+          return Result.of(
+              false,
+              "after "
+                  + elapsed.toSeconds()
+                  + "s of the bake: "
+                  + failures(round, policy.consecutiveFailures()),
+              evidence(round));
+        }
+        case ERRORED -> {
+          return new Result(
+              PhaseOutcome.PHASE_OUTCOME_ERRORED,
+              failures(round, policy.consecutiveErrors()),
+              evidence(round));
+        }
+        default -> {}
+      }
+      if (!clock.instant().plus(settings.interval()).isBefore(ends)) {
+        return Result.of(
+            true,
+            rounds
+                + " round(s) over the "
+                + settings.bake().toSeconds()
+                + "s bake, "
+                + failing
+                + " of them with a failing check, never "
+                + settings.failureThreshold()
+                + " in a row",
+            evidence(round));
+      }
+      Thread.sleep(settings.interval());
+    }
+    return new Result(
+        PhaseOutcome.PHASE_OUTCOME_ERRORED,
+        "bake stopped after "
+            + rounds
+            + " round(s): "
+            + stop.reason().orElse("stopped")
+            + (rounds == 0 ? " (no data)" : ""),
+        evidence(round));
+  }
+
+  private List<Observation> observe(List<Check> checks, HealthSettings settings)
+      throws InterruptedException {
+    List<Observation> round = new ArrayList<>();
+    for (Check check : checks) {
+      round.add(probe.observe(check, settings.timeout()));
+    }
+    return round;
   }
 
   private void record(PhaseJob job, int round, List<Observation> observations, boolean counted) {

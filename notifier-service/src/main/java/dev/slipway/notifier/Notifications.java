@@ -33,7 +33,14 @@ import java.util.stream.Collectors;
 public class Notifications implements EventHandler {
   /** What a rule with no {@code on} list is told about. */
   static final Set<String> DEFAULT_EVENTS =
-      Set.of("requested", "succeeded", "failed", "cancelled", "rolled_back", "rollback_failed");
+      Set.of(
+          "requested",
+          "approval_requested",
+          "succeeded",
+          "failed",
+          "cancelled",
+          "rolled_back",
+          "rollback_failed");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CACHED_DEPLOYMENTS = 1_000;
@@ -121,6 +128,13 @@ public class Notifications implements EventHandler {
       case REQUESTED -> "requested";
       case PHASE_STARTED -> "phase_started";
       case PHASE_COMPLETED -> "phase_completed";
+      case QUEUED -> "queued";
+      case APPROVAL_REQUESTED -> "approval_requested";
+      case APPROVAL_GIVEN -> "approval_given";
+      case APPROVAL_REJECTED -> "approval_rejected";
+      case APPROVAL_EXPIRED -> "approval_expired";
+      case HELD -> "held";
+      case FREEZE_OVERRIDDEN -> "freeze_overridden";
       case FINISHED ->
           event
               .getFinished()
@@ -138,9 +152,7 @@ public class Notifications implements EventHandler {
     body.put("eventId", event.getEventId());
     body.put("deploymentId", event.getDeploymentId());
     body.put("sequence", event.getSequence());
-    body.put(
-        "time",
-        Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()).toString());
+    body.put("time", instant(event.getTime()));
     body.put("app", event.getTarget().getApp());
     body.put("environment", event.getTarget().getEnvironment());
     body.put("version", deployment.getVersion());
@@ -155,6 +167,29 @@ public class Notifications implements EventHandler {
             "outcome",
             event.getPhaseCompleted().getOutcome().name().substring("PHASE_OUTCOME_".length()));
         body.put("summary", event.getPhaseCompleted().getSummary());
+      }
+      case APPROVAL_REQUESTED -> {
+        body.put("approvalsRequired", event.getApprovalRequested().getRequired());
+        body.put("expiresAt", instant(event.getApprovalRequested().getExpiresAt()));
+      }
+      case APPROVAL_GIVEN -> {
+        body.put("by", event.getApprovalGiven().getBy());
+        body.put("comment", event.getApprovalGiven().getComment());
+        body.put("approvals", event.getApprovalGiven().getApprovals());
+        body.put("approvalsRequired", event.getApprovalGiven().getRequired());
+      }
+      case APPROVAL_REJECTED -> {
+        body.put("by", event.getApprovalRejected().getBy());
+        body.put("reason", event.getApprovalRejected().getReason());
+      }
+      case HELD -> {
+        body.put("window", event.getHeld().getWindow());
+        body.put("reason", event.getHeld().getReason());
+        body.put("until", instant(event.getHeld().getUntil()));
+      }
+      case FREEZE_OVERRIDDEN -> {
+        body.put("window", event.getFreezeOverridden().getWindow());
+        body.put("reason", event.getFreezeOverridden().getReason());
       }
       case FINISHED -> {
         body.put(
@@ -187,7 +222,21 @@ public class Notifications implements EventHandler {
               + (event.getFinished().getReason().isEmpty()
                   ? ""
                   : " — " + event.getFinished().getReason());
+      case APPROVAL_REQUESTED ->
+          what
+              + ": approval requested ("
+              + event.getApprovalRequested().getRequired()
+              + " needed by "
+              + instant(event.getApprovalRequested().getExpiresAt())
+              + "; requested by "
+              + deployment.getRequestedBy()
+              + ") — slipway approve "
+              + event.getDeploymentId();
       default -> what + ": " + type.replace('_', ' ');
     };
+  }
+
+  private static String instant(com.google.protobuf.Timestamp time) {
+    return Instant.ofEpochSecond(time.getSeconds(), time.getNanos()).toString();
   }
 }

@@ -15,24 +15,35 @@ import dev.slipway.orchestrator.quarantine.Quarantine;
 import dev.slipway.orchestrator.targets.TargetDocuments;
 import dev.slipway.orchestrator.targets.TargetValidator;
 import dev.slipway.orchestrator.targets.Targets;
+import dev.slipway.platform.auth.Scope;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.grpc.Caller;
+import dev.slipway.proto.v1.ApplyFreezeWindowRequest;
 import dev.slipway.proto.v1.ApplyTargetRequest;
+import dev.slipway.proto.v1.ApproveDeploymentRequest;
 import dev.slipway.proto.v1.CancelDeploymentRequest;
 import dev.slipway.proto.v1.CreateDeploymentRequest;
+import dev.slipway.proto.v1.DeleteFreezeWindowRequest;
 import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
+import dev.slipway.proto.v1.FreezeWindow;
 import dev.slipway.proto.v1.GetDeploymentRequest;
+import dev.slipway.proto.v1.GetLedgerRequest;
+import dev.slipway.proto.v1.GetLedgerResponse;
 import dev.slipway.proto.v1.GetStepLogsRequest;
 import dev.slipway.proto.v1.GetTargetRequest;
 import dev.slipway.proto.v1.ListDeploymentsRequest;
 import dev.slipway.proto.v1.ListDeploymentsResponse;
+import dev.slipway.proto.v1.ListFreezeWindowsRequest;
+import dev.slipway.proto.v1.ListFreezeWindowsResponse;
 import dev.slipway.proto.v1.ListQuarantinedRequest;
 import dev.slipway.proto.v1.ListQuarantinedResponse;
 import dev.slipway.proto.v1.ListTargetsRequest;
 import dev.slipway.proto.v1.ListTargetsResponse;
+import dev.slipway.proto.v1.PromoteDeploymentRequest;
 import dev.slipway.proto.v1.QuarantinedVersion;
+import dev.slipway.proto.v1.RejectDeploymentRequest;
 import dev.slipway.proto.v1.ReleaseQuarantinedRequest;
 import dev.slipway.proto.v1.RollbackTargetRequest;
 import dev.slipway.proto.v1.StepLogLine;
@@ -70,8 +81,10 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   private final CommitSignal signal;
   private final Supplier<UUID> ids;
   private final Quarantine quarantine;
+  private final GateCalls gates;
 
   public DeploymentEndpoint(
+      GateCalls gates,
       Deployments deployments,
       DeploymentHistory history,
       Targets targets,
@@ -80,6 +93,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
       CommitSignal signal,
       Quarantine quarantine,
       Supplier<UUID> ids) {
+    this.gates = gates;
     this.quarantine = quarantine;
     this.ids = ids;
     this.deployments = deployments;
@@ -106,7 +120,25 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
                     "force_reason", "is required with force: say why the gate is overridden"));
           }
           checkReason(violations, "force_reason", request.getForceReason());
+          if (request.getOverrideFreeze() && request.getOverrideFreezeReason().isBlank()) {
+            violations.add(
+                new Violation(
+                    "override_freeze_reason",
+                    "is required with override_freeze: say why the release cannot wait"));
+          }
+          checkReason(violations, "override_freeze_reason", request.getOverrideFreezeReason());
           throwIfAny(violations);
+          if (request.getOverrideFreeze()
+              && !Caller.current().allows(Scope.Kind.FREEZE_OVERRIDE, request.getEnvironment())) {
+            throw io.grpc.Status.PERMISSION_DENIED
+                .withDescription(
+                    "overriding a freeze needs the scope freeze:override:"
+                        + request.getEnvironment()
+                        + " (or admin); token "
+                        + Caller.current().name()
+                        + " does not have it")
+                .asRuntimeException();
+          }
           StoredDeployment created =
               deployments.create(
                   new Deployments.Request(
@@ -116,8 +148,9 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
                       Kind.DEPLOY,
                       key(request.getIdempotencyKey()),
                       Caller.current().name(),
-                      request.getForce(),
-                      request.getForce() ? request.getForceReason() : ""));
+                      request.getForce() ? request.getForceReason() : "",
+                      request.getQueue(),
+                      request.getOverrideFreeze() ? request.getOverrideFreezeReason() : ""));
           return detail(created.deployment().id());
         });
   }
@@ -285,6 +318,12 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
           checkName(violations, "environment", request.getEnvironment());
           checkVersion(violations, "to_version", request.getToVersion(), false);
           checkKey(violations, request.getIdempotencyKey());
+          if (request.getForce() && request.getForceReason().isBlank()) {
+            violations.add(
+                new Violation(
+                    "force_reason", "is required with force: say why the gate is overridden"));
+          }
+          checkReason(violations, "force_reason", request.getForceReason());
           throwIfAny(violations);
           StoredDeployment created =
               deployments.rollback(
@@ -292,7 +331,8 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
                   request.getEnvironment(),
                   request.getToVersion(),
                   key(request.getIdempotencyKey()),
-                  Caller.current().name());
+                  Caller.current().name(),
+                  request.getForce() ? request.getForceReason() : "");
           return detail(created.deployment().id());
         });
   }
@@ -369,13 +409,73 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
         });
   }
 
+  @Override
+  public void approveDeployment(
+      ApproveDeploymentRequest request, StreamObserver<Deployment> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          UUID id = deploymentId(request.getDeploymentId());
+          gates.approve(id, request.getComment());
+          return detail(id);
+        });
+  }
+
+  @Override
+  public void rejectDeployment(
+      RejectDeploymentRequest request, StreamObserver<Deployment> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          UUID id = deploymentId(request.getDeploymentId());
+          gates.reject(id, request.getReason());
+          return detail(id);
+        });
+  }
+
+  @Override
+  public void promoteDeployment(
+      PromoteDeploymentRequest request, StreamObserver<Deployment> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          UUID id = deploymentId(request.getDeploymentId());
+          gates.promote(id);
+          return detail(id);
+        });
+  }
+
+  @Override
+  public void getLedger(GetLedgerRequest request, StreamObserver<GetLedgerResponse> response) {
+    GrpcErrors.respond(response, () -> gates.ledger(request));
+  }
+
+  @Override
+  public void applyFreezeWindow(
+      ApplyFreezeWindowRequest request, StreamObserver<FreezeWindow> response) {
+    GrpcErrors.respond(response, () -> gates.applyFreeze(request));
+  }
+
+  @Override
+  public void listFreezeWindows(
+      ListFreezeWindowsRequest request, StreamObserver<ListFreezeWindowsResponse> response) {
+    GrpcErrors.respond(response, () -> gates.listFreezes(request.getEnvironment()));
+  }
+
+  @Override
+  public void deleteFreezeWindow(
+      DeleteFreezeWindowRequest request, StreamObserver<FreezeWindow> response) {
+    GrpcErrors.respond(
+        response, () -> gates.deleteFreeze(request.getEnvironment(), request.getName()));
+  }
+
   private Deployment detail(UUID id) {
     return detail(id, 0);
   }
 
   private Deployment detail(UUID id, int logTail) {
     DeploymentHistory.Detail detail = history.get(id, logTail);
-    return ProtoMapper.deployment(detail.deployment(), detail.phases());
+    return ProtoMapper.deployment(detail);
   }
 
   private static UUID deploymentId(String text) {

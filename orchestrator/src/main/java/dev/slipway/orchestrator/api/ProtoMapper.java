@@ -4,9 +4,11 @@ import dev.slipway.orchestrator.deployments.DeploymentHistory;
 import dev.slipway.orchestrator.deployments.StoredDeployment;
 import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.domain.Phase;
+import dev.slipway.orchestrator.gates.ApprovalRow;
 import dev.slipway.orchestrator.outbox.EventCodec;
 import dev.slipway.orchestrator.quarantine.QuarantinedVersionRow;
 import dev.slipway.orchestrator.targets.StoredTarget;
+import dev.slipway.proto.v1.Approval;
 import dev.slipway.proto.v1.PhaseEvidence;
 import dev.slipway.proto.v1.PhaseOutcome;
 import dev.slipway.proto.v1.PhaseRecord;
@@ -21,11 +23,14 @@ final class ProtoMapper {
 
   /** What a list shows of a deployment: no pinned spec, no phases. */
   static dev.slipway.proto.v1.Deployment summary(StoredDeployment stored) {
-    return deployment(stored, List.of()).toBuilder().clearSpec().build();
+    return deployment(new DeploymentHistory.Detail(stored, List.of(), List.of(), 0)).toBuilder()
+        .clearSpec()
+        .build();
   }
 
-  static dev.slipway.proto.v1.Deployment deployment(
-      StoredDeployment stored, List<DeploymentHistory.PhaseRow> phases) {
+  static dev.slipway.proto.v1.Deployment deployment(DeploymentHistory.Detail detail) {
+    StoredDeployment stored = detail.deployment();
+    List<DeploymentHistory.PhaseRow> phases = detail.phases();
     Deployment d = stored.deployment();
     var message =
         dev.slipway.proto.v1.Deployment.newBuilder()
@@ -43,7 +48,17 @@ final class ProtoMapper {
             .setLastSequence(d.lastSequence())
             .setSpec(stored.spec())
             .setTargetRevision(d.targetRevision())
-            .setForceReason(stored.forceReason());
+            .setForceReason(stored.forceReason())
+            .setFreezeOverrideReason(d.freezeOverrideReason())
+            .setApprovalsRequired(d.plan().approvals())
+            .setQueuePosition(detail.queuePosition());
+    for (ApprovalRow approval : detail.approvals()) {
+      message.addApprovals(
+          Approval.newBuilder()
+              .setBy(approval.key().approver())
+              .setComment(approval.comment())
+              .setAt(EventCodec.timestamp(approval.approvedAt())));
+    }
     if (d.deadline() != null) {
       message.setPhaseDeadline(EventCodec.timestamp(d.deadline()));
     }
@@ -97,12 +112,17 @@ final class ProtoMapper {
   }
 
   static Target target(StoredTarget stored) {
-    return Target.newBuilder()
-        .setSpec(stored.spec())
-        .setRevision(stored.revision())
-        .setUpdatedAt(EventCodec.timestamp(stored.updatedAt()))
-        .setCurrentVersion(stored.currentVersion())
-        .setLastDeploymentId(stored.lastDeploymentId())
-        .build();
+    Target.Builder target =
+        Target.newBuilder()
+            .setSpec(stored.spec())
+            .setRevision(stored.revision())
+            .setUpdatedAt(EventCodec.timestamp(stored.updatedAt()))
+            .setCurrentVersion(stored.currentVersion())
+            .setLastDeploymentId(stored.lastDeploymentId())
+            .setCurrentDeployedBy(stored.currentDeployedBy());
+    if (stored.currentSince() != null) {
+      target.setCurrentSince(EventCodec.timestamp(stored.currentSince()));
+    }
+    return target.build();
   }
 }

@@ -1,15 +1,17 @@
 package dev.slipway.orchestrator.deployments;
 
+import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.domain.Input;
 import dev.slipway.orchestrator.domain.Phase;
-import dev.slipway.orchestrator.errors.InvalidInput;
+import dev.slipway.orchestrator.domain.Status;
 import dev.slipway.orchestrator.errors.NotFound;
+import dev.slipway.orchestrator.gates.ApprovalRepository;
+import dev.slipway.orchestrator.gates.ApprovalRow;
+import dev.slipway.orchestrator.paging.KeysetCursor;
 import dev.slipway.platform.db.Transactions;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,12 +22,15 @@ public class DeploymentHistory {
   private final DeploymentRepository repository;
   private final PhaseRepository phases;
   private final StepLogs stepLogs;
+  private final ApprovalRepository approvals;
 
   public DeploymentHistory(
       Transactions transactions,
       DeploymentRepository repository,
       PhaseRepository phases,
-      StepLogs stepLogs) {
+      StepLogs stepLogs,
+      ApprovalRepository approvals) {
+    this.approvals = approvals;
     this.transactions = transactions;
     this.repository = repository;
     this.phases = phases;
@@ -44,8 +49,12 @@ public class DeploymentHistory {
       int logLines,
       List<Input.Evidence> evidence) {}
 
-  /** A deployment with its phases. */
-  public record Detail(StoredDeployment deployment, List<PhaseRow> phases) {}
+  /** A deployment with its phases, its approvals and, while queued, its place in the queue. */
+  public record Detail(
+      StoredDeployment deployment,
+      List<PhaseRow> phases,
+      List<ApprovalRow> approvals,
+      int queuePosition) {}
 
   /** A page and the token of the next one (empty on the last page). */
   public record Page(List<StoredDeployment> deployments, String nextPageToken) {}
@@ -76,7 +85,15 @@ public class DeploymentHistory {
                     (int) stepLogs.count(id, phase, attempt),
                     phases.evidence(id, phase, attempt)));
           }
-          return new Detail(stored, rows);
+          Deployment d = stored.deployment();
+          int position =
+              d.status() == Status.QUEUED
+                  ? (int)
+                          repository.queuedAhead(
+                              d.app(), d.environment(), stored.createdAt(), d.id())
+                      + 1
+                  : 0;
+          return new Detail(stored, rows, approvals.of(id), position);
         });
   }
 
@@ -88,9 +105,13 @@ public class DeploymentHistory {
   /** Keyset pagination on (created_at, id): a page costs the same at any depth. */
   public Page list(String app, String environment, int pageSize, String pageToken) {
     int size = pageSize <= 0 ? 50 : Math.min(pageSize, 500);
-    Cursor cursor = Cursor.decode(pageToken);
-    Instant before = cursor == null ? DeploymentRepository.NEWEST : cursor.createdAt();
-    UUID beforeId = cursor == null ? DeploymentRepository.LAST_ID : cursor.id();
+    KeysetCursor.Position<UUID> cursor =
+        KeysetCursor.decode(
+            pageToken,
+            new KeysetCursor.Position<>(DeploymentRepository.NEWEST, DeploymentRepository.LAST_ID),
+            UUID::fromString);
+    Instant before = cursor.at();
+    UUID beforeId = cursor.key();
     int limit = size + 1;
     List<StoredDeployment> page =
         transactions
@@ -113,36 +134,7 @@ public class DeploymentHistory {
     }
     StoredDeployment last = page.get(size - 1);
     return new Page(
-        page.subList(0, size), new Cursor(last.createdAt(), last.deployment().id()).encode());
-  }
-
-  private record Cursor(Instant createdAt, UUID id) {
-    String encode() {
-      String raw = createdAt.getEpochSecond() + ":" + createdAt.getNano() + ":" + id;
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Cursor decode(String token) {
-      if (token.isEmpty()) {
-        return null;
-      }
-      try {
-        String[] parts =
-            new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
-        Instant createdAt =
-            Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-        if (createdAt.isBefore(Instant.EPOCH) || createdAt.isAfter(DeploymentRepository.NEWEST)) {
-          throw new IllegalArgumentException("out of range");
-        }
-        return new Cursor(createdAt, UUID.fromString(parts[2]));
-      } catch (IllegalArgumentException
-          | ArrayIndexOutOfBoundsException
-          | java.time.DateTimeException
-          | ArithmeticException e) {
-        throw new InvalidInput("page_token", "is not a token from a previous response");
-      }
-    }
+        page.subList(0, size),
+        new KeysetCursor(last.createdAt(), last.deployment().id().toString()).encode());
   }
 }

@@ -21,11 +21,14 @@ import java.util.UUID;
  */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID> {
-  String ACTIVE =
+  String UNFINISHED =
       "status not in ('SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED')";
 
+  /** Holding the target: unfinished and not queued (the partial unique index's predicate). */
+  String ACTIVE = UNFINISHED + " and status <> 'QUEUED'";
+
   /** The newest cursor position: every row comes before it. */
-  Instant NEWEST = Instant.parse("9999-12-31T00:00:00Z");
+  Instant NEWEST = dev.slipway.orchestrator.paging.KeysetCursor.NEWEST;
 
   UUID LAST_ID = new UUID(-1L, -1L);
 
@@ -51,6 +54,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
             d.backupTaken(),
             idempotencyKey,
             forceReason,
+            d.freezeOverrideReason(),
             null,
             null,
             null,
@@ -111,8 +115,41 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
 
   Optional<DeploymentRow> findByIdempotencyKey(String idempotencyKey);
 
-  @Query("select id from deployments where app = :app and environment = :environment and " + ACTIVE)
-  Optional<UUID> findActive(String app, String environment);
+  @Query("select * from deployments where app = :app and environment = :environment and " + ACTIVE)
+  Optional<DeploymentRow> findActiveRow(String app, String environment);
+
+  /** The deployment holding the target, if any. */
+  default Optional<StoredDeployment> findActive(String app, String environment) {
+    return findActiveRow(app, environment).map(StoredDeployment::of);
+  }
+
+  /** The target's queue, oldest first. */
+  @Query(
+      """
+      select id from deployments where app = :app and environment = :environment
+        and status = 'QUEUED' order by created_at, id limit :limit""")
+  List<UUID> queued(String app, String environment, int limit);
+
+  /** How many queued deployments of the target are ahead of this one. */
+  @Query(
+      """
+      select count(*) from deployments where app = :app and environment = :environment
+        and status = 'QUEUED' and (created_at, id) < (:createdAt, :id)""")
+  long queuedAhead(String app, String environment, Instant createdAt, UUID id);
+
+  /** The first of each target's queue when nothing holds the target: a start that was missed. */
+  @Query(
+      """
+      select q.id from deployments q
+      where q.status = 'QUEUED'
+        and not exists (select 1 from deployments a where a.app = q.app
+          and a.environment = q.environment and a.status not in
+            ('SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED', 'QUEUED'))
+        and not exists (select 1 from deployments e where e.app = q.app
+          and e.environment = q.environment and e.status = 'QUEUED'
+          and (e.created_at, e.id) < (q.created_at, q.id))
+      limit 100""")
+  List<UUID> queueHeadsOfFreeTargets();
 
   @Query(
       """
@@ -123,7 +160,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
   /** Deployments whose current phase passed its deadline. */
   @Query(
       "select id from deployments where deadline < :now and "
-          + ACTIVE
+          + UNFINISHED
           + " order by deadline limit 100")
   List<UUID> pastDeadline(Instant now);
 

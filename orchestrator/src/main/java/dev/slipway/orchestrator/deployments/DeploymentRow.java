@@ -28,6 +28,7 @@ public record DeploymentRow(
     boolean backupTaken,
     String idempotencyKey,
     String forceReason,
+    String freezeOverrideReason,
     @Nullable Instant runnerLeaseUntil,
     @Nullable String runnerHost,
     @Nullable Long runnerSession,

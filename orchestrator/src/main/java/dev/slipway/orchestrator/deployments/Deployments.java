@@ -3,13 +3,19 @@ package dev.slipway.orchestrator.deployments;
 import dev.slipway.orchestrator.domain.Decision;
 import dev.slipway.orchestrator.domain.Decision.Transition;
 import dev.slipway.orchestrator.domain.Deployment;
+import dev.slipway.orchestrator.domain.DeploymentEvent;
 import dev.slipway.orchestrator.domain.DeploymentMachine;
+import dev.slipway.orchestrator.domain.Freeze;
 import dev.slipway.orchestrator.domain.Input;
 import dev.slipway.orchestrator.domain.Kind;
+import dev.slipway.orchestrator.domain.Outcome;
+import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.domain.Status;
-import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.NotFound;
 import dev.slipway.orchestrator.errors.Refused;
+import dev.slipway.orchestrator.gates.ApprovalRepository;
+import dev.slipway.orchestrator.gates.Freezes;
+import dev.slipway.orchestrator.ledger.Ledger;
 import dev.slipway.orchestrator.outbox.CommitSignal;
 import dev.slipway.orchestrator.outbox.EventLog;
 import dev.slipway.orchestrator.quarantine.Quarantine;
@@ -26,23 +32,41 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * Applies the state machine: every input is one transaction that locks the deployment, decides,
- * stores the new state, records phases and appends the events (the outbox). Local steps start only
- * after the commit.
+ * stores the new state, records phases, approvals and the ledger, and appends the events (the
+ * outbox). A deployment that frees its target starts the next queued one in the same transaction.
+ * Local steps start only after the commit.
  */
 @Singleton
 public class Deployments {
   private static final String UNIQUE_VIOLATION = "23505";
 
+  /** Where a freeze can stop a deployment: before its first phase and before DEPLOY. */
+  private static final Set<Status> FREEZE_MATTERS =
+      EnumSet.of(
+          Status.REQUESTED,
+          Status.QUEUED,
+          Status.AWAITING_APPROVAL,
+          Status.HELD,
+          Status.PREFLIGHT,
+          Status.BACKUP);
+
   private final Transactions transactions;
   private final DeploymentRepository deployments;
   private final PhaseRepository phases;
+  private final ApprovalRepository approvals;
   private final Quarantine quarantine;
+  private final Freezes freezes;
+  private final Ledger ledger;
   private final TargetRepository targets;
   private final EventLog eventLog;
   private final CommitSignal signal;
@@ -55,7 +79,10 @@ public class Deployments {
       Transactions transactions,
       DeploymentRepository deployments,
       PhaseRepository phases,
+      ApprovalRepository approvals,
       Quarantine quarantine,
+      Freezes freezes,
+      Ledger ledger,
       TargetRepository targets,
       EventLog eventLog,
       CommitSignal signal,
@@ -66,7 +93,10 @@ public class Deployments {
     this.transactions = transactions;
     this.deployments = deployments;
     this.phases = phases;
+    this.approvals = approvals;
     this.quarantine = quarantine;
+    this.freezes = freezes;
+    this.ledger = ledger;
     this.targets = targets;
     this.eventLog = eventLog;
     this.signal = signal;
@@ -76,7 +106,14 @@ public class Deployments {
     this.runnerLease = runnerLease;
   }
 
-  /** What to deploy, as asked. */
+  /**
+   * What to deploy, as asked.
+   *
+   * @param forceReason why a quarantined (or, for a rollback, unknown) version goes anyway; empty
+   *     when not forced
+   * @param queue wait behind the target's active deployment instead of being refused
+   * @param freezeOverrideReason why it may run inside freeze windows; empty when it may not
+   */
   public record Request(
       String app,
       String environment,
@@ -84,10 +121,11 @@ public class Deployments {
       Kind kind,
       String idempotencyKey,
       String requestedBy,
-      boolean force,
-      String forceReason) {
+      String forceReason,
+      boolean queue,
+      String freezeOverrideReason) {
 
-    /** A request that overrides no gate. */
+    /** A request that overrides no gate and does not queue. */
     public Request(
         String app,
         String environment,
@@ -95,7 +133,11 @@ public class Deployments {
         Kind kind,
         String idempotencyKey,
         String requestedBy) {
-      this(app, environment, version, kind, idempotencyKey, requestedBy, false, "");
+      this(app, environment, version, kind, idempotencyKey, requestedBy, "", false, "");
+    }
+
+    boolean forced() {
+      return !forceReason.isEmpty();
     }
   }
 
@@ -113,7 +155,8 @@ public class Deployments {
   }
 
   private StoredDeployment createOnce(Request request) {
-    Outcome outcome =
+    List<Transition> effects = new ArrayList<>();
+    StoredDeployment created =
         transactions.inTransaction(
             tx -> {
               Optional<StoredDeployment> earlier =
@@ -121,39 +164,28 @@ public class Deployments {
                       .findByIdempotencyKey(request.idempotencyKey())
                       .map(StoredDeployment::of);
               if (earlier.isPresent()) {
-                return new Outcome(sameRequest(earlier.get(), request), Optional.empty());
+                return CreateChecks.sameRequest(earlier.get(), request);
               }
               StoredTarget target =
                   targets
                       .find(request.app(), request.environment())
-                      .orElseThrow(
-                          () ->
-                              new NotFound(
-                                  "no target "
-                                      + request.app()
-                                      + "/"
-                                      + request.environment()
-                                      + "; register it with: slipway target apply -f FILE"));
+                      .orElseThrow(() -> CreateChecks.noTarget(request));
+              Instant now = clock.instant();
+              Optional<Freeze> freeze = Optional.empty();
               if (request.kind() == Kind.DEPLOY) {
                 quarantine.admit(
-                    request.app(), request.environment(), request.version(), request.force());
+                    request.app(), request.environment(), request.version(), request.forced());
+                freeze = freezes.inForce(request.environment(), now);
+                if (freeze.isPresent() && request.freezeOverrideReason().isEmpty()) {
+                  throw CreateChecks.frozen(request, freeze.get());
+                }
               }
-              Optional<UUID> active = deployments.findActive(request.app(), request.environment());
-              if (active.isPresent()) {
-                throw new Refused(
-                    "target "
-                        + request.app()
-                        + "/"
-                        + request.environment()
-                        + " is busy: deployment "
-                        + active.get()
-                        + " is still running");
-              }
-              Instant now = clock.instant();
+              UUID id = ids.get();
+              Optional<String> behind = placeInLine(tx, request, id, now, effects);
               String previous = target.currentVersion();
               Deployment requested =
                   Deployment.requested(
-                      ids.get(),
+                      id,
                       request.app(),
                       request.environment(),
                       request.kind(),
@@ -161,67 +193,91 @@ public class Deployments {
                       previous,
                       request.requestedBy(),
                       target.revision(),
-                      PlanFactory.plan(target.spec(), previous));
+                      PlanFactory.plan(target.spec(), previous),
+                      request.freezeOverrideReason());
               deployments.insert(
                   requested, target.spec(), request.idempotencyKey(), request.forceReason(), now);
+              Input first = behind.<Input>map(Input.Queue::new).orElse(new Input.Start());
               Transition start =
-                  (Transition) DeploymentMachine.decide(requested, new Input.Start(), now);
-              store(tx, requested, start, now);
-              return new Outcome(
-                  deployments.find(requested.id()).orElseThrow(), Optional.of(start));
+                  (Transition) DeploymentMachine.decide(requested, first, now, freeze);
+              store(tx, requested, start, now, effects, true);
+              return deployments.find(id).orElseThrow();
             });
-    outcome.transition().ifPresent(this::afterCommit);
-    return outcome.deployment();
+    effects.forEach(this::afterCommit);
+    return created;
   }
 
-  private static StoredDeployment sameRequest(StoredDeployment earlier, Request request) {
-    Deployment d = earlier.deployment();
-    if (!d.app().equals(request.app())
-        || !d.environment().equals(request.environment())
-        || !d.version().equals(request.version())
-        || d.kind() != request.kind()) {
-      throw new InvalidInput(
-          "idempotency_key",
-          "was already used for deployment "
-              + d.id()
-              + " of "
-              + d.app()
-              + "/"
-              + d.environment()
-              + " version "
-              + d.version()
-              + "; use a new key for a new request");
+  /**
+   * Makes room for a new deployment: supersedes one still awaiting approval, or says whom the new
+   * one queues behind; a busy target without {@code queue} refuses it.
+   */
+  private Optional<String> placeInLine(
+      Connection tx, Request request, UUID id, Instant now, List<Transition> effects)
+      throws SQLException {
+    Optional<StoredDeployment> active =
+        deployments.findActive(request.app(), request.environment());
+    if (active.isPresent() && active.get().deployment().status() == Status.AWAITING_APPROVAL) {
+      Deployment older = active.get().deployment();
+      String why =
+          "superseded by deployment "
+              + id
+              + " of version "
+              + request.version()
+              + " (requested by "
+              + request.requestedBy()
+              + ")";
+      Deployment locked = deployments.lock(older.id(), false).orElseThrow().deployment();
+      Decision cancel = DeploymentMachine.decide(locked, new Input.Cancel(why), now);
+      if (cancel instanceof Transition transition) {
+        // The newer deployment takes the target over: the queue behind it keeps waiting.
+        store(tx, locked, transition, now, effects, false);
+        active = Optional.empty();
+      }
     }
-    return earlier;
+    List<UUID> queue = deployments.queued(request.app(), request.environment(), 10_000);
+    if (active.isEmpty() && (!request.queue() || queue.isEmpty())) {
+      return Optional.empty();
+    }
+    if (!request.queue()) {
+      throw CreateChecks.busy(request, active.get().deployment().id());
+    }
+    return Optional.of(
+        (queue.isEmpty() ? active.get().deployment().id() : queue.getLast()).toString());
   }
 
   /**
    * A manual rollback: a new deployment of kind ROLLBACK to {@code toVersion} or the last good one.
+   * A named version must be one the ledger shows ran on the target, unless forced with a reason.
    */
   public StoredDeployment rollback(
-      String app, String environment, String toVersion, String key, String by) {
-    String version = toVersion;
-    if (version.isEmpty()) {
-      StoredTarget target =
-          transactions
-              .read(c -> targets.find(app, environment))
-              .orElseThrow(() -> new NotFound("no target " + app + "/" + environment));
-      version =
-          transactions
-              .read(
-                  c ->
-                      deployments.lastGoodVersionOtherThan(
-                          app, environment, target.currentVersion()))
-              .orElseThrow(
-                  () ->
-                      new Refused(
-                          "target "
-                              + app
-                              + "/"
-                              + environment
-                              + " has no earlier good version to roll back to; name one with --to"));
-    }
-    return create(new Request(app, environment, version, Kind.ROLLBACK, key, by));
+      String app, String environment, String toVersion, String key, String by, String force) {
+    String version =
+        transactions.read(
+            c -> {
+              StoredTarget target =
+                  targets
+                      .find(app, environment)
+                      .orElseThrow(() -> new NotFound("no target " + app + "/" + environment));
+              if (!toVersion.isEmpty()) {
+                if (force.isEmpty() && !ledger.ran(app, environment, toVersion)) {
+                  throw CreateChecks.neverRan(
+                      app, environment, toVersion, ledger.versions(app, environment, 20));
+                }
+                return toVersion;
+              }
+              return deployments
+                  .lastGoodVersionOtherThan(app, environment, target.currentVersion())
+                  .orElseThrow(
+                      () ->
+                          new Refused(
+                              "target "
+                                  + app
+                                  + "/"
+                                  + environment
+                                  + " has no earlier good version to roll back to; name one with"
+                                  + " --to"));
+            });
+    return create(new Request(app, environment, version, Kind.ROLLBACK, key, by, force, false, ""));
   }
 
   /**
@@ -229,64 +285,110 @@ public class Deployments {
    * {@link Refused}. With {@code skipLocked}, a deployment another transaction holds is left alone.
    */
   public Decision apply(UUID id, Input input, boolean skipLocked) {
-    Outcome outcome =
+    List<Transition> effects = new ArrayList<>();
+    Decision decision =
         transactions.inTransaction(
             tx -> {
               Optional<StoredDeployment> locked = deployments.lock(id, skipLocked);
               if (locked.isEmpty()) {
                 if (skipLocked) {
-                  return new Outcome(
-                      null, Optional.empty(), new Decision.Ignored("held by another replica"));
+                  return new Decision.Ignored("held by another replica");
                 }
                 throw new NotFound("no deployment " + id);
               }
-              Deployment before = locked.get().deployment();
               Instant now = clock.instant();
-              Decision decision = DeploymentMachine.decide(before, input, now);
-              if (decision instanceof Transition transition) {
-                store(tx, before, transition, now);
+              Deployment before = withApprovals(locked.get().deployment());
+              if (input instanceof Input.Start
+                  && before.status() == Status.QUEUED
+                  && deployments.findActive(before.app(), before.environment()).isPresent()) {
+                return new Decision.Ignored("its target is busy; it stays queued");
+              }
+              Decision decided = DeploymentMachine.decide(before, input, now, freeze(before, now));
+              if (decided instanceof Transition transition) {
+                store(tx, before, transition, now, effects, true);
                 if (input instanceof Input.StepResult result) {
                   phases.recordEvidence(id, result);
                 }
-                return new Outcome(null, Optional.of(transition), decision);
               }
-              return new Outcome(null, Optional.empty(), decision);
+              return decided;
             });
-    if (outcome.decision() instanceof Decision.Refused refused) {
+    if (decision instanceof Decision.Refused refused) {
       throw new Refused(refused.why());
     }
-    outcome.transition().ifPresent(this::afterCommit);
-    return outcome.decision();
+    effects.forEach(this::afterCommit);
+    return decision;
   }
 
-  private void store(Connection tx, Deployment before, Transition transition, Instant now)
+  private Deployment withApprovals(Deployment deployment) {
+    return deployment.plan().approvals() == 0
+        ? deployment
+        : deployment.withApprovals(approvals.approvers(deployment.id()));
+  }
+
+  private Optional<Freeze> freeze(Deployment deployment, Instant now) {
+    return deployment.gated() && FREEZE_MATTERS.contains(deployment.status())
+        ? freezes.inForce(deployment.environment(), now)
+        : Optional.empty();
+  }
+
+  private void store(
+      Connection tx,
+      Deployment before,
+      Transition transition,
+      Instant now,
+      List<Transition> effects,
+      boolean dequeue)
       throws SQLException {
     Deployment next = transition.next();
     Instant lease = transition.localStep().isPresent() ? now.plus(runnerLease) : null;
     deployments.update(next, now, lease);
     phases.record(next.id(), transition.events(), now);
     eventLog.append(tx, before, transition.events(), now);
+    effects.add(transition);
+    for (DeploymentEvent event : transition.events()) {
+      switch (event) {
+        case DeploymentEvent.ApprovalGiven given ->
+            approvals.add(next.id(), given.by(), given.comment(), now);
+        case DeploymentEvent.PhaseCompleted done when done.outcome() == Outcome.SUCCEEDED -> {
+          if (done.phase() == Phase.DEPLOY) {
+            ledger.deployed(next, now);
+          } else if (done.phase() == Phase.REVERT) {
+            ledger.reverted(next, now);
+          }
+        }
+        default -> {}
+      }
+    }
     // A verification that could not run leaves the new version in place, unverified: it runs there.
     boolean inPlace =
         next.status() == Status.SUCCEEDED
-            || (before.status() == Status.VERIFY && next.status() == Status.FAILED);
+            || (next.status() == Status.FAILED
+                && (before.status() == Status.VERIFY || before.status() == Status.BAKE));
     if (inPlace) {
       targets.setCurrentVersion(next.app(), next.environment(), next.version());
     }
     if (next.status() == Status.ROLLED_BACK && next.kind() == Kind.DEPLOY) {
       quarantine.record(next.app(), next.environment(), next.version(), next.id(), next.reason());
     }
+    if (dequeue && before.status().holdsTarget() && !next.status().holdsTarget()) {
+      startNextInQueue(tx, next, now, effects);
+    }
+  }
+
+  /** The target is free: the oldest queued deployment starts, in the same transaction. */
+  private void startNextInQueue(
+      Connection tx, Deployment freed, Instant now, List<Transition> effects) throws SQLException {
+    for (UUID queued : deployments.queued(freed.app(), freed.environment(), 1)) {
+      Deployment waiting = deployments.lock(queued, false).orElseThrow().deployment();
+      if (DeploymentMachine.decide(waiting, new Input.Start(), now, freeze(waiting, now))
+          instanceof Transition start) {
+        store(tx, waiting, start, now, effects, true);
+      }
+    }
   }
 
   private void afterCommit(Transition transition) {
     signal.bump(transition.next().id());
     transition.localStep().ifPresent(step -> localSteps.get().start(transition.next().id(), step));
-  }
-
-  private record Outcome(
-      StoredDeployment deployment, Optional<Transition> transition, Decision decision) {
-    Outcome(StoredDeployment deployment, Optional<Transition> transition) {
-      this(deployment, transition, null);
-    }
   }
 }

@@ -39,8 +39,7 @@ public interface PhaseRepository extends GenericRepository<PhaseEntry, PhaseEntr
         case DeploymentEvent.PhaseStarted s -> started(deploymentId, s.phase(), s.attempt(), now);
         case DeploymentEvent.PhaseCompleted c ->
             completed(deploymentId, c.phase(), c.attempt(), c.outcome(), c.summary(), now);
-        case DeploymentEvent.Requested requested -> {}
-        case DeploymentEvent.Finished finished -> {}
+        default -> {}
       }
     }
   }
@@ -88,6 +87,16 @@ public interface PhaseRepository extends GenericRepository<PhaseEntry, PhaseEntr
       select name, passed, detail from phase_evidence
       where deployment_id = :deploymentId and phase = :phase and attempt = :attempt order by position""")
   List<EvidenceRow> evidenceRows(UUID deploymentId, Phase phase, int attempt);
+
+  /** What failed in the phase that sent a deployment back: the checks that did not pass. */
+  @Query(
+      """
+      select e.name, e.passed, e.detail from phase_evidence e
+        join phases p using (deployment_id, phase, attempt)
+      where e.deployment_id = :deploymentId and p.outcome = 'FAILED' and not e.passed
+        and p.phase in ('DEPLOY', 'VERIFY', 'BAKE')
+      order by p.started_at, e.position limit 50""")
+  List<EvidenceRow> failedEvidence(UUID deploymentId);
 
   /** The evidence of one phase attempt, in the order it was reported. */
   default List<Input.Evidence> evidence(UUID deploymentId, Phase phase, int attempt) {

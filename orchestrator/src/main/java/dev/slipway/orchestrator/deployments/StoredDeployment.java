@@ -34,7 +34,9 @@ public record StoredDeployment(
             row.deadline(),
             row.reason(),
             row.lastSequence(),
-            row.backupTaken());
+            row.backupTaken(),
+            java.util.List.of(),
+            row.freezeOverrideReason());
     return new StoredDeployment(
         d,
         spec,

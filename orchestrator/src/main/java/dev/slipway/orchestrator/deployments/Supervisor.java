@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every active deployment moving: fails phases whose deadline passed, and resumes local
- * phases whose runner died (its lease expired) as a new attempt. This is how a restarted
- * orchestrator, or another replica, picks up where a dead one stopped.
+ * Keeps every unfinished deployment moving: fails phases whose deadline passed, resumes local
+ * phases whose runner died (its lease expired) as a new attempt, wakes waits whose time came (an
+ * approval expires, a freeze ends), and starts a queue whose target is free. This is how a
+ * restarted orchestrator, or another replica, picks up where a dead one stopped.
  */
 @Singleton
 public class Supervisor {
@@ -48,13 +49,14 @@ public class Supervisor {
                     feed(id, new Input.Resume(phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
       }
       for (UUID id : transactions.read(c -> repository.pastDeadline(clock.instant()))) {
-        current(id)
-            .ifPresent(
-                phaseAndAttempt ->
-                    feed(
-                        id,
-                        new Input.DeadlinePassed(
-                            phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
+        feed(
+            id,
+            current(id)
+                .<Input>map(p -> new Input.DeadlinePassed(p.phase(), p.attempt()))
+                .orElse(new Input.Wake()));
+      }
+      for (UUID id : transactions.read(c -> repository.queueHeadsOfFreeTargets())) {
+        feed(id, new Input.Start());
       }
     } catch (DatabaseException e) {
       LOG.warn("supervisor cannot reach the database: {}", e.getMessage());

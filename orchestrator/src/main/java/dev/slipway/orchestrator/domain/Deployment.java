@@ -1,16 +1,22 @@
 package dev.slipway.orchestrator.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * The state of one deployment, as the state machine sees it.
  *
- * @param attempt attempt of the current phase (0 before the first phase)
- * @param deadline when the current phase fails; null when no phase runs
- * @param reason why it failed or is rolling back; empty otherwise
+ * @param attempt attempt of the current phase (0 before the first phase); while HELD, of the last
+ *     phase that ran
+ * @param deadline when the current phase fails, an approval expires, or a hold is looked at again;
+ *     null otherwise
+ * @param reason why it failed, is rolling back or is held; empty otherwise
  * @param lastSequence sequence number of the last event emitted
  * @param backupTaken the pre-deploy backup succeeded, so a rollback can restore it
+ * @param approvedBy who approved it, in order
+ * @param freezeOverrideReason why it may run inside freeze windows; empty when it may not
  */
 public record Deployment(
     UUID id,
@@ -27,7 +33,13 @@ public record Deployment(
     Instant deadline,
     String reason,
     long lastSequence,
-    boolean backupTaken) {
+    boolean backupTaken,
+    List<String> approvedBy,
+    String freezeOverrideReason) {
+
+  public Deployment {
+    approvedBy = List.copyOf(approvedBy);
+  }
 
   /** A new deployment, before the machine starts it. */
   public static Deployment requested(
@@ -39,7 +51,8 @@ public record Deployment(
       String previousVersion,
       String requestedBy,
       long targetRevision,
-      Plan plan) {
+      Plan plan,
+      String freezeOverrideReason) {
     return new Deployment(
         id,
         app,
@@ -55,83 +68,46 @@ public record Deployment(
         null,
         "",
         0,
-        false);
+        false,
+        List.of(),
+        freezeOverrideReason);
+  }
+
+  /** Gates (approvals, freezes) apply to releases of new versions, not to manual rollbacks. */
+  public boolean gated() {
+    return kind == Kind.DEPLOY;
+  }
+
+  /** The same deployment with the approvals recorded so far. */
+  public Deployment withApprovals(List<String> approvers) {
+    return with(status, attempt, deadline, reason, backupTaken, approvers);
   }
 
   Deployment inPhase(Phase phase, int newAttempt, Instant newDeadline) {
-    return new Deployment(
-        id,
-        app,
-        environment,
-        kind,
-        version,
-        previousVersion,
-        requestedBy,
-        targetRevision,
-        plan,
-        Status.running(phase),
-        newAttempt,
-        newDeadline,
-        reason,
-        lastSequence,
-        backupTaken);
+    return with(Status.running(phase), newAttempt, newDeadline, reason, backupTaken, approvedBy);
+  }
+
+  /** Waiting without a phase: queued, for approval, or held; the deadline is when to look again. */
+  Deployment waiting(Status waiting, Instant until, String why) {
+    return with(waiting, attempt, until, why, backupTaken, approvedBy);
   }
 
   Deployment finished(Status terminal, String why) {
-    return new Deployment(
-        id,
-        app,
-        environment,
-        kind,
-        version,
-        previousVersion,
-        requestedBy,
-        targetRevision,
-        plan,
-        terminal,
-        attempt,
-        null,
-        why,
-        lastSequence,
-        backupTaken);
+    return with(terminal, attempt, null, why, backupTaken, approvedBy);
   }
 
   Deployment withReason(String why) {
-    return new Deployment(
-        id,
-        app,
-        environment,
-        kind,
-        version,
-        previousVersion,
-        requestedBy,
-        targetRevision,
-        plan,
-        status,
-        attempt,
-        deadline,
-        why,
-        lastSequence,
-        backupTaken);
+    return with(status, attempt, deadline, why, backupTaken, approvedBy);
   }
 
-  Deployment withBackupTaken() {
-    return new Deployment(
-        id,
-        app,
-        environment,
-        kind,
-        version,
-        previousVersion,
-        requestedBy,
-        targetRevision,
-        plan,
-        status,
-        attempt,
-        deadline,
-        reason,
-        lastSequence,
-        true);
+  Deployment withBackupTaken(boolean taken) {
+    return with(status, attempt, deadline, reason, taken, approvedBy);
+  }
+
+  Deployment approvedAlsoBy(String approver) {
+    List<String> approvers = new ArrayList<>(approvedBy);
+    approvers.add(approver);
+    return with(status, attempt, deadline, reason, backupTaken, approvers);
   }
 
   Deployment withLastSequence(long sequence) {
@@ -150,6 +126,35 @@ public record Deployment(
         deadline,
         reason,
         sequence,
-        backupTaken);
+        backupTaken,
+        approvedBy,
+        freezeOverrideReason);
+  }
+
+  private Deployment with(
+      Status newStatus,
+      int newAttempt,
+      Instant newDeadline,
+      String newReason,
+      boolean taken,
+      List<String> approvers) {
+    return new Deployment(
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        previousVersion,
+        requestedBy,
+        targetRevision,
+        plan,
+        newStatus,
+        newAttempt,
+        newDeadline,
+        newReason,
+        lastSequence,
+        taken,
+        approvers,
+        freezeOverrideReason);
   }
 }

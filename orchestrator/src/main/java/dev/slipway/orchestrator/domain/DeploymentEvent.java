@@ -10,6 +10,28 @@ public sealed interface DeploymentEvent {
       String version, String previousVersion, Kind kind, String requestedBy, long targetRevision)
       implements DeploymentEvent {}
 
+  /** The deployment waits behind the target's active deployment. */
+  record Queued(String behind) implements DeploymentEvent {}
+
+  /** The deployment waits for {@code required} approvals until {@code expiresAt}. */
+  record ApprovalRequested(int required, Instant expiresAt) implements DeploymentEvent {}
+
+  /** One identity approved; {@code approvals} of {@code required} are in. */
+  record ApprovalGiven(String by, String comment, int approvals, int required)
+      implements DeploymentEvent {}
+
+  /** One identity rejected the release; it ends FAILED. */
+  record ApprovalRejected(String by, String reason) implements DeploymentEvent {}
+
+  /** The approval time ran out with {@code approvals} of {@code required}; it ends FAILED. */
+  record ApprovalExpired(int approvals, int required) implements DeploymentEvent {}
+
+  /** The deployment waits for a freeze window of its environment to end. */
+  record Held(String window, String reason, Instant until) implements DeploymentEvent {}
+
+  /** The deployment went past a freeze window in force, as its override allows. */
+  record FreezeOverridden(String window, String reason) implements DeploymentEvent {}
+
   /** A phase began; its worker acts on it. */
   record PhaseStarted(Phase phase, int attempt, Instant deadline) implements DeploymentEvent {}
 

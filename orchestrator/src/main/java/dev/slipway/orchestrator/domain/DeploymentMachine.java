@@ -7,12 +7,18 @@ import dev.slipway.orchestrator.domain.Decision.Transition;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Finished;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseCompleted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseStarted;
+import dev.slipway.orchestrator.domain.DeploymentEvent.Queued;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Requested;
+import dev.slipway.orchestrator.domain.Input.Approve;
 import dev.slipway.orchestrator.domain.Input.Cancel;
 import dev.slipway.orchestrator.domain.Input.DeadlinePassed;
+import dev.slipway.orchestrator.domain.Input.Promote;
+import dev.slipway.orchestrator.domain.Input.Queue;
+import dev.slipway.orchestrator.domain.Input.Reject;
 import dev.slipway.orchestrator.domain.Input.Resume;
 import dev.slipway.orchestrator.domain.Input.Start;
 import dev.slipway.orchestrator.domain.Input.StepResult;
+import dev.slipway.orchestrator.domain.Input.Wake;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,19 +26,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The deployment lifecycle as one pure function: {@code decide(deployment, input, now)} returns the
- * next state and the events to publish. No I/O; the caller applies the decision in one transaction.
+ * The deployment lifecycle as one pure function: {@code decide(deployment, input, now, freeze)}
+ * returns the next state and the events to publish. No I/O; the caller applies the decision in one
+ * transaction, and tells it which freeze window (if any) is in force on the environment now.
  *
  * <pre>
- * REQUESTED -> PREFLIGHT -> BACKUP -> DEPLOY -> VERIFY -> SUCCEEDED
- * PREFLIGHT/BACKUP failure -> FAILED (nothing changed);  cancel before DEPLOY -> CANCELLED
- * DEPLOY/VERIFY failure -> [SNAPSHOT -> RESTORE] -> REVERT -> [VERIFY_ROLLBACK] -> ROLLED_BACK
+ * [QUEUED] -> REQUESTED -> [AWAITING_APPROVAL] -> [HELD] -> PREFLIGHT -> BACKUP -> [HELD] -> DEPLOY
+ *   -> VERIFY -> [BAKE] -> SUCCEEDED
+ * rejected, approval expired, PREFLIGHT/BACKUP failure -> FAILED (nothing changed)
+ * cancel before DEPLOY -> CANCELLED
+ * DEPLOY/VERIFY/BAKE failure -> [SNAPSHOT -> RESTORE] -> REVERT -> [VERIFY_ROLLBACK] -> ROLLED_BACK
  * any rollback phase failure -> ROLLBACK_FAILED
  * a phase that could not run (ERRORED, or a worker's deadline passed) -> FAILED, or ROLLBACK_FAILED
  *   once rolling back: Slipway's own failure never starts a rollback
  * </pre>
  *
- * Optional phases (preflight, backup, verify, the data restore) are skipped when the plan has none.
+ * A freeze holds a release before its first phase and again before DEPLOY; one held after its
+ * backup takes the backup again when the freeze ends, since the data moved on meanwhile. Gates
+ * apply to releases of new versions: a manual rollback is how you get out of trouble during a
+ * freeze. Optional phases (preflight, backup, verify, bake, the data restore) are skipped when the
+ * plan has none.
  */
 public final class DeploymentMachine {
   /** Attempts of a deploy or revert whose runner died, before the phase is given up as errored. */
@@ -40,37 +53,91 @@ public final class DeploymentMachine {
 
   private DeploymentMachine() {}
 
+  /** Decides with no freeze window in force. */
   public static Decision decide(Deployment deployment, Input input, Instant now) {
+    return decide(deployment, input, now, Optional.empty());
+  }
+
+  public static Decision decide(
+      Deployment deployment, Input input, Instant now, Optional<Freeze> freeze) {
     if (deployment.status().terminal()) {
-      return input instanceof Cancel
-          ? new Refused("deployment already finished as " + deployment.status())
-          : new Ignored("deployment already finished as " + deployment.status());
+      String finished =
+          "deployment already finished as "
+              + deployment.status()
+              + (deployment.reason().isEmpty() ? "" : " (" + deployment.reason() + ")");
+      return isRequest(input) ? new Refused(finished) : new Ignored(finished);
     }
     return switch (input) {
-      case Start start -> start(deployment, now);
-      case StepResult result -> onResult(deployment, result, now);
+      case Start start -> start(deployment, now, freeze);
+      case Queue queue -> queue(deployment, queue);
+      case Approve approve -> Gates.approve(deployment, approve, now, freeze);
+      case Reject reject -> Gates.reject(deployment, reject);
+      case Wake wake -> Gates.wake(deployment, now, freeze);
+      case Promote promote -> promote(deployment, promote);
+      case StepResult result -> onResult(deployment, result, now, freeze);
       case DeadlinePassed passed -> onDeadline(deployment, passed, now);
       case Resume resume -> onResume(deployment, resume, now);
       case Cancel cancel -> onCancel(deployment, cancel);
     };
   }
 
-  private static Decision start(Deployment deployment, Instant now) {
+  /** A person's request, which is answered (refused) rather than dropped when it cannot apply. */
+  private static boolean isRequest(Input input) {
+    return input instanceof Cancel
+        || input instanceof Approve
+        || input instanceof Reject
+        || input instanceof Promote;
+  }
+
+  private static Decision start(Deployment deployment, Instant now, Optional<Freeze> freeze) {
+    List<DeploymentEvent> events = new ArrayList<>();
+    switch (deployment.status()) {
+      case REQUESTED -> events.add(requested(deployment));
+      case QUEUED -> {}
+      default -> {
+        return new Ignored("already started");
+      }
+    }
+    return Gates.afterStart(deployment, now, freeze, events);
+  }
+
+  private static Requested requested(Deployment deployment) {
+    return new Requested(
+        deployment.version(),
+        deployment.previousVersion(),
+        deployment.kind(),
+        deployment.requestedBy(),
+        deployment.targetRevision());
+  }
+
+  private static Decision queue(Deployment deployment, Queue queue) {
     if (deployment.status() != Status.REQUESTED) {
       return new Ignored("already started");
     }
-    Requested requested =
-        new Requested(
-            deployment.version(),
-            deployment.previousVersion(),
-            deployment.kind(),
-            deployment.requestedBy(),
-            deployment.targetRevision());
-    Phase first = deployment.plan().preflight() ? Phase.PREFLIGHT : afterPreflight(deployment);
-    return enter(deployment, first, 1, now, List.of(requested));
+    List<DeploymentEvent> events = List.of(requested(deployment), new Queued(queue.behind()));
+    return transition(
+        deployment.waiting(Status.QUEUED, null, "queued behind deployment " + queue.behind()),
+        deployment,
+        events,
+        Optional.empty());
   }
 
-  private static Decision onResult(Deployment deployment, StepResult result, Instant now) {
+  private static Decision promote(Deployment deployment, Promote promote) {
+    if (deployment.status() != Status.BAKE) {
+      return new Refused(
+          "only a baking deployment can be promoted; this one is " + deployment.status());
+    }
+    PhaseCompleted baked =
+        new PhaseCompleted(
+            Phase.BAKE,
+            deployment.attempt(),
+            Outcome.SUCCEEDED,
+            "promoted by " + promote.by() + " before the bake ended");
+    return finish(deployment, Status.SUCCEEDED, "", List.of(baked));
+  }
+
+  private static Decision onResult(
+      Deployment deployment, StepResult result, Instant now, Optional<Freeze> freeze) {
     if (!isCurrent(deployment, result.phase(), result.attempt())) {
       return new Ignored(
           "stale report for "
@@ -85,7 +152,7 @@ public final class DeploymentMachine {
     PhaseCompleted completed =
         new PhaseCompleted(result.phase(), result.attempt(), result.outcome(), result.summary());
     return switch (result.outcome()) {
-      case SUCCEEDED -> afterSuccess(deployment, result.phase(), completed, now);
+      case SUCCEEDED -> afterSuccess(deployment, result.phase(), completed, now, freeze);
       case FAILED -> afterFailure(deployment, result.phase(), completed, result.summary(), now);
       case ERRORED -> afterError(deployment, result.phase(), completed, result.summary());
     };
@@ -173,17 +240,28 @@ public final class DeploymentMachine {
   }
 
   private static Decision afterSuccess(
-      Deployment deployment, Phase phase, PhaseCompleted completed, Instant now) {
+      Deployment deployment,
+      Phase phase,
+      PhaseCompleted completed,
+      Instant now,
+      Optional<Freeze> freeze) {
     List<DeploymentEvent> events = List.of(completed);
     Plan plan = deployment.plan();
     return switch (phase) {
-      case PREFLIGHT -> enter(deployment, afterPreflight(deployment), 1, now, events);
-      case BACKUP -> enter(deployment.withBackupTaken(), Phase.DEPLOY, 1, now, events);
+      case PREFLIGHT ->
+          plan.backup()
+              ? enter(deployment, Phase.BACKUP, 1, now, events)
+              : Gates.beforeDeploy(deployment, now, freeze, events);
+      case BACKUP -> Gates.beforeDeploy(deployment.withBackupTaken(true), now, freeze, events);
       case DEPLOY ->
           plan.healthChecks()
               ? enter(deployment, Phase.VERIFY, 1, now, events)
               : finish(deployment, Status.SUCCEEDED, "", events);
-      case VERIFY -> finish(deployment, Status.SUCCEEDED, "", events);
+      case VERIFY ->
+          plan.bake()
+              ? enter(deployment, Phase.BAKE, 1, now, events)
+              : finish(deployment, Status.SUCCEEDED, "", events);
+      case BAKE -> finish(deployment, Status.SUCCEEDED, "", events);
       case SNAPSHOT -> enter(deployment, Phase.RESTORE, 1, now, events);
       case RESTORE ->
           plan.revertible()
@@ -208,7 +286,7 @@ public final class DeploymentMachine {
     return switch (phase) {
       case PREFLIGHT, BACKUP ->
           finish(deployment, Status.FAILED, phase + " failed: " + summary, events);
-      case DEPLOY, VERIFY ->
+      case DEPLOY, VERIFY, BAKE ->
           startRollback(deployment.withReason(phase + " failed: " + summary), now, events);
       case SNAPSHOT, RESTORE, REVERT, VERIFY_ROLLBACK ->
           finish(
@@ -239,6 +317,16 @@ public final class DeploymentMachine {
                   + deployment.version()
                   + " is deployed but unverified, and nothing was rolled back",
               events);
+      case BAKE ->
+          finish(
+              deployment,
+              Status.FAILED,
+              couldNotRun
+                  + "; version "
+                  + deployment.version()
+                  + " is deployed and passed VERIFY but did not finish its bake, and nothing was"
+                  + " rolled back",
+              events);
       case SNAPSHOT, RESTORE, REVERT, VERIFY_ROLLBACK ->
           finish(
               deployment,
@@ -264,8 +352,12 @@ public final class DeploymentMachine {
         events);
   }
 
-  private static Phase afterPreflight(Deployment deployment) {
-    return deployment.plan().backup() ? Phase.BACKUP : Phase.DEPLOY;
+  /** The first phase of the plan. */
+  static Phase firstPhase(Plan plan) {
+    if (plan.preflight()) {
+      return Phase.PREFLIGHT;
+    }
+    return plan.backup() ? Phase.BACKUP : Phase.DEPLOY;
   }
 
   private static boolean isCurrent(Deployment deployment, Phase phase, int attempt) {
@@ -273,7 +365,7 @@ public final class DeploymentMachine {
         && deployment.attempt() == attempt;
   }
 
-  private static Transition enter(
+  static Transition enter(
       Deployment deployment, Phase phase, int attempt, Instant now, List<DeploymentEvent> before) {
     Instant deadline = now.plus(deployment.plan().timeout(phase));
     List<DeploymentEvent> events = new ArrayList<>(before);
@@ -281,16 +373,23 @@ public final class DeploymentMachine {
     Deployment next = deployment.inPhase(phase, attempt, deadline);
     Optional<LocalStep> local =
         phase.runsLocally() ? Optional.of(new LocalStep(phase, attempt)) : Optional.empty();
-    return new Transition(
-        next.withLastSequence(deployment.lastSequence() + events.size()), events, local);
+    return transition(next, deployment, events, local);
   }
 
-  private static Transition finish(
+  static Transition finish(
       Deployment deployment, Status terminal, String reason, List<DeploymentEvent> before) {
     List<DeploymentEvent> events = new ArrayList<>(before);
     events.add(new Finished(terminal, reason));
-    Deployment next = deployment.finished(terminal, reason);
+    return transition(deployment.finished(terminal, reason), deployment, events, Optional.empty());
+  }
+
+  /** {@code next} with the sequence numbers the events take after {@code before}'s. */
+  static Transition transition(
+      Deployment next,
+      Deployment before,
+      List<DeploymentEvent> events,
+      Optional<LocalStep> localStep) {
     return new Transition(
-        next.withLastSequence(deployment.lastSequence() + events.size()), events, Optional.empty());
+        next.withLastSequence(before.lastSequence() + events.size()), events, localStep);
   }
 }

@@ -5,8 +5,31 @@ import java.util.List;
 /** Everything that can move a deployment. */
 public sealed interface Input {
 
-  /** Start the first phase of a requested deployment. */
+  /** Start a requested deployment, or a queued one whose turn came: its gates, then a phase. */
   record Start() implements Input {}
+
+  /** Put a requested deployment in its target's queue, behind {@code behind}. */
+  record Queue(String behind) implements Input {}
+
+  /** An identity allowed to approve releases of the environment approves this one. */
+  record Approve(String by, String comment) implements Input {
+    public Approve {
+      comment = cut(comment);
+    }
+  }
+
+  /** An identity allowed to approve releases of the environment rejects this one. */
+  record Reject(String by, String reason) implements Input {
+    public Reject {
+      reason = cut(reason);
+    }
+  }
+
+  /** End a bake early: the release counts as good now. */
+  record Promote(String by) implements Input {}
+
+  /** A waiting deployment's deadline passed: its approval expires, or its hold is looked at. */
+  record Wake() implements Input {}
 
   /**
    * A worker's (or the local step driver's) result for one attempt of one phase, with what the

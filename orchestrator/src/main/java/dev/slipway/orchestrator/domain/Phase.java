@@ -10,6 +10,8 @@ public enum Phase {
   DEPLOY(Worker.ORCHESTRATOR),
   /** Health checks after the deploy. */
   VERIFY(Worker.HEALTH_SERVICE),
+  /** Health checks kept running for a while after VERIFY passed, before the release counts. */
+  BAKE(Worker.HEALTH_SERVICE),
   /** Backup of the state the failed release left, taken before it is overwritten. */
   SNAPSHOT(Worker.BACKUP_SERVICE),
   /** Restore of the pre-deploy backup. */

@@ -5,14 +5,17 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * What a deployment will do, fixed when it is created from the target spec: which optional phases
- * run and how long each may take.
+ * What a deployment will do, fixed when it is created from the target spec: which gates and
+ * optional phases apply and how long each may take.
  *
  * @param preflight the target has pre-flight checks
  * @param backup the target has backup items
  * @param restoreOnRollback a rollback restores the backup (after a snapshot)
  * @param healthChecks the target has health checks, so VERIFY and VERIFY_ROLLBACK run
+ * @param bake the target bakes a verified release (BAKE runs after VERIFY)
  * @param revertible there is a version (or a rollback command) to revert to
+ * @param approvals approvals a release needs before anything runs (0: none)
+ * @param approvalTimeout how long a release waits for them before it fails
  * @param timeouts how long each phase may run before it fails
  */
 public record Plan(
@@ -20,7 +23,10 @@ public record Plan(
     boolean backup,
     boolean restoreOnRollback,
     boolean healthChecks,
+    boolean bake,
     boolean revertible,
+    int approvals,
+    Duration approvalTimeout,
     Map<Phase, Duration> timeouts) {
 
   public Plan {
@@ -30,6 +36,29 @@ public record Plan(
         throw new IllegalArgumentException("plan has no timeout for " + phase);
       }
     }
+    if (bake && !healthChecks) {
+      throw new IllegalArgumentException("a bake needs health checks");
+    }
+  }
+
+  /** A plan without gates or bake. */
+  public Plan(
+      boolean preflight,
+      boolean backup,
+      boolean restoreOnRollback,
+      boolean healthChecks,
+      boolean revertible,
+      Map<Phase, Duration> timeouts) {
+    this(
+        preflight,
+        backup,
+        restoreOnRollback,
+        healthChecks,
+        false,
+        revertible,
+        0,
+        Duration.ZERO,
+        timeouts);
   }
 
   public Duration timeout(Phase phase) {

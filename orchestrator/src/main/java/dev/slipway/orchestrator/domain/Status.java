@@ -6,6 +6,12 @@ import java.util.Optional;
 public enum Status {
   /** Accepted, no phase started yet. */
   REQUESTED(null, false, false),
+  /** Waiting behind the target's active deployment; started in order when the target frees. */
+  QUEUED(null, false, false),
+  /** Waiting for approvals before anything runs. */
+  AWAITING_APPROVAL(null, false, false),
+  /** Waiting for a freeze window of its environment to end; the reason names it. */
+  HELD(null, false, false),
   /** Pre-flight checks are running; nothing has changed. */
   PREFLIGHT(Phase.PREFLIGHT, false, false),
   /** The backup is being taken; nothing has changed. */
@@ -14,6 +20,8 @@ public enum Status {
   DEPLOY(Phase.DEPLOY, false, false),
   /** The new version is being checked. */
   VERIFY(Phase.VERIFY, false, false),
+  /** The new version passed VERIFY and is watched for the bake time before it counts. */
+  BAKE(Phase.BAKE, false, false),
   /** The new version runs and is healthy. */
   SUCCEEDED(null, true, true),
   /**
@@ -61,7 +69,17 @@ public enum Status {
 
   /** True while nothing on the target has been touched, so cancelling is safe. */
   public boolean cancellable() {
-    return this == REQUESTED || this == PREFLIGHT || this == BACKUP;
+    return this == REQUESTED
+        || this == QUEUED
+        || this == AWAITING_APPROVAL
+        || this == HELD
+        || this == PREFLIGHT
+        || this == BACKUP;
+  }
+
+  /** True when the deployment holds its target: it runs, or waits for approval or a freeze. */
+  public boolean holdsTarget() {
+    return !terminal && this != QUEUED;
   }
 
   public static Status running(Phase phase) {

@@ -8,10 +8,17 @@ import dev.slipway.orchestrator.domain.Kind;
 import dev.slipway.orchestrator.domain.Outcome;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.domain.Status;
+import dev.slipway.proto.v1.ApprovalExpired;
+import dev.slipway.proto.v1.ApprovalGiven;
+import dev.slipway.proto.v1.ApprovalRejected;
+import dev.slipway.proto.v1.ApprovalRequested;
 import dev.slipway.proto.v1.DeploymentFinished;
+import dev.slipway.proto.v1.DeploymentHeld;
 import dev.slipway.proto.v1.DeploymentKind;
+import dev.slipway.proto.v1.DeploymentQueued;
 import dev.slipway.proto.v1.DeploymentRequested;
 import dev.slipway.proto.v1.DeploymentStatus;
+import dev.slipway.proto.v1.FreezeOverridden;
 import dev.slipway.proto.v1.PhaseCompleted;
 import dev.slipway.proto.v1.PhaseOutcome;
 import dev.slipway.proto.v1.PhaseStarted;
@@ -61,6 +68,35 @@ public final class EventCodec {
       case DeploymentEvent.Finished f ->
           envelope.setFinished(
               DeploymentFinished.newBuilder().setStatus(status(f.status())).setReason(f.reason()));
+      case DeploymentEvent.Queued q ->
+          envelope.setQueued(DeploymentQueued.newBuilder().setBehindDeploymentId(q.behind()));
+      case DeploymentEvent.ApprovalRequested a ->
+          envelope.setApprovalRequested(
+              ApprovalRequested.newBuilder()
+                  .setRequired(a.required())
+                  .setExpiresAt(timestamp(a.expiresAt())));
+      case DeploymentEvent.ApprovalGiven a ->
+          envelope.setApprovalGiven(
+              ApprovalGiven.newBuilder()
+                  .setBy(a.by())
+                  .setComment(a.comment())
+                  .setApprovals(a.approvals())
+                  .setRequired(a.required()));
+      case DeploymentEvent.ApprovalRejected a ->
+          envelope.setApprovalRejected(
+              ApprovalRejected.newBuilder().setBy(a.by()).setReason(a.reason()));
+      case DeploymentEvent.ApprovalExpired a ->
+          envelope.setApprovalExpired(
+              ApprovalExpired.newBuilder().setApprovals(a.approvals()).setRequired(a.required()));
+      case DeploymentEvent.Held h ->
+          envelope.setHeld(
+              DeploymentHeld.newBuilder()
+                  .setWindow(h.window())
+                  .setReason(h.reason())
+                  .setUntil(timestamp(h.until())));
+      case DeploymentEvent.FreezeOverridden f ->
+          envelope.setFreezeOverridden(
+              FreezeOverridden.newBuilder().setWindow(f.window()).setReason(f.reason()));
     }
     return envelope.build();
   }

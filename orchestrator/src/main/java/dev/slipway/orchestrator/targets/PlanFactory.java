@@ -14,6 +14,7 @@ public final class PlanFactory {
   static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration GRACE = Duration.ofSeconds(30);
   private static final Duration BACKUP_TIMEOUT = Duration.ofMinutes(30);
+  static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(24);
 
   private PlanFactory() {}
 
@@ -26,19 +27,25 @@ public final class PlanFactory {
         spec.hasRollback()
             ? commandTimeout(spec.getRollback().getTimeout()).plus(GRACE)
             : deploy.plus(GRACE));
-    timeouts.put(Phase.PREFLIGHT, HealthSettings.of(spec.getHealth()).longestVerdict(false));
-    timeouts.put(Phase.VERIFY, HealthSettings.of(spec.getHealth()).longestVerdict(true));
-    timeouts.put(Phase.VERIFY_ROLLBACK, HealthSettings.of(spec.getHealth()).longestVerdict(true));
+    HealthSettings health = HealthSettings.of(spec.getHealth());
+    timeouts.put(Phase.PREFLIGHT, health.longestVerdict(false));
+    timeouts.put(Phase.VERIFY, health.longestVerdict(true));
+    timeouts.put(Phase.BAKE, health.longestBake());
+    timeouts.put(Phase.VERIFY_ROLLBACK, health.longestVerdict(true));
     timeouts.put(Phase.BACKUP, BACKUP_TIMEOUT);
     timeouts.put(Phase.SNAPSHOT, BACKUP_TIMEOUT);
     timeouts.put(Phase.RESTORE, BACKUP_TIMEOUT);
     boolean backup = spec.getBackup().getItemsCount() > 0;
+    boolean checks = spec.getHealth().getChecksCount() > 0;
     return new Plan(
         spec.getPreflight().getChecksCount() > 0,
         backup,
         backup && spec.getBackup().getRestoreOnRollback(),
-        spec.getHealth().getChecksCount() > 0,
+        checks,
+        checks && health.bake().compareTo(Duration.ZERO) > 0,
         !previousVersion.isEmpty() || spec.hasRollback(),
+        spec.getApproval().getRequired(),
+        Durations.parse(spec.getApproval().getTimeout(), DEFAULT_APPROVAL_TIMEOUT),
         timeouts);
   }
 

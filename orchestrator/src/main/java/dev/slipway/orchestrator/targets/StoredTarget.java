@@ -9,7 +9,9 @@ public record StoredTarget(
     long revision,
     Instant updatedAt,
     String currentVersion,
-    String lastDeploymentId) {
+    String lastDeploymentId,
+    Instant currentSince,
+    String currentDeployedBy) {
 
   static StoredTarget of(TargetRow.View row) {
     return new StoredTarget(
@@ -17,6 +19,8 @@ public record StoredTarget(
         row.revision(),
         row.updatedAt(),
         row.currentVersion() == null ? "" : row.currentVersion(),
-        row.lastDeploymentId() == null ? "" : row.lastDeploymentId().toString());
+        row.lastDeploymentId() == null ? "" : row.lastDeploymentId().toString(),
+        row.currentSince(),
+        row.currentDeployedBy() == null ? "" : row.currentDeployedBy());
   }
 }

@@ -8,11 +8,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.proto.v1.TargetSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +28,37 @@ public final class TargetDocuments {
   private TargetDocuments() {}
 
   public static TargetSpec parse(String document) {
+    TargetSpec.Builder spec = TargetSpec.newBuilder();
+    merge(
+        document,
+        spec,
+        "target spec",
+        "app, environment, deploy, ...",
+        tree -> {
+          liftSecretEnv(tree, "deploy");
+          liftSecretEnv(tree, "rollback");
+          // approval: { required: true } is the four-eyes rule: one approver besides the requester.
+          if (tree.get("approval") instanceof ObjectNode approval
+              && approval.get("required") != null
+              && approval.get("required").isBoolean()) {
+            approval.put("required", approval.get("required").asBoolean() ? 1 : 0);
+          }
+        });
+    return spec.build();
+  }
+
+  /**
+   * Reads a YAML or JSON document into {@code message}, naming every key that is not one of its
+   * fields by its whole path; {@code prepare} may rewrite the tree first.
+   */
+  public static void merge(
+      String document,
+      Message.Builder message,
+      String what,
+      String keys,
+      Consumer<JsonNode> prepare) {
     if (document == null || document.isBlank()) {
-      throw new InvalidInput("document", "is empty; give the target spec as YAML or JSON");
+      throw new InvalidInput("document", "is empty; give the " + what + " as YAML or JSON");
     }
     JsonNode tree;
     try {
@@ -40,27 +71,23 @@ public final class TargetDocuments {
               + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     }
     if (tree == null || !tree.isObject()) {
-      throw new InvalidInput(
-          "document", "must be a mapping with the keys app, environment, deploy, ...");
+      throw new InvalidInput("document", "must be a mapping with the keys " + keys);
     }
-    liftSecretEnv(tree, "deploy");
-    liftSecretEnv(tree, "rollback");
+    prepare.accept(tree);
     List<InvalidInput.Violation> strangers = new ArrayList<>();
-    unknownFields(tree, TargetSpec.getDescriptor(), "", strangers);
+    unknownFields(tree, message.getDescriptorForType(), "", strangers);
     if (!strangers.isEmpty()) {
       throw new InvalidInput(strangers);
     }
-    TargetSpec.Builder spec = TargetSpec.newBuilder();
     try {
-      JsonFormat.parser().merge(JSON.writeValueAsString(tree), spec);
+      JsonFormat.parser().merge(JSON.writeValueAsString(tree), message);
     } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       Matcher unknown = UNKNOWN_FIELD.matcher(String.valueOf(e.getMessage()));
       if (unknown.find()) {
         throw new InvalidInput(unknown.group(1), "is not a field of " + unknown.group(2));
       }
-      throw new InvalidInput("document", "does not fit the target spec: " + e.getMessage());
+      throw new InvalidInput("document", "does not fit the " + what + ": " + e.getMessage());
     }
-    return spec.build();
   }
 
   /** Names every key that is not a field where it stands, with its whole path (health.bake). */

@@ -18,8 +18,10 @@ public interface TargetRepository extends GenericRepository<TargetRow, TargetRow
       """
       select t.spec_json, t.revision, t.updated_at, t.current_version,
         (select d.id from deployments d where d.app = t.app and d.environment = t.environment
-         order by d.created_at desc, d.id desc limit 1) as last_deployment_id
-      from targets t""";
+         order by d.created_at desc, d.id desc limit 1) as last_deployment_id,
+        l.since as current_since, l.deployed_by as current_deployed_by
+      from targets t left join ledger l
+        on l.app = t.app and l.environment = t.environment and l.until is null""";
 
   /** Inserts or replaces a target, bumping its revision. */
   @Query(

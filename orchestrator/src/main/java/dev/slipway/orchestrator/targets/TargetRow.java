@@ -37,5 +37,7 @@ public record TargetRow(
       long revision,
       Instant updatedAt,
       @Nullable String currentVersion,
-      @Nullable UUID lastDeploymentId) {}
+      @Nullable UUID lastDeploymentId,
+      @Nullable Instant currentSince,
+      @Nullable String currentDeployedBy) {}
 }

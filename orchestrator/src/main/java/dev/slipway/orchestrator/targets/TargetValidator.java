@@ -35,7 +35,14 @@ public final class TargetValidator {
           "failed",
           "cancelled",
           "rolled_back",
-          "rollback_failed");
+          "rollback_failed",
+          "queued",
+          "approval_requested",
+          "approval_given",
+          "approval_rejected",
+          "approval_expired",
+          "held",
+          "freeze_overridden");
 
   private final List<Violation> violations = new ArrayList<>();
   private final AllowedRoots backupRoots;
@@ -93,8 +100,19 @@ public final class TargetValidator {
     if (spec.getHealth().getErrorLimit() < 0) {
       fail("health.errorLimit", "must be at least 1");
     }
+    duration("health.bake", spec.getHealth().getBake());
+    if (!spec.getHealth().getBake().isEmpty() && spec.getHealth().getChecksCount() == 0) {
+      fail("health.bake", "needs health.checks to run during the bake");
+    }
     for (int i = 0; i < spec.getPreflight().getChecksCount(); i++) {
       check("preflight.checks[" + i + "]", spec.getPreflight().getChecks(i));
+    }
+    if (spec.getApproval().getRequired() < 0 || spec.getApproval().getRequired() > 10) {
+      fail("approval.required", "must be between 0 (no approval gate) and 10");
+    }
+    positiveDuration("approval.timeout", spec.getApproval().getTimeout());
+    if (!spec.getApproval().getTimeout().isEmpty() && spec.getApproval().getRequired() == 0) {
+      fail("approval.timeout", "needs approval.required of 1 or more");
     }
     for (int i = 0; i < spec.getNotifyCount(); i++) {
       notifyRule("notify[" + i + "]", spec.getNotify(i));

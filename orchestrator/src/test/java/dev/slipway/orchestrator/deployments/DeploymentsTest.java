@@ -75,7 +75,7 @@ class DeploymentsTest {
                     .isEqualTo(
                         "target racing/qa is busy: deployment "
                             + won.getFirst()
-                            + " is still running"));
+                            + " is still running; wait for it, or queue behind it with --queue"));
     assertThat(count("select count(*) from deployments where app = 'racing'")).isEqualTo(1);
   }
 

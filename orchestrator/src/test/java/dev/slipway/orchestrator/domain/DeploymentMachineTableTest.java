@@ -6,47 +6,80 @@ import dev.slipway.orchestrator.domain.Decision.Ignored;
 import dev.slipway.orchestrator.domain.Decision.LocalStep;
 import dev.slipway.orchestrator.domain.Decision.Refused;
 import dev.slipway.orchestrator.domain.Decision.Transition;
+import dev.slipway.orchestrator.domain.DeploymentEvent.ApprovalExpired;
+import dev.slipway.orchestrator.domain.DeploymentEvent.ApprovalGiven;
+import dev.slipway.orchestrator.domain.DeploymentEvent.ApprovalRejected;
+import dev.slipway.orchestrator.domain.DeploymentEvent.ApprovalRequested;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Finished;
+import dev.slipway.orchestrator.domain.DeploymentEvent.FreezeOverridden;
+import dev.slipway.orchestrator.domain.DeploymentEvent.Held;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseCompleted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseStarted;
+import dev.slipway.orchestrator.domain.DeploymentEvent.Queued;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Requested;
+import dev.slipway.orchestrator.domain.Input.Approve;
 import dev.slipway.orchestrator.domain.Input.Cancel;
 import dev.slipway.orchestrator.domain.Input.DeadlinePassed;
+import dev.slipway.orchestrator.domain.Input.Promote;
+import dev.slipway.orchestrator.domain.Input.Queue;
+import dev.slipway.orchestrator.domain.Input.Reject;
 import dev.slipway.orchestrator.domain.Input.Resume;
 import dev.slipway.orchestrator.domain.Input.Start;
 import dev.slipway.orchestrator.domain.Input.StepResult;
+import dev.slipway.orchestrator.domain.Input.Wake;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every (state, input) pair of every plan shape, against an oracle written another way than the
- * machine: the lifecycle as two lists of phases (the way forward, the way back) and the reasons as
- * literal text. Each pair is checked for its whole decision: the next status, attempt and reason,
- * every event in order, the local step, and the refusal or the no-op.
+ * Every (state, input) pair of every plan shape, kind, override and freeze, against an oracle
+ * written another way than the machine: the lifecycle as two lists of phases (the way forward, the
+ * way back), the gates as a few rules, and the reasons as literal text. Each pair is checked for
+ * its whole decision: the next status, attempt, deadline, reason, approvals and backup flag, every
+ * event in order, the local step, and the refusal or the no-op.
  */
 class DeploymentMachineTableTest {
   private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+  private static final Duration APPROVAL_TIMEOUT = Duration.ofHours(1);
   private static final String FIRST_FAILURE = "VERIFY failed: boom";
   private static final long SEQUENCE = 7;
+  private static final Freeze FREEZE =
+      new Freeze("weekend", "change freeze", NOW.plus(Duration.ofHours(2)));
+  private static final String HELD_NOW =
+      "held by freeze window 'weekend' (change freeze) until " + FREEZE.until();
+  private static final String HELD_BEFORE =
+      "held by freeze window 'release-train' (train) until " + NOW;
 
-  /** One plan shape, and whether its backup was taken (it is, once BACKUP passed). */
+  /** One plan shape. */
   private record Shape(
-      boolean preflight, boolean backup, boolean restore, boolean checks, boolean revertible) {
+      boolean preflight,
+      boolean backup,
+      boolean restore,
+      boolean checks,
+      boolean bake,
+      boolean revertible,
+      boolean approvals) {
     Plan plan() {
       Map<Phase, Duration> timeouts = new EnumMap<>(Phase.class);
       for (Phase phase : Phase.values()) {
         timeouts.put(phase, timeout(phase));
       }
-      return new Plan(preflight, backup, restore, checks, revertible, timeouts);
+      return new Plan(
+          preflight,
+          backup,
+          restore,
+          checks,
+          bake,
+          revertible,
+          approvals ? 2 : 0,
+          APPROVAL_TIMEOUT,
+          timeouts);
     }
 
     List<Phase> forward() {
@@ -55,6 +88,7 @@ class DeploymentMachineTableTest {
       if (backup) path.add(Phase.BACKUP);
       path.add(Phase.DEPLOY);
       if (checks) path.add(Phase.VERIFY);
+      if (bake) path.add(Phase.BAKE);
       return path;
     }
 
@@ -70,35 +104,38 @@ class DeploymentMachineTableTest {
       }
       return path;
     }
+  }
 
-    /** The statuses a deployment of this shape can stand in, with whether its backup is taken. */
-    Set<Standing> reachable() {
-      Set<Standing> all = new LinkedHashSet<>();
-      all.add(new Standing(Status.REQUESTED, false));
-      for (Phase phase : forward()) {
-        all.add(
-            new Standing(
-                Status.running(phase), backup && phase.ordinal() > Phase.BACKUP.ordinal()));
-      }
-      for (boolean taken : backup ? new boolean[] {false, true} : new boolean[] {false}) {
-        back(taken).forEach(phase -> all.add(new Standing(Status.running(phase), taken)));
-      }
-      for (Status status : Status.values()) {
-        if (status.terminal()) all.add(new Standing(status, false));
-      }
-      return all;
+  /** Who the deployment is: a release or a manual rollback, with or without a freeze override. */
+  private record Who(Kind kind, String override) {
+    boolean gated() {
+      return kind == Kind.DEPLOY;
     }
   }
 
-  private record Standing(Status status, boolean backupTaken) {
+  /** Where a deployment stands. */
+  private record Standing(
+      Status status,
+      boolean backupTaken,
+      int attempt,
+      List<String> approvedBy,
+      Instant deadline,
+      String reason) {
     boolean rollingBack() {
       return status.phase().map(p -> p.ordinal() >= Phase.SNAPSHOT.ordinal()).orElse(false);
     }
   }
 
-  /** What the oracle expects: a transition to this status with these events, or none. */
+  /** What the oracle expects: a transition to this state with these events, or none. */
   private sealed interface Expected {
-    record Moves(Status to, int attempt, String reason, List<DeploymentEvent> events)
+    record Moves(
+        Status to,
+        int attempt,
+        Instant deadline,
+        String reason,
+        List<String> approvedBy,
+        boolean backupTaken,
+        List<DeploymentEvent> events)
         implements Expected {}
 
     record Refuses() implements Expected {}
@@ -110,200 +147,428 @@ class DeploymentMachineTableTest {
   void everyPairOfEveryPlanShapeDecidesAsTheTableSays() {
     int pairs = 0;
     for (Shape shape : shapes()) {
-      for (Standing standing : shape.reachable()) {
-        Deployment deployment = deployment(shape, standing);
-        for (Input input : inputs()) {
-          String pair = shape + " " + standing + " + " + input;
-          check(
-              pair,
-              deployment,
-              DeploymentMachine.decide(deployment, input, NOW),
-              expected(shape, standing, input));
-          pairs++;
+      for (Who who : whos()) {
+        for (Standing standing : reachable(shape, who)) {
+          Deployment deployment = deployment(shape, who, standing);
+          for (Optional<Freeze> freeze : List.of(Optional.<Freeze>empty(), Optional.of(FREEZE))) {
+            for (Input input : inputs()) {
+              String pair = shape + " " + who + " " + standing + " " + freeze + " + " + input;
+              check(
+                  pair,
+                  DeploymentMachine.decide(deployment, input, NOW, freeze),
+                  new Oracle(shape, who, standing, freeze).expected(input));
+              pairs++;
+            }
+          }
         }
       }
     }
-    assertThat(pairs).as("pairs walked").isGreaterThanOrEqualTo(32 * 8 * inputs().size());
+    assertThat(pairs).as("pairs walked").isGreaterThanOrEqualTo(96 * 3 * 10 * 2 * inputs().size());
   }
 
-  private static void check(String pair, Deployment before, Decision decision, Expected expected) {
+  private static void check(String pair, Decision decision, Expected expected) {
     switch (expected) {
       case Expected.Refuses r -> assertThat(decision).as(pair).isInstanceOf(Refused.class);
       case Expected.Ignores i -> assertThat(decision).as(pair).isInstanceOf(Ignored.class);
       case Expected.Moves moves -> {
         assertThat(decision).as(pair).isInstanceOf(Transition.class);
         Transition t = (Transition) decision;
+        Deployment next = t.next();
         assertThat(t.events()).as(pair + " events").containsExactlyElementsOf(moves.events());
-        assertThat(t.next().status()).as(pair + " status").isEqualTo(moves.to());
-        assertThat(t.next().reason()).as(pair + " reason").isEqualTo(moves.reason());
-        assertThat(t.next().lastSequence())
+        assertThat(next.status()).as(pair + " status").isEqualTo(moves.to());
+        assertThat(next.reason()).as(pair + " reason").isEqualTo(moves.reason());
+        assertThat(next.lastSequence())
             .as(pair + " sequence")
             .isEqualTo(SEQUENCE + moves.events().size());
-        Optional<Phase> running = moves.to().phase();
-        assertThat(t.next().deadline())
-            .as(pair + " deadline")
-            .isEqualTo(running.map(DeploymentMachineTableTest::deadline).orElse(null));
-        if (running.isPresent()) {
-          assertThat(t.next().attempt()).as(pair + " attempt").isEqualTo(moves.attempt());
+        assertThat(next.deadline()).as(pair + " deadline").isEqualTo(moves.deadline());
+        if (!moves.to().terminal()) {
+          assertThat(next.attempt()).as(pair + " attempt").isEqualTo(moves.attempt());
         }
+        assertThat(next.approvedBy()).as(pair + " approvals").isEqualTo(moves.approvedBy());
+        assertThat(next.backupTaken()).as(pair + " backup taken").isEqualTo(moves.backupTaken());
         assertThat(t.localStep())
             .as(pair + " local step")
             .isEqualTo(
-                running
+                moves
+                    .to()
+                    .phase()
                     .filter(Phase::runsLocally)
                     .map(phase -> new LocalStep(phase, moves.attempt())));
-        boolean tookBackup =
-            before.backupTaken()
-                || (before.status() == Status.BACKUP
-                    && t.events()
-                        .getFirst()
-                        .equals(completed(Phase.BACKUP, Outcome.SUCCEEDED, "ok")));
-        assertThat(t.next().backupTaken()).as(pair + " backup taken").isEqualTo(tookBackup);
       }
     }
   }
 
-  private static Expected expected(Shape shape, Standing standing, Input input) {
-    Status status = standing.status();
-    if (status.terminal()) {
-      return input instanceof Cancel ? new Expected.Refuses() : new Expected.Ignores();
-    }
-    String reason = standing.rollingBack() ? FIRST_FAILURE : "";
-    return switch (input) {
-      case Start s ->
-          status != Status.REQUESTED
-              ? new Expected.Ignores()
-              : moveTo(
-                  shape.forward().getFirst(),
-                  List.of(new Requested("1.1.0", "1.0.0", Kind.DEPLOY, "ci", 3)),
-                  "");
-      case Cancel c -> {
-        if (status != Status.REQUESTED && status != Status.PREFLIGHT && status != Status.BACKUP) {
-          yield new Expected.Refuses();
-        }
-        List<DeploymentEvent> events = new ArrayList<>();
-        status
-            .phase()
-            .ifPresent(phase -> events.add(completed(phase, Outcome.FAILED, "cancelled: stop")));
-        events.add(new Finished(Status.CANCELLED, "stop"));
-        yield new Expected.Moves(Status.CANCELLED, 1, "stop", events);
-      }
-      case StepResult r ->
-          !current(status, r.phase(), r.attempt())
-              ? new Expected.Ignores()
-              : after(shape, standing, r.phase(), r.outcome(), r.summary(), reason);
-      case DeadlinePassed d -> {
-        if (!current(status, d.phase(), d.attempt())) {
-          yield new Expected.Ignores();
-        }
-        yield d.phase() == Phase.DEPLOY || d.phase() == Phase.REVERT
-            ? after(
-                shape,
-                standing,
-                d.phase(),
-                Outcome.FAILED,
-                d.phase() + " did not finish within " + timeout(d.phase()),
-                reason)
-            : after(
-                shape,
-                standing,
-                d.phase(),
-                Outcome.ERRORED,
-                "no result from the "
-                    + worker(d.phase())
-                    + " within "
-                    + timeout(d.phase())
-                    + " (is it running, and can it reach Kafka and the orchestrator?)",
-                reason);
-      }
-      case Resume r -> {
-        if (!current(status, r.phase(), r.attempt())
-            || !(r.phase() == Phase.DEPLOY || r.phase() == Phase.REVERT)) {
-          yield new Expected.Ignores();
-        }
-        yield new Expected.Moves(
-            status,
-            2,
-            reason,
-            List.of(
-                completed(
-                    r.phase(), Outcome.ERRORED, "runner lost (orchestrator restarted); retrying"),
-                new PhaseStarted(r.phase(), 2, deadline(r.phase()))));
-      }
-    };
-  }
+  /** The expected decision for one deployment, written from the lifecycle's rules. */
+  private record Oracle(Shape shape, Who who, Standing standing, Optional<Freeze> freeze) {
 
-  /** Where a phase's outcome leads, read off the two paths. */
-  private static Expected after(
-      Shape shape, Standing standing, Phase phase, Outcome outcome, String summary, String reason) {
-    PhaseCompleted completed = completed(phase, outcome, summary);
-    boolean rollingBack = standing.rollingBack();
-    boolean taken =
-        standing.backupTaken() || (phase == Phase.BACKUP && outcome == Outcome.SUCCEEDED);
-    List<Phase> path = rollingBack ? shape.back(taken) : shape.forward();
-    return switch (outcome) {
-      case SUCCEEDED -> {
-        int next = path.indexOf(phase) + 1;
-        if (next < path.size()) {
-          yield moveTo(path.get(next), List.of(completed), reason);
+    Expected expected(Input input) {
+      Status status = standing.status();
+      if (status.terminal()) {
+        boolean asks =
+            input instanceof Cancel
+                || input instanceof Approve
+                || input instanceof Reject
+                || input instanceof Promote;
+        return asks ? new Expected.Refuses() : new Expected.Ignores();
+      }
+      return switch (input) {
+        case Start s -> start();
+        case Queue q ->
+            status != Status.REQUESTED
+                ? new Expected.Ignores()
+                : waits(
+                    Status.QUEUED,
+                    null,
+                    "queued behind deployment q-1",
+                    standing.approvedBy(),
+                    List.of(requested(), new Queued("q-1")));
+        case Approve a -> approve(a.by());
+        case Reject r ->
+            status != Status.AWAITING_APPROVAL
+                ? new Expected.Refuses()
+                : finish(
+                    Status.FAILED,
+                    "rejected by bob: no",
+                    List.of(new ApprovalRejected("bob", "no")));
+        case Promote p ->
+            status != Status.BAKE
+                ? new Expected.Refuses()
+                : finish(
+                    Status.SUCCEEDED,
+                    "",
+                    List.of(
+                        completed(
+                            Phase.BAKE,
+                            Outcome.SUCCEEDED,
+                            "promoted by bob before the bake ended")));
+        case Wake w -> wake();
+        case Cancel c -> cancel();
+        case StepResult r ->
+            !current(r.phase(), r.attempt())
+                ? new Expected.Ignores()
+                : after(r.phase(), r.outcome(), r.summary());
+        case DeadlinePassed d -> {
+          if (!current(d.phase(), d.attempt())) {
+            yield new Expected.Ignores();
+          }
+          yield d.phase() == Phase.DEPLOY || d.phase() == Phase.REVERT
+              ? after(
+                  d.phase(),
+                  Outcome.FAILED,
+                  d.phase() + " did not finish within " + timeout(d.phase()))
+              : after(
+                  d.phase(),
+                  Outcome.ERRORED,
+                  "no result from the "
+                      + worker(d.phase())
+                      + " within "
+                      + timeout(d.phase())
+                      + " (is it running, and can it reach Kafka and the orchestrator?)");
         }
-        if (!rollingBack) {
-          yield finish(Status.SUCCEEDED, "", completed);
+        case Resume r -> {
+          if (!current(r.phase(), r.attempt())
+              || !(r.phase() == Phase.DEPLOY || r.phase() == Phase.REVERT)) {
+            yield new Expected.Ignores();
+          }
+          yield new Expected.Moves(
+              status,
+              2,
+              deadline(r.phase()),
+              reason(),
+              standing.approvedBy(),
+              standing.backupTaken(),
+              List.of(
+                  completed(
+                      r.phase(), Outcome.ERRORED, "runner lost (orchestrator restarted); retrying"),
+                  new PhaseStarted(r.phase(), 2, deadline(r.phase()))));
         }
-        yield phase == Phase.RESTORE
-            ? finish(
+      };
+    }
+
+    private Expected start() {
+      List<DeploymentEvent> events = new ArrayList<>();
+      if (standing.status() == Status.REQUESTED) {
+        events.add(requested());
+      } else if (standing.status() != Status.QUEUED) {
+        return new Expected.Ignores();
+      }
+      if (who.gated() && shape.approvals()) {
+        events.add(new ApprovalRequested(2, NOW.plus(APPROVAL_TIMEOUT)));
+        return waits(
+            Status.AWAITING_APPROVAL,
+            NOW.plus(APPROVAL_TIMEOUT),
+            "waiting for approval (0 of 2)",
+            List.of(),
+            events);
+      }
+      return gate(shape.forward().getFirst(), 1, standing.backupTaken(), List.of(), events);
+    }
+
+    private Expected approve(String by) {
+      if (standing.status() != Status.AWAITING_APPROVAL
+          || !NOW.isBefore(standing.deadline())
+          || by.equals("ci")
+          || standing.approvedBy().contains(by)) {
+        return new Expected.Refuses();
+      }
+      List<String> approvers = new ArrayList<>(standing.approvedBy());
+      approvers.add(by);
+      List<DeploymentEvent> events = List.of(new ApprovalGiven(by, "", approvers.size(), 2));
+      if (approvers.size() < 2) {
+        return waits(
+            Status.AWAITING_APPROVAL,
+            standing.deadline(),
+            "waiting for approval (1 of 2: " + by + ")",
+            approvers,
+            events);
+      }
+      return gate(shape.forward().getFirst(), 1, false, approvers, events);
+    }
+
+    private Expected wake() {
+      return switch (standing.status()) {
+        case AWAITING_APPROVAL ->
+            NOW.isBefore(standing.deadline())
+                ? new Expected.Ignores()
+                : finish(
+                    Status.FAILED,
+                    "approval expired: " + standing.approvedBy().size() + " of 2 within PT1H",
+                    List.of(new ApprovalExpired(standing.approvedBy().size(), 2)));
+        case HELD -> {
+          if (freeze.isPresent()) {
+            yield standing.reason().equals(HELD_NOW)
+                ? new Expected.Ignores()
+                : waits(
+                    Status.HELD,
+                    FREEZE.until(),
+                    HELD_NOW,
+                    standing.approvedBy(),
+                    List.of(new Held("weekend", "change freeze", FREEZE.until())));
+          }
+          if (standing.attempt() == 0) {
+            yield moveTo(shape.forward().getFirst(), 1, false, List.of());
+          }
+          yield standing.backupTaken()
+              ? moveTo(Phase.BACKUP, standing.attempt() + 1, false, List.of())
+              : moveTo(Phase.DEPLOY, 1, false, List.of());
+        }
+        default -> new Expected.Ignores();
+      };
+    }
+
+    private Expected cancel() {
+      Status status = standing.status();
+      if (!List.of(
+              Status.REQUESTED,
+              Status.QUEUED,
+              Status.AWAITING_APPROVAL,
+              Status.HELD,
+              Status.PREFLIGHT,
+              Status.BACKUP)
+          .contains(status)) {
+        return new Expected.Refuses();
+      }
+      List<DeploymentEvent> events = new ArrayList<>();
+      status
+          .phase()
+          .ifPresent(phase -> events.add(completed(phase, Outcome.FAILED, "cancelled: stop")));
+      return finish(Status.CANCELLED, "stop", events);
+    }
+
+    /** Where a phase's outcome leads, read off the two paths. */
+    private Expected after(Phase phase, Outcome outcome, String summary) {
+      PhaseCompleted completed = completed(phase, outcome, summary);
+      boolean rollingBack = standing.rollingBack();
+      boolean taken =
+          standing.backupTaken() || (phase == Phase.BACKUP && outcome == Outcome.SUCCEEDED);
+      List<Phase> path = rollingBack ? shape.back(taken) : shape.forward();
+      String reason = reason();
+      return switch (outcome) {
+        case SUCCEEDED -> {
+          int next = path.indexOf(phase) + 1;
+          if (next < path.size()) {
+            yield path.get(next) == Phase.DEPLOY
+                ? gate(Phase.DEPLOY, 1, taken, standing.approvedBy(), List.of(completed))
+                : moveTo(path.get(next), 1, taken, List.of(completed));
+          }
+          if (!rollingBack) {
+            yield finish(Status.SUCCEEDED, "", List.of(completed));
+          }
+          yield phase == Phase.RESTORE
+              ? finish(
+                  Status.ROLLBACK_FAILED,
+                  reason + "; data restored but there is no previous version to revert to",
+                  List.of(completed))
+              : finish(Status.ROLLED_BACK, reason, List.of(completed));
+        }
+        case FAILED -> {
+          if (rollingBack) {
+            yield finish(
                 Status.ROLLBACK_FAILED,
-                reason + "; data restored but there is no previous version to revert to",
-                completed)
-            : finish(Status.ROLLED_BACK, reason, completed);
-      }
-      case FAILED -> {
-        if (rollingBack) {
+                reason + "; then " + phase + " failed: " + summary,
+                List.of(completed));
+          }
+          String failure = phase + " failed: " + summary;
+          if (phase == Phase.PREFLIGHT || phase == Phase.BACKUP) {
+            yield finish(Status.FAILED, failure, List.of(completed));
+          }
+          List<Phase> back = shape.back(taken);
+          yield back.isEmpty()
+              ? finish(
+                  Status.ROLLBACK_FAILED,
+                  failure + "; there is no previous version to revert to",
+                  List.of(completed))
+              : new Expected.Moves(
+                  Status.running(back.getFirst()),
+                  1,
+                  deadline(back.getFirst()),
+                  failure,
+                  standing.approvedBy(),
+                  taken,
+                  List.of(
+                      completed, new PhaseStarted(back.getFirst(), 1, deadline(back.getFirst()))));
+        }
+        case ERRORED -> {
+          String couldNotRun = phase + " could not run: " + summary;
+          if (rollingBack) {
+            yield finish(
+                Status.ROLLBACK_FAILED, reason + "; then " + couldNotRun, List.of(completed));
+          }
           yield finish(
-              Status.ROLLBACK_FAILED,
-              reason + "; then " + phase + " failed: " + summary,
-              completed);
+              Status.FAILED,
+              switch (phase) {
+                case DEPLOY -> couldNotRun + "; nothing was rolled back";
+                case VERIFY ->
+                    couldNotRun
+                        + "; version 1.1.0 is deployed but unverified, and nothing was rolled back";
+                case BAKE ->
+                    couldNotRun
+                        + "; version 1.1.0 is deployed and passed VERIFY but did not finish its"
+                        + " bake, and nothing was rolled back";
+                default -> couldNotRun;
+              },
+              List.of(completed));
         }
-        String failure = phase + " failed: " + summary;
-        if (phase == Phase.PREFLIGHT || phase == Phase.BACKUP) {
-          yield finish(Status.FAILED, failure, completed);
+      };
+    }
+
+    /** A freeze stops a release before its first phase and before DEPLOY, unless overridden. */
+    private Expected gate(
+        Phase phase,
+        int attempt,
+        boolean taken,
+        List<String> approvers,
+        List<DeploymentEvent> before) {
+      List<DeploymentEvent> events = new ArrayList<>(before);
+      if (freeze.isPresent() && who.gated()) {
+        if (who.override().isEmpty()) {
+          events.add(new Held("weekend", "change freeze", FREEZE.until()));
+          int heldAttempt = standing.status().phase().isPresent() ? standing.attempt() : 0;
+          return new Expected.Moves(
+              Status.HELD, heldAttempt, FREEZE.until(), HELD_NOW, approvers, taken, events);
         }
-        List<Phase> back = shape.back(taken);
-        yield back.isEmpty()
-            ? finish(
-                Status.ROLLBACK_FAILED,
-                failure + "; there is no previous version to revert to",
-                completed)
-            : moveTo(back.getFirst(), List.of(completed), failure);
+        events.add(new FreezeOverridden("weekend", who.override()));
       }
-      case ERRORED -> {
-        String couldNotRun = phase + " could not run: " + summary;
-        if (rollingBack) {
-          yield finish(Status.ROLLBACK_FAILED, reason + "; then " + couldNotRun, completed);
-        }
-        yield switch (phase) {
-          case DEPLOY ->
-              finish(Status.FAILED, couldNotRun + "; nothing was rolled back", completed);
-          case VERIFY ->
-              finish(
-                  Status.FAILED,
-                  couldNotRun
-                      + "; version 1.1.0 is deployed but unverified, and nothing was rolled back",
-                  completed);
-          default -> finish(Status.FAILED, couldNotRun, completed);
-        };
-      }
-    };
+      events.add(new PhaseStarted(phase, attempt, deadline(phase)));
+      return new Expected.Moves(
+          Status.running(phase), attempt, deadline(phase), "", approvers, taken, events);
+    }
+
+    private Expected moveTo(Phase phase, int attempt, boolean taken, List<DeploymentEvent> before) {
+      List<DeploymentEvent> events = new ArrayList<>(before);
+      events.add(new PhaseStarted(phase, attempt, deadline(phase)));
+      String reason = standing.status() == Status.HELD ? "" : reason();
+      return new Expected.Moves(
+          Status.running(phase),
+          attempt,
+          deadline(phase),
+          reason,
+          standing.approvedBy(),
+          taken,
+          events);
+    }
+
+    private Expected waits(
+        Status status,
+        Instant deadline,
+        String reason,
+        List<String> approvers,
+        List<DeploymentEvent> events) {
+      return new Expected.Moves(
+          status, standing.attempt(), deadline, reason, approvers, standing.backupTaken(), events);
+    }
+
+    private Expected finish(Status status, String reason, List<DeploymentEvent> before) {
+      List<DeploymentEvent> events = new ArrayList<>(before);
+      events.add(new Finished(status, reason));
+      return new Expected.Moves(
+          status,
+          standing.attempt(),
+          null,
+          reason,
+          standing.approvedBy(),
+          standing.backupTaken(),
+          events);
+    }
+
+    private Requested requested() {
+      return new Requested("1.1.0", "1.0.0", who.kind(), "ci", 3);
+    }
+
+    private String reason() {
+      return standing.rollingBack() ? FIRST_FAILURE : "";
+    }
+
+    private boolean current(Phase phase, int attempt) {
+      return standing.status().phase().equals(Optional.of(phase)) && attempt == standing.attempt();
+    }
   }
 
-  private static Expected moveTo(Phase phase, List<DeploymentEvent> before, String reason) {
-    List<DeploymentEvent> events = new ArrayList<>(before);
-    events.add(new PhaseStarted(phase, 1, deadline(phase)));
-    return new Expected.Moves(Status.running(phase), 1, reason, events);
+  /** The standings a deployment of this shape and kind can reach. */
+  private static List<Standing> reachable(Shape shape, Who who) {
+    List<Standing> all = new ArrayList<>();
+    all.add(waiting(Status.REQUESTED, 0, false, List.of(), null, ""));
+    all.add(waiting(Status.QUEUED, 0, false, List.of(), null, "queued behind deployment q-0"));
+    if (who.gated() && shape.approvals()) {
+      Instant open = NOW.plus(Duration.ofMinutes(30));
+      String none = "waiting for approval (0 of 2)";
+      String one = "waiting for approval (1 of 2: alice)";
+      all.add(waiting(Status.AWAITING_APPROVAL, 0, false, List.of(), open, none));
+      all.add(waiting(Status.AWAITING_APPROVAL, 0, false, List.of("alice"), open, one));
+      all.add(waiting(Status.AWAITING_APPROVAL, 0, false, List.of("alice"), NOW, one));
+    }
+    List<String> approved = who.gated() && shape.approvals() ? List.of("alice", "bob") : List.of();
+    if (who.gated() && who.override().isEmpty()) {
+      for (String reason : List.of(HELD_NOW, HELD_BEFORE)) {
+        all.add(waiting(Status.HELD, 0, false, approved, NOW, reason));
+        if (shape.preflight() || shape.backup()) {
+          all.add(waiting(Status.HELD, 1, shape.backup(), approved, NOW, reason));
+        }
+      }
+    }
+    for (Phase phase : shape.forward()) {
+      boolean taken = shape.backup() && phase.ordinal() > Phase.BACKUP.ordinal();
+      all.add(new Standing(Status.running(phase), taken, 1, approved, NOW, ""));
+    }
+    for (boolean taken : shape.backup() ? new boolean[] {false, true} : new boolean[] {false}) {
+      for (Phase phase : shape.back(taken)) {
+        all.add(new Standing(Status.running(phase), taken, 1, approved, NOW, FIRST_FAILURE));
+      }
+    }
+    for (Status status : Status.values()) {
+      if (status.terminal()) all.add(waiting(status, 1, false, approved, null, ""));
+    }
+    return all;
   }
 
-  private static Expected finish(Status status, String reason, PhaseCompleted completed) {
-    return new Expected.Moves(status, 1, reason, List.of(completed, new Finished(status, reason)));
+  private static Standing waiting(
+      Status status,
+      int attempt,
+      boolean taken,
+      List<String> approvedBy,
+      Instant deadline,
+      String reason) {
+    return new Standing(status, taken, attempt, approvedBy, deadline, reason);
   }
 
   private static PhaseCompleted completed(Phase phase, Outcome outcome, String summary) {
@@ -319,35 +584,53 @@ class DeploymentMachineTableTest {
     return NOW.plus(timeout(phase));
   }
 
-  private static boolean current(Status status, Phase phase, int attempt) {
-    return status.phase().equals(Optional.of(phase)) && attempt == 1;
-  }
-
   private static String worker(Phase phase) {
     return switch (phase) {
-      case PREFLIGHT, VERIFY, VERIFY_ROLLBACK -> "health-service";
+      case PREFLIGHT, VERIFY, BAKE, VERIFY_ROLLBACK -> "health-service";
       case BACKUP, SNAPSHOT, RESTORE -> "backup-service";
       case DEPLOY, REVERT -> "orchestrator";
     };
   }
 
+  /** Every combination of optional phases and gates; a bake needs checks. */
   private static List<Shape> shapes() {
     List<Shape> shapes = new ArrayList<>();
-    for (int bits = 0; bits < 32; bits++) {
+    for (int bits = 0; bits < 128; bits++) {
+      boolean checks = (bits & 8) != 0;
+      boolean bake = (bits & 16) != 0;
+      if (bake && !checks) continue;
       shapes.add(
           new Shape(
               (bits & 1) != 0,
               (bits & 2) != 0,
               (bits & 4) != 0,
-              (bits & 8) != 0,
-              (bits & 16) != 0));
+              checks,
+              bake,
+              (bits & 32) != 0,
+              (bits & 64) != 0));
     }
     return shapes;
   }
 
+  private static List<Who> whos() {
+    return List.of(
+        new Who(Kind.DEPLOY, ""), new Who(Kind.DEPLOY, "hotfix"), new Who(Kind.ROLLBACK, ""));
+  }
+
   /** Every input, for every phase and outcome, for the current attempt and a stale one. */
   private static List<Input> inputs() {
-    List<Input> inputs = new ArrayList<>(List.of(new Start(), new Cancel("stop")));
+    List<Input> inputs =
+        new ArrayList<>(
+            List.of(
+                new Start(),
+                new Queue("q-1"),
+                new Cancel("stop"),
+                new Approve("alice", ""),
+                new Approve("bob", ""),
+                new Approve("ci", ""),
+                new Reject("bob", "no"),
+                new Promote("bob"),
+                new Wake()));
     for (Phase phase : Phase.values()) {
       for (int attempt : new int[] {1, 2}) {
         inputs.add(new StepResult(phase, attempt, Outcome.SUCCEEDED, "ok"));
@@ -360,24 +643,24 @@ class DeploymentMachineTableTest {
     return inputs;
   }
 
-  private static Deployment deployment(Shape shape, Standing standing) {
-    Status status = standing.status();
-    boolean running = status.phase().isPresent();
+  private static Deployment deployment(Shape shape, Who who, Standing standing) {
     return new Deployment(
         UUID.fromString("00000000-0000-0000-0000-000000000001"),
         "journal",
         "production",
-        Kind.DEPLOY,
+        who.kind(),
         "1.1.0",
         "1.0.0",
         "ci",
         3,
         shape.plan(),
-        status,
-        running ? 1 : 0,
-        running ? NOW : null,
-        standing.rollingBack() ? FIRST_FAILURE : "",
+        standing.status(),
+        standing.attempt(),
+        standing.deadline(),
+        standing.reason(),
         SEQUENCE,
-        standing.backupTaken());
+        standing.backupTaken(),
+        standing.approvedBy(),
+        who.override());
   }
 }

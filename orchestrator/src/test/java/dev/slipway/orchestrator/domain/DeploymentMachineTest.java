@@ -14,6 +14,7 @@ import dev.slipway.orchestrator.domain.Input.Start;
 import dev.slipway.orchestrator.domain.Input.StepResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,7 @@ class DeploymentMachineTest {
 
   @Test
   void aRollbackWithoutATakenBackupOnlyRevertsCode() {
-    Deployment noBackup = withBackupTaken(in(Status.VERIFY, FULL, 1), false);
+    Deployment noBackup = in(Status.VERIFY, FULL, 1).withBackupTaken(false);
     assertThat(failure(noBackup, Phase.VERIFY).next().status()).isEqualTo(Status.REVERT);
   }
 
@@ -157,20 +158,9 @@ class DeploymentMachineTest {
   }
 
   private static Deployment in(Status status, Plan plan, int attempt) {
-    Deployment requested =
-        Deployment.requested(
-            UUID.randomUUID(),
-            "journal",
-            "production",
-            Kind.DEPLOY,
-            "1.1.0",
-            "1.0.0",
-            "ci",
-            1,
-            plan);
     Deployment d =
         new Deployment(
-            requested.id(),
+            UUID.randomUUID(),
             "journal",
             "production",
             Kind.DEPLOY,
@@ -184,29 +174,10 @@ class DeploymentMachineTest {
             status.phase().isPresent() ? NOW : null,
             "",
             7,
-            false);
+            false,
+            List.of(),
+            "");
     boolean pastBackup = status.ordinal() > Status.BACKUP.ordinal();
-    return withBackupTaken(d, pastBackup && plan.backup());
-  }
-
-  private static Deployment withBackupTaken(Deployment d, boolean taken) {
-    return taken
-        ? d.withBackupTaken()
-        : new Deployment(
-            d.id(),
-            d.app(),
-            d.environment(),
-            d.kind(),
-            d.version(),
-            d.previousVersion(),
-            d.requestedBy(),
-            d.targetRevision(),
-            d.plan(),
-            d.status(),
-            d.attempt(),
-            d.deadline(),
-            d.reason(),
-            d.lastSequence(),
-            false);
+    return d.withBackupTaken(pastBackup && plan.backup());
   }
 }

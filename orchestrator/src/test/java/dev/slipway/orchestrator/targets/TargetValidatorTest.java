@@ -80,17 +80,15 @@ class TargetValidatorTest {
             e ->
                 assertThat(e.violations())
                     .extracting(v -> v.field() + ": " + v.description())
-                    .containsExactly(
-                        "health.bake: is not a field of HealthSpec",
-                        "preflight.checks[0].command: is not a field of HealthCheck",
-                        "approval: is not a field of TargetSpec"));
+                    .containsExactly("preflight.checks[0].command: is not a field of HealthCheck"));
 
     TargetSpec withoutThem =
         TargetDocuments.parse(
-            DESIGN_EXAMPLE
-                .replace("  bake: 5m\n", "")
-                .replace(", command: [\"./scripts/preflight.sh\"]", "")
-                .replaceAll("approval: .*\n", ""));
+            DESIGN_EXAMPLE.replace(", command: [\"./scripts/preflight.sh\"]", ""));
+    assertThat(withoutThem.getApproval().getRequired())
+        .as("required: true is one approval")
+        .isOne();
+    assertThat(withoutThem.getHealth().getBake()).isEqualTo("5m");
     assertThatThrownBy(() -> TargetValidator.validate(withoutThem))
         .isInstanceOfSatisfying(
             InvalidInput.class,
@@ -100,7 +98,9 @@ class TargetValidatorTest {
                     .containsExactly(
                         "preflight.checks[0].type: 'command' is not one of: http, tcp",
                         "notify[0].on[0]: 'started' is not one of: requested, phase_started, phase_completed, succeeded,"
-                            + " failed, cancelled, rolled_back, rollback_failed"));
+                            + " failed, cancelled, rolled_back, rollback_failed, queued, approval_requested,"
+                            + " approval_given, approval_rejected, approval_expired, held,"
+                            + " freeze_overridden"));
   }
 
   @Test

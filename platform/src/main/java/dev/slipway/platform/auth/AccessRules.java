@@ -62,6 +62,18 @@ public final class AccessRules {
     rule(DeploymentServiceGrpc.getListQuarantinedMethod(), new Rule(Kind.READ, NONE));
     // Releasing a version from quarantine lets it be deployed again: as much as deploying it.
     rule(DeploymentServiceGrpc.getReleaseQuarantinedMethod(), new Rule(Kind.DEPLOY, FROM_REQUEST));
+    rule(
+        DeploymentServiceGrpc.getApproveDeploymentMethod(),
+        new Rule(Kind.APPROVE, FROM_DEPLOYMENT));
+    rule(
+        DeploymentServiceGrpc.getRejectDeploymentMethod(), new Rule(Kind.APPROVE, FROM_DEPLOYMENT));
+    // Ending a bake early lets a release count as good sooner: as much as deploying it.
+    rule(
+        DeploymentServiceGrpc.getPromoteDeploymentMethod(), new Rule(Kind.DEPLOY, FROM_DEPLOYMENT));
+    rule(DeploymentServiceGrpc.getGetLedgerMethod(), new Rule(Kind.READ, NONE));
+    rule(DeploymentServiceGrpc.getApplyFreezeWindowMethod(), new Rule(Kind.ADMIN, NONE));
+    rule(DeploymentServiceGrpc.getListFreezeWindowsMethod(), new Rule(Kind.READ, NONE));
+    rule(DeploymentServiceGrpc.getDeleteFreezeWindowMethod(), new Rule(Kind.ADMIN, NONE));
 
     rule(TokenServiceGrpc.getCreateTokenMethod(), new Rule(Kind.ADMIN, NONE));
     rule(TokenServiceGrpc.getListTokensMethod(), new Rule(Kind.ADMIN, NONE));

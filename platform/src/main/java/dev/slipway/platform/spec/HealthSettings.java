@@ -13,7 +13,8 @@ public record HealthSettings(
     Duration startPeriod,
     int successThreshold,
     int failureThreshold,
-    int errorLimit) {
+    int errorLimit,
+    Duration bake) {
 
   public static HealthSettings of(HealthSpec health) {
     return new HealthSettings(
@@ -22,7 +23,13 @@ public record HealthSettings(
         Durations.parse(health.getStartPeriod(), Duration.ZERO),
         health.getSuccessThreshold() == 0 ? 1 : health.getSuccessThreshold(),
         health.getFailureThreshold() == 0 ? 3 : health.getFailureThreshold(),
-        health.getErrorLimit() == 0 ? 3 : health.getErrorLimit());
+        health.getErrorLimit() == 0 ? 3 : health.getErrorLimit(),
+        Durations.parse(health.getBake(), Duration.ZERO));
+  }
+
+  /** How long a BAKE phase may take: the bake, a last round, and a margin. */
+  public Duration longestBake() {
+    return bake.plus(interval).plus(timeout).plus(Duration.ofMinutes(1));
   }
 
   /** The longest a verdict can take, plus a margin. */

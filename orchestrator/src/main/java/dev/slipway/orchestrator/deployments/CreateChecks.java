@@ -1,0 +1,86 @@
+package dev.slipway.orchestrator.deployments;
+
+import dev.slipway.orchestrator.domain.Deployment;
+import dev.slipway.orchestrator.domain.Freeze;
+import dev.slipway.orchestrator.errors.InvalidInput;
+import dev.slipway.orchestrator.errors.NotFound;
+import dev.slipway.orchestrator.errors.Refused;
+import java.util.List;
+import java.util.UUID;
+
+/** Why a request to create a deployment is turned down, in words that say what to do. */
+final class CreateChecks {
+  private CreateChecks() {}
+
+  /** The earlier deployment of an idempotency key, if the request is the same one. */
+  static StoredDeployment sameRequest(StoredDeployment earlier, Deployments.Request request) {
+    Deployment d = earlier.deployment();
+    if (!d.app().equals(request.app())
+        || !d.environment().equals(request.environment())
+        || !d.version().equals(request.version())
+        || d.kind() != request.kind()) {
+      throw new InvalidInput(
+          "idempotency_key",
+          "was already used for deployment "
+              + d.id()
+              + " of "
+              + d.app()
+              + "/"
+              + d.environment()
+              + " version "
+              + d.version()
+              + "; use a new key for a new request");
+    }
+    return earlier;
+  }
+
+  static NotFound noTarget(Deployments.Request request) {
+    return new NotFound(
+        "no target "
+            + request.app()
+            + "/"
+            + request.environment()
+            + "; register it with: slipway target apply -f FILE");
+  }
+
+  static Refused frozen(Deployments.Request request, Freeze freeze) {
+    return new Refused(
+        "environment "
+            + request.environment()
+            + " is frozen by window '"
+            + freeze.window()
+            + "' ("
+            + freeze.reason()
+            + ") until "
+            + freeze.until()
+            + "; deploy after it ends, or with --override-freeze --reason TEXT (needs"
+            + " freeze:override:"
+            + request.environment()
+            + ")");
+  }
+
+  static Refused busy(Deployments.Request request, UUID active) {
+    return new Refused(
+        "target "
+            + request.app()
+            + "/"
+            + request.environment()
+            + " is busy: deployment "
+            + active
+            + " is still running; wait for it, or queue behind it with --queue");
+  }
+
+  static Refused neverRan(String app, String environment, String version, List<String> known) {
+    return new Refused(
+        "version "
+            + version
+            + " never ran on "
+            + app
+            + "/"
+            + environment
+            + (known.isEmpty()
+                ? "; the ledger knows no version there yet"
+                : "; the ledger knows " + String.join(", ", known))
+            + "; roll back to one of those, or use --force --reason TEXT");
+  }
+}
