@@ -195,11 +195,17 @@ public class Deployments {
                       target.revision(),
                       PlanFactory.plan(target.spec(), previous),
                       request.freezeOverrideReason());
-              deployments.insert(
-                  requested, target.spec(), request.idempotencyKey(), request.forceReason(), now);
               Input first = behind.<Input>map(Input.Queue::new).orElse(new Input.Start());
               Transition start =
                   (Transition) DeploymentMachine.decide(requested, first, now, freeze);
+              // Inserted as it stands after its first transition: a queued row never holds the
+              // target, not even for the moment a REQUESTED row would.
+              deployments.insert(
+                  start.next(),
+                  target.spec(),
+                  request.idempotencyKey(),
+                  request.forceReason(),
+                  now);
               store(tx, requested, start, now, effects, true);
               return deployments.find(id).orElseThrow();
             });
@@ -370,7 +376,7 @@ public class Deployments {
     if (next.status() == Status.ROLLED_BACK && next.kind() == Kind.DEPLOY) {
       quarantine.record(next.app(), next.environment(), next.version(), next.id(), next.reason());
     }
-    if (dequeue && before.status().holdsTarget() && !next.status().holdsTarget()) {
+    if (dequeue && before.status().holdsTarget() && next.status().terminal()) {
       startNextInQueue(tx, next, now, effects);
     }
   }

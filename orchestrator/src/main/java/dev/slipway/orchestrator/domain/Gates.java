@@ -101,7 +101,7 @@ final class Gates {
             "approval expired: "
                 + counted(deployment)
                 + " within "
-                + deployment.plan().approvalTimeout(),
+                + text(deployment.plan().approvalTimeout()),
             List.of(new ApprovalExpired(deployment.approvedBy().size(), required)));
       }
       case HELD -> unhold(deployment, now, freeze);
@@ -179,6 +179,15 @@ final class Gates {
             ? ""
             : ": " + String.join(", ", deployment.approvedBy()))
         + ")";
+  }
+
+  /** 24h, 90m, 45s: a duration as a target spec writes it. */
+  private static String text(java.time.Duration duration) {
+    long seconds = duration.toSeconds();
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
   }
 
   private static String counted(Deployment deployment) {

@@ -332,7 +332,7 @@ class DeploymentMachineTableTest {
                 ? new Expected.Ignores()
                 : finish(
                     Status.FAILED,
-                    "approval expired: " + standing.approvedBy().size() + " of 2 within PT1H",
+                    "approval expired: " + standing.approvedBy().size() + " of 2 within 1h",
                     List.of(new ApprovalExpired(standing.approvedBy().size(), 2)));
         case HELD -> {
           if (freeze.isPresent()) {
