@@ -92,7 +92,7 @@ public final class DevMain {
               .run(workDir.resolve("journal-target.yaml"));
       System.out.println(
           demoOk
-              ? "demo: both releases ended as expected"
+              ? "demo: every release ended as expected"
               : "demo: FAILED — see above and " + workDir.resolve("logs"));
     }
     if (demoOnly) {

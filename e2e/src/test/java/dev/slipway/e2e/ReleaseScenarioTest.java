@@ -278,6 +278,12 @@ class ReleaseScenarioTest {
     assertThat(nothingEarlier.exit()).as("1.1.0 is the only version Slipway shipped").isEqualTo(12);
     assertThat(nothingEarlier.err()).contains("no earlier good version");
 
+    Cli.Run unknownToTheLedger =
+        Cli.run(env.server(), "rollback", "--app", "journal", "--env", "e2e", "--to", "1.0.0");
+    assertThat(unknownToTheLedger.exit()).as("1.0.0 ran before Slipway took over").isEqualTo(12);
+    assertThat(unknownToTheLedger.err())
+        .contains("version 1.0.0 never ran on journal/e2e; the ledger knows 1.1.0, 2.0.0");
+
     Cli.Run toNamed =
         Cli.run(
             env.server(),
@@ -288,10 +294,14 @@ class ReleaseScenarioTest {
             "e2e",
             "--to",
             "1.0.0",
+            "--force",
+            "--reason",
+            "the version that ran before Slipway",
             "--wait",
             "--timeout",
             "3m");
     assertThat(toNamed.exit()).as(toNamed.all()).isZero();
+    assertThat(toNamed.out()).contains("forced: the version that ran before Slipway");
     assertThat(toNamed.out())
         .contains("1.0.0 (was 1.1.0)")
         .contains("SUCCEEDED")

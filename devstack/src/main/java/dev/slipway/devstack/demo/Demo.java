@@ -2,17 +2,23 @@ package dev.slipway.devstack.demo;
 
 import dev.slipway.cli.ExitCode;
 import dev.slipway.cli.SlipwayCli;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The demo script: register the journal, ship 1.1.0 (expected SUCCEEDED), then ship the broken
- * 2.0.0 (expected ROLLED_BACK: health fails, database and config restored, 1.1.0 back) — all
+ * 2.0.0 (expected ROLLED_BACK: health fails, database and config restored, 1.1.0 back), then turn
+ * the gates on and ship 1.2.0 through a reviewer's approval and a bake, and print the ledger — all
  * through the real CLI against the running stack.
  */
 public final class Demo {
@@ -42,7 +48,7 @@ public final class Demo {
     }
   }
 
-  /** Runs the demo; true when both releases ended as expected. */
+  /** Runs the demo; true when every release ended as expected. */
   public boolean run(Path specFile) throws Exception {
     out.println("== demo: journal 1.0.0 is running; registering it with Slipway");
     target.installInitialVersion("1.0.0");
@@ -71,6 +77,9 @@ public final class Demo {
             ExitCode.ROLLED_BACK,
             "a bad release: its health check fails, so Slipway restores"
                 + " the database and config and puts 1.1.0 back"));
+    steps.add(gatedRelease(specFile, "1.2.0"));
+    out.println();
+    cli("ledger", "--app", target.app(), "--env", target.environment());
     out.println();
     out.println("== demo summary");
     boolean ok = true;
@@ -98,19 +107,116 @@ public final class Demo {
     out.println();
     out.println("== demo: deploying " + version + " — " + what);
     long started = System.nanoTime();
-    int exit =
-        cli(
-            "deploy",
-            "--app",
-            target.app(),
-            "--env",
-            target.environment(),
-            "--version",
-            version,
-            "--wait",
-            "--timeout",
-            "5m");
+    int exit = cli(deploy(version));
     return new Step(version, expectedExit, exit, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /**
+   * With the gates on, a release waits for a reviewer's approval (the requester's own would be
+   * refused), then bakes before it counts.
+   */
+  private Step gatedRelease(Path specFile, String version) throws Exception {
+    out.println();
+    out.println(
+        "== demo: the target now needs one approval and bakes for 10s; deploying " + version);
+    Path gated = target.writeGatedSpec(specFile.resolveSibling("journal-gated.yaml"), "10s");
+    Path reviewer = reviewerToken(specFile.resolveSibling("reviewer.token"));
+    if (cli("target", "apply", "-f", gated.toString()) != ExitCode.SUCCEEDED || reviewer == null) {
+      return new Step(version, ExitCode.SUCCEEDED, ExitCode.INTERNAL, Duration.ZERO);
+    }
+    long started = System.nanoTime();
+    CompletableFuture<Integer> release = CompletableFuture.supplyAsync(() -> cli(deploy(version)));
+    String id = awaitApproval();
+    int exit =
+        id == null
+            ? ExitCode.INTERNAL
+            : as(reviewer, "approve", id, "--comment", "reviewed the changelog");
+    if (exit == ExitCode.SUCCEEDED) {
+      exit = release.get();
+    }
+    return new Step(
+        version, ExitCode.SUCCEEDED, exit, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** A token for a second person, who may approve; its secret goes to a file, never the screen. */
+  private Path reviewerToken(Path file) throws IOException {
+    ByteArrayOutputStream secret = new ByteArrayOutputStream();
+    String[] args = {
+      "--server",
+      server,
+      "--token-file",
+      tokenFile.toString(),
+      "token",
+      "create",
+      "--name",
+      "reviewer-" + UUID.randomUUID().toString().substring(0, 4),
+      "--scope",
+      "approve:" + target.environment(),
+      "--scope",
+      "read"
+    };
+    out.println("$ slipway token create --name reviewer-… --scope approve:" + target.environment());
+    if (SlipwayCli.run(args, new PrintStream(secret, true, StandardCharsets.UTF_8), out)
+        != ExitCode.SUCCEEDED) {
+      return null;
+    }
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    return Files.writeString(file, secret.toString(StandardCharsets.UTF_8).strip());
+  }
+
+  /** The id of the target's deployment once it waits for approval; null after a minute. */
+  private String awaitApproval() throws Exception {
+    for (int i = 0; i < 600; i++) {
+      ByteArrayOutputStream json = new ByteArrayOutputStream();
+      PrintStream quiet = new PrintStream(json, true, StandardCharsets.UTF_8);
+      String[] args = {
+        "--server",
+        server,
+        "--token-file",
+        tokenFile.toString(),
+        "-o",
+        "json",
+        "history",
+        "--app",
+        target.app(),
+        "--env",
+        target.environment(),
+        "--limit",
+        "1"
+      };
+      SlipwayCli.run(args, quiet, quiet);
+      String text = json.toString(StandardCharsets.UTF_8);
+      if (text.contains("DEPLOYMENT_STATUS_AWAITING_APPROVAL")) {
+        return text.replaceAll("(?s).*?\"id\": \"([^\"]+)\".*", "$1");
+      }
+      Thread.sleep(100);
+    }
+    return null;
+  }
+
+  private String[] deploy(String version) {
+    return new String[] {
+      "deploy",
+      "--app",
+      target.app(),
+      "--env",
+      target.environment(),
+      "--version",
+      version,
+      "--wait",
+      "--timeout",
+      "5m"
+    };
+  }
+
+  private int as(Path token, String... args) {
+    List<String> line =
+        new ArrayList<>(List.of("--server", server, "--token-file", token.toString()));
+    line.addAll(List.of(args));
+    out.println("$ slipway " + String.join(" ", args) + "    (as the reviewer)");
+    return SlipwayCli.run(line.toArray(String[]::new), out, out);
   }
 
   private int cli(String... args) {

@@ -39,6 +39,11 @@ public final class DemoControl {
             "alter table entries add column mood text not null default 'calm'",
             "insert into entries (title, mood) values ('Shipped the mood field', 'happy')"));
     MIGRATIONS.put(
+        "1.2.0",
+        List.of(
+            "insert into entries (title, mood) values ('Shipped through an approval and a bake',"
+                + " 'proud')"));
+    MIGRATIONS.put(
         "2.0.0",
         List.of(
             "delete from entries where mood = 'calm'",

@@ -87,6 +87,19 @@ public record DemoTarget(
             notifyChannel.map(c -> "notify:\n  - { channel: " + c + " }").orElse(""));
   }
 
+  /**
+   * The spec with the release gates on: one approval by someone other than the requester, and a
+   * bake that keeps checking the new version for a while before it counts.
+   */
+  public Path writeGatedSpec(Path file, String bake) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(
+        file,
+        spec().replace("  failureThreshold: 3\n", "  failureThreshold: 3\n  bake: " + bake + "\n")
+            + "\napproval: { required: 1, timeout: 1h }\n");
+    return file;
+  }
+
   /** Writes the spec to a file for {@code slipway target apply -f}. */
   public Path writeSpec(Path file) throws IOException {
     Files.createDirectories(file.getParent());

@@ -164,6 +164,10 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
           + " order by deadline limit 100")
   List<UUID> pastDeadline(Instant now);
 
+  /** Deployments held by a freeze: a window deleted or shortened may have let them go. */
+  @Query("select id from deployments where status = 'HELD' order by created_at limit 100")
+  List<UUID> held();
+
   /** Deployments in a local phase whose runner stopped renewing its lease. */
   @Query(
       """

@@ -55,6 +55,9 @@ public class Supervisor {
                 .<Input>map(p -> new Input.DeadlinePassed(p.phase(), p.attempt()))
                 .orElse(new Input.Wake()));
       }
+      for (UUID id : transactions.read(c -> repository.held())) {
+        feed(id, new Input.Wake());
+      }
       for (UUID id : transactions.read(c -> repository.queueHeadsOfFreeTargets())) {
         feed(id, new Input.Start());
       }

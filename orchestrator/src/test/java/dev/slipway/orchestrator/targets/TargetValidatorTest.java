@@ -61,6 +61,12 @@ class TargetValidatorTest {
     assertThat(plan.restoreOnRollback()).isTrue();
     assertThat(plan.healthChecks()).isTrue();
     assertThat(plan.revertible()).isTrue();
+    assertThat(plan.bake()).isTrue();
+    assertThat(plan.approvals()).isEqualTo(2);
+    assertThat(plan.approvalTimeout()).isEqualTo(Duration.ofHours(24));
+    assertThat(plan.timeout(Phase.BAKE))
+        .as("the bake, one more round of interval+timeout, 1m margin")
+        .isEqualTo(Duration.ofMinutes(15).plusSeconds(5 + 60));
     assertThat(plan.timeout(Phase.DEPLOY)).isEqualTo(Duration.ofMinutes(10).plusSeconds(30));
     assertThat(plan.timeout(Phase.VERIFY))
         .as("start period + 7 rounds of interval+timeout + 1m margin")
