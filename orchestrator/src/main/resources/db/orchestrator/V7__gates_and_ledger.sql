@@ -50,3 +50,14 @@ create table ledger (
 );
 create index ledger_of_target_newest_first on ledger (app, environment, since desc, id desc);
 create unique index one_running_version_per_target on ledger (app, environment) where until is null;
+
+-- What ran before this version, as far as the deployments tell: each successful one until the next.
+insert into ledger (app, environment, version, deployment_id, arrived, deployed_by, since, until,
+                    left_how, left_deployment_id)
+select app, environment, version, id,
+       case kind when 'ROLLBACK' then 'rollback' else 'deploy' end, requested_by, finished_at,
+       lead(finished_at) over target, case when lead(id) over target is null then '' else 'replaced' end,
+       lead(id) over target
+from deployments
+where status = 'SUCCEEDED' and finished_at is not null
+window target as (partition by app, environment order by finished_at, id);

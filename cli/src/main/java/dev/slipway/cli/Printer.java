@@ -69,7 +69,11 @@ final class Printer {
                   + (event.getFinished().getReason().isEmpty()
                       ? ""
                       : " — " + event.getFinished().getReason());
-          case QUEUED -> "queued behind deployment " + event.getQueued().getBehindDeploymentId();
+          case QUEUED ->
+              "queued at position "
+                  + event.getQueued().getPosition()
+                  + ", behind deployment "
+                  + event.getQueued().getBehindDeploymentId();
           case APPROVAL_REQUESTED ->
               "waiting for approval (0 of "
                   + event.getApprovalRequested().getRequired()
@@ -109,7 +113,9 @@ final class Printer {
           case FREEZE_OVERRIDDEN ->
               "freeze window '"
                   + event.getFreezeOverridden().getWindow()
-                  + "' overridden: "
+                  + "' overridden by "
+                  + event.getFreezeOverridden().getBy()
+                  + ": "
                   + event.getFreezeOverridden().getReason();
           case KIND_NOT_SET -> "unknown event " + event.getEventId();
         };

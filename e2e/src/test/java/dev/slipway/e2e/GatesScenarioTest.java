@@ -232,6 +232,9 @@ class GatesScenarioTest {
         Cli.as(ci, env.server(), "deploy", "--app", app, "--env", "e2e", "--version", "9.0.0");
     assertThat(busy.exit()).isEqualTo(12);
     assertThat(busy.err()).contains("is busy").contains("--queue");
+    List<DeploymentEvent> queued = events(ids.get(2));
+    assertThat(queued.get(1).getQueued().getBehindDeploymentId()).isEqualTo(ids.get(1));
+    assertThat(queued.get(1).getQueued().getPosition()).isEqualTo(2);
     Deployment third = env.status(ids.get(2));
     assertThat(third.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_QUEUED);
     assertThat(third.getQueuePosition()).isEqualTo(2);
@@ -257,6 +260,10 @@ class GatesScenarioTest {
     assertThat(deployed).isSorted();
     assertThat(env.status(ids.get(3)).getStatus())
         .isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_CANCELLED);
+    assertThat(env.status(ids.get(2)).getPreviousVersion())
+        .as("a queued release reverts to what ran when it started, not when it was asked for")
+        .isEqualTo("1.1.0");
+    assertThat(env.status(ids.get(1)).getPreviousVersion()).isEqualTo("1.0.0");
     assertThat(ledger(app).getEntriesList())
         .extracting(e -> e.getVersion() + " " + e.getLeft())
         .containsExactly("1.2.0 ", "1.1.0 replaced", "1.0.0 replaced");
@@ -372,6 +379,8 @@ class GatesScenarioTest {
             .orElseThrow();
     assertThat(event.getFreezeOverridden().getWindow()).isEqualTo("launch");
     assertThat(event.getFreezeOverridden().getReason()).isEqualTo("payment outage fix");
+    assertThat(event.getFreezeOverridden().getBy()).isEqualTo("oncall-" + suffix);
+    assertThat(overridden.err()).contains("freeze window 'launch' overridden by oncall-" + suffix);
 
     assertThat(
             Cli.run(env.server(), "freeze", "delete", "--env", environment, "--name", "launch")
@@ -540,6 +549,127 @@ class GatesScenarioTest {
         .containsExactly(PhaseOutcome.PHASE_OUTCOME_SUCCEEDED, PhaseOutcome.PHASE_OUTCOME_ERRORED);
   }
 
+  @Test
+  void anApprovedReleaseWaitsOutAFreezeInHeldAndAManualRollbackIsNeverStuckBehindIt()
+      throws Exception {
+    String environment = "held-" + suffix;
+    env.apply(
+        Files.createTempDirectory("held"),
+        "held",
+        "app: shop\nenvironment: "
+            + environment
+            + "\ndeploy: { command: [\"true\"] }\napproval: { required: 1 }\n");
+    Path releaser = env.token("held-ci-" + suffix, "deploy:" + environment, "read");
+    Path approver = env.token("held-approver-" + suffix, "approve:" + environment, "read");
+    String first =
+        created(
+            Cli.as(
+                releaser,
+                env.server(),
+                "deploy",
+                "--app",
+                "shop",
+                "--env",
+                environment,
+                "--version",
+                "1.0.0",
+                "-o",
+                "json"));
+    assertThat(Cli.as(approver, env.server(), "approve", first).exit()).isZero();
+    awaitStatus("shop", environment, DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+
+    String second =
+        created(
+            Cli.as(
+                releaser,
+                env.server(),
+                "deploy",
+                "--app",
+                "shop",
+                "--env",
+                environment,
+                "--version",
+                "1.1.0",
+                "-o",
+                "json"));
+    Path window = freezeWindow(environment);
+    assertThat(Cli.as(approver, env.server(), "approve", second).exit()).isZero();
+    Deployment held = env.status(second);
+    assertThat(held.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_HELD);
+    assertThat(held.getReason())
+        .isEqualTo("held by freeze window 'audit' (auditors on site) until 2099-01-01T00:00:00Z");
+    assertThat(held.getPhasesList()).as("nothing ran").isEmpty();
+    assertThat(
+            Cli.run(env.server(), "freeze", "delete", "--env", environment, "--name", "audit")
+                .exit())
+        .isZero();
+    awaitStatus("shop", environment, DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+    assertThat(kinds(second))
+        .containsExactly(
+            "REQUESTED",
+            "APPROVAL_REQUESTED",
+            "APPROVAL_GIVEN",
+            "HELD",
+            "PHASE_STARTED",
+            "PHASE_COMPLETED",
+            "FINISHED");
+
+    String third =
+        created(
+            Cli.as(
+                releaser,
+                env.server(),
+                "deploy",
+                "--app",
+                "shop",
+                "--env",
+                environment,
+                "--version",
+                "1.2.0",
+                "-o",
+                "json"));
+    assertThat(Cli.run(env.server(), "freeze", "apply", "-f", window.toString()).exit()).isZero();
+    assertThat(Cli.as(approver, env.server(), "approve", third).exit()).isZero();
+    assertThat(env.status(third).getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_HELD);
+    Cli.Run rollback =
+        Cli.run(
+            env.server(),
+            "rollback",
+            "--app",
+            "shop",
+            "--env",
+            environment,
+            "--to",
+            "1.0.0",
+            "--wait",
+            "--timeout",
+            "1m");
+    assertThat(rollback.exit()).as(rollback.all()).isZero();
+    assertThat(env.status(third).getReason()).startsWith("superseded by deployment ");
+    assertThat(env.status(third).getStatus())
+        .isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_CANCELLED);
+    assertThat(
+            Cli.run(env.server(), "freeze", "delete", "--env", environment, "--name", "audit")
+                .exit())
+        .isZero();
+  }
+
+  private static Path freezeWindow(String environment) throws Exception {
+    Path window =
+        Files.writeString(
+            Files.createTempFile("window", ".yaml"),
+            """
+        environment: %s
+        name: audit
+        reason: auditors on site
+        startsAt: "%s"
+        endsAt: "2099-01-01T00:00:00Z"
+        """
+                .formatted(environment, Instant.now().minusSeconds(60)));
+    assertThat(Cli.run(env.server(), "freeze", "apply", "-f", window.toString()).exit()).isZero();
+    return window;
+  }
+
   /** Registers a target of this run; {@code deploy} replaces the default command. */
   private static String target(String kind, String extra) throws Exception {
     return target(kind, extra, "deploy: { command: [\"true\"] }\n");
@@ -565,13 +695,17 @@ class GatesScenarioTest {
 
   /** The target's newest deployment, once it stands in {@code status}. */
   private static Deployment awaitStatus(String app, DeploymentStatus status) {
+    return awaitStatus(app, "e2e", status);
+  }
+
+  private static Deployment awaitStatus(String app, String environment, DeploymentStatus status) {
     return await()
         .atMost(Duration.ofMinutes(1))
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
               String id =
-                  Cli.run(env.server(), "status", "--app", app, "--env", "e2e", "-o", "json")
+                  Cli.run(env.server(), "status", "--app", app, "--env", environment, "-o", "json")
                       .out()
                       .replaceAll("(?s).*\"lastDeploymentId\": \"([^\"]+)\".*", "$1");
               return env.status(id);

@@ -12,6 +12,7 @@ import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
 import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.DeploymentStatus;
+import dev.slipway.proto.v1.GetLedgerResponse;
 import dev.slipway.proto.v1.ListDeploymentsResponse;
 import dev.slipway.proto.v1.Phase;
 import dev.slipway.proto.v1.PhaseOutcome;
@@ -322,6 +323,25 @@ class ReleaseScenarioTest {
     assertThat(toLastGood.out()).contains("1.1.0 (was 1.0.0)");
     assertThat(Cli.run(env.server(), "status", "--app", "journal", "--env", "e2e").out())
         .contains("journal/e2e", "1.1.0");
+
+    Cli.Run ledger =
+        Cli.run(env.server(), "ledger", "--app", "journal", "--env", "e2e", "-o", "json");
+    GetLedgerResponse.Builder entries = GetLedgerResponse.newBuilder();
+    JsonFormat.parser().merge(ledger.out(), entries);
+    assertThat(entries.getEntriesList())
+        .as("good, bad, then two manual rollbacks, newest first")
+        .extracting(e -> e.getVersion() + " " + e.getArrived() + " " + e.getLeft())
+        .containsExactly(
+            "1.1.0 rollback ",
+            "1.0.0 rollback rolled_back",
+            "1.1.0 automatic_rollback rolled_back",
+            "2.0.0 deploy rolled_back",
+            "1.1.0 deploy replaced");
+    assertThat(entries.getEntries(1).getLeftReason())
+        .isEqualTo("rolled back by hand to 1.1.0 by admin");
+    assertThat(entries.getEntries(2).getDeployedBy()).isEqualTo("slipway");
+    assertThat(entries.getEntries(3).getLeftReason()).startsWith("VERIFY failed: check");
+    assertThat(entries.getEntries(3).getLeftEvidenceList()).isNotEmpty();
 
     try (Connection c = env.slipway();
         PreparedStatement select =

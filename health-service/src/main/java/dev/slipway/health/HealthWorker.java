@@ -117,22 +117,28 @@ public class HealthWorker implements PhaseWorker {
   /**
    * Rounds on the check interval until the bake time is over: failureThreshold failing rounds in a
    * row fail it, errorLimit rounds in a row that could not run make it errored, and it passes once
-   * the time is up with neither.
+   * the time is up with neither, provided some round saw the app (without one it has no data). The
+   * bake is measured from the phase's start, which its deadline gives, so a job taken over by
+   * another replica finishes on time.
    */
   private Result bake(PhaseJob job, List<Check> checks, HealthSettings settings, StopSignal stop)
       throws InterruptedException {
     VerdictPolicy policy =
         new VerdictPolicy(
             Integer.MAX_VALUE, settings.failureThreshold(), settings.errorLimit(), Duration.ZERO);
-    Instant started = clock.instant();
-    Instant ends = started.plus(settings.bake());
+    Instant ends = job.deadline().minus(settings.longestBake().minus(settings.bake()));
+    Instant started = ends.minus(settings.bake());
     List<Observation> round = List.of();
     int rounds = 0;
     int failing = 0;
+    int seen = 0;
     while (!stop.stopped()) {
       round = observe(checks, settings);
       rounds++;
-      failing += round.stream().allMatch(Observation::passed) ? 0 : 1;
+      boolean failed = round.stream().anyMatch(o -> o.outcome() == CheckOutcome.FAILED);
+      boolean errored = round.stream().anyMatch(o -> o.outcome() == CheckOutcome.ERRORED);
+      failing += failed ? 1 : 0;
+      seen += failed || !errored ? 1 : 0;
       Duration elapsed = Duration.between(started, clock.instant());
       record(job, rounds, round, true);
       switch (policy.afterRound(round, elapsed)) {
@@ -154,17 +160,25 @@ public class HealthWorker implements PhaseWorker {
         default -> {}
       }
       if (!clock.instant().plus(settings.interval()).isBefore(ends)) {
-        return Result.of(
-            true,
-            rounds
-                + " round(s) over the "
-                + settings.bake().toSeconds()
-                + "s bake, "
-                + failing
-                + " of them with a failing check, never "
-                + settings.failureThreshold()
-                + " in a row",
-            evidence(round));
+        return seen == 0
+            ? new Result(
+                PhaseOutcome.PHASE_OUTCOME_ERRORED,
+                "no data: none of the bake's "
+                    + rounds
+                    + " round(s) could run its checks; last: "
+                    + failures(round, 0),
+                evidence(round))
+            : Result.of(
+                true,
+                rounds
+                    + " round(s) over the "
+                    + settings.bake().toSeconds()
+                    + "s bake, "
+                    + failing
+                    + " of them with a failing check, never "
+                    + settings.failureThreshold()
+                    + " in a row",
+                evidence(round));
       }
       Thread.sleep(settings.interval());
     }
@@ -174,7 +188,7 @@ public class HealthWorker implements PhaseWorker {
             + rounds
             + " round(s): "
             + stop.reason().orElse("stopped")
-            + (rounds == 0 ? " (no data)" : ""),
+            + (seen == 0 ? " (no data)" : ""),
         evidence(round));
   }
 

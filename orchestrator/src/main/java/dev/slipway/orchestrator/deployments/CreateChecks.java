@@ -6,7 +6,6 @@ import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.NotFound;
 import dev.slipway.orchestrator.errors.Refused;
 import java.util.List;
-import java.util.UUID;
 
 /** Why a request to create a deployment is turned down, in words that say what to do. */
 final class CreateChecks {
@@ -59,15 +58,17 @@ final class CreateChecks {
             + ")");
   }
 
-  static Refused busy(Deployments.Request request, UUID active) {
+  static Refused busy(Deployments.Request request, Deployment active) {
     return new Refused(
         "target "
             + request.app()
             + "/"
             + request.environment()
             + " is busy: deployment "
-            + active
-            + " is still running; wait for it, or queue behind it with --queue");
+            + active.id()
+            + " is still running ("
+            + active.status()
+            + "); wait for it, or queue behind it with --queue");
   }
 
   static Refused neverRan(String app, String environment, String version, List<String> known) {

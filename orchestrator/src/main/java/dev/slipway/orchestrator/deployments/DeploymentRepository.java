@@ -130,6 +130,18 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
         and status = 'QUEUED' order by created_at, id limit :limit""")
   List<UUID> queued(String app, String environment, int limit);
 
+  @Query(
+      """
+      select count(*) from deployments where app = :app and environment = :environment
+        and status = 'QUEUED'""")
+  long queueLength(String app, String environment);
+
+  @Query(
+      """
+      select id from deployments where app = :app and environment = :environment
+        and status = 'QUEUED' order by created_at desc, id desc limit 1""")
+  Optional<UUID> lastQueued(String app, String environment);
+
   /** How many queued deployments of the target are ahead of this one. */
   @Query(
       """
@@ -163,6 +175,9 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
           + UNFINISHED
           + " order by deadline limit 100")
   List<UUID> pastDeadline(Instant now);
+
+  @Query("update deployments set previous_version = :previousVersion where id = :id")
+  void setPreviousVersion(UUID id, String previousVersion);
 
   /** Deployments held by a freeze: a window deleted or shortened may have let them go. */
   @Query("select id from deployments where status = 'HELD' order by created_at limit 100")

@@ -181,7 +181,7 @@ public class Deployments {
                 }
               }
               UUID id = ids.get();
-              Optional<String> behind = placeInLine(tx, request, id, now, effects);
+              Optional<Input.Queue> behind = placeInLine(tx, request, id, now, effects);
               String previous = target.currentVersion();
               Deployment requested =
                   Deployment.requested(
@@ -195,7 +195,7 @@ public class Deployments {
                       target.revision(),
                       PlanFactory.plan(target.spec(), previous),
                       request.freezeOverrideReason());
-              Input first = behind.<Input>map(Input.Queue::new).orElse(new Input.Start());
+              Input first = behind.<Input>map(queue -> queue).orElse(new Input.Start());
               Transition start =
                   (Transition) DeploymentMachine.decide(requested, first, now, freeze);
               // Inserted as it stands after its first transition: a queued row never holds the
@@ -217,38 +217,49 @@ public class Deployments {
    * Makes room for a new deployment: supersedes one still awaiting approval, or says whom the new
    * one queues behind; a busy target without {@code queue} refuses it.
    */
-  private Optional<String> placeInLine(
+  private Optional<Input.Queue> placeInLine(
       Connection tx, Request request, UUID id, Instant now, List<Transition> effects)
       throws SQLException {
     Optional<StoredDeployment> active =
         deployments.findActive(request.app(), request.environment());
-    if (active.isPresent() && active.get().deployment().status() == Status.AWAITING_APPROVAL) {
-      Deployment older = active.get().deployment();
-      String why =
-          "superseded by deployment "
-              + id
-              + " of version "
-              + request.version()
-              + " (requested by "
-              + request.requestedBy()
-              + ")";
-      Deployment locked = deployments.lock(older.id(), false).orElseThrow().deployment();
-      Decision cancel = DeploymentMachine.decide(locked, new Input.Cancel(why), now);
-      if (cancel instanceof Transition transition) {
+    if (active.isPresent() && waitsForPeople(active.get().deployment().status())) {
+      // Locked, it may have moved on since it was read: approved, rejected, its freeze over.
+      Deployment older =
+          deployments.lock(active.get().deployment().id(), false).orElseThrow().deployment();
+      if (waitsForPeople(older.status())) {
+        String why =
+            "superseded by deployment "
+                + id
+                + " of version "
+                + request.version()
+                + " (requested by "
+                + request.requestedBy()
+                + ")";
+        Transition cancel =
+            (Transition) DeploymentMachine.decide(older, new Input.Cancel(why), now);
         // The newer deployment takes the target over: the queue behind it keeps waiting.
-        store(tx, locked, transition, now, effects, false);
-        active = Optional.empty();
+        store(tx, older, cancel, now, effects, false);
       }
+      active = deployments.findActive(request.app(), request.environment());
     }
-    List<UUID> queue = deployments.queued(request.app(), request.environment(), 10_000);
-    if (active.isEmpty() && (!request.queue() || queue.isEmpty())) {
+    long waiting = deployments.queueLength(request.app(), request.environment());
+    if (active.isEmpty() && (!request.queue() || waiting == 0)) {
       return Optional.empty();
     }
     if (!request.queue()) {
-      throw CreateChecks.busy(request, active.get().deployment().id());
+      throw CreateChecks.busy(request, active.get().deployment());
     }
-    return Optional.of(
-        (queue.isEmpty() ? active.get().deployment().id() : queue.getLast()).toString());
+    Optional<UUID> last = deployments.lastQueued(request.app(), request.environment());
+    UUID behind = last.isPresent() ? last.get() : active.get().deployment().id();
+    return Optional.of(new Input.Queue(behind.toString(), (int) waiting + 1));
+  }
+
+  /**
+   * A release waiting for approval or for a freeze to end gives way to a newer request, so that
+   * waits never pile up and a manual rollback is never stuck behind a frozen release.
+   */
+  private static boolean waitsForPeople(Status status) {
+    return status == Status.AWAITING_APPROVAL || status == Status.HELD;
   }
 
   /**
@@ -304,10 +315,11 @@ public class Deployments {
               }
               Instant now = clock.instant();
               Deployment before = withApprovals(locked.get().deployment());
-              if (input instanceof Input.Start
-                  && before.status() == Status.QUEUED
-                  && deployments.findActive(before.app(), before.environment()).isPresent()) {
-                return new Decision.Ignored("its target is busy; it stays queued");
+              if (input instanceof Input.Start && before.status() == Status.QUEUED) {
+                if (deployments.findActive(before.app(), before.environment()).isPresent()) {
+                  return new Decision.Ignored("its target is busy; it stays queued");
+                }
+                before = followingTheRunningVersion(locked.get());
               }
               Decision decided = DeploymentMachine.decide(before, input, now, freeze(before, now));
               if (decided instanceof Transition transition) {
@@ -384,13 +396,34 @@ public class Deployments {
   /** The target is free: the oldest queued deployment starts, in the same transaction. */
   private void startNextInQueue(
       Connection tx, Deployment freed, Instant now, List<Transition> effects) throws SQLException {
-    for (UUID queued : deployments.queued(freed.app(), freed.environment(), 1)) {
-      Deployment waiting = deployments.lock(queued, false).orElseThrow().deployment();
+    // The first that is still queued once locked: one cancelled meanwhile gives way to the next.
+    for (UUID queued : deployments.queued(freed.app(), freed.environment(), 20)) {
+      StoredDeployment locked = deployments.lock(queued, false).orElseThrow();
+      if (locked.deployment().status() != Status.QUEUED) {
+        continue;
+      }
+      Deployment waiting = withApprovals(followingTheRunningVersion(locked));
       if (DeploymentMachine.decide(waiting, new Input.Start(), now, freeze(waiting, now))
           instanceof Transition start) {
         store(tx, waiting, start, now, effects, true);
       }
+      return;
     }
+  }
+
+  /**
+   * A queued deployment reverts, if it must, to what runs when it starts, not to what ran when it
+   * was asked for: the releases ahead of it changed that.
+   */
+  private Deployment followingTheRunningVersion(StoredDeployment queued) {
+    Deployment d = queued.deployment();
+    String running =
+        targets.find(d.app(), d.environment()).map(StoredTarget::currentVersion).orElse("");
+    if (running.equals(d.previousVersion())) {
+      return d;
+    }
+    deployments.setPreviousVersion(d.id(), running);
+    return d.following(running, PlanFactory.plan(queued.spec(), running));
   }
 
   private void afterCommit(Transition transition) {

@@ -1,5 +1,6 @@
 package dev.slipway.orchestrator.deployments;
 
+import dev.slipway.orchestrator.domain.Decision;
 import dev.slipway.orchestrator.domain.Input;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.errors.Refused;
@@ -79,12 +80,19 @@ public class Supervisor {
                     .map(p -> new PhaseAndAttempt(p, s.deployment().attempt())));
   }
 
+  /** One deployment's input; its failure is logged and the others still get theirs. */
   private void feed(UUID id, Input input) {
     try {
-      LOG.info("deployment {}: {}", id, input);
-      deployments.apply(id, input, true);
+      Decision decision = deployments.apply(id, input, true);
+      if (decision instanceof Decision.Transition) {
+        LOG.info("deployment {}: {}", id, input);
+      } else {
+        LOG.debug("deployment {}: {} changed nothing: {}", id, input, decision);
+      }
     } catch (Refused e) {
       LOG.debug("deployment {}: {} refused: {}", id, input, e.getMessage());
+    } catch (DatabaseException e) {
+      LOG.warn("deployment {}: {} not applied: {}", id, input, e.getMessage());
     }
   }
 }

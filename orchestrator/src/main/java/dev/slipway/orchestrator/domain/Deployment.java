@@ -78,6 +78,31 @@ public record Deployment(
     return kind == Kind.DEPLOY;
   }
 
+  /**
+   * A queued deployment about to start: it follows the version running now, which may have changed
+   * while it waited, and the plan that version gives.
+   */
+  public Deployment following(String runningNow, Plan newPlan) {
+    return new Deployment(
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        runningNow,
+        requestedBy,
+        targetRevision,
+        newPlan,
+        status,
+        attempt,
+        deadline,
+        reason,
+        lastSequence,
+        backupTaken,
+        approvedBy,
+        freezeOverrideReason);
+  }
+
   /** The same deployment with the approvals recorded so far. */
   public Deployment withApprovals(List<String> approvers) {
     return with(status, attempt, deadline, reason, backupTaken, approvers);

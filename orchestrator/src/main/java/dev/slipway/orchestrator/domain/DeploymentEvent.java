@@ -10,8 +10,8 @@ public sealed interface DeploymentEvent {
       String version, String previousVersion, Kind kind, String requestedBy, long targetRevision)
       implements DeploymentEvent {}
 
-  /** The deployment waits behind the target's active deployment. */
-  record Queued(String behind) implements DeploymentEvent {}
+  /** The deployment waits behind another, at {@code position} in its target's queue (1: next). */
+  record Queued(String behind, int position) implements DeploymentEvent {}
 
   /** The deployment waits for {@code required} approvals until {@code expiresAt}. */
   record ApprovalRequested(int required, Instant expiresAt) implements DeploymentEvent {}
@@ -30,7 +30,7 @@ public sealed interface DeploymentEvent {
   record Held(String window, String reason, Instant until) implements DeploymentEvent {}
 
   /** The deployment went past a freeze window in force, as its override allows. */
-  record FreezeOverridden(String window, String reason) implements DeploymentEvent {}
+  record FreezeOverridden(String window, String reason, String by) implements DeploymentEvent {}
 
   /** A phase began; its worker acts on it. */
   record PhaseStarted(Phase phase, int attempt, Instant deadline) implements DeploymentEvent {}

@@ -114,7 +114,8 @@ public final class DeploymentMachine {
     if (deployment.status() != Status.REQUESTED) {
       return new Ignored("already started");
     }
-    List<DeploymentEvent> events = List.of(requested(deployment), new Queued(queue.behind()));
+    List<DeploymentEvent> events =
+        List.of(requested(deployment), new Queued(queue.behind(), queue.position()));
     return transition(
         deployment.waiting(Status.QUEUED, null, "queued behind deployment " + queue.behind()),
         deployment,

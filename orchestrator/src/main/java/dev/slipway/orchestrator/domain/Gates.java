@@ -149,7 +149,9 @@ final class Gates {
       return hold(deployment, freeze.get(), events);
     }
     List<DeploymentEvent> all = new ArrayList<>(events);
-    all.add(new FreezeOverridden(freeze.get().window(), deployment.freezeOverrideReason()));
+    all.add(
+        new FreezeOverridden(
+            freeze.get().window(), deployment.freezeOverrideReason(), deployment.requestedBy()));
     return enter(going, phase, attempt, now, all);
   }
 

@@ -8,8 +8,8 @@ public sealed interface Input {
   /** Start a requested deployment, or a queued one whose turn came: its gates, then a phase. */
   record Start() implements Input {}
 
-  /** Put a requested deployment in its target's queue, behind {@code behind}. */
-  record Queue(String behind) implements Input {}
+  /** Put a requested deployment in its target's queue, behind {@code behind}, at a position. */
+  record Queue(String behind, int position) implements Input {}
 
   /** An identity allowed to approve releases of the environment approves this one. */
   record Approve(String by, String comment) implements Input {

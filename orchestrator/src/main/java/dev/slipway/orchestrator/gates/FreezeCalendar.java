@@ -1,6 +1,7 @@
 package dev.slipway.orchestrator.gates;
 
 import dev.slipway.orchestrator.domain.Freeze;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -8,8 +9,8 @@ import java.util.Optional;
 
 /** Which freeze window is in force on an environment at an instant, and until when. */
 public final class FreezeCalendar {
-  /** Back-to-back windows followed at most this far; a longer chain is reported in parts. */
-  private static final int MAX_CHAIN = 50;
+  /** Back-to-back windows are followed this far ahead at most; a longer freeze is told in parts. */
+  private static final Duration HORIZON = Duration.ofDays(400);
 
   private FreezeCalendar() {}
 
@@ -23,7 +24,8 @@ public final class FreezeCalendar {
       return Optional.empty();
     }
     Instant until = hit.get().end();
-    for (int i = 0; i < MAX_CHAIN; i++) {
+    Instant horizon = now.plus(HORIZON);
+    while (until.isBefore(horizon)) {
       Optional<Hit> next = latestEnding(windows, until);
       if (next.isEmpty() || !next.get().end().isAfter(until)) {
         break;

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,21 +51,28 @@ public record FreezeWindow(
           ? Optional.of(endsAt)
           : Optional.empty();
     }
-    Instant end = null;
-    LocalDate first = now.minus(duration).atZone(zone).toLocalDate().minusDays(1);
-    LocalDate last = now.atZone(zone).toLocalDate();
-    for (LocalDate date = first; !date.isAfter(last); date = date.plusDays(1)) {
+    // Every occurrence lasts as long, so the one in force, if any, is the latest to start.
+    LocalDate earliest = now.minus(duration).atZone(zone).toLocalDate().minusDays(1);
+    List<LocalTime> times = cron.times();
+    for (LocalDate date = now.atZone(zone).toLocalDate();
+        !date.isBefore(earliest);
+        date = date.minusDays(1)) {
       if (!cron.onDate(date)) {
         continue;
       }
-      for (LocalTime time : cron.times()) {
+      // Within a day a start shifted out of the spring gap may pass a later one: take the latest.
+      Instant latest = null;
+      for (LocalTime time : times) {
         Instant start = ZonedDateTime.of(date, time, zone).toInstant();
-        Instant stop = start.plus(duration);
-        if (!start.isAfter(now) && now.isBefore(stop) && (end == null || stop.isAfter(end))) {
-          end = stop;
+        if (!start.isAfter(now) && (latest == null || start.isAfter(latest))) {
+          latest = start;
         }
       }
+      if (latest != null) {
+        Instant stop = latest.plus(duration);
+        return now.isBefore(stop) ? Optional.of(stop) : Optional.empty();
+      }
     }
-    return Optional.ofNullable(end);
+    return Optional.empty();
   }
 }

@@ -34,9 +34,23 @@ public class Ledger {
     this.phases = phases;
   }
 
+  /** Who put a version back after a failed release: Slipway, not the release's requester. */
+  static final String AUTOMATIC = "slipway";
+
   /** In the transaction of a DEPLOY that succeeded: its version runs now. */
   public void deployed(Deployment d, Instant now) {
-    arrive(d, d.version(), d.kind() == Kind.ROLLBACK ? "rollback" : "deploy", "replaced", "", now);
+    if (d.kind() == Kind.ROLLBACK) {
+      arrive(
+          d,
+          d.version(),
+          "rollback",
+          d.requestedBy(),
+          "rolled_back",
+          "rolled back by hand to " + d.version() + " by " + d.requestedBy(),
+          now);
+    } else {
+      arrive(d, d.version(), "deploy", d.requestedBy(), "replaced", "", now);
+    }
   }
 
   /** In the transaction of a REVERT that succeeded: the previous version runs again. */
@@ -49,28 +63,23 @@ public class Ledger {
       running.ifPresent(r -> repository.close(r.id(), now, "rolled_back", d.id(), d.reason()));
       return;
     }
-    arrive(d, d.previousVersion(), "automatic_rollback", "rolled_back", d.reason(), now);
+    arrive(d, d.previousVersion(), "automatic_rollback", AUTOMATIC, "rolled_back", d.reason(), now);
   }
 
   private void arrive(
-      Deployment d, String version, String arrived, String leftHow, String why, Instant now) {
+      Deployment d,
+      String version,
+      String arrived,
+      String by,
+      String leftHow,
+      String why,
+      Instant now) {
     repository
         .running(d.app(), d.environment())
         .ifPresent(r -> repository.close(r.id(), now, leftHow, d.id(), why));
     repository.save(
         new LedgerRow(
-            null,
-            d.app(),
-            d.environment(),
-            version,
-            d.id(),
-            arrived,
-            d.requestedBy(),
-            now,
-            null,
-            "",
-            null,
-            ""));
+            null, d.app(), d.environment(), version, d.id(), arrived, by, now, null, "", null, ""));
   }
 
   /** One entry with who approved the deployment behind it and, after a rollback, what failed. */
@@ -95,7 +104,10 @@ public class Ledger {
             entries.add(
                 new Entry(
                     row,
-                    approvals.approvers(row.deploymentId()),
+                    // An automatic rollback's deployment is the failed release: not its approvals.
+                    "automatic_rollback".equals(row.arrived())
+                        ? List.of()
+                        : approvals.approvers(row.deploymentId()),
                     "rolled_back".equals(row.leftHow())
                         ? phases.failedEvidence(row.leftDeploymentId())
                         : List.of()));

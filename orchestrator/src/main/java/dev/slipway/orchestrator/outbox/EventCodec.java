@@ -69,7 +69,10 @@ public final class EventCodec {
           envelope.setFinished(
               DeploymentFinished.newBuilder().setStatus(status(f.status())).setReason(f.reason()));
       case DeploymentEvent.Queued q ->
-          envelope.setQueued(DeploymentQueued.newBuilder().setBehindDeploymentId(q.behind()));
+          envelope.setQueued(
+              DeploymentQueued.newBuilder()
+                  .setBehindDeploymentId(q.behind())
+                  .setPosition(q.position()));
       case DeploymentEvent.ApprovalRequested a ->
           envelope.setApprovalRequested(
               ApprovalRequested.newBuilder()
@@ -96,7 +99,10 @@ public final class EventCodec {
                   .setUntil(timestamp(h.until())));
       case DeploymentEvent.FreezeOverridden f ->
           envelope.setFreezeOverridden(
-              FreezeOverridden.newBuilder().setWindow(f.window()).setReason(f.reason()));
+              FreezeOverridden.newBuilder()
+                  .setWindow(f.window())
+                  .setReason(f.reason())
+                  .setBy(f.by()));
     }
     return envelope.build();
   }

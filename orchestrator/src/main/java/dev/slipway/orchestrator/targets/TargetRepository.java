@@ -20,8 +20,9 @@ public interface TargetRepository extends GenericRepository<TargetRow, TargetRow
         (select d.id from deployments d where d.app = t.app and d.environment = t.environment
          order by d.created_at desc, d.id desc limit 1) as last_deployment_id,
         l.since as current_since, l.deployed_by as current_deployed_by
-      from targets t left join ledger l
-        on l.app = t.app and l.environment = t.environment and l.until is null""";
+      from targets t left join lateral (
+        select since, deployed_by from ledger where app = t.app and environment = t.environment
+          and version = t.current_version order by since desc, id desc limit 1) l on true""";
 
   /** Inserts or replaces a target, bumping its revision. */
   @Query(

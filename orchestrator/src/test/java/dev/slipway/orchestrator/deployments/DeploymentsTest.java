@@ -75,7 +75,8 @@ class DeploymentsTest {
                     .isEqualTo(
                         "target racing/qa is busy: deployment "
                             + won.getFirst()
-                            + " is still running; wait for it, or queue behind it with --queue"));
+                            + " is still running (DEPLOY); wait for it, or queue behind it with"
+                            + " --queue"));
     assertThat(count("select count(*) from deployments where app = 'racing'")).isEqualTo(1);
   }
 

@@ -221,7 +221,7 @@ class DeploymentMachineTableTest {
                     null,
                     "queued behind deployment q-1",
                     standing.approvedBy(),
-                    List.of(requested(), new Queued("q-1")));
+                    List.of(requested(), new Queued("q-1", 3)));
         case Approve a -> approve(a.by());
         case Reject r ->
             status != Status.AWAITING_APPROVAL
@@ -467,7 +467,7 @@ class DeploymentMachineTableTest {
           return new Expected.Moves(
               Status.HELD, heldAttempt, FREEZE.until(), HELD_NOW, approvers, taken, events);
         }
-        events.add(new FreezeOverridden("weekend", who.override()));
+        events.add(new FreezeOverridden("weekend", who.override(), "ci"));
       }
       events.add(new PhaseStarted(phase, attempt, deadline(phase)));
       return new Expected.Moves(
@@ -623,7 +623,7 @@ class DeploymentMachineTableTest {
         new ArrayList<>(
             List.of(
                 new Start(),
-                new Queue("q-1"),
+                new Queue("q-1", 3),
                 new Cancel("stop"),
                 new Approve("alice", ""),
                 new Approve("bob", ""),

@@ -112,6 +112,14 @@ class FreezeCalendarTest {
   }
 
   @Test
+  void hourlyWindowsAllDayAreOneFreezeUntilTheLastHourEnds() {
+    FreezeWindow hourly = recurring("0 * 1 12 *", Duration.ofHours(1));
+    // Every hour of 1 December in Berlin: from 00:30 local it holds until 2 December 00:00 local.
+    assertThat(until(hourly, "2026-11-30T23:30:00Z"))
+        .contains(Instant.parse("2026-12-01T23:00:00Z"));
+  }
+
+  @Test
   void cronMistakesNameTheirField() {
     assertThatThrownBy(() -> Cron.parse("61 * * * *"))
         .hasMessage("minute '61' is out of range (0-59)");

@@ -85,6 +85,12 @@ class LedgerIndexTest {
           .contains("ledger_of_target_newest_first")
           .doesNotContain("Seq Scan")
           .doesNotContain("Sort");
+      assertThat(plan.lines().filter(line -> line.contains("Index Cond")))
+          .as("the cursor bounds the scan, not a filter after it: " + plan)
+          .singleElement()
+          .satisfies(
+              line -> assertThat(line).contains("since").contains("app").contains("environment"));
+      assertThat(plan).doesNotContain("Filter");
     }
   }
 
