@@ -51,7 +51,8 @@ class BadInputAndFaultsTest {
     assertThat(run.err())
         .contains("app: 'Bad App' must be lowercase")
         .contains("deploy.command[1]: unknown placeholder ${tag}")
-        .contains("health.checks[0].type: 'smtp' is not one of: http, tcp");
+        .contains(
+            "health.checks[0].type: 'smtp' is not one of: http, tcp, grpc, command, postgres");
     assertThat(Cli.run(env.server(), "target", "list").out()).doesNotContain("never-stored");
   }
 

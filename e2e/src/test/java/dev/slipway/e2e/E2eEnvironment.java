@@ -197,6 +197,32 @@ final class E2eEnvironment {
     return deployment(Cli.run(server(), "status", id, "-o", "json").out());
   }
 
+  /**
+   * {@code slipway deploy --wait -o json} of a version to a target in environment e2e, as the
+   * admin.
+   */
+  Cli.Run deployAndWait(String app, String version) {
+    return Cli.run(
+        server(),
+        "deploy",
+        "--app",
+        app,
+        "--env",
+        "e2e",
+        "--version",
+        version,
+        "--wait",
+        "--timeout",
+        "3m",
+        "-o",
+        "json");
+  }
+
+  /** The first record of a phase of a deployment. */
+  static dev.slipway.proto.v1.PhaseRecord phase(Deployment d, dev.slipway.proto.v1.Phase phase) {
+    return d.getPhasesList().stream().filter(p -> p.getPhase() == phase).findFirst().orElseThrow();
+  }
+
   static Deployment deployment(String json) throws Exception {
     Deployment.Builder builder = Deployment.newBuilder();
     JsonFormat.parser().merge(json, builder);

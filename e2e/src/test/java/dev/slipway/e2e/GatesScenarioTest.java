@@ -254,8 +254,8 @@ class GatesScenarioTest {
       assertThat(d.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
       deployed.add(
           Instant.ofEpochSecond(
-              phase(d, Phase.PHASE_DEPLOY).getStartedAt().getSeconds(),
-              phase(d, Phase.PHASE_DEPLOY).getStartedAt().getNanos()));
+              E2eEnvironment.phase(d, Phase.PHASE_DEPLOY).getStartedAt().getSeconds(),
+              E2eEnvironment.phase(d, Phase.PHASE_DEPLOY).getStartedAt().getNanos()));
     }
     assertThat(deployed).isSorted();
     assertThat(env.status(ids.get(3)).getStatus())
@@ -453,7 +453,7 @@ class GatesScenarioTest {
       assertThat(Cli.as(ci, env.server(), "promote", first).exit()).isZero();
       Deployment promoted = env.status(first);
       assertThat(promoted.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
-      assertThat(phase(promoted, Phase.PHASE_BAKE).getSummary())
+      assertThat(E2eEnvironment.phase(promoted, Phase.PHASE_BAKE).getSummary())
           .isEqualTo("promoted by ci-" + suffix + " before the bake ended");
 
       CompletableFuture<Cli.Run> release =
@@ -711,10 +711,6 @@ class GatesScenarioTest {
               return env.status(id);
             },
             d -> d.getStatus() == status);
-  }
-
-  private static PhaseRecord phase(Deployment d, Phase phase) {
-    return d.getPhasesList().stream().filter(p -> p.getPhase() == phase).findFirst().orElseThrow();
   }
 
   private static GetLedgerResponse ledger(String app) throws Exception {

@@ -22,8 +22,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Runs checks against the real target: HTTP GETs and TCP connects, each within a timeout. */
+/**
+ * Runs checks against the real target, each within a timeout: HTTP calls, TCP connects, gRPC health
+ * checks, commands and PostgreSQL queries.
+ */
 @Singleton
 public class Probe {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,37 +36,60 @@ public class Probe {
   /** A health endpoint answers with a small document; more is not read. */
   static final int MAX_BODY = 64 * 1024;
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final HttpClient http = clientTrusting(null);
+
+  /** One client per CA file a target names; a handful at most. */
+  private final Map<String, HttpClient> byCaFile = new ConcurrentHashMap<>();
+
+  private HttpClient client(String caFile) throws CouldNotRun {
+    if (caFile.isEmpty()) {
+      return http;
+    }
+    HttpClient client = byCaFile.get(caFile);
+    if (client == null) {
+      client = clientTrusting(Trust.of(caFile));
+      byCaFile.put(caFile, client);
+    }
+    return client;
+  }
+
+  private static HttpClient clientTrusting(javax.net.ssl.SSLContext tls) {
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5));
+    return (tls == null ? builder : builder.sslContext(tls)).build();
+  }
 
   public Observation observe(Check check, Duration timeout) throws InterruptedException {
     long started = System.nanoTime();
-    String failure;
+    CommandProbe.Seen seen;
     try {
       resolve(check);
-      failure =
+      seen =
           switch (check) {
-            case Check.Http h -> http(h, timeout);
-            case Check.Tcp t -> tcp(t, timeout);
+            case Check.Http h -> seen(http(h, timeout));
+            case Check.Tcp t -> seen(tcp(t, timeout));
+            case Check.Grpc g -> seen(GrpcProbe.check(g, timeout));
+            case Check.Postgres p -> seen(PostgresProbe.check(p, timeout));
+            case Check.Command c -> CommandProbe.check(c, timeout);
           };
     } catch (CouldNotRun e) {
       return new Observation(
           check.name(), CheckOutcome.ERRORED, e.getMessage(), millisSince(started));
     }
     long millis = millisSince(started);
-    return failure == null
-        ? new Observation(check.name(), CheckOutcome.PASSED, "ok in " + millis + " ms", millis)
-        : new Observation(check.name(), CheckOutcome.FAILED, failure, millis);
+    if (!seen.passed()) {
+      return new Observation(check.name(), CheckOutcome.FAILED, seen.what(), millis);
+    }
+    String ok = "ok in " + millis + " ms" + (seen.what().isEmpty() ? "" : ": " + seen.what());
+    return new Observation(check.name(), CheckOutcome.PASSED, ok, millis);
   }
 
-  /** Why a check could not run at all: it says nothing about the app. */
-  private static final class CouldNotRun extends Exception {
-    CouldNotRun(String why) {
-      super(why);
-    }
+  private static CommandProbe.Seen seen(String failure) {
+    return failure == null
+        ? new CommandProbe.Seen(true, "")
+        : new CommandProbe.Seen(false, failure);
   }
 
   /** A host that does not resolve is a fault of the check or of DNS, never of the app. */
@@ -71,7 +98,13 @@ public class Probe {
         switch (check) {
           case Check.Http h -> URI.create(h.url()).getHost();
           case Check.Tcp t -> t.host();
+          case Check.Grpc g -> g.host();
+          case Check.Postgres p -> p.host();
+          case Check.Command c -> null;
         };
+    if (host == null) {
+      return;
+    }
     try {
       InetAddress.getAllByName(host);
     } catch (UnknownHostException e) {
@@ -86,12 +119,19 @@ public class Probe {
   /** Returns null when the check passes, else what was seen. */
   private String http(Check.Http check, Duration timeout) throws InterruptedException, CouldNotRun {
     long deadline = System.nanoTime() + timeout.toNanos();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(check.url()))
+            .timeout(timeout)
+            .method(check.method(), HttpRequest.BodyPublishers.noBody());
+    try {
+      check.headers().forEach(request::header);
+    } catch (IllegalArgumentException e) {
+      throw new CouldNotRun("a header cannot be sent: " + e.getMessage());
+    }
     HttpResponse<InputStream> response;
     try {
       response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(check.url())).timeout(timeout).GET().build(),
-              HttpResponse.BodyHandlers.ofInputStream());
+          client(check.caFile()).send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       return "no answer within " + timeout.toMillis() + " ms";
     } catch (IOException e) {
@@ -102,7 +142,7 @@ public class Probe {
       throw new CouldNotRun("a proxy refused the check (HTTP 407 Proxy Authentication Required)");
     }
     boolean statusMatches = response.statusCode() == check.expectStatus();
-    if (statusMatches && check.expectJson().isEmpty()) {
+    if (statusMatches && !check.readsBody()) {
       closeQuietly(response.body());
       return null;
     }
@@ -118,6 +158,12 @@ public class Probe {
     }
     if (body.problem().isPresent()) {
       return body.problem().get() + ": " + excerpt(body.text());
+    }
+    if (check.bodyRegex().isPresent() && !check.bodyRegex().get().matcher(body.text()).find()) {
+      return "body does not match /" + check.bodyRegex().get() + "/: " + excerpt(body.text());
+    }
+    if (check.expectJson().isEmpty()) {
+      return null;
     }
     JsonNode json;
     try {

@@ -1,7 +1,10 @@
 package dev.slipway.orchestrator.targets;
 
 import dev.slipway.proto.v1.BackupItem;
+import dev.slipway.proto.v1.HealthCheck;
 import dev.slipway.proto.v1.TargetSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,6 +19,14 @@ public final class SpecSecrets {
     for (BackupItem item : spec.getBackup().getItemsList()) {
       if (!item.getPasswordSecret().isEmpty()) {
         names.add(item.getPasswordSecret());
+      }
+    }
+    List<HealthCheck> checks = new ArrayList<>(spec.getHealth().getChecksList());
+    checks.addAll(spec.getPreflight().getChecksList());
+    for (HealthCheck check : checks) {
+      names.addAll(check.getSecretHeadersMap().values());
+      if (!check.getPasswordSecret().isEmpty()) {
+        names.add(check.getPasswordSecret());
       }
     }
     return names;

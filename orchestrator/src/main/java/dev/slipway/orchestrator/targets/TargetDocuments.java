@@ -37,6 +37,8 @@ public final class TargetDocuments {
         tree -> {
           liftSecretEnv(tree, "deploy");
           liftSecretEnv(tree, "rollback");
+          liftSecretHeaders(tree, "health");
+          liftSecretHeaders(tree, "preflight");
           // approval: { required: true } is the four-eyes rule: one approver besides the requester.
           if (tree.get("approval") instanceof ObjectNode approval
               && approval.get("required") != null
@@ -129,29 +131,45 @@ public final class TargetDocuments {
    * journal-db }}.
    */
   private static void liftSecretEnv(JsonNode tree, String step) {
-    if (!(tree.get(step) instanceof ObjectNode command)
-        || !(command.get("env") instanceof ObjectNode env)) {
+    if (tree.get(step) instanceof ObjectNode command) {
+      liftSecrets(command, "env", "secretEnv", step);
+    }
+  }
+
+  /** The same for each check's {@code headers: { Authorization: { secret: api-token } }}. */
+  private static void liftSecretHeaders(JsonNode tree, String section) {
+    if (tree.path(section).path("checks")
+        instanceof com.fasterxml.jackson.databind.node.ArrayNode checks) {
+      for (int i = 0; i < checks.size(); i++) {
+        if (checks.get(i) instanceof ObjectNode check) {
+          liftSecrets(check, "headers", "secretHeaders", section + ".checks[" + i + "]");
+        }
+      }
+    }
+  }
+
+  private static void liftSecrets(ObjectNode owner, String plain, String secret, String at) {
+    if (!(owner.get(plain) instanceof ObjectNode values)) {
       return;
     }
-    ObjectNode secretEnv =
-        command.get("secretEnv") instanceof ObjectNode given
-            ? given
-            : command.putObject("secretEnv");
+    ObjectNode secrets =
+        owner.get(secret) instanceof ObjectNode given ? given : owner.putObject(secret);
     List<String> names = new ArrayList<>();
-    env.fieldNames().forEachRemaining(names::add);
+    values.fieldNames().forEachRemaining(names::add);
     for (String name : names) {
-      JsonNode value = env.get(name);
+      JsonNode value = values.get(name);
       if (!value.isObject()) {
         continue;
       }
       if (value.size() != 1 || !value.path("secret").isTextual()) {
-        throw new InvalidInput(step + ".env." + name, "must be a string or { secret: NAME }");
+        throw new InvalidInput(
+            at + "." + plain + "." + name, "must be a string or { secret: NAME }");
       }
-      secretEnv.put(name, value.get("secret").asText());
-      env.remove(name);
+      secrets.put(name, value.get("secret").asText());
+      values.remove(name);
     }
-    if (secretEnv.isEmpty()) {
-      command.remove("secretEnv");
+    if (secrets.isEmpty()) {
+      owner.remove(secret);
     }
   }
 

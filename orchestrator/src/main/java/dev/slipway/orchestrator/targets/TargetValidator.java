@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Checks a target spec and names every offending field, e.g. {@code health.checks[1].url}. */
 public final class TargetValidator {
@@ -43,6 +44,11 @@ public final class TargetValidator {
           "approval_expired",
           "held",
           "freeze_overridden");
+
+  private static final List<String> HTTP_METHODS = List.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
+  private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+  private static final Pattern POSTGRES_URL =
+      Pattern.compile("postgresql://[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+(:\\d{1,5})?/[A-Za-z0-9_.-]+");
 
   private final List<Violation> violations = new ArrayList<>();
   private final AllowedRoots backupRoots;
@@ -253,14 +259,71 @@ public final class TargetValidator {
             && (check.getExpectStatus() < 100 || check.getExpectStatus() > 599)) {
           fail(field + ".expectStatus", "must be an HTTP status between 100 and 599");
         }
+        if (!check.getMethod().isEmpty() && !HTTP_METHODS.contains(check.getMethod())) {
+          fail(field + ".method", "must be one of " + String.join(", ", HTTP_METHODS));
+        }
+        for (String header : check.getHeadersMap().keySet()) {
+          headerName(field + ".headers", header);
+        }
+        for (String header : check.getSecretHeadersMap().keySet()) {
+          headerName(field + ".headers", header);
+        }
+        if (!check.getBodyRegex().isEmpty()) {
+          try {
+            Pattern.compile(check.getBodyRegex());
+          } catch (PatternSyntaxException e) {
+            fail(field + ".bodyRegex", "is not a regular expression: " + e.getDescription());
+          }
+        }
+        caFile(field, check);
       }
-      case "tcp" -> {
-        int colon = check.getAddress().lastIndexOf(':');
-        if (colon <= 0 || !check.getAddress().substring(colon + 1).matches("\\d{1,5}")) {
-          fail(field + ".address", "must be host:port");
+      case "tcp" -> address(field, check);
+      case "grpc" -> {
+        address(field, check);
+        if (!check.getCaFile().isEmpty() && !check.getTls()) {
+          fail(field + ".caFile", "needs tls: true");
+        }
+        caFile(field, check);
+      }
+      case "command" -> {
+        if (check.getCommandCount() == 0 || check.getCommand(0).isBlank()) {
+          fail(field + ".command", "is required: an argv list such as [\"./check.sh\"]");
         }
       }
-      default -> fail(field + ".type", "'" + check.getType() + "' is not one of: http, tcp");
+      case "postgres" -> {
+        if (!POSTGRES_URL.matcher(check.getUrl()).matches()) {
+          fail(field + ".url", "must be postgresql://user@host:port/database");
+        }
+        if (check.getPasswordSecret().isEmpty()) {
+          fail(field + ".passwordSecret", "is required: the secret holding the password");
+        }
+        if (!check.getExpectValue().isEmpty() && check.getQuery().isBlank()) {
+          fail(field + ".expectValue", "needs a query whose first value it is compared with");
+        }
+      }
+      default ->
+          fail(
+              field + ".type",
+              "'" + check.getType() + "' is not one of: http, tcp, grpc, command, postgres");
+    }
+  }
+
+  private void address(String field, HealthCheck check) {
+    int colon = check.getAddress().lastIndexOf(':');
+    if (colon <= 0 || !check.getAddress().substring(colon + 1).matches("\\d{1,5}")) {
+      fail(field + ".address", "must be host:port");
+    }
+  }
+
+  private void caFile(String field, HealthCheck check) {
+    if (!check.getCaFile().isEmpty() && !check.getCaFile().startsWith("/")) {
+      fail(field + ".caFile", "must be an absolute path");
+    }
+  }
+
+  private void headerName(String field, String header) {
+    if (!HEADER_NAME.matcher(header).matches()) {
+      fail(field + "." + header, "is not an HTTP header name");
     }
   }
 
