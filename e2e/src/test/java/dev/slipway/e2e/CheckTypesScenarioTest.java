@@ -10,10 +10,15 @@ import dev.slipway.proto.v1.PhaseRecord;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,36 +35,15 @@ class CheckTypesScenarioTest {
   void everyCheckTypeVerifiesARealPeerAndAFailingGrpcServiceRollsTheReleaseBack() throws Exception {
     E2eEnvironment env = E2eEnvironment.get();
     String suffix = UUID.randomUUID().toString().substring(0, 6);
-    HealthStatusManager health = new HealthStatusManager();
-    health.setStatus("orders", ServingStatus.SERVING);
+    // The app's gRPC service is unhealthy exactly while version 1.1.0 is deployed: it answers from
+    // the version file the deploy command writes, at each check.
+    Path dir = Files.createTempDirectory("checked");
+    Path deployed = dir.resolve("version");
     Server grpc =
         Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-            .addService(health.getHealthService())
+            .addService(new VersionedHealth(deployed))
             .build()
             .start();
-    // The app's gRPC service is unhealthy exactly while version 1.1.0 is deployed.
-    java.nio.file.Path dir = Files.createTempDirectory("checked");
-    java.nio.file.Path deployed = dir.resolve("version");
-    Thread orders =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                      String version = Files.exists(deployed) ? Files.readString(deployed) : "";
-                      health.setStatus(
-                          "orders",
-                          version.equals("1.1.0")
-                              ? ServingStatus.NOT_SERVING
-                              : ServingStatus.SERVING);
-                      Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                      return;
-                    } catch (java.io.IOException e) {
-                      // read again on the next turn
-                    }
-                  }
-                });
     String token = "tok-" + UUID.randomUUID();
     env.setSecret("api-token-" + suffix, "Bearer " + token);
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -137,9 +121,39 @@ class CheckTypesScenarioTest {
                   + " NOT_SERVING");
       assertThat(Files.readString(deployed)).isEqualTo("1.0.0");
     } finally {
-      orders.interrupt();
       grpc.shutdownNow();
       http.stop(0);
+    }
+  }
+
+  /** grpc.health.v1 for the service "orders", read from what is deployed when asked. */
+  private static final class VersionedHealth extends HealthGrpc.HealthImplBase {
+    private final Path deployed;
+
+    VersionedHealth(Path deployed) {
+      this.deployed = deployed;
+    }
+
+    @Override
+    public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> response) {
+      if (!request.getService().equals("orders")) {
+        response.onError(io.grpc.Status.NOT_FOUND.asRuntimeException());
+        return;
+      }
+      String version;
+      try {
+        version = Files.exists(deployed) ? Files.readString(deployed) : "";
+      } catch (IOException e) {
+        response.onError(
+            io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+        return;
+      }
+      response.onNext(
+          HealthCheckResponse.newBuilder()
+              .setStatus(
+                  version.equals("1.1.0") ? ServingStatus.NOT_SERVING : ServingStatus.SERVING)
+              .build());
+      response.onCompleted();
     }
   }
 }

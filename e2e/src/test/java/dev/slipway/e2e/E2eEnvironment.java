@@ -218,6 +218,18 @@ final class E2eEnvironment {
         "json");
   }
 
+  /** The one number a query of Slipway's database with one text parameter answers. */
+  long count(String sql, String parameter) throws SQLException {
+    try (Connection c = slipway();
+        java.sql.PreparedStatement select = c.prepareStatement(sql)) {
+      select.setString(1, parameter);
+      try (java.sql.ResultSet result = select.executeQuery()) {
+        result.next();
+        return result.getLong(1);
+      }
+    }
+  }
+
   /** The first record of a phase of a deployment. */
   static dev.slipway.proto.v1.PhaseRecord phase(Deployment d, dev.slipway.proto.v1.Phase phase) {
     return d.getPhasesList().stream().filter(p -> p.getPhase() == phase).findFirst().orElseThrow();

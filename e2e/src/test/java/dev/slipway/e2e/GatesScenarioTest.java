@@ -56,18 +56,8 @@ class GatesScenarioTest {
             "approval: { required: 2, timeout: 10m }\n"
                 + "notify: [ { channel: ops, on: [approval_requested] } ]\n");
     CompletableFuture<Cli.Run> waiting =
-        async(
-            ci,
-            "deploy",
-            "--app",
-            app,
-            "--env",
-            "e2e",
-            "--version",
-            "1.0.0",
-            "--wait",
-            "--timeout",
-            "2m");
+        CompletableFuture.supplyAsync(
+            () -> deploy(ci, app, "e2e", "1.0.0", "--wait", "--timeout", "2m"));
     String id = awaitStatus(app, DeploymentStatus.DEPLOYMENT_STATUS_AWAITING_APPROVAL).getId();
     assertThat(env.status(id).getReason()).isEqualTo("waiting for approval (0 of 2)");
 
@@ -126,34 +116,8 @@ class GatesScenarioTest {
   @Test
   void aNewerReleaseSupersedesOneAwaitingApprovalAndARejectionEndsIt() throws Exception {
     String app = target("superseded", "approval: { required: 1 }\n");
-    String older =
-        created(
-            Cli.as(
-                ci,
-                env.server(),
-                "deploy",
-                "--app",
-                app,
-                "--env",
-                "e2e",
-                "--version",
-                "1.1.0",
-                "-o",
-                "json"));
-    String newer =
-        created(
-            Cli.as(
-                ci,
-                env.server(),
-                "deploy",
-                "--app",
-                app,
-                "--env",
-                "e2e",
-                "--version",
-                "1.2.0",
-                "-o",
-                "json"));
+    String older = created(deploy(ci, app, "e2e", "1.1.0", "-o", "json"));
+    String newer = created(deploy(ci, app, "e2e", "1.2.0", "-o", "json"));
     Deployment cancelled = env.status(older);
     assertThat(cancelled.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_CANCELLED);
     assertThat(cancelled.getReason())
@@ -180,22 +144,7 @@ class GatesScenarioTest {
   @Test
   void anApprovalThatExpiresFailsTheReleaseAndALateApprovalIsRefused() throws Exception {
     String app = target("expiring", "approval: { required: 1, timeout: 2s }\n");
-    Cli.Run run =
-        Cli.as(
-            ci,
-            env.server(),
-            "deploy",
-            "--app",
-            app,
-            "--env",
-            "e2e",
-            "--version",
-            "1.0.0",
-            "--wait",
-            "--timeout",
-            "1m",
-            "-o",
-            "json");
+    Cli.Run run = deploy(ci, app, "e2e", "1.0.0", "--wait", "--timeout", "1m", "-o", "json");
     assertThat(run.exit()).as(run.all()).isEqualTo(1);
     Deployment expired = E2eEnvironment.deployment(run.out());
     assertThat(expired.getReason()).isEqualTo("approval expired: 0 of 1 within 2s");
@@ -212,24 +161,9 @@ class GatesScenarioTest {
     String app = target("queued", "", "deploy: { command: [sleep, \"4\"] }\n");
     List<String> ids = new ArrayList<>();
     for (String version : List.of("1.0.0", "1.1.0", "1.2.0", "1.3.0")) {
-      ids.add(
-          created(
-              Cli.as(
-                  ci,
-                  env.server(),
-                  "deploy",
-                  "--app",
-                  app,
-                  "--env",
-                  "e2e",
-                  "--version",
-                  version,
-                  "--queue",
-                  "-o",
-                  "json")));
+      ids.add(created(deploy(ci, app, "e2e", version, "--queue", "-o", "json")));
     }
-    Cli.Run busy =
-        Cli.as(ci, env.server(), "deploy", "--app", app, "--env", "e2e", "--version", "9.0.0");
+    Cli.Run busy = deploy(ci, app, "e2e", "9.0.0");
     assertThat(busy.exit()).isEqualTo(12);
     assertThat(busy.err()).contains("is busy").contains("--queue");
     List<DeploymentEvent> queued = events(ids.get(2));
@@ -304,17 +238,7 @@ class GatesScenarioTest {
         env.token(
             "oncall-" + suffix, "deploy:" + environment, "freeze:override:" + environment, "read");
 
-    Cli.Run refused =
-        Cli.as(
-            releaser,
-            env.server(),
-            "deploy",
-            "--app",
-            "shop",
-            "--env",
-            environment,
-            "--version",
-            "1.0.0");
+    Cli.Run refused = deploy(releaser, "shop", environment, "1.0.0");
     assertThat(refused.exit()).as(refused.all()).isEqualTo(12);
     assertThat(refused.err())
         .contains(
@@ -322,46 +246,18 @@ class GatesScenarioTest {
                 + environment
                 + " is frozen by window 'launch' (launch day) until 2099-01-01T00:00:00Z");
     Cli.Run noScope =
-        Cli.as(
-            releaser,
-            env.server(),
-            "deploy",
-            "--app",
-            "shop",
-            "--env",
-            environment,
-            "--version",
-            "1.0.0",
-            "--override-freeze",
-            "--reason",
-            "hotfix");
+        deploy(releaser, "shop", environment, "1.0.0", "--override-freeze", "--reason", "hotfix");
     assertThat(noScope.exit()).isEqualTo(12);
     assertThat(noScope.err()).contains("needs the scope freeze:override:" + environment);
-    Cli.Run noReason =
-        Cli.as(
-            oncall,
-            env.server(),
-            "deploy",
-            "--app",
-            "shop",
-            "--env",
-            environment,
-            "--version",
-            "1.0.0",
-            "--override-freeze");
+    Cli.Run noReason = deploy(oncall, "shop", environment, "1.0.0", "--override-freeze");
     assertThat(noReason.exit()).isEqualTo(2);
     assertThat(noReason.err()).contains("override_freeze_reason");
 
     Cli.Run overridden =
-        Cli.as(
+        deploy(
             oncall,
-            env.server(),
-            "deploy",
-            "--app",
             "shop",
-            "--env",
             environment,
-            "--version",
             "1.0.0",
             "--override-freeze",
             "--reason",
@@ -386,20 +282,7 @@ class GatesScenarioTest {
             Cli.run(env.server(), "freeze", "delete", "--env", environment, "--name", "launch")
                 .exit())
         .isZero();
-    assertThat(
-            Cli.as(
-                    releaser,
-                    env.server(),
-                    "deploy",
-                    "--app",
-                    "shop",
-                    "--env",
-                    environment,
-                    "--version",
-                    "1.1.0",
-                    "--wait")
-                .exit())
-        .isZero();
+    assertThat(deploy(releaser, "shop", environment, "1.1.0", "--wait").exit()).isZero();
   }
 
   @Test
@@ -435,20 +318,7 @@ class GatesScenarioTest {
           """
                   .formatted(dir));
 
-      String first =
-          created(
-              Cli.as(
-                  ci,
-                  env.server(),
-                  "deploy",
-                  "--app",
-                  name,
-                  "--env",
-                  "e2e",
-                  "--version",
-                  "1.0.0",
-                  "-o",
-                  "json"));
+      String first = created(deploy(ci, name, "e2e", "1.0.0", "-o", "json"));
       awaitStatus(name, DeploymentStatus.DEPLOYMENT_STATUS_BAKE);
       assertThat(Cli.as(ci, env.server(), "promote", first).exit()).isZero();
       Deployment promoted = env.status(first);
@@ -457,22 +327,18 @@ class GatesScenarioTest {
           .isEqualTo("promoted by ci-" + suffix + " before the bake ended");
 
       CompletableFuture<Cli.Run> release =
-          async(
-              ci,
-              "deploy",
-              "--app",
-              name,
-              "--env",
-              "e2e",
-              "--version",
-              "2.0.0",
-              "--wait",
-              "--timeout",
-              "3m",
-              "-o",
-              "json");
-      awaitStatus(name, DeploymentStatus.DEPLOYMENT_STATUS_BAKE);
-      Thread.sleep(1_500); // a few healthy bake rounds first
+          CompletableFuture.supplyAsync(
+              () -> deploy(ci, name, "e2e", "2.0.0", "--wait", "--timeout", "3m", "-o", "json"));
+      String second = awaitStatus(name, DeploymentStatus.DEPLOYMENT_STATUS_BAKE).getId();
+      await("three healthy bake rounds")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  env.count(
+                          "select count(distinct round) from health.check_results"
+                              + " where deployment_id = ?::uuid and phase = 'BAKE' and passed",
+                          second)
+                      >= 3);
       sick.set(true);
       Cli.Run run = release.get();
       assertThat(run.exit()).as(run.all()).isEqualTo(5);
@@ -525,22 +391,7 @@ class GatesScenarioTest {
           interval: 200ms
           errorLimit: 2
         """);
-    Cli.Run run =
-        Cli.as(
-            ci,
-            env.server(),
-            "deploy",
-            "--app",
-            name,
-            "--env",
-            "e2e",
-            "--version",
-            "1.0.0",
-            "--wait",
-            "--timeout",
-            "2m",
-            "-o",
-            "json");
+    Cli.Run run = deploy(ci, name, "e2e", "1.0.0", "--wait", "--timeout", "2m", "-o", "json");
     assertThat(run.exit()).as(run.all()).isEqualTo(1);
     Deployment d = E2eEnvironment.deployment(run.out());
     assertThat(d.getReason()).startsWith("VERIFY could not run: check 'api' could not run");
@@ -561,37 +412,11 @@ class GatesScenarioTest {
             + "\ndeploy: { command: [\"true\"] }\napproval: { required: 1 }\n");
     Path releaser = env.token("held-ci-" + suffix, "deploy:" + environment, "read");
     Path approver = env.token("held-approver-" + suffix, "approve:" + environment, "read");
-    String first =
-        created(
-            Cli.as(
-                releaser,
-                env.server(),
-                "deploy",
-                "--app",
-                "shop",
-                "--env",
-                environment,
-                "--version",
-                "1.0.0",
-                "-o",
-                "json"));
+    String first = created(deploy(releaser, "shop", environment, "1.0.0", "-o", "json"));
     assertThat(Cli.as(approver, env.server(), "approve", first).exit()).isZero();
     awaitStatus("shop", environment, DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
 
-    String second =
-        created(
-            Cli.as(
-                releaser,
-                env.server(),
-                "deploy",
-                "--app",
-                "shop",
-                "--env",
-                environment,
-                "--version",
-                "1.1.0",
-                "-o",
-                "json"));
+    String second = created(deploy(releaser, "shop", environment, "1.1.0", "-o", "json"));
     Path window = freezeWindow(environment);
     assertThat(Cli.as(approver, env.server(), "approve", second).exit()).isZero();
     Deployment held = env.status(second);
@@ -614,20 +439,7 @@ class GatesScenarioTest {
             "PHASE_COMPLETED",
             "FINISHED");
 
-    String third =
-        created(
-            Cli.as(
-                releaser,
-                env.server(),
-                "deploy",
-                "--app",
-                "shop",
-                "--env",
-                environment,
-                "--version",
-                "1.2.0",
-                "-o",
-                "json"));
+    String third = created(deploy(releaser, "shop", environment, "1.2.0", "-o", "json"));
     assertThat(Cli.run(env.server(), "freeze", "apply", "-f", window.toString()).exit()).isZero();
     assertThat(Cli.as(approver, env.server(), "approve", third).exit()).isZero();
     assertThat(env.status(third).getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_HELD);
@@ -684,8 +496,14 @@ class GatesScenarioTest {
     return app;
   }
 
-  private static CompletableFuture<Cli.Run> async(Path token, String... args) {
-    return CompletableFuture.supplyAsync(() -> Cli.as(token, env.server(), args));
+  /** {@code slipway deploy} of a version to a target as the holder of {@code token}. */
+  private static Cli.Run deploy(
+      Path token, String app, String environment, String version, String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("deploy", "--app", app, "--env", environment, "--version", version));
+    args.addAll(List.of(options));
+    return Cli.as(token, env.server(), args.toArray(String[]::new));
   }
 
   private static String created(Cli.Run run) throws Exception {

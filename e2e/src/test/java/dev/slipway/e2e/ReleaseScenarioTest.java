@@ -115,7 +115,7 @@ class ReleaseScenarioTest {
     }
 
     assertThat(
-            count(
+            env.count(
                 "select count(*) from health.check_results where deployment_id = ?::uuid and phase = 'VERIFY'"
                     + " and passed",
                 deployment.getId()))
@@ -138,7 +138,7 @@ class ReleaseScenarioTest {
         .as("the first attempt of each delivery was refused and retried")
         .isNotEmpty();
     long deliveries =
-        count(
+        env.count(
             "select count(*) from notifier.deliveries where deployment_id = ?::uuid",
             deployment.getId());
     assertThat(deliveries).as("requested and succeeded").isGreaterThanOrEqualTo(2);
@@ -158,7 +158,7 @@ class ReleaseScenarioTest {
                     .doesNotHaveDuplicates()
                     .hasSize((int) deliveries));
     assertThat(
-            count(
+            env.count(
                 "select count(*) from notifier.delivery_attempts a join notifier.deliveries d on d.id = a.delivery_id"
                     + " where d.deployment_id = ?::uuid and not a.succeeded",
                 deployment.getId()))
@@ -358,7 +358,7 @@ class ReleaseScenarioTest {
           .containsExactly("COMPLETE=3", "DELETED=1");
     }
     assertThat(
-            count(
+            env.count(
                 "select count(*) from backup.backup_artifacts a join backup.backup_sets s on s.id = a.set_id"
                     + " where s.status = 'DELETED' and s.app = ?",
                 "journal"))
@@ -507,17 +507,6 @@ class ReleaseScenarioTest {
         }
       }
       return rows;
-    }
-  }
-
-  private static long count(String sql, String parameter) throws Exception {
-    try (Connection c = env.slipway();
-        PreparedStatement select = c.prepareStatement(sql)) {
-      select.setString(1, parameter);
-      try (ResultSet result = select.executeQuery()) {
-        result.next();
-        return result.getLong(1);
-      }
     }
   }
 
