@@ -26,12 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -41,8 +36,6 @@ import java.util.stream.Collectors;
 @Singleton
 public class HealthWorker implements PhaseWorker {
   private static final Duration REPORT_MARGIN = Duration.ofSeconds(5);
-  private static final Pattern POSTGRES_URL =
-      Pattern.compile("postgresql://([^@/]+)@([^:/]+)(?::(\\d+))?/(.+)");
   private final Probe probe;
   private final CheckResults results;
   private final Clock clock;
@@ -73,12 +66,12 @@ public class HealthWorker implements PhaseWorker {
     List<Check> checks = new ArrayList<>();
     for (HealthCheck spec : specs) {
       try {
-        checks.add(check(spec, name -> secret(job, name)));
+        checks.add(CheckSpecs.check(spec, name -> secret(job, name)));
       } catch (StatusRuntimeException e) {
         return new Result(
             PhaseOutcome.PHASE_OUTCOME_ERRORED,
             "a secret of check '"
-                + name(spec, spec.getType())
+                + CheckSpecs.name(spec, spec.getType())
                 + "' cannot be read: "
                 + e.getStatus().getDescription(),
             List.of());
@@ -278,77 +271,5 @@ public class HealthWorker implements PhaseWorker {
                     .setDetail(o.detail())
                     .build())
         .toList();
-  }
-
-  /** Reads a secret a check names. */
-  interface Secrets {
-    String get(String name) throws InterruptedException;
-  }
-
-  static Check check(HealthCheck spec, Secrets secrets) throws InterruptedException {
-    return switch (spec.getType()) {
-      case "http" -> {
-        Map<String, String> headers = new TreeMap<>(spec.getHeadersMap());
-        for (Map.Entry<String, String> secret : spec.getSecretHeadersMap().entrySet()) {
-          headers.put(secret.getKey(), secrets.get(secret.getValue()));
-        }
-        yield new Check.Http(
-            name(spec, "http " + spec.getUrl()),
-            spec.getUrl(),
-            spec.getMethod().isEmpty() ? "GET" : spec.getMethod(),
-            headers,
-            spec.getExpectStatus() == 0 ? 200 : spec.getExpectStatus(),
-            spec.getExpectJsonMap(),
-            spec.getBodyRegex().isEmpty()
-                ? Optional.empty()
-                : Optional.of(Pattern.compile(spec.getBodyRegex())),
-            spec.getCaFile());
-      }
-      case "tcp" -> {
-        HostPort at = HostPort.of(spec.getAddress());
-        yield new Check.Tcp(name(spec, "tcp " + spec.getAddress()), at.host(), at.port());
-      }
-      case "grpc" -> {
-        HostPort at = HostPort.of(spec.getAddress());
-        yield new Check.Grpc(
-            name(spec, "grpc " + spec.getAddress() + " " + spec.getService()).strip(),
-            at.host(),
-            at.port(),
-            spec.getService(),
-            spec.getTls(),
-            spec.getCaFile());
-      }
-      case "command" ->
-          new Check.Command(
-              name(spec, "command " + spec.getCommand(0)), List.copyOf(spec.getCommandList()));
-      case "postgres" -> {
-        Matcher url = POSTGRES_URL.matcher(spec.getUrl());
-        if (!url.matches()) {
-          throw new IllegalArgumentException("postgres url '" + spec.getUrl() + "' does not parse");
-        }
-        yield new Check.Postgres(
-            name(spec, "postgres " + spec.getUrl().substring("postgresql://".length())),
-            url.group(2),
-            url.group(3) == null ? 5432 : Integer.parseInt(url.group(3)),
-            url.group(4),
-            url.group(1),
-            secrets.get(spec.getPasswordSecret()),
-            spec.getQuery(),
-            spec.getExpectValue());
-      }
-      default -> throw new IllegalArgumentException("unknown check type '" + spec.getType() + "'");
-    };
-  }
-
-  private record HostPort(String host, int port) {
-    static HostPort of(String address) {
-      int colon = address.lastIndexOf(':');
-      return new HostPort(
-          address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
-    }
-  }
-
-  private static String name(HealthCheck spec, String fallback) {
-    return spec.getName().isEmpty() ? fallback : spec.getName();
   }
 }

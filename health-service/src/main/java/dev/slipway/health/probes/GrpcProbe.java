@@ -1,18 +1,16 @@
 package dev.slipway.health.probes;
 
 import dev.slipway.health.domain.Check;
+import dev.slipway.platform.grpc.Channels;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import java.io.File;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -47,16 +45,10 @@ final class GrpcProbe {
   }
 
   private static ChannelCredentials credentials(Check.Grpc check) throws CouldNotRun {
-    if (!check.tls()) {
-      return InsecureChannelCredentials.create();
-    }
-    if (check.caFile().isEmpty()) {
-      return TlsChannelCredentials.create();
-    }
     try {
-      return TlsChannelCredentials.newBuilder().trustManager(new File(check.caFile())).build();
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CouldNotRun("cannot read the CA file " + check.caFile() + ": " + e.getMessage());
+      return Channels.credentials(check.tls(), check.caFile());
+    } catch (UncheckedIOException e) {
+      throw new CouldNotRun(e.getMessage());
     }
   }
 }

@@ -38,7 +38,9 @@ public class Probe {
 
   private final HttpClient http = clientTrusting(null);
 
-  /** One client per CA file a target names; a handful at most. */
+  /** Clients kept, one per CA file; past this many, a check's client is built for it alone. */
+  private static final int MAX_CA_CLIENTS = 32;
+
   private final Map<String, HttpClient> byCaFile = new ConcurrentHashMap<>();
 
   private HttpClient client(String caFile) throws CouldNotRun {
@@ -48,7 +50,9 @@ public class Probe {
     HttpClient client = byCaFile.get(caFile);
     if (client == null) {
       client = clientTrusting(Trust.of(caFile));
-      byCaFile.put(caFile, client);
+      if (byCaFile.size() < MAX_CA_CLIENTS) {
+        byCaFile.put(caFile, client);
+      }
     }
     return client;
   }

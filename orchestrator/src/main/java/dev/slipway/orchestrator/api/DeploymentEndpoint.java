@@ -59,6 +59,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -295,17 +296,14 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   @Override
   public void cancelDeployment(
       CancelDeploymentRequest request, StreamObserver<Deployment> response) {
-    GrpcErrors.respond(
+    String reason =
+        request.getReason().isBlank()
+            ? "cancelled by " + Caller.current().name()
+            : request.getReason() + " (cancelled by " + Caller.current().name() + ")";
+    actOn(
+        request.getDeploymentId(),
         response,
-        () -> {
-          UUID id = deploymentId(request.getDeploymentId());
-          String reason =
-              request.getReason().isBlank()
-                  ? "cancelled by " + Caller.current().name()
-                  : request.getReason() + " (cancelled by " + Caller.current().name() + ")";
-          deployments.apply(id, new Input.Cancel(reason), false);
-          return detail(id);
-        });
+        id -> deployments.apply(id, new Input.Cancel(reason), false));
   }
 
   @Override
@@ -412,37 +410,19 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   @Override
   public void approveDeployment(
       ApproveDeploymentRequest request, StreamObserver<Deployment> response) {
-    GrpcErrors.respond(
-        response,
-        () -> {
-          UUID id = deploymentId(request.getDeploymentId());
-          gates.approve(id, request.getComment());
-          return detail(id);
-        });
+    actOn(request.getDeploymentId(), response, id -> gates.approve(id, request.getComment()));
   }
 
   @Override
   public void rejectDeployment(
       RejectDeploymentRequest request, StreamObserver<Deployment> response) {
-    GrpcErrors.respond(
-        response,
-        () -> {
-          UUID id = deploymentId(request.getDeploymentId());
-          gates.reject(id, request.getReason());
-          return detail(id);
-        });
+    actOn(request.getDeploymentId(), response, id -> gates.reject(id, request.getReason()));
   }
 
   @Override
   public void promoteDeployment(
       PromoteDeploymentRequest request, StreamObserver<Deployment> response) {
-    GrpcErrors.respond(
-        response,
-        () -> {
-          UUID id = deploymentId(request.getDeploymentId());
-          gates.promote(id);
-          return detail(id);
-        });
+    actOn(request.getDeploymentId(), response, gates::promote);
   }
 
   @Override
@@ -467,6 +447,17 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
       DeleteFreezeWindowRequest request, StreamObserver<FreezeWindow> response) {
     GrpcErrors.respond(
         response, () -> gates.deleteFreeze(request.getEnvironment(), request.getName()));
+  }
+
+  /** Does something to one deployment and answers with the deployment as it stands after. */
+  private void actOn(String deploymentId, StreamObserver<Deployment> response, Consumer<UUID> act) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          UUID id = deploymentId(deploymentId);
+          act.accept(id);
+          return detail(id);
+        });
   }
 
   private Deployment detail(UUID id) {

@@ -9,8 +9,13 @@ import java.util.Optional;
 
 /** Which freeze window is in force on an environment at an instant, and until when. */
 public final class FreezeCalendar {
-  /** Back-to-back windows are followed this far ahead at most; a longer freeze is told in parts. */
+  /**
+   * Back-to-back windows are followed this far ahead, and through this many occurrences, at most; a
+   * longer freeze is told in parts.
+   */
   private static final Duration HORIZON = Duration.ofDays(400);
+
+  private static final int MAX_OCCURRENCES = 1_000;
 
   private FreezeCalendar() {}
 
@@ -25,7 +30,7 @@ public final class FreezeCalendar {
     }
     Instant until = hit.get().end();
     Instant horizon = now.plus(HORIZON);
-    while (until.isBefore(horizon)) {
+    for (int i = 0; i < MAX_OCCURRENCES && until.isBefore(horizon); i++) {
       Optional<Hit> next = latestEnding(windows, until);
       if (next.isEmpty() || !next.get().end().isAfter(until)) {
         break;

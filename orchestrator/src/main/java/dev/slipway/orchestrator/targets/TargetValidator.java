@@ -47,8 +47,6 @@ public final class TargetValidator {
 
   private static final List<String> HTTP_METHODS = List.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
   private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
-  private static final Pattern POSTGRES_URL =
-      Pattern.compile("postgresql://[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+(:\\d{1,5})?/[A-Za-z0-9_.-]+");
 
   private final List<Violation> violations = new ArrayList<>();
   private final AllowedRoots backupRoots;
@@ -265,9 +263,13 @@ public final class TargetValidator {
         for (String header : check.getHeadersMap().keySet()) {
           headerName(field + ".headers", header);
         }
-        for (String header : check.getSecretHeadersMap().keySet()) {
-          headerName(field + ".headers", header);
-        }
+        check
+            .getSecretHeadersMap()
+            .forEach(
+                (header, secret) -> {
+                  headerName(field + ".headers", header);
+                  secretName(field + ".headers." + header + ".secret", secret);
+                });
         if (!check.getBodyRegex().isEmpty()) {
           try {
             Pattern.compile(check.getBodyRegex());
@@ -291,11 +293,13 @@ public final class TargetValidator {
         }
       }
       case "postgres" -> {
-        if (!POSTGRES_URL.matcher(check.getUrl()).matches()) {
+        if (PostgresUrl.parse(check.getUrl()).isEmpty()) {
           fail(field + ".url", "must be postgresql://user@host:port/database");
         }
         if (check.getPasswordSecret().isEmpty()) {
           fail(field + ".passwordSecret", "is required: the secret holding the password");
+        } else {
+          secretName(field + ".passwordSecret", check.getPasswordSecret());
         }
         if (!check.getExpectValue().isEmpty() && check.getQuery().isBlank()) {
           fail(field + ".expectValue", "needs a query whose first value it is compared with");

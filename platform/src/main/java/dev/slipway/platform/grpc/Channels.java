@@ -15,18 +15,27 @@ public final class Channels {
 
   /** A channel to {@code address}; {@code caFile} null or blank means plaintext. */
   public static ManagedChannel open(String address, String caFile) {
-    ChannelCredentials credentials;
-    if (caFile == null || caFile.isBlank()) {
-      credentials = InsecureChannelCredentials.create();
-    } else {
-      try {
-        credentials =
-            TlsChannelCredentials.newBuilder().trustManager(Path.of(caFile).toFile()).build();
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot read the TLS CA file " + caFile + ": " + e.getMessage(), e);
-      }
+    boolean tls = caFile != null && !caFile.isBlank();
+    return Grpc.newChannelBuilder(address, credentials(tls, tls ? caFile : "")).build();
+  }
+
+  /**
+   * Plaintext, or TLS trusting {@code caFile} (blank: the JVM's trust store); throws
+   * UncheckedIOException naming a CA file that cannot be read.
+   */
+  public static ChannelCredentials credentials(boolean tls, String caFile) {
+    if (!tls) {
+      return InsecureChannelCredentials.create();
     }
-    return Grpc.newChannelBuilder(address, credentials).build();
+    if (caFile.isBlank()) {
+      return TlsChannelCredentials.create();
+    }
+    try {
+      return TlsChannelCredentials.newBuilder().trustManager(Path.of(caFile).toFile()).build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UncheckedIOException(
+          "cannot read the TLS CA file " + caFile + ": " + e.getMessage(),
+          e instanceof IOException io ? io : new IOException(e));
+    }
   }
 }
