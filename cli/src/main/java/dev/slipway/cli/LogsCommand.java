@@ -9,7 +9,6 @@ import dev.slipway.proto.v1.StepLogLine;
 import dev.slipway.proto.v1.StepLogPage;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +52,8 @@ final class LogsCommand implements Callable<Integer> {
           server
               .deployments()
               .getDeployment(GetDeploymentRequest.newBuilder().setDeploymentId(id).build());
-      Phase wanted = phase == null ? null : phase(phase);
+      Phase wanted =
+          phase == null ? null : Printer.phase(phase, "steps with output are DEPLOY and REVERT");
       List<PhaseRecord> steps =
           d.getPhasesList().stream()
               .filter(p -> p.getLogLines() > 0)
@@ -91,14 +91,5 @@ final class LogsCommand implements Callable<Integer> {
         after = line.getLineNo();
       }
     } while (page.getMore() && page.getLinesCount() > 0);
-  }
-
-  private static Phase phase(String name) {
-    try {
-      return Phase.valueOf("PHASE_" + name.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new SlipwayCli.UsageError(
-          "--phase " + name + " is not a phase; steps with output are DEPLOY and REVERT");
-    }
   }
 }

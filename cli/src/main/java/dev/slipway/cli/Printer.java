@@ -231,4 +231,13 @@ final class Printer {
   static Instant instant(Timestamp timestamp) {
     return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
+
+  /** The phase {@code --phase} names; a usage error saying {@code expected} when it names none. */
+  static dev.slipway.proto.v1.Phase phase(String name, String expected) {
+    try {
+      return dev.slipway.proto.v1.Phase.valueOf("PHASE_" + name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new SlipwayCli.UsageError("--phase " + name + " is not a phase; " + expected);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
+import dev.slipway.proto.v1.HealthServiceGrpc;
 import dev.slipway.proto.v1.SecretServiceGrpc;
 import dev.slipway.proto.v1.TokenServiceGrpc;
 import io.grpc.ChannelCredentials;
@@ -65,6 +66,11 @@ final class Server implements AutoCloseable {
 
   SecretServiceGrpc.SecretServiceBlockingStub secrets() {
     return unary(SecretServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** The health-service's history, passed through by the orchestrator. */
+  HealthServiceGrpc.HealthServiceBlockingStub health() {
+    return unary(HealthServiceGrpc.newBlockingStub(channel));
   }
 
   private <S extends AbstractStub<S>> S unary(S stub) {

@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       DeployCommand.class,
       StatusCommand.class,
       LogsCommand.class,
+      HealthCommand.class,
       HistoryCommand.class,
       RollbackCommand.class,
       CancelCommand.class,
@@ -154,7 +155,9 @@ public final class SlipwayCli {
 
   private static int report(StatusRuntimeException e, CommandLine commandLine, PrintWriter errors) {
     int code = ExitCode.of(e.getStatus());
-    if (code == ExitCode.CANNOT_CONNECT) {
+    // Only this client's own transport failure has a cause; an UNAVAILABLE the orchestrator sent
+    // (a worker behind it is down) says itself what cannot be reached.
+    if (code == ExitCode.CANNOT_CONNECT && e.getStatus().getCause() != null) {
       String server = commandLine.getCommandSpec().root().findOption("--server").getValue();
       errors.println(
           "error: cannot connect to the Slipway orchestrator at "

@@ -114,6 +114,7 @@ public final class Stack implements AutoCloseable {
     if (service == Service.ORCHESTRATOR) {
       env.put("SLIPWAY_MASTER_KEY_FILE", workDir.resolve("master-key.json").toString());
       env.put("SLIPWAY_BOOTSTRAP_TOKEN_FILE", adminTokenFile().toString());
+      env.put("SLIPWAY_HEALTH_ADDRESS", "127.0.0.1:" + ports.get(Service.HEALTH));
     } else {
       env.put("SLIPWAY_SERVICE_TOKEN_FILE", serviceTokenFile(service).toString());
     }

@@ -9,6 +9,7 @@ import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import dev.slipway.devstack.Service;
 import dev.slipway.platform.auth.AccessRules;
 import dev.slipway.platform.auth.Scope;
+import dev.slipway.platform.grpc.PassThrough;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
 import dev.slipway.proto.v1.CreateDeploymentRequest;
@@ -30,9 +31,7 @@ import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -359,8 +358,8 @@ class AccessControlTest {
         MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(method)
-            .setRequestMarshaller(Bytes.INSTANCE)
-            .setResponseMarshaller(Bytes.INSTANCE)
+            .setRequestMarshaller(PassThrough.BYTES)
+            .setResponseMarshaller(PassThrough.BYTES)
             .build();
     Metadata headers = new Metadata();
     if (token != null) {
@@ -430,23 +429,5 @@ class AccessControlTest {
     requests.onCompleted();
     assertThat(services).as("reflection lists the services").isNotEmpty();
     return methods;
-  }
-
-  private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

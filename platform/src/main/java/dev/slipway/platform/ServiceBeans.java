@@ -1,10 +1,13 @@
 package dev.slipway.platform;
 
+import dev.slipway.platform.auth.RemoteTokenAuthenticator;
+import dev.slipway.platform.auth.TokenAuthenticator;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.grpc.ServiceToken;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Secondary;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.transaction.TransactionOperations;
@@ -51,5 +54,13 @@ public class ServiceBeans {
       @Value("${slipway.tls.ca-file:}") String caFile,
       ServiceToken token) {
     return new OrchestratorClient(address, caFile, token.secret());
+  }
+
+  /** A worker's: tokens are checked by the orchestrator; a service keeping tokens uses its own. */
+  @Singleton
+  @Secondary
+  @Requires(property = "slipway.orchestrator.address")
+  TokenAuthenticator remoteTokens(OrchestratorClient orchestrator) {
+    return new RemoteTokenAuthenticator(orchestrator);
   }
 }

@@ -72,7 +72,7 @@ public class Probe {
       resolve(check);
       seen =
           switch (check) {
-            case Check.Http h -> seen(http(h, timeout));
+            case Check.Http h -> http(h, timeout);
             case Check.Tcp t -> seen(tcp(t, timeout));
             case Check.Grpc g -> seen(GrpcProbe.check(g, timeout));
             case Check.Postgres p -> seen(PostgresProbe.check(p, timeout));
@@ -120,8 +120,9 @@ public class Probe {
     return Duration.ofNanos(System.nanoTime() - started).toMillis();
   }
 
-  /** Returns null when the check passes, else what was seen. */
-  private String http(Check.Http check, Duration timeout) throws InterruptedException, CouldNotRun {
+  /** Whether the answer is the expected one, and what it was. */
+  private CommandProbe.Seen http(Check.Http check, Duration timeout)
+      throws InterruptedException, CouldNotRun {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(check.url()))
@@ -137,9 +138,9 @@ public class Probe {
       response =
           client(check.caFile()).send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
-      return "no answer within " + timeout.toMillis() + " ms";
+      return seen("no answer within " + timeout.toMillis() + " ms");
     } catch (IOException e) {
-      return "cannot connect: " + e;
+      return seen("cannot connect: " + e);
     }
     if (response.statusCode() == 407 && check.expectStatus() != 407) {
       closeQuietly(response.body());
@@ -148,32 +149,34 @@ public class Probe {
     boolean statusMatches = response.statusCode() == check.expectStatus();
     if (statusMatches && !check.readsBody()) {
       closeQuietly(response.body());
-      return null;
+      return new CommandProbe.Seen(true, "HTTP " + response.statusCode());
     }
     BoundedBody.Read body =
         BoundedBody.read(response.body(), MAX_BODY, Duration.ofNanos(deadline - System.nanoTime()));
     if (!statusMatches) {
-      return "HTTP "
-          + response.statusCode()
-          + " (expected "
-          + check.expectStatus()
-          + "): "
-          + excerpt(body.text());
+      return seen(
+          "HTTP "
+              + response.statusCode()
+              + " (expected "
+              + check.expectStatus()
+              + "): "
+              + excerpt(body.text()));
     }
     if (body.problem().isPresent()) {
-      return body.problem().get() + ": " + excerpt(body.text());
+      return seen(body.problem().get() + ": " + excerpt(body.text()));
     }
     if (check.bodyRegex().isPresent() && !check.bodyRegex().get().matcher(body.text()).find()) {
-      return "body does not match /" + check.bodyRegex().get() + "/: " + excerpt(body.text());
+      return seen("body does not match /" + check.bodyRegex().get() + "/: " + excerpt(body.text()));
     }
+    String answered = "HTTP " + response.statusCode() + ": " + excerpt(body.text());
     if (check.expectJson().isEmpty()) {
-      return null;
+      return new CommandProbe.Seen(true, answered);
     }
     JsonNode json;
     try {
       json = JSON.readTree(body.text());
     } catch (JsonProcessingException e) {
-      return "body is not JSON: " + excerpt(body.text());
+      return seen("body is not JSON: " + excerpt(body.text()));
     }
     List<String> mismatches = new ArrayList<>();
     for (Map.Entry<String, String> expected : check.expectJson().entrySet()) {
@@ -188,7 +191,9 @@ public class Probe {
                 + "')");
       }
     }
-    return mismatches.isEmpty() ? null : String.join(", ", mismatches);
+    return mismatches.isEmpty()
+        ? new CommandProbe.Seen(true, answered)
+        : seen(String.join(", ", mismatches));
   }
 
   /** A field by a path like {@code $.status} or {@code $.db.ok}. */

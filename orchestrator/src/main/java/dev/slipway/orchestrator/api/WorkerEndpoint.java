@@ -15,10 +15,15 @@ import dev.slipway.orchestrator.outbox.EventCodec;
 import dev.slipway.orchestrator.secrets.SecretStore;
 import dev.slipway.orchestrator.targets.SpecSecrets;
 import dev.slipway.platform.auth.DeploymentEnvironments;
+import dev.slipway.platform.auth.Scope;
+import dev.slipway.platform.auth.TokenAuthenticator;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.grpc.Caller;
+import dev.slipway.proto.internal.v1.AuthenticateRequest;
 import dev.slipway.proto.internal.v1.BackupKey;
 import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
+import dev.slipway.proto.internal.v1.Principal;
 import dev.slipway.proto.internal.v1.ResolveSecretRequest;
 import dev.slipway.proto.internal.v1.ResolveSecretResponse;
 import dev.slipway.proto.internal.v1.StepContext;
@@ -42,13 +47,18 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
   private final Transactions transactions;
   private final DeploymentRepository repository;
   private final SecretStore secrets;
+  private final TokenAuthenticator tokens;
 
   public WorkerEndpoint(
-      Transactions transactions, DeploymentRepository repository, SecretStore secrets)
+      Transactions transactions,
+      DeploymentRepository repository,
+      SecretStore secrets,
+      TokenAuthenticator tokens)
       throws GeneralSecurityException {
     this.transactions = transactions;
     this.repository = repository;
     this.secrets = secrets;
+    this.tokens = tokens;
     StreamingAeadConfig.register();
   }
 
@@ -112,6 +122,24 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
                     ByteString.copyFrom(
                         secrets.ownKey(BACKUP_KEY, WorkerEndpoint::newBackupKeyset)))
                 .build());
+  }
+
+  @Override
+  public void authenticate(AuthenticateRequest request, StreamObserver<Principal> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          Caller caller;
+          try {
+            caller = tokens.authenticate(request.getBearerToken());
+          } catch (TokenAuthenticator.Refused e) {
+            throw Status.UNAUTHENTICATED.withDescription(e.getMessage()).asRuntimeException();
+          }
+          return Principal.newBuilder()
+              .setName(caller.name())
+              .addAllScopes(caller.scopes().stream().map(Scope::toString).toList())
+              .build();
+        });
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.slipway.platform.auth.Scope.Kind;
 import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
 import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
+import dev.slipway.proto.v1.HealthServiceGrpc;
 import dev.slipway.proto.v1.SecretServiceGrpc;
 import dev.slipway.proto.v1.TokenServiceGrpc;
 import io.grpc.MethodDescriptor;
@@ -87,6 +88,10 @@ public final class AccessRules {
     rule(WorkerServiceGrpc.getGetStepContextMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getResolveSecretMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getGetBackupKeyMethod(), new Rule(Kind.INTERNAL, NONE));
+    rule(WorkerServiceGrpc.getAuthenticateMethod(), new Rule(Kind.INTERNAL, NONE));
+
+    // The workers' own services, also passed through by the orchestrator (checked at both).
+    rule(HealthServiceGrpc.getListCheckRoundsMethod(), new Rule(Kind.READ, NONE));
   }
 
   private AccessRules() {}

@@ -1,10 +1,13 @@
 package dev.slipway.platform.grpc;
 
 import dev.slipway.platform.auth.AccessInterceptor;
+import dev.slipway.platform.auth.TokenAuthenticator;
 import dev.slipway.platform.retry.Backoff;
 import dev.slipway.platform.retry.InfrastructureFailure;
+import dev.slipway.proto.internal.v1.AuthenticateRequest;
 import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
+import dev.slipway.proto.internal.v1.Principal;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.ResolveSecretRequest;
 import dev.slipway.proto.internal.v1.StepContext;
@@ -96,6 +99,24 @@ public final class OrchestratorClient implements AutoCloseable {
             "read the backup key")
         .getKeyset()
         .toByteArray();
+  }
+
+  /**
+   * Who a user's bearer token belongs to, asked once (a user is waiting): throws {@link
+   * TokenAuthenticator.Refused} for a token that is not good, and StatusRuntimeException when the
+   * orchestrator cannot tell now.
+   */
+  public Principal authenticate(String bearerToken) {
+    try {
+      return workers
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .authenticate(AuthenticateRequest.newBuilder().setBearerToken(bearerToken).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
+        throw new TokenAuthenticator.Refused(e.getStatus().getDescription());
+      }
+      throw e;
+    }
   }
 
   /** Sends the report; returns whether the orchestrator accepted it (false: stale or duplicate). */

@@ -1,0 +1,37 @@
+package dev.slipway.orchestrator.api;
+
+import dev.slipway.platform.grpc.Channels;
+import dev.slipway.platform.grpc.PassThrough;
+import dev.slipway.proto.v1.HealthServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerServiceDefinition;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+/**
+ * The workers' own APIs (health rounds, backup sets, deliveries) served by the orchestrator too,
+ * passed through unread: a client needs one address, and each worker still checks the caller.
+ */
+@Factory
+public class WorkerGateway {
+
+  @Singleton
+  @Named("health-service")
+  @Bean(preDestroy = "shutdownNow")
+  ManagedChannel healthChannel(
+      @Value("${slipway.services.health-address}") String address,
+      @Value("${slipway.tls.ca-file:}") String caFile) {
+    return Channels.open(address, caFile);
+  }
+
+  @Singleton
+  ServerServiceDefinition healthService(
+      @Named("health-service") ManagedChannel channel,
+      @Value("${slipway.services.health-address}") String address) {
+    return PassThrough.of(
+        HealthServiceGrpc.getServiceDescriptor(), channel, "health-service at " + address);
+  }
+}
