@@ -207,7 +207,7 @@ public class BackupWorker implements PhaseWorker {
     List<Artifact> artifacts = repository.artifacts(set.get());
     List<Evidence> evidence = new ArrayList<>();
     for (Artifact artifact : artifacts) {
-      String problem = verify(artifact);
+      String problem = Artifacts.problem(artifact);
       if (problem != null) {
         String summary = "refusing to restore backup " + set.get() + ": " + problem;
         recordRestore(deploymentId, set.get(), RestoreOutcome.REFUSED, summary);
@@ -283,27 +283,6 @@ public class BackupWorker implements PhaseWorker {
     }
   }
 
-  /** Null when the artifact is intact, else what is wrong with it. */
-  private static String verify(Artifact artifact) {
-    Path file = Path.of(artifact.path());
-    if (!Files.exists(file)) {
-      return artifact.path() + " is missing";
-    }
-    try {
-      String actual = Artifacts.sha256(file);
-      return actual.equals(artifact.sha256())
-          ? null
-          : artifact.path()
-              + " has sha256 "
-              + actual
-              + " but "
-              + artifact.sha256()
-              + " was recorded";
-    } catch (IOException e) {
-      return "cannot read " + artifact.path() + ": " + e.getMessage();
-    }
-  }
-
   private void applyRetention(String app, String environment, SetKind kind, int keep) {
     List<UUID> complete =
         repository.findIdByAppAndEnvironmentAndKindAndStatusOrderByCreatedAtDesc(
@@ -320,7 +299,8 @@ public class BackupWorker implements PhaseWorker {
     }
   }
 
-  private static void deletePlaintext(Path plain) {
+  /** Deletes a decrypted copy; one that cannot be deleted is logged as an error. */
+  static void deletePlaintext(Path plain) {
     try {
       if (plain != null) {
         Files.deleteIfExists(plain);

@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.proto.v1.BackupServiceGrpc;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
 import dev.slipway.proto.v1.HealthServiceGrpc;
 import dev.slipway.proto.v1.SecretServiceGrpc;
@@ -71,6 +72,18 @@ final class Server implements AutoCloseable {
   /** The health-service's history, passed through by the orchestrator. */
   HealthServiceGrpc.HealthServiceBlockingStub health() {
     return unary(HealthServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** The backup-service's sets, passed through by the orchestrator. */
+  BackupServiceGrpc.BackupServiceBlockingStub backups() {
+    return unary(BackupServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** For calls that take as long as the work they ask for, bounded by the caller. */
+  BackupServiceGrpc.BackupServiceBlockingStub backups(java.time.Duration timeout) {
+    return BackupServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(credentials)
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private <S extends AbstractStub<S>> S unary(S stub) {

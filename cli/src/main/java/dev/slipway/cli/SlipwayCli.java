@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       LogsCommand.class,
       HealthCommand.class,
+      BackupsCommand.class,
       HistoryCommand.class,
       RollbackCommand.class,
       CancelCommand.class,
@@ -176,8 +177,12 @@ public final class SlipwayCli {
       for (var any : details.getDetailsList()) {
         if (any.is(BadRequest.class)) {
           try {
-            for (var violation : any.unpack(BadRequest.class).getFieldViolationsList()) {
-              errors.println("  " + violation.getField() + ": " + violation.getDescription());
+            var violations = any.unpack(BadRequest.class).getFieldViolationsList();
+            // One violation is the message itself; several are listed, a field a line.
+            if (violations.size() > 1) {
+              for (var violation : violations) {
+                errors.println("  " + violation.getField() + ": " + violation.getDescription());
+              }
             }
           } catch (InvalidProtocolBufferException ignored) {
             // The message above already says what is wrong.

@@ -115,6 +115,7 @@ public final class Stack implements AutoCloseable {
       env.put("SLIPWAY_MASTER_KEY_FILE", workDir.resolve("master-key.json").toString());
       env.put("SLIPWAY_BOOTSTRAP_TOKEN_FILE", adminTokenFile().toString());
       env.put("SLIPWAY_HEALTH_ADDRESS", "127.0.0.1:" + ports.get(Service.HEALTH));
+      env.put("SLIPWAY_BACKUP_ADDRESS", "127.0.0.1:" + ports.get(Service.BACKUP));
     } else {
       env.put("SLIPWAY_SERVICE_TOKEN_FILE", serviceTokenFile(service).toString());
     }

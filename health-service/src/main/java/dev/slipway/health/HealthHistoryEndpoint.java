@@ -6,13 +6,13 @@ import dev.slipway.health.probes.CheckResults;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.FieldError;
+import dev.slipway.platform.grpc.Unary;
 import dev.slipway.proto.v1.CheckOutcome;
 import dev.slipway.proto.v1.CheckRound;
 import dev.slipway.proto.v1.HealthServiceGrpc;
 import dev.slipway.proto.v1.ListCheckRoundsRequest;
 import dev.slipway.proto.v1.ListCheckRoundsResponse;
 import dev.slipway.proto.v1.Phase;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -38,28 +38,26 @@ public class HealthHistoryEndpoint extends HealthServiceGrpc.HealthServiceImplBa
   @Override
   public void listCheckRounds(
       ListCheckRoundsRequest request, StreamObserver<ListCheckRoundsResponse> response) {
-    ListCheckRoundsResponse page;
-    try {
-      UUID deployment = deploymentId(request.getDeploymentId());
-      int size = pageSize(request.getPageSize());
-      long after = afterId(request.getPageToken());
-      String phase =
-          request.getPhase() == Phase.PHASE_UNSPECIFIED ? "" : PhaseNames.of(request.getPhase());
-      // One row more than the page says whether another page follows.
-      List<CheckResultRow> rows =
-          transactions.read(c -> results.page(deployment, phase, after, size + 1));
-      ListCheckRoundsResponse.Builder builder = ListCheckRoundsResponse.newBuilder();
-      rows.stream().limit(size).map(HealthHistoryEndpoint::round).forEach(builder::addRounds);
-      if (rows.size() > size) {
-        builder.setNextPageToken(token(rows.get(size - 1).id()));
-      }
-      page = builder.build();
-    } catch (StatusRuntimeException e) {
-      response.onError(e);
-      return;
-    }
-    response.onNext(page);
-    response.onCompleted();
+    Unary.answer(
+        response,
+        () -> {
+          UUID deployment = deploymentId(request.getDeploymentId());
+          int size = pageSize(request.getPageSize());
+          long after = afterId(request.getPageToken());
+          String phase =
+              request.getPhase() == Phase.PHASE_UNSPECIFIED
+                  ? ""
+                  : PhaseNames.of(request.getPhase());
+          // One row more than the page says whether another page follows.
+          List<CheckResultRow> rows =
+              transactions.read(c -> results.page(deployment, phase, after, size + 1));
+          ListCheckRoundsResponse.Builder page = ListCheckRoundsResponse.newBuilder();
+          rows.stream().limit(size).map(HealthHistoryEndpoint::round).forEach(page::addRounds);
+          if (rows.size() > size) {
+            page.setNextPageToken(token(rows.get(size - 1).id()));
+          }
+          return page.build();
+        });
   }
 
   private static CheckRound round(CheckResultRow row) {

@@ -50,6 +50,27 @@ public final class Artifacts {
     return HexFormat.of().formatHex(digest.digest());
   }
 
+  /** What is wrong with a stored artifact (missing, unreadable, another checksum), or null. */
+  public static String problem(BackupRepository.Artifact artifact) {
+    Path file = Path.of(artifact.path());
+    if (!Files.exists(file)) {
+      return artifact.path() + " is missing";
+    }
+    try {
+      String actual = sha256(file);
+      return actual.equals(artifact.sha256())
+          ? null
+          : artifact.path()
+              + " has sha256 "
+              + actual
+              + " but "
+              + artifact.sha256()
+              + " was recorded";
+    } catch (IOException e) {
+      return "cannot read " + artifact.path() + ": " + e.getMessage();
+    }
+  }
+
   private static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

@@ -50,4 +50,17 @@ public interface BackupRepository extends CrudRepository<BackupSetRow, UUID> {
       select item_index, type, source, path, size_bytes as size, sha256 from backup_artifacts
       where set_id = :setId order by item_index""")
   List<Artifact> artifacts(UUID setId);
+
+  /**
+   * A target's sets older than ({@code beforeAt}, {@code beforeId}), newest first; kind '' is both.
+   */
+  @Query(
+      """
+      select * from backup_sets
+      where app = :app and environment = :environment and (:kind = '' or kind = :kind)
+        and (created_at, id) < (:beforeAt, :beforeId)
+      order by created_at desc, id desc
+      limit :limit""")
+  List<BackupSetRow> page(
+      String app, String environment, String kind, Instant beforeAt, UUID beforeId, int limit);
 }

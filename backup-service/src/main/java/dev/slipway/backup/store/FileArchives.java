@@ -5,7 +5,9 @@ import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.spec.AllowedRoots;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +40,22 @@ public class FileArchives {
     List<String> argv = new ArrayList<>(List.of("tar", "-xzf", file.toString(), "-C", "/", "--"));
     argv.addAll(members(files));
     Tool.run(argv, Map.of(), stop, stdout -> stdout.transferTo(OutputStream.nullOutputStream()));
+  }
+
+  /** How many members (files and directories) the archive holds; fails on a damaged archive. */
+  public int entries(Path file, StopSignal stop) throws IOException, InterruptedException {
+    return Tool.run(
+        List.of("tar", "-tzf", file.toString()),
+        Map.of(),
+        stop,
+        stdout -> {
+          InputStream in = new BufferedInputStream(stdout);
+          int lines = 0;
+          for (int b = in.read(); b != -1; b = in.read()) {
+            lines += b == '\n' ? 1 : 0;
+          }
+          return lines;
+        });
   }
 
   /**

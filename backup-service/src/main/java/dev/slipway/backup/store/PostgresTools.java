@@ -16,10 +16,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +30,10 @@ import java.util.regex.Pattern;
 @Singleton
 public class PostgresTools {
   private static final Pattern CLIENT_VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
+
+  /** Tables counted after a deep verify, at most. */
+  public static final int MOST_TABLES = 1_000;
+
   private final String binDir;
 
   public PostgresTools(@Value("${slipway.backup.pg-bin-dir:}") String binDir) {
@@ -67,13 +74,7 @@ public class PostgresTools {
       throws IOException, InterruptedException {
     checkClientCanServe("pg_restore", db, password, stop);
     refuseSlipwaysOwn(db, password);
-    String toc =
-        Tool.run(
-            List.of(program("pg_restore"), "-l", "--", file.toString()),
-            Map.of(),
-            stop,
-            stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
-    DumpSchemas schemas = DumpSchemas.of(toc);
+    DumpSchemas schemas = DumpSchemas.of(toc(file, stop));
     // The plaintext restore script is the database's content: owner-only, deleted after use.
     Path script =
         Files.createTempFile(
@@ -113,6 +114,100 @@ public class PostgresTools {
           PostgresTools::discard);
     } finally {
       Files.deleteIfExists(script);
+    }
+  }
+
+  /** The dump's table of contents as {@code pg_restore --list} prints it; fails on a bad dump. */
+  public String toc(Path file, StopSignal stop) throws IOException, InterruptedException {
+    return Tool.run(
+        List.of(program("pg_restore"), "--list", "--", file.toString()),
+        Map.of(),
+        stop,
+        stdout -> new String(stdout.readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Restores the dump into a new scratch database on the item's server and counts the rows of each
+   * table there (at most {@link #MOST_TABLES}); the scratch database is dropped whatever happens.
+   */
+  public Map<String, Long> restoreIntoScratch(
+      Item.Postgres db, DbPassword password, Path file, StopSignal stop)
+      throws IOException, InterruptedException {
+    checkClientCanServe("pg_restore", db, password, stop);
+    String scratch = "slipway_verify_" + UUID.randomUUID().toString().replace("-", "");
+    Item.Postgres target =
+        new Item.Postgres(db.user(), db.host(), db.port(), scratch, db.passwordSecret());
+    execute(db, password, "create database " + scratch);
+    try {
+      Tool.run(
+          List.of(
+              program("pg_restore"),
+              "--no-password",
+              "--no-owner",
+              "--no-privileges",
+              "--exit-on-error",
+              "-h",
+              db.host(),
+              "-p",
+              Integer.toString(db.port()),
+              "-U",
+              db.user(),
+              "-d",
+              scratch,
+              "--",
+              file.toString()),
+          environment(password),
+          stop,
+          PostgresTools::discard);
+      return rowCounts(target, password);
+    } finally {
+      execute(db, password, "drop database if exists " + scratch + " with (force)");
+    }
+  }
+
+  private Map<String, Long> rowCounts(Item.Postgres db, DbPassword password) throws IOException {
+    Map<String, Long> rows = new LinkedHashMap<>();
+    try (Connection c = connect(db, password);
+        Statement statement = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet each =
+          statement.executeQuery(
+              "select format('%I.%I', schemaname, relname) from pg_stat_user_tables"
+                  + " order by schemaname, relname limit "
+                  + MOST_TABLES)) {
+        while (each.next()) {
+          tables.add(each.getString(1));
+        }
+      }
+      for (String table : tables) {
+        try (ResultSet count = statement.executeQuery("select count(*) from " + table)) {
+          count.next();
+          rows.put(table, count.getLong(1));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IOException(
+          "cannot count the rows restored from " + db.source() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void execute(Item.Postgres db, DbPassword password, String sql) throws IOException {
+    try (Connection c = connect(db, password);
+        Statement statement = c.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IOException(
+          "cannot run '"
+              + sql
+              + "' on "
+              + db.source()
+              + ": "
+              + e.getMessage()
+              + (e.getSQLState() != null && e.getSQLState().equals("42501")
+                  ? " (a deep verify needs a user allowed to create databases: CREATEDB)"
+                  : ""),
+          e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.slipway.orchestrator.api;
 
 import dev.slipway.platform.grpc.Channels;
 import dev.slipway.platform.grpc.PassThrough;
+import dev.slipway.proto.v1.BackupServiceGrpc;
 import dev.slipway.proto.v1.HealthServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerServiceDefinition;
@@ -17,13 +18,16 @@ import jakarta.inject.Singleton;
  */
 @Factory
 public class WorkerGateway {
+  private final String caFile;
+
+  public WorkerGateway(@Value("${slipway.tls.ca-file:}") String caFile) {
+    this.caFile = caFile;
+  }
 
   @Singleton
   @Named("health-service")
   @Bean(preDestroy = "shutdownNow")
-  ManagedChannel healthChannel(
-      @Value("${slipway.services.health-address}") String address,
-      @Value("${slipway.tls.ca-file:}") String caFile) {
+  ManagedChannel healthChannel(@Value("${slipway.services.health-address}") String address) {
     return Channels.open(address, caFile);
   }
 
@@ -33,5 +37,20 @@ public class WorkerGateway {
       @Value("${slipway.services.health-address}") String address) {
     return PassThrough.of(
         HealthServiceGrpc.getServiceDescriptor(), channel, "health-service at " + address);
+  }
+
+  @Singleton
+  @Named("backup-service")
+  @Bean(preDestroy = "shutdownNow")
+  ManagedChannel backupChannel(@Value("${slipway.services.backup-address}") String address) {
+    return Channels.open(address, caFile);
+  }
+
+  @Singleton
+  ServerServiceDefinition backupService(
+      @Named("backup-service") ManagedChannel channel,
+      @Value("${slipway.services.backup-address}") String address) {
+    return PassThrough.of(
+        BackupServiceGrpc.getServiceDescriptor(), channel, "backup-service at " + address);
   }
 }

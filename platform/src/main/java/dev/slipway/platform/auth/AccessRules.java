@@ -7,6 +7,7 @@ import static dev.slipway.platform.auth.AccessRules.Environment.NONE;
 import dev.slipway.platform.auth.Scope.Kind;
 import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
 import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
+import dev.slipway.proto.v1.BackupServiceGrpc;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
 import dev.slipway.proto.v1.HealthServiceGrpc;
 import dev.slipway.proto.v1.SecretServiceGrpc;
@@ -92,6 +93,10 @@ public final class AccessRules {
 
     // The workers' own services, also passed through by the orchestrator (checked at both).
     rule(HealthServiceGrpc.getListCheckRoundsMethod(), new Rule(Kind.READ, NONE));
+    rule(BackupServiceGrpc.getListBackupSetsMethod(), new Rule(Kind.READ, NONE));
+    rule(BackupServiceGrpc.getGetBackupSetMethod(), new Rule(Kind.READ, NONE));
+    // It decrypts the artifacts, reads the database's password and creates a scratch database.
+    rule(BackupServiceGrpc.getVerifyBackupSetMethod(), new Rule(Kind.ADMIN, NONE));
   }
 
   private AccessRules() {}
