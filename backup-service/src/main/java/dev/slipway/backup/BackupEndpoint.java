@@ -1,6 +1,5 @@
 package dev.slipway.backup;
 
-import com.google.protobuf.Timestamp;
 import dev.slipway.backup.domain.SetStatus;
 import dev.slipway.backup.store.BackupRepository;
 import dev.slipway.backup.store.BackupRepository.Artifact;
@@ -9,6 +8,8 @@ import dev.slipway.backup.store.RestoreRepository;
 import dev.slipway.backup.store.RestoreRow;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.grpc.FieldError;
+import dev.slipway.platform.grpc.PageToken;
+import dev.slipway.platform.grpc.ProtoTime;
 import dev.slipway.platform.grpc.Unary;
 import dev.slipway.platform.process.StopSignal;
 import dev.slipway.proto.v1.BackupArtifact;
@@ -28,11 +29,8 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -42,11 +40,8 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
   private static final int DEFAULT_PAGE = 20;
-  private static final int LARGEST_PAGE = 500;
   private static final int CONCURRENT_VERIFIES = 2;
   private static final Duration LONGEST_VERIFY = Duration.ofHours(2);
-  private static final Instant NEWEST = Instant.parse("9999-12-31T00:00:00Z");
-  private static final UUID LAST_ID = new UUID(-1L, -1L);
 
   private final Transactions transactions;
   private final BackupRepository sets;
@@ -77,8 +72,8 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
           if (request.getApp().isEmpty() || request.getEnvironment().isEmpty()) {
             throw FieldError.of(request.getApp().isEmpty() ? "app" : "environment", "is required");
           }
-          int size = pageSize(request.getPageSize());
-          Cursor after = Cursor.decode(request.getPageToken());
+          int size = PageToken.pageSize(request.getPageSize(), DEFAULT_PAGE);
+          PageToken after = PageToken.decode(request.getPageToken(), PageToken.NEWEST);
           String kind =
               request.getKind() == BackupSetKind.BACKUP_SET_KIND_UNSPECIFIED
                   ? ""
@@ -102,7 +97,7 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
                   });
           if (rows.size() > size) {
             BackupSetRow last = rows.get(size - 1);
-            page.setNextPageToken(new Cursor(last.createdAt(), last.id()).encode());
+            page.setNextPageToken(new PageToken(last.createdAt(), last.id()).encode());
           }
           return page.build();
         });
@@ -183,12 +178,7 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
   }
 
   private BackupSetRow find(String setId) {
-    UUID id;
-    try {
-      id = UUID.fromString(setId);
-    } catch (IllegalArgumentException e) {
-      throw FieldError.of("set_id", "is not a UUID");
-    }
+    UUID id = FieldError.uuid("set_id", setId);
     return transactions
         .read(c -> sets.findById(id))
         .orElseThrow(
@@ -204,14 +194,14 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
             .setKind(BackupSetKind.valueOf("BACKUP_SET_KIND_" + row.kind().name()))
             .setStatus(BackupSetStatus.valueOf("BACKUP_SET_STATUS_" + row.status().name()))
             .setSummary(row.summary())
-            .setCreatedAt(timestamp(row.createdAt()))
+            .setCreatedAt(ProtoTime.of(row.createdAt()))
             .setSizeBytes(artifacts.stream().mapToLong(Artifact::size).sum())
             .setArtifactCount(artifacts.size());
     if (row.completedAt() != null) {
-      set.setCompletedAt(timestamp(row.completedAt()));
+      set.setCompletedAt(ProtoTime.of(row.completedAt()));
     }
     if (row.deletedAt() != null) {
-      set.setDeletedAt(timestamp(row.deletedAt()));
+      set.setDeletedAt(ProtoTime.of(row.deletedAt()));
     }
     return set.build();
   }
@@ -222,46 +212,10 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
             .setDeploymentId(row.deploymentId().toString())
             .setOutcome(RestoreOutcome.valueOf("RESTORE_OUTCOME_" + row.outcome().name()))
             .setSummary(row.summary())
-            .setStartedAt(timestamp(row.startedAt()));
+            .setStartedAt(ProtoTime.of(row.startedAt()));
     if (row.finishedAt() != null) {
-      restore.setFinishedAt(timestamp(row.finishedAt()));
+      restore.setFinishedAt(ProtoTime.of(row.finishedAt()));
     }
     return restore.build();
-  }
-
-  private static Timestamp timestamp(Instant at) {
-    return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
-  }
-
-  private static int pageSize(int requested) {
-    if (requested < 0 || requested > LARGEST_PAGE) {
-      throw FieldError.of("page_size", "must be between 1 and " + LARGEST_PAGE);
-    }
-    return requested == 0 ? DEFAULT_PAGE : requested;
-  }
-
-  /** Where a newest-first page ended, as an opaque token. */
-  private record Cursor(Instant at, UUID id) {
-    String encode() {
-      String raw = at.getEpochSecond() + ":" + at.getNano() + ":" + id;
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Cursor decode(String token) {
-      if (token.isEmpty()) {
-        return new Cursor(NEWEST, LAST_ID);
-      }
-      try {
-        String[] parts =
-            new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", 3);
-        return new Cursor(
-            Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
-            UUID.fromString(parts[2]));
-      } catch (RuntimeException e) {
-        throw FieldError.of("page_token", "is not a token from a previous response");
-      }
-    }
   }
 }

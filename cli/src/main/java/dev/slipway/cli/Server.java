@@ -3,6 +3,7 @@ package dev.slipway.cli;
 import dev.slipway.proto.v1.BackupServiceGrpc;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
 import dev.slipway.proto.v1.HealthServiceGrpc;
+import dev.slipway.proto.v1.NotificationServiceGrpc;
 import dev.slipway.proto.v1.SecretServiceGrpc;
 import dev.slipway.proto.v1.TokenServiceGrpc;
 import io.grpc.ChannelCredentials;
@@ -77,6 +78,11 @@ final class Server implements AutoCloseable {
   /** The backup-service's sets, passed through by the orchestrator. */
   BackupServiceGrpc.BackupServiceBlockingStub backups() {
     return unary(BackupServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** The notifier-service's deliveries, passed through by the orchestrator. */
+  NotificationServiceGrpc.NotificationServiceBlockingStub notifications() {
+    return unary(NotificationServiceGrpc.newBlockingStub(channel));
   }
 
   /** For calls that take as long as the work they ask for, bounded by the caller. */

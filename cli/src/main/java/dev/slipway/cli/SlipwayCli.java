@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       LogsCommand.class,
       HealthCommand.class,
       BackupsCommand.class,
+      DeliveriesCommand.class,
       HistoryCommand.class,
       RollbackCommand.class,
       CancelCommand.class,

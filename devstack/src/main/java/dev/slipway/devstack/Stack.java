@@ -116,6 +116,7 @@ public final class Stack implements AutoCloseable {
       env.put("SLIPWAY_BOOTSTRAP_TOKEN_FILE", adminTokenFile().toString());
       env.put("SLIPWAY_HEALTH_ADDRESS", "127.0.0.1:" + ports.get(Service.HEALTH));
       env.put("SLIPWAY_BACKUP_ADDRESS", "127.0.0.1:" + ports.get(Service.BACKUP));
+      env.put("SLIPWAY_NOTIFIER_ADDRESS", "127.0.0.1:" + ports.get(Service.NOTIFIER));
     } else {
       env.put("SLIPWAY_SERVICE_TOKEN_FILE", serviceTokenFile(service).toString());
     }

@@ -1,6 +1,7 @@
 package dev.slipway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -157,9 +158,7 @@ class BackupOperationsTest {
     assertThat(dump.getEntries()).as("table of contents entries").isPositive();
     assertThat(dump.getTablesList())
         .extracting(TableRows::getTable, TableRows::getRows)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("public.entries", 40L),
-            org.assertj.core.groups.Tuple.tuple("public.tags", 5L));
+        .containsExactly(tuple("public.entries", 40L), tuple("public.tags", 5L));
     ArtifactVerification archive = deep.getArtifacts(1);
     assertThat(archive.getIntact()).as(archive.getDetail()).isTrue();
     assertThat(archive.getEntries()).as("the directory and its two files").isEqualTo(3);

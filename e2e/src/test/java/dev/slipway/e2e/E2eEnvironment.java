@@ -77,6 +77,13 @@ final class E2eEnvironment {
                         webhook.goneUrl(),
                         "slipway.notifier.channels.retired.secret",
                         webhookSecret,
+                        // Down until a test brings it up; one retry a second later, then DEAD.
+                        "slipway.notifier.channels.flaky.url",
+                        webhook.flakyUrl(),
+                        "slipway.notifier.channels.flaky.secret",
+                        webhookSecret,
+                        "slipway.notifier.channels.flaky.retry-schedule",
+                        "1s",
                         "slipway.grpc.reflection",
                         "true"),
                 // A short runner lease, so a test sees a killed orchestrator's deploy resumed

@@ -22,21 +22,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.LongStream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,7 +127,9 @@ class ReleaseScenarioTest {
                               .contains("\"deploymentId\":\"" + deployment.getId() + "\"")
                               .contains("\"type\":\"deployment.succeeded\"");
                           assertThat(hook.signature())
-                              .isEqualTo(standardWebhooksSignature(env.webhookSecret, hook));
+                              .isEqualTo(
+                                  WebhookReceiver.standardWebhooksSignature(
+                                      env.webhookSecret, hook));
                         }));
     assertThat(env.webhook.refused())
         .as("the first attempt of each delivery was refused and retried")
@@ -521,26 +518,6 @@ class ReleaseScenarioTest {
         entries.add(rows.getString(1));
       }
       return entries;
-    }
-  }
-
-  /**
-   * The Standard Webhooks signature worked out here, apart from the notifier's code: HMAC-SHA256
-   * under the base64 secret after "whsec_", of "id.timestamp.body", as "v1,<base64>".
-   */
-  private static String standardWebhooksSignature(String secret, WebhookReceiver.Received hook) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(
-          new SecretKeySpec(
-              Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
-      byte[] signed =
-          mac.doFinal(
-              (hook.id() + "." + hook.timestamp() + "." + hook.body())
-                  .getBytes(StandardCharsets.UTF_8));
-      return "v1," + Base64.getEncoder().encodeToString(signed);
-    } catch (GeneralSecurityException e) {
-      throw new AssertionError("HMAC-SHA256 is part of every JDK", e);
     }
   }
 }

@@ -4,8 +4,12 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A real HTTP endpoint that receives the notifier's webhooks; answers 503 to the first of each id
@@ -19,6 +23,10 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<String> refusedOnce = new CopyOnWriteArrayList<>();
   private volatile boolean refuseFirstAttempt;
+  private volatile boolean flakyUp;
+  private final List<Received> flakyReceived = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger flakyHits =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger goneHits =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -54,7 +62,43 @@ final class WebhookReceiver implements AutoCloseable {
           exchange.sendResponseHeaders(410, -1);
           exchange.close();
         });
+    // An endpoint that is down (503) until a test brings it up; it records what it accepts.
+    server.createContext(
+        "/flaky",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          flakyHits.incrementAndGet();
+          if (flakyUp) {
+            flakyReceived.add(
+                new Received(
+                    exchange.getRequestHeaders().getFirst("webhook-id"),
+                    exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+                    exchange.getRequestHeaders().getFirst("webhook-signature"),
+                    body));
+          }
+          exchange.sendResponseHeaders(flakyUp ? 200 : 503, -1);
+          exchange.close();
+        });
     server.start();
+  }
+
+  String flakyUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/flaky";
+  }
+
+  /** Whether the flaky endpoint accepts (200) or refuses (503) from now on. */
+  void flakyUp(boolean up) {
+    flakyUp = up;
+  }
+
+  /** Requests that reached the flaky endpoint, accepted or not. */
+  int flakyHits() {
+    return flakyHits.get();
+  }
+
+  List<Received> flakyReceived() {
+    return List.copyOf(flakyReceived);
   }
 
   String url() {
@@ -86,5 +130,25 @@ final class WebhookReceiver implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+  }
+
+  /**
+   * The Standard Webhooks signature worked out here, apart from the notifier's code: HMAC-SHA256
+   * under the base64 secret after "whsec_", of "id.timestamp.body", as "v1,<base64>".
+   */
+  static String standardWebhooksSignature(String secret, Received hook) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(
+          new SecretKeySpec(
+              Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+      byte[] signed =
+          mac.doFinal(
+              (hook.id() + "." + hook.timestamp() + "." + hook.body())
+                  .getBytes(StandardCharsets.UTF_8));
+      return "v1," + Base64.getEncoder().encodeToString(signed);
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError("HMAC-SHA256 is part of every JDK", e);
+    }
   }
 }

@@ -1,11 +1,12 @@
 package dev.slipway.health;
 
-import com.google.protobuf.Timestamp;
 import dev.slipway.health.probes.CheckResultRow;
 import dev.slipway.health.probes.CheckResults;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.FieldError;
+import dev.slipway.platform.grpc.PageToken;
+import dev.slipway.platform.grpc.ProtoTime;
 import dev.slipway.platform.grpc.Unary;
 import dev.slipway.proto.v1.CheckOutcome;
 import dev.slipway.proto.v1.CheckRound;
@@ -26,7 +27,6 @@ import java.util.UUID;
 @Singleton
 public class HealthHistoryEndpoint extends HealthServiceGrpc.HealthServiceImplBase {
   private static final int DEFAULT_PAGE = 100;
-  private static final int LARGEST_PAGE = 500;
   private final Transactions transactions;
   private final CheckResults results;
 
@@ -41,8 +41,8 @@ public class HealthHistoryEndpoint extends HealthServiceGrpc.HealthServiceImplBa
     Unary.answer(
         response,
         () -> {
-          UUID deployment = deploymentId(request.getDeploymentId());
-          int size = pageSize(request.getPageSize());
+          UUID deployment = FieldError.uuid("deployment_id", request.getDeploymentId());
+          int size = PageToken.pageSize(request.getPageSize(), DEFAULT_PAGE);
           long after = afterId(request.getPageToken());
           String phase =
               request.getPhase() == Phase.PHASE_UNSPECIFIED
@@ -70,26 +70,8 @@ public class HealthHistoryEndpoint extends HealthServiceGrpc.HealthServiceImplBa
         .setLatencyMs(row.latencyMs())
         .setObserved(row.detail())
         .setCounted(row.counted())
-        .setCheckedAt(
-            Timestamp.newBuilder()
-                .setSeconds(row.checkedAt().getEpochSecond())
-                .setNanos(row.checkedAt().getNano()))
+        .setCheckedAt(ProtoTime.of(row.checkedAt()))
         .build();
-  }
-
-  private static UUID deploymentId(String text) {
-    try {
-      return UUID.fromString(text);
-    } catch (IllegalArgumentException e) {
-      throw FieldError.of("deployment_id", "is not a UUID");
-    }
-  }
-
-  private static int pageSize(int requested) {
-    if (requested < 0 || requested > LARGEST_PAGE) {
-      throw FieldError.of("page_size", "must be between 1 and " + LARGEST_PAGE);
-    }
-    return requested == 0 ? DEFAULT_PAGE : requested;
   }
 
   private static String token(long lastId) {

@@ -6,6 +6,11 @@ public enum DeliveryStatus {
   PENDING,
   /** The receiver answered 2xx. */
   DELIVERED,
-  /** Given up: out of retries, a 4xx, a disabled endpoint or a channel that is not configured. */
-  FAILED
+  /** Refused for good: a 4xx, a disabled endpoint or a channel that is not configured. */
+  FAILED,
+  /**
+   * Every attempt the channel's schedule allows failed: kept, counted, and sent again by {@code
+   * slipway deliveries retry}.
+   */
+  DEAD
 }

@@ -84,7 +84,7 @@ public class Dispatcher {
     wakeups.release();
   }
 
-  private record Due(UUID id, String channel, String payload, int attempts) {}
+  private record Due(UUID id, String channel, String payload, int attempts, int retriedAfter) {}
 
   private void loop() {
     while (running) {
@@ -127,7 +127,7 @@ public class Dispatcher {
         tx.prepareStatement(
             "update deliveries set next_attempt_at = ? where id in (select id from deliveries"
                 + " where status = 'PENDING' and next_attempt_at <= ? order by next_attempt_at limit ?"
-                + " for update skip locked) returning id, channel, payload, attempts")) {
+                + " for update skip locked) returning id, channel, payload, attempts, retried_after")) {
       Instant now = clock.instant();
       claim.setTimestamp(1, Timestamp.from(now.plus(CLAIM)));
       claim.setTimestamp(2, Timestamp.from(now));
@@ -140,7 +140,8 @@ public class Dispatcher {
                   rows.getObject(1, UUID.class),
                   rows.getString(2),
                   rows.getString(3),
-                  rows.getInt(4)));
+                  rows.getInt(4),
+                  rows.getInt(5)));
         }
       }
       return due;
@@ -228,7 +229,11 @@ public class Dispatcher {
     RetryPolicy.Verdict verdict =
         policies
             .get(channel.getName())
-            .after(attempt, Optional.ofNullable(status), retryAfter, clock.instant());
+            .after(
+                attempt - delivery.retriedAfter(),
+                Optional.ofNullable(status),
+                retryAfter,
+                clock.instant());
     if (verdict instanceof RetryPolicy.DisableEndpoint disable) {
       transactions.inTransaction(c -> disable(c, channel, disable.why()));
     }
@@ -287,12 +292,14 @@ public class Dispatcher {
           case RetryPolicy.Delivered delivered -> DeliveryStatus.DELIVERED;
           case RetryPolicy.RetryAt retry -> DeliveryStatus.PENDING;
           case RetryPolicy.GiveUp giveUp -> DeliveryStatus.FAILED;
+          case RetryPolicy.Exhausted exhausted -> DeliveryStatus.DEAD;
           case RetryPolicy.DisableEndpoint disable -> DeliveryStatus.FAILED;
         };
     Instant next = verdict instanceof RetryPolicy.RetryAt retry ? retry.when() : clock.instant();
     String why =
         switch (verdict) {
           case RetryPolicy.GiveUp giveUp -> detail + "; " + giveUp.why();
+          case RetryPolicy.Exhausted exhausted -> detail + "; " + exhausted.why();
           case RetryPolicy.DisableEndpoint disable ->
               detail + "; endpoint disabled: " + disable.why();
           default -> detail;

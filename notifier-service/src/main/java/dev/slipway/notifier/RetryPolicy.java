@@ -40,6 +40,9 @@ public record RetryPolicy(List<Duration> schedule) {
 
   public record GiveUp(String why) implements Verdict {}
 
+  /** Every attempt the schedule allows was made. */
+  public record Exhausted(String why) implements Verdict {}
+
   public record DisableEndpoint(String why) implements Verdict {}
 
   /** A schedule written as {@code 5s,5m,30m,2h}. */
@@ -67,7 +70,7 @@ public record RetryPolicy(List<Duration> schedule) {
   }
 
   /**
-   * @param attempt the attempt just made, 1 for the first
+   * @param attempt the attempt just made, 1 for the first (since the last retry by hand)
    * @param status the HTTP status, empty when no answer came
    */
   public Verdict after(
@@ -85,7 +88,7 @@ public record RetryPolicy(List<Duration> schedule) {
       }
     }
     if (attempt > schedule.size()) {
-      return new GiveUp("no answer that delivered it after " + attempt + " attempts");
+      return new Exhausted("no answer that delivered it after " + attempt + " attempts");
     }
     Duration wait = schedule.get(attempt - 1);
     Optional<Duration> asked = retryAfter.flatMap(header -> retryAfter(header, now));

@@ -24,7 +24,9 @@ class RetryPolicyTest {
     assertThat(after(1, 503, null)).isEqualTo(new RetryPolicy.RetryAt(NOW.plusSeconds(5)));
     assertThat(after(3, null, null))
         .isEqualTo(new RetryPolicy.RetryAt(NOW.plus(Duration.ofMinutes(30))));
-    assertThat(after(8, 503, null)).isInstanceOf(RetryPolicy.GiveUp.class);
+    assertThat(after(7, 503, null)).isInstanceOf(RetryPolicy.RetryAt.class);
+    assertThat(after(8, 503, null))
+        .isEqualTo(new RetryPolicy.Exhausted("no answer that delivered it after 8 attempts"));
   }
 
   @Test
@@ -70,6 +72,6 @@ class RetryPolicyTest {
     assertThatThrownBy(() -> RetryPolicy.parse("5 minutes")).hasMessageContaining("'5 minutes'");
     assertThat(List.of(RetryPolicy.parse("1s").after(2, Optional.of(500), Optional.empty(), NOW)))
         .first()
-        .isInstanceOf(RetryPolicy.GiveUp.class);
+        .isInstanceOf(RetryPolicy.Exhausted.class);
   }
 }

@@ -4,6 +4,7 @@ import dev.slipway.platform.grpc.Channels;
 import dev.slipway.platform.grpc.PassThrough;
 import dev.slipway.proto.v1.BackupServiceGrpc;
 import dev.slipway.proto.v1.HealthServiceGrpc;
+import dev.slipway.proto.v1.NotificationServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerServiceDefinition;
 import io.micronaut.context.annotation.Bean;
@@ -52,5 +53,20 @@ public class WorkerGateway {
       @Value("${slipway.services.backup-address}") String address) {
     return PassThrough.of(
         BackupServiceGrpc.getServiceDescriptor(), channel, "backup-service at " + address);
+  }
+
+  @Singleton
+  @Named("notifier-service")
+  @Bean(preDestroy = "shutdownNow")
+  ManagedChannel notifierChannel(@Value("${slipway.services.notifier-address}") String address) {
+    return Channels.open(address, caFile);
+  }
+
+  @Singleton
+  ServerServiceDefinition notifierService(
+      @Named("notifier-service") ManagedChannel channel,
+      @Value("${slipway.services.notifier-address}") String address) {
+    return PassThrough.of(
+        NotificationServiceGrpc.getServiceDescriptor(), channel, "notifier-service at " + address);
   }
 }

@@ -10,6 +10,7 @@ import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
 import dev.slipway.proto.v1.BackupServiceGrpc;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
 import dev.slipway.proto.v1.HealthServiceGrpc;
+import dev.slipway.proto.v1.NotificationServiceGrpc;
 import dev.slipway.proto.v1.SecretServiceGrpc;
 import dev.slipway.proto.v1.TokenServiceGrpc;
 import io.grpc.MethodDescriptor;
@@ -97,6 +98,8 @@ public final class AccessRules {
     rule(BackupServiceGrpc.getGetBackupSetMethod(), new Rule(Kind.READ, NONE));
     // It decrypts the artifacts, reads the database's password and creates a scratch database.
     rule(BackupServiceGrpc.getVerifyBackupSetMethod(), new Rule(Kind.ADMIN, NONE));
+    rule(NotificationServiceGrpc.getListDeliveriesMethod(), new Rule(Kind.READ, NONE));
+    rule(NotificationServiceGrpc.getRetryDeliveryMethod(), new Rule(Kind.ADMIN, NONE));
   }
 
   private AccessRules() {}
