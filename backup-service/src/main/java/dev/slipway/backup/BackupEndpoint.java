@@ -21,6 +21,9 @@ import dev.slipway.proto.v1.BackupSetStatus;
 import dev.slipway.proto.v1.GetBackupSetRequest;
 import dev.slipway.proto.v1.ListBackupSetsRequest;
 import dev.slipway.proto.v1.ListBackupSetsResponse;
+import dev.slipway.proto.v1.PruneBackupSetsRequest;
+import dev.slipway.proto.v1.PruneBackupSetsResponse;
+import dev.slipway.proto.v1.PrunedSet;
 import dev.slipway.proto.v1.RestoreOutcome;
 import dev.slipway.proto.v1.TargetRef;
 import dev.slipway.proto.v1.VerifyBackupSetRequest;
@@ -47,6 +50,7 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
   private final BackupRepository sets;
   private final RestoreRepository restores;
   private final BackupVerifier verifier;
+  private final Pruner pruner;
   private final Clock clock;
   private final Semaphore verifying = new Semaphore(CONCURRENT_VERIFIES);
 
@@ -55,7 +59,9 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
       BackupRepository sets,
       RestoreRepository restores,
       BackupVerifier verifier,
+      Pruner pruner,
       Clock clock) {
+    this.pruner = pruner;
     this.transactions = transactions;
     this.sets = sets;
     this.restores = restores;
@@ -159,6 +165,41 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
           } finally {
             verifying.release();
           }
+        });
+  }
+
+  @Override
+  public void pruneBackupSets(
+      PruneBackupSetsRequest request, StreamObserver<PruneBackupSetsResponse> response) {
+    Unary.answer(
+        response,
+        () -> {
+          if (request.getApp().isEmpty() || request.getEnvironment().isEmpty()) {
+            throw FieldError.of(request.getApp().isEmpty() ? "app" : "environment", "is required");
+          }
+          Pruner.Result result;
+          try {
+            result = pruner.prune(request.getApp(), request.getEnvironment(), request.getDryRun());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED
+                .withDescription("the backup-service is stopping")
+                .asRuntimeException();
+          }
+          PruneBackupSetsResponse.Builder answer =
+              PruneBackupSetsResponse.newBuilder().setPolicy(result.policy().toString());
+          transactions.read(
+              c -> {
+                for (Pruner.Pruned p : result.sets()) {
+                  answer.addSets(
+                      PrunedSet.newBuilder()
+                          .setSet(summary(p.set(), sets.artifacts(p.set().id())))
+                          .setKept(p.kept())
+                          .setWhy(p.why()));
+                }
+                return answer;
+              });
+          return answer.build();
         });
   }
 

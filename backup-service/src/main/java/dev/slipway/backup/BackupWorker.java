@@ -2,7 +2,6 @@ package dev.slipway.backup;
 
 import dev.slipway.backup.domain.Item;
 import dev.slipway.backup.domain.RestoreOutcome;
-import dev.slipway.backup.domain.Retention;
 import dev.slipway.backup.domain.SetKind;
 import dev.slipway.backup.domain.SetStatus;
 import dev.slipway.backup.store.Artifacts;
@@ -46,7 +45,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class BackupWorker implements PhaseWorker {
   private static final Logger LOG = LoggerFactory.getLogger(BackupWorker.class);
-  private static final int DEFAULT_KEEP = 10;
   private final BackupRepository repository;
   private final RestoreRepository restores;
   private final Clock clock;
@@ -56,6 +54,7 @@ public class BackupWorker implements PhaseWorker {
   private final BackupCipher cipher;
   private final Path backupDir;
   private final Supplier<UUID> ids;
+  private final Pruner pruner;
 
   public BackupWorker(
       BackupRepository repository,
@@ -66,7 +65,9 @@ public class BackupWorker implements PhaseWorker {
       BackupCipher cipher,
       Clock clock,
       Supplier<UUID> ids,
+      Pruner pruner,
       @Value("${slipway.backup.dir}") String backupDir) {
+    this.pruner = pruner;
     this.repository = repository;
     this.restores = restores;
     this.clock = clock;
@@ -174,12 +175,8 @@ public class BackupWorker implements PhaseWorker {
               + " bytes in "
               + dir;
       repository.update(setId, SetStatus.COMPLETE, summary, clock.instant());
-      int keep =
-          deployment.getSpec().getBackup().getKeep() == 0
-              ? DEFAULT_KEEP
-              : deployment.getSpec().getBackup().getKeep();
       try {
-        applyRetention(app, environment, kind, keep);
+        pruner.prune(app, environment, false);
       } catch (RuntimeException e) {
         // The backup is taken; retention runs again after the next one.
         LOG.warn("retention of {}/{} could not run now: {}", app, environment, e.getMessage());
@@ -280,22 +277,6 @@ public class BackupWorker implements PhaseWorker {
       }
     } catch (IOException e) {
       LOG.warn("cannot delete the unfinished backup files in {}: {}", dir, e.getMessage());
-    }
-  }
-
-  private void applyRetention(String app, String environment, SetKind kind, int keep) {
-    List<UUID> complete =
-        repository.findIdByAppAndEnvironmentAndKindAndStatusOrderByCreatedAtDesc(
-            app, environment, kind, SetStatus.COMPLETE);
-    for (UUID expired : Retention.expired(complete, keep)) {
-      for (Artifact artifact : repository.artifacts(expired)) {
-        try {
-          Files.deleteIfExists(Path.of(artifact.path()));
-        } catch (IOException e) {
-          LOG.warn("cannot delete expired backup file {}: {}", artifact.path(), e.getMessage());
-        }
-      }
-      repository.markDeleted(expired, "expired: target keeps " + keep, clock.instant());
     }
   }
 

@@ -8,6 +8,9 @@ import dev.slipway.proto.v1.BackupSetKind;
 import dev.slipway.proto.v1.GetBackupSetRequest;
 import dev.slipway.proto.v1.ListBackupSetsRequest;
 import dev.slipway.proto.v1.ListBackupSetsResponse;
+import dev.slipway.proto.v1.PruneBackupSetsRequest;
+import dev.slipway.proto.v1.PruneBackupSetsResponse;
+import dev.slipway.proto.v1.PrunedSet;
 import dev.slipway.proto.v1.TableRows;
 import dev.slipway.proto.v1.VerifyBackupSetRequest;
 import dev.slipway.proto.v1.VerifyBackupSetResponse;
@@ -25,11 +28,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "backups",
     mixinStandardHelpOptions = true,
-    description = "The backup sets a target has: list them, show one, prove one can be restored.",
+    description =
+        "The backup sets a target has: list them, show one, prove one restores, apply retention.",
     subcommands = {
       BackupsCommand.List.class,
       BackupsCommand.Show.class,
-      BackupsCommand.Verify.class
+      BackupsCommand.Verify.class,
+      BackupsCommand.Prune.class
     })
 final class BackupsCommand {
   @ParentCommand SlipwayCli root;
@@ -242,6 +247,75 @@ final class BackupsCommand {
         }
         out.flush();
         return result.getIntact() ? ExitCode.SUCCEEDED : ExitCode.FAILED;
+      }
+    }
+  }
+
+  @Command(
+      name = "prune",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Apply the target's retention now (needs admin): each complete set, kept or not, and the",
+        "rule that decides. The newest set and the sets of a running deployment or of a quarantined",
+        "rollback always stay."
+      })
+  static final class Prune implements Callable<Integer> {
+    @ParentCommand BackupsCommand parent;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--app", required = true)
+    String app;
+
+    @Option(names = "--env", required = true)
+    String environment;
+
+    @Option(names = "--dry-run", description = "Show what would go; delete nothing.")
+    boolean dryRun;
+
+    @Option(names = "--yes", description = "Delete what goes, without --dry-run first.")
+    boolean yes;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      if (!dryRun && !yes) {
+        throw new SlipwayCli.UsageError(
+            "prune deletes backups: add --dry-run to see what would go, or --yes to delete it");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (Server server = parent.root.connect()) {
+        PruneBackupSetsResponse result =
+            server
+                .backups()
+                .pruneBackupSets(
+                    PruneBackupSetsRequest.newBuilder()
+                        .setApp(app)
+                        .setEnvironment(environment)
+                        .setDryRun(dryRun)
+                        .build());
+        if (parent.root.output == SlipwayCli.Format.json) {
+          Printer.json(out, result);
+          return ExitCode.SUCCEEDED;
+        }
+        long going = result.getSetsList().stream().filter(p -> !p.getKept()).count();
+        for (PrunedSet p : result.getSetsList()) {
+          out.println(
+              (p.getKept() ? "keep     " : dryRun ? "would go " : "deleted  ")
+                  + line(p.getSet())
+                  + "  — "
+                  + p.getWhy());
+        }
+        out.println(
+            "policy "
+                + result.getPolicy()
+                + ": "
+                + going
+                + " set(s) "
+                + (dryRun ? "would go" : "deleted")
+                + ", "
+                + (result.getSetsCount() - going)
+                + " kept");
+        out.flush();
+        return ExitCode.SUCCEEDED;
       }
     }
   }

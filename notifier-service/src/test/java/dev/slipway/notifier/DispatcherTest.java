@@ -55,7 +55,8 @@ class DispatcherTest {
     transactions = new Transactions(dataSource);
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
-      for (String migration : List.of("V2__deliveries.sql", "V3__disabled_endpoints.sql")) {
+      for (String migration :
+          List.of("V2__deliveries.sql", "V3__disabled_endpoints.sql", "V4__dead_deliveries.sql")) {
         s.execute(
             new String(
                 DispatcherTest.class

@@ -35,7 +35,7 @@ public interface BackupRepository extends CrudRepository<BackupSetRow, UUID> {
       UUID deploymentId, SetKind kind, SetStatus status);
 
   /** Sets of a target, newest first. */
-  List<UUID> findIdByAppAndEnvironmentAndKindAndStatusOrderByCreatedAtDesc(
+  List<BackupSetRow> findByAppAndEnvironmentAndKindAndStatusOrderByCreatedAtDesc(
       String app, String environment, SetKind kind, SetStatus status);
 
   @Query(

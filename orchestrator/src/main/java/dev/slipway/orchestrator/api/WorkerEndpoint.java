@@ -12,8 +12,11 @@ import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.NotFound;
 import dev.slipway.orchestrator.outbox.EventCodec;
+import dev.slipway.orchestrator.quarantine.Quarantine;
+import dev.slipway.orchestrator.quarantine.QuarantinedVersionRow;
 import dev.slipway.orchestrator.secrets.SecretStore;
 import dev.slipway.orchestrator.targets.SpecSecrets;
+import dev.slipway.orchestrator.targets.Targets;
 import dev.slipway.platform.auth.DeploymentEnvironments;
 import dev.slipway.platform.auth.Scope;
 import dev.slipway.platform.auth.TokenAuthenticator;
@@ -22,12 +25,16 @@ import dev.slipway.platform.grpc.Caller;
 import dev.slipway.proto.internal.v1.AuthenticateRequest;
 import dev.slipway.proto.internal.v1.BackupKey;
 import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
+import dev.slipway.proto.internal.v1.GetRetentionRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
 import dev.slipway.proto.internal.v1.Principal;
 import dev.slipway.proto.internal.v1.ResolveSecretRequest;
 import dev.slipway.proto.internal.v1.ResolveSecretResponse;
+import dev.slipway.proto.internal.v1.RetentionContext;
+import dev.slipway.proto.internal.v1.RetentionHold;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
+import dev.slipway.proto.v1.BackupSpec;
 import dev.slipway.proto.v1.TargetRef;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -48,17 +55,23 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
   private final DeploymentRepository repository;
   private final SecretStore secrets;
   private final TokenAuthenticator tokens;
+  private final Targets targets;
+  private final Quarantine quarantine;
 
   public WorkerEndpoint(
       Transactions transactions,
       DeploymentRepository repository,
       SecretStore secrets,
-      TokenAuthenticator tokens)
+      TokenAuthenticator tokens,
+      Targets targets,
+      Quarantine quarantine)
       throws GeneralSecurityException {
     this.transactions = transactions;
     this.repository = repository;
     this.secrets = secrets;
     this.tokens = tokens;
+    this.targets = targets;
+    this.quarantine = quarantine;
     StreamingAeadConfig.register();
   }
 
@@ -139,6 +152,46 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
               .setName(caller.name())
               .addAllScopes(caller.scopes().stream().map(Scope::toString).toList())
               .build();
+        });
+  }
+
+  @Override
+  public void getRetention(GetRetentionRequest request, StreamObserver<RetentionContext> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          String app = request.getTarget().getApp();
+          String environment = request.getTarget().getEnvironment();
+          BackupSpec backup = targets.get(app, environment).spec().getBackup();
+          RetentionContext.Builder context =
+              RetentionContext.newBuilder().setKeep(backup.getKeep());
+          if (backup.hasRetention()) {
+            context.setRetention(backup.getRetention());
+          }
+          transactions
+              .read(c -> repository.findActive(app, environment))
+              .ifPresent(
+                  active ->
+                      context.addHolds(
+                          RetentionHold.newBuilder()
+                              .setDeploymentId(active.deployment().id().toString())
+                              .setReason(
+                                  "deployment of "
+                                      + active.deployment().version()
+                                      + " is "
+                                      + active.deployment().status())));
+          for (QuarantinedVersionRow row : quarantine.list(app, environment, false)) {
+            context.addHolds(
+                RetentionHold.newBuilder()
+                    .setDeploymentId(row.deploymentId().toString())
+                    .setReason(
+                        "its release of "
+                            + row.key().version()
+                            + " rolled back and "
+                            + row.key().version()
+                            + " is quarantined"));
+          }
+          return context.build();
         });
   }
 

@@ -6,6 +6,8 @@ import dev.slipway.platform.spec.AllowedRoots;
 import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.PostgresUrl;
 import dev.slipway.proto.v1.BackupItem;
+import dev.slipway.proto.v1.BackupRetention;
+import dev.slipway.proto.v1.BackupSpec;
 import dev.slipway.proto.v1.CommandStep;
 import dev.slipway.proto.v1.HealthCheck;
 import dev.slipway.proto.v1.NotifyRule;
@@ -69,6 +71,28 @@ public final class TargetValidator {
     }
   }
 
+  private void retention(BackupSpec backup) {
+    if (!backup.hasRetention()) {
+      return;
+    }
+    if (backup.getKeep() != 0) {
+      fail("backup.retention", "replaces backup.keep: give one of them");
+    }
+    BackupRetention r = backup.getRetention();
+    int[] counts = {r.getLast(), r.getDaily(), r.getWeekly(), r.getMonthly()};
+    String[] names = {"last", "daily", "weekly", "monthly"};
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] < 0 || counts[i] > 1000) {
+        fail("backup.retention." + names[i], "must be between 0 and 1000");
+      }
+    }
+    if (r.getLast() + r.getDaily() + r.getWeekly() + r.getMonthly() == 0) {
+      fail(
+          "backup.retention",
+          "keeps nothing but the newest set: give last, daily, weekly or monthly");
+    }
+  }
+
   private void check(TargetSpec spec) {
     name("app", spec.getApp());
     name("environment", spec.getEnvironment());
@@ -86,6 +110,7 @@ public final class TargetValidator {
     if (spec.getBackup().getKeep() < 0 || spec.getBackup().getKeep() > 1000) {
       fail("backup.keep", "must be between 1 and 1000 (0 means the default, 10)");
     }
+    retention(spec.getBackup());
     if (spec.getBackup().getRestoreOnRollback() && spec.getBackup().getItemsCount() == 0) {
       fail("backup.restoreOnRollback", "needs backup.items to restore");
     }

@@ -91,6 +91,7 @@ public final class AccessRules {
     rule(WorkerServiceGrpc.getResolveSecretMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getGetBackupKeyMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getAuthenticateMethod(), new Rule(Kind.INTERNAL, NONE));
+    rule(WorkerServiceGrpc.getGetRetentionMethod(), new Rule(Kind.INTERNAL, NONE));
 
     // The workers' own services, also passed through by the orchestrator (checked at both).
     rule(HealthServiceGrpc.getListCheckRoundsMethod(), new Rule(Kind.READ, NONE));
@@ -98,6 +99,7 @@ public final class AccessRules {
     rule(BackupServiceGrpc.getGetBackupSetMethod(), new Rule(Kind.READ, NONE));
     // It decrypts the artifacts, reads the database's password and creates a scratch database.
     rule(BackupServiceGrpc.getVerifyBackupSetMethod(), new Rule(Kind.ADMIN, NONE));
+    rule(BackupServiceGrpc.getPruneBackupSetsMethod(), new Rule(Kind.ADMIN, NONE));
     rule(NotificationServiceGrpc.getListDeliveriesMethod(), new Rule(Kind.READ, NONE));
     rule(NotificationServiceGrpc.getRetryDeliveryMethod(), new Rule(Kind.ADMIN, NONE));
   }

@@ -6,10 +6,12 @@ import dev.slipway.platform.retry.Backoff;
 import dev.slipway.platform.retry.InfrastructureFailure;
 import dev.slipway.proto.internal.v1.AuthenticateRequest;
 import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
+import dev.slipway.proto.internal.v1.GetRetentionRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
 import dev.slipway.proto.internal.v1.Principal;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.ResolveSecretRequest;
+import dev.slipway.proto.internal.v1.RetentionContext;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
 import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
@@ -87,6 +89,18 @@ public final class OrchestratorClient implements AutoCloseable {
             "resolve secret " + name + " of " + deploymentId)
         .getValue()
         .toByteArray();
+  }
+
+  /** A target's retention policy and the deployments whose backup sets must stay. */
+  public RetentionContext retention(String app, String environment) throws InterruptedException {
+    GetRetentionRequest request =
+        GetRetentionRequest.newBuilder()
+            .setTarget(
+                dev.slipway.proto.v1.TargetRef.newBuilder().setApp(app).setEnvironment(environment))
+            .build();
+    return retrying(
+        () -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).getRetention(request),
+        "read the retention of " + app + "/" + environment);
   }
 
   /** The keyset that encrypts backups at rest. */
