@@ -9,6 +9,7 @@ import dev.slipway.backup.store.BackupCipher;
 import dev.slipway.backup.store.BackupRepository;
 import dev.slipway.backup.store.BackupRepository.Artifact;
 import dev.slipway.backup.store.BackupSetRow;
+import dev.slipway.backup.store.DbPassword;
 import dev.slipway.backup.store.FileArchives;
 import dev.slipway.backup.store.PostgresTools;
 import dev.slipway.backup.store.RestoreRepository;
@@ -55,6 +56,7 @@ public class BackupWorker implements PhaseWorker {
   private final Path backupDir;
   private final Supplier<UUID> ids;
   private final Pruner pruner;
+  private final LossReport losses;
 
   public BackupWorker(
       BackupRepository repository,
@@ -66,8 +68,10 @@ public class BackupWorker implements PhaseWorker {
       Clock clock,
       Supplier<UUID> ids,
       Pruner pruner,
+      LossReport losses,
       @Value("${slipway.backup.dir}") String backupDir) {
     this.pruner = pruner;
+    this.losses = losses;
     this.repository = repository;
     this.restores = restores;
     this.clock = clock;
@@ -124,12 +128,15 @@ public class BackupWorker implements PhaseWorker {
         Path file = dir.resolve(i + "-" + type(item) + "." + item.extension());
         try {
           BackupCipher.Sealer sealer = cipher.sealer(setId, i);
-          Artifacts.Written written =
-              switch (item) {
-                case Item.Postgres db ->
-                    postgres.dump(db, secrets.password(deploymentId, db), file, sealer, stop);
-                case Item.Files paths -> files.archive(paths, file, sealer, stop);
-              };
+          Artifacts.Written written;
+          if (item instanceof Item.Postgres db) {
+            DbPassword password = secrets.password(deploymentId, db);
+            // Counted just before the dump, so the dump holds at least what the counts say.
+            losses.countTables(setId, i, db, password);
+            written = postgres.dump(db, password, file, sealer, stop);
+          } else {
+            written = files.archive((Item.Files) item, file, sealer, stop);
+          }
           repository.addArtifact(
               setId,
               i,
@@ -192,11 +199,10 @@ public class BackupWorker implements PhaseWorker {
   private Result restore(StepContext deployment, List<Item> items, StopSignal stop)
       throws InterruptedException {
     UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
-    var set =
-        repository
-            .findFirstByDeploymentIdAndKindAndStatusOrderByCreatedAtDesc(
-                deploymentId, SetKind.BACKUP, SetStatus.COMPLETE)
-            .map(BackupSetRow::id);
+    var backup =
+        repository.findFirstByDeploymentIdAndKindAndStatusOrderByCreatedAtDesc(
+            deploymentId, SetKind.BACKUP, SetStatus.COMPLETE);
+    var set = backup.map(BackupSetRow::id);
     if (set.isEmpty()) {
       return Result.failed(
           "no complete pre-deploy backup of deployment " + deploymentId + " to restore");
@@ -209,6 +215,15 @@ public class BackupWorker implements PhaseWorker {
         String summary = "refusing to restore backup " + set.get() + ": " + problem;
         recordRestore(deploymentId, set.get(), RestoreOutcome.REFUSED, summary);
         return Result.failed(summary);
+      }
+    }
+    List<String> lost = new ArrayList<>();
+    for (Artifact artifact : artifacts) {
+      if (items.get(artifact.itemIndex()) instanceof Item.Postgres db) {
+        Evidence loss = losses.estimate(deploymentId, backup.get(), artifact.itemIndex(), db);
+        LOG.info("{}", loss.getDetail());
+        evidence.add(loss);
+        lost.add(loss.getDetail());
       }
     }
     for (Artifact artifact : artifacts) {
@@ -242,7 +257,12 @@ public class BackupWorker implements PhaseWorker {
       }
     }
     String summary =
-        "restored backup " + set.get() + ": " + artifacts.size() + " item(s), checksums verified";
+        "restored backup "
+            + set.get()
+            + ": "
+            + artifacts.size()
+            + " item(s), checksums verified"
+            + lost.stream().map(l -> "; " + l).collect(java.util.stream.Collectors.joining());
     recordRestore(deploymentId, set.get(), RestoreOutcome.SUCCEEDED, summary);
     return Result.of(true, summary, evidence);
   }

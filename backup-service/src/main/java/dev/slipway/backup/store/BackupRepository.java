@@ -63,4 +63,30 @@ public interface BackupRepository extends CrudRepository<BackupSetRow, UUID> {
       limit :limit""")
   List<BackupSetRow> page(
       String app, String environment, String kind, Instant beforeAt, UUID beforeId, int limit);
+
+  /** A table of a database item as counted when its set was taken. */
+  @Introspected
+  record StoredTableStats(
+      String tableName, long rowCount, boolean exact, long inserted, long updated, long deleted) {}
+
+  @Query(
+      """
+      insert into backup_table_stats
+        (set_id, item_index, table_name, row_count, exact, inserted, updated, deleted)
+      values (:setId, :itemIndex, :tableName, :rowCount, :exact, :inserted, :updated, :deleted)""")
+  void addTableStats(
+      UUID setId,
+      int itemIndex,
+      String tableName,
+      long rowCount,
+      boolean exact,
+      long inserted,
+      long updated,
+      long deleted);
+
+  @Query(
+      """
+      select table_name, row_count, exact, inserted, updated, deleted from backup_table_stats
+      where set_id = :setId and item_index = :itemIndex order by table_name""")
+  List<StoredTableStats> tableStats(UUID setId, int itemIndex);
 }
