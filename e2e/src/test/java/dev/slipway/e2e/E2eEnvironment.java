@@ -35,6 +35,7 @@ final class E2eEnvironment {
   final String slipwayDb;
   final String journalDb;
   final WebhookReceiver webhook;
+  final SlackReceiver slack;
   final String webhookSecret;
   final Stack stack;
   final Path workDir;
@@ -52,6 +53,7 @@ final class E2eEnvironment {
     journalDb = infrastructure.createDatabase("journal");
     webhook = new WebhookReceiver();
     webhook.refuseFirstAttempts();
+    slack = new SlackReceiver();
     byte[] key = new byte[24];
     new SecureRandom().nextBytes(key);
     webhookSecret = "whsec_" + Base64.getEncoder().encodeToString(key);
@@ -68,24 +70,20 @@ final class E2eEnvironment {
                 infrastructure.kafkaBootstrap()),
             Map.of(
                 Service.NOTIFIER,
-                    Map.of(
-                        "slipway.notifier.channels.ops.url",
-                        webhook.url(),
-                        "slipway.notifier.channels.ops.secret",
-                        webhookSecret,
-                        "slipway.notifier.channels.retired.url",
-                        webhook.goneUrl(),
-                        "slipway.notifier.channels.retired.secret",
-                        webhookSecret,
+                    Map.ofEntries(
+                        Map.entry("slipway.notifier.channels.ops.url", webhook.url()),
+                        Map.entry("slipway.notifier.channels.ops.secret", webhookSecret),
+                        Map.entry("slipway.notifier.channels.retired.url", webhook.goneUrl()),
+                        Map.entry("slipway.notifier.channels.retired.secret", webhookSecret),
                         // Down until a test brings it up; one retry a second later, then DEAD.
-                        "slipway.notifier.channels.flaky.url",
-                        webhook.flakyUrl(),
-                        "slipway.notifier.channels.flaky.secret",
-                        webhookSecret,
-                        "slipway.notifier.channels.flaky.retry-schedule",
-                        "1s",
-                        "slipway.grpc.reflection",
-                        "true"),
+                        Map.entry("slipway.notifier.channels.flaky.url", webhook.flakyUrl()),
+                        Map.entry("slipway.notifier.channels.flaky.secret", webhookSecret),
+                        Map.entry("slipway.notifier.channels.flaky.retry-schedule", "1s"),
+                        Map.entry("slipway.notifier.channels.slack.type", "slack"),
+                        Map.entry("slipway.notifier.channels.slack.url", slack.url()),
+                        Map.entry("slipway.notifier.channels.slack.retry-schedule", "1s,1s,1s"),
+                        Map.entry("slipway.notifier.dashboard-url", "https://slipway.example.com"),
+                        Map.entry("slipway.grpc.reflection", "true")),
                 // A short runner lease, so a test sees a killed orchestrator's deploy resumed
                 // quickly.
                 Service.ORCHESTRATOR,
@@ -133,6 +131,7 @@ final class E2eEnvironment {
                     System.err.println("stopping e2e stack: " + e);
                   }
                   webhook.close();
+                  slack.close();
                 }));
   }
 

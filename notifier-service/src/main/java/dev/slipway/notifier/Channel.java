@@ -3,7 +3,11 @@ package dev.slipway.notifier;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 
-/** A webhook channel configured on the notifier under {@code slipway.notifier.channels.<name>}. */
+/**
+ * A channel configured on the notifier under {@code slipway.notifier.channels.<name>}: a Standard
+ * Webhooks endpoint ({@code type: webhook}, the default) or a Slack incoming webhook ({@code type:
+ * slack}).
+ */
 @EachProperty("slipway.notifier.channels")
 public class Channel {
   private final String name;
@@ -11,6 +15,7 @@ public class Channel {
   private String secret = "";
   private String retrySchedule = "";
   private int maxConcurrent = 4;
+  private String type = "webhook";
 
   public Channel(@Parameter String name) {
     this.name = name;
@@ -52,5 +57,18 @@ public class Channel {
 
   public void setMaxConcurrent(int maxConcurrent) {
     this.maxConcurrent = maxConcurrent;
+  }
+
+  /** webhook or slack. */
+  public String getType() {
+    return type;
+  }
+
+  public void setType(String type) {
+    this.type = type;
+  }
+
+  public boolean slack() {
+    return "slack".equals(type);
   }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.notifier;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
 import io.micronaut.context.annotation.Context;
@@ -45,6 +46,9 @@ public class Dispatcher {
   /** A send waits this long at most for its channel's turn, well inside the claim. */
   private static final Duration CHANNEL_WAIT = Duration.ofSeconds(30);
 
+  private static final Duration SLACK_SPACING = Duration.ofSeconds(1);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Transactions transactions;
   private final Map<String, Channel> channels;
   private final Map<String, RetryPolicy> policies;
@@ -54,6 +58,9 @@ public class Dispatcher {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Semaphore wakeups = new Semaphore(0);
+  private final Map<String, Long> nextSlackSlot = new java.util.concurrent.ConcurrentHashMap<>();
+  private final String dashboardUrl;
+  private final String[] orderedChannels;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -61,7 +68,12 @@ public class Dispatcher {
       Transactions transactions,
       List<Channel> channels,
       Clock clock,
-      @Value("${slipway.notifier.max-concurrent-sends:16}") int maxConcurrentSends) {
+      @Value("${slipway.notifier.max-concurrent-sends:16}") int maxConcurrentSends,
+      @Value("${slipway.notifier.dashboard-url:}") String dashboardUrl) {
+    this.dashboardUrl =
+        dashboardUrl.endsWith("/")
+            ? dashboardUrl.substring(0, dashboardUrl.length() - 1)
+            : dashboardUrl;
     this.transactions = transactions;
     this.channels =
         channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
@@ -73,8 +85,11 @@ public class Dispatcher {
         channels.stream()
             .collect(
                 Collectors.toMap(
-                    Channel::getName, c -> new Semaphore(Math.max(1, c.getMaxConcurrent()))));
+                    Channel::getName,
+                    c -> new Semaphore(c.slack() ? 1 : Math.max(1, c.getMaxConcurrent()))));
     this.slots = new Semaphore(maxConcurrentSends);
+    this.orderedChannels =
+        channels.stream().filter(Channel::slack).map(Channel::getName).toArray(String[]::new);
     this.clock = clock;
     this.thread = Thread.ofPlatform().name("webhook-dispatcher").start(this::loop);
   }
@@ -125,13 +140,19 @@ public class Dispatcher {
   private List<Due> claim(Connection tx, int limit) throws SQLException {
     try (PreparedStatement claim =
         tx.prepareStatement(
-            "update deliveries set next_attempt_at = ? where id in (select id from deliveries"
-                + " where status = 'PENDING' and next_attempt_at <= ? order by next_attempt_at limit ?"
+            "update deliveries set next_attempt_at = ? where id in (select id from deliveries d"
+                + " where status = 'PENDING' and next_attempt_at <= ?"
+                // A chat channel tells people in order: nothing before every older one is sent.
+                + " and (channel <> all(?) or not exists (select 1 from deliveries older"
+                + " where older.channel = d.channel and older.status = 'PENDING'"
+                + " and (older.created_at, older.id) < (d.created_at, d.id)))"
+                + " order by next_attempt_at limit ?"
                 + " for update skip locked) returning id, channel, payload, attempts, retried_after")) {
       Instant now = clock.instant();
       claim.setTimestamp(1, Timestamp.from(now.plus(CLAIM)));
       claim.setTimestamp(2, Timestamp.from(now));
-      claim.setInt(3, limit);
+      claim.setArray(3, tx.createArrayOf("text", orderedChannels));
+      claim.setInt(4, limit);
       List<Due> due = new ArrayList<>();
       try (ResultSet rows = claim.executeQuery()) {
         while (rows.next()) {
@@ -201,18 +222,7 @@ public class Dispatcher {
     try {
       HttpResponse<InputStream> response =
           http.send(
-              HttpRequest.newBuilder(URI.create(channel.getUrl()))
-                  .timeout(Duration.ofSeconds(10))
-                  .header("content-type", "application/json")
-                  .header("user-agent", "slipway-notifier")
-                  .header("webhook-id", webhookId)
-                  .header("webhook-timestamp", Long.toString(timestamp))
-                  .header(
-                      "webhook-signature",
-                      WebhookSignature.sign(
-                          channel.getSecret(), webhookId, timestamp, delivery.payload()))
-                  .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
-                  .build(),
+              request(delivery, channel, webhookId, timestamp),
               HttpResponse.BodyHandlers.ofInputStream());
       // The status and headers say everything; a receiver's body is never read, however long it is.
       response.body().close();
@@ -225,6 +235,7 @@ public class Dispatcher {
       Thread.currentThread().interrupt();
       return;
     }
+    sent(channel);
     int latency = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
     RetryPolicy.Verdict verdict =
         policies
@@ -238,6 +249,48 @@ public class Dispatcher {
       transactions.inTransaction(c -> disable(c, channel, disable.why()));
     }
     record(delivery, attempt, status, detail, latency, verdict);
+  }
+
+  /** A Standard Webhooks POST of the payload, or a Slack message made from it. */
+  private HttpRequest request(Due delivery, Channel channel, String webhookId, long timestamp)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(channel.getUrl()))
+            .timeout(Duration.ofSeconds(10))
+            .header("content-type", "application/json")
+            .header("user-agent", "slipway-notifier");
+    if (channel.slack()) {
+      pace(channel);
+      String body =
+          SlackMessage.render(Message.of(JSON.readTree(delivery.payload())), dashboardUrl);
+      return request.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+    return request
+        .header("webhook-id", webhookId)
+        .header("webhook-timestamp", Long.toString(timestamp))
+        .header(
+            "webhook-signature",
+            WebhookSignature.sign(channel.getSecret(), webhookId, timestamp, delivery.payload()))
+        .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
+        .build();
+  }
+
+  /**
+   * Slack takes about one message a second per channel: a send waits until a second after the
+   * previous one was answered. A Slack channel sends one at a time, so its turn is held meanwhile.
+   */
+  private void pace(Channel channel) throws InterruptedException {
+    long wait = nextSlackSlot.getOrDefault(channel.getName(), 0L) - System.nanoTime();
+    if (wait > 0) {
+      Thread.sleep(Duration.ofNanos(wait));
+    }
+  }
+
+  /** The next message to a Slack channel goes a second after this one was answered. */
+  private void sent(Channel channel) {
+    if (channel.slack()) {
+      nextSlackSlot.put(channel.getName(), System.nanoTime() + SLACK_SPACING.toNanos());
+    }
   }
 
   private Optional<String> disabledBecause(Connection c, Channel channel) throws SQLException {

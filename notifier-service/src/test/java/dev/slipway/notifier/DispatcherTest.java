@@ -170,7 +170,7 @@ class DispatcherTest {
   }
 
   private Dispatcher dispatcher(int maxConcurrentSends, Channel... channels) {
-    return new Dispatcher(transactions, List.of(channels), clock, maxConcurrentSends);
+    return new Dispatcher(transactions, List.of(channels), clock, maxConcurrentSends, "");
   }
 
   private Channel channel(String name, int maxConcurrent) {

@@ -1,0 +1,107 @@
+package dev.slipway.notifier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a person is told about one event, whatever the channel: what happened (the title), why (the
+ * reason, the phase's summary), what to do next, and the facts (target, version, who).
+ */
+public record Message(
+    String title, String why, String next, Map<String, String> facts, String deploymentId) {
+
+  /** The message of a stored webhook payload. */
+  public static Message of(JsonNode event) {
+    String type = text(event, "type").replace("deployment.", "");
+    String target = text(event, "app") + "/" + text(event, "environment");
+    String version = text(event, "version");
+    String id = text(event, "deploymentId");
+    String status = "slipway status " + id;
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("Target", target);
+    facts.put("Version", version);
+    if (!text(event, "previousVersion").isEmpty()) {
+      facts.put("Previous", text(event, "previousVersion"));
+    }
+    facts.put("Requested by", text(event, "requestedBy"));
+    facts.put("Deployment", id);
+    String reason = text(event, "reason");
+    return switch (type) {
+      case "requested" ->
+          new Message(target + ": deploying " + version, "", "Follow it: " + status, facts, id);
+      case "succeeded" -> new Message(target + ": " + version + " is live", "", "", facts, id);
+      case "failed" ->
+          new Message(
+              target + ": " + version + " failed, nothing was changed",
+              reason,
+              "See what failed: " + status,
+              facts,
+              id);
+      case "rolled_back" ->
+          new Message(
+              target + ": " + version + " was rolled back",
+              reason,
+              text(event, "previousVersion").isEmpty()
+                  ? "See why: " + status
+                  : text(event, "previousVersion") + " is back. See why: " + status,
+              facts,
+              id);
+      case "rollback_failed" ->
+          new Message(
+              target + ": rollback of " + version + " FAILED — needs a human",
+              reason,
+              "Inspect the failed phase: "
+                  + status
+                  + " and slipway logs "
+                  + id
+                  + "; then roll back by hand: slipway rollback --app "
+                  + text(event, "app")
+                  + " --env "
+                  + text(event, "environment"),
+              facts,
+              id);
+      case "cancelled" ->
+          new Message(target + ": " + version + " was cancelled", reason, "", facts, id);
+      case "approval_requested" ->
+          new Message(
+              target + ": " + version + " waits for approval",
+              text(event, "approvalsRequired")
+                  + " approval(s) needed before "
+                  + text(event, "expiresAt"),
+              "Approve: slipway approve "
+                  + id
+                  + "   Reject: slipway reject "
+                  + id
+                  + " --reason TEXT",
+              facts,
+              id);
+      case "held" ->
+          new Message(
+              target + ": " + version + " is held by freeze window " + text(event, "window"),
+              reason + " (until " + text(event, "until") + ")",
+              "It starts when the window ends; to go now: slipway deploy ... --override-freeze --reason TEXT",
+              facts,
+              id);
+      case "phase_completed" ->
+          new Message(
+              target
+                  + ": "
+                  + text(event, "phase")
+                  + " "
+                  + text(event, "outcome").toLowerCase(java.util.Locale.ROOT),
+              text(event, "summary"),
+              "Details: " + status,
+              facts,
+              id);
+      default ->
+          new Message(
+              target + ": " + type.replace('_', ' '), reason, "Details: " + status, facts, id);
+    };
+  }
+
+  private static String text(JsonNode event, String field) {
+    JsonNode value = event.get(field);
+    return value == null || value.isNull() ? "" : value.asText();
+  }
+}

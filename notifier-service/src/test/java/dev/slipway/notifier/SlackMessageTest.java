@@ -1,0 +1,51 @@
+package dev.slipway.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class SlackMessageTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonNode event(String type, String reason) {
+    return JSON.createObjectNode()
+        .put("type", "deployment." + type)
+        .put("deploymentId", "d-1")
+        .put("app", "journal")
+        .put("environment", "production")
+        .put("version", "2.0.0")
+        .put("previousVersion", "1.9.0")
+        .put("requestedBy", "ci-prod")
+        .put("reason", reason);
+  }
+
+  @Test
+  void aFailedRollbackSaysWhichPhaseFailedAndTheCommandsToInspectAndRecover() {
+    Message message =
+        Message.of(event("rollback_failed", "REVERT failed: exit 3 after 2 s: no such release"));
+    assertThat(message.title())
+        .isEqualTo("journal/production: rollback of 2.0.0 FAILED — needs a human");
+    assertThat(message.why()).isEqualTo("REVERT failed: exit 3 after 2 s: no such release");
+    assertThat(message.next())
+        .isEqualTo(
+            "Inspect the failed phase: slipway status d-1 and slipway logs d-1; then roll back by"
+                + " hand: slipway rollback --app journal --env production");
+  }
+
+  @Test
+  void everyPartStaysWithinSlacksLimitsAndMarkupIsEscaped() throws Exception {
+    String longReason = "<script> & " + "x".repeat(5_000);
+    JsonNode body =
+        JSON.readTree(
+            SlackMessage.render(
+                new Message("t".repeat(400), longReason, "", java.util.Map.of(), "d-1"), ""));
+    JsonNode blocks = body.path("blocks");
+    assertThat(blocks.get(0).path("text").path("text").asText()).hasSize(SlackMessage.HEADER_LIMIT);
+    String why = blocks.get(1).path("text").path("text").asText();
+    assertThat(why).hasSize(SlackMessage.SECTION_LIMIT).startsWith("&lt;script&gt; &amp; x");
+    assertThat(body.path("text").asText()).hasSizeLessThanOrEqualTo(SlackMessage.SECTION_LIMIT);
+    assertThat(blocks.toString()).as("no dashboard, no button").doesNotContain("actions");
+  }
+}
