@@ -118,6 +118,50 @@ class DeliveriesTest {
   }
 
   @Test
+  void aChannelThatHangsNeverDelaysAnother() throws Exception {
+    E2eEnvironment env = E2eEnvironment.get();
+    env.webhook.flakyUp(true);
+    String app = "hung-" + UUID.randomUUID().toString().substring(0, 6);
+    env.apply(
+        Files.createTempDirectory("hung"),
+        app,
+        """
+        app: %s
+        environment: e2e
+        deploy: { command: ["true"] }
+        notify:
+          - { channel: hanging, on: [succeeded] }
+          - { channel: flaky, on: [succeeded] }
+        """
+            .formatted(app));
+    Cli.Run release = env.deployAndWait(app, "1.0.0");
+    assertThat(release.exit()).as(release.all()).isZero();
+    String deployment = E2eEnvironment.deployment(release.out()).getId();
+
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () ->
+                assertThat(env.webhook.flakyReceived())
+                    .as("the other channel's delivery arrives while the hanging one is held open")
+                    .anySatisfy(hook -> assertThat(hook.body()).contains(deployment)));
+    assertThat(env.webhook.hanging()).isPositive();
+
+    Delivery hung =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> byChannel(list(env, "--deployment", deployment), "hanging"),
+                d -> d.getAttemptCount() == 1);
+    assertThat(hung.getStatus())
+        .as("given up after the 10 s timeout, to be tried again later")
+        .isEqualTo(DeliveryStatus.DELIVERY_STATUS_PENDING);
+    assertThat(hung.getAttempts(0).getDetail()).contains("cannot deliver").contains("timed out");
+    assertThat(byChannel(list(env, "--deployment", deployment), "flaky").getStatus())
+        .isEqualTo(DeliveryStatus.DELIVERY_STATUS_DELIVERED);
+  }
+
+  @Test
   void mistakesAreNamed() throws Exception {
     E2eEnvironment env = E2eEnvironment.get();
     Cli.Run neither = Cli.run(env.server(), "deliveries");

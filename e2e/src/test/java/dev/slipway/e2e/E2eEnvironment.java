@@ -1,6 +1,8 @@
 package dev.slipway.e2e;
 
 import com.google.protobuf.util.JsonFormat;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.slipway.devstack.Infrastructure;
 import dev.slipway.devstack.Service;
 import dev.slipway.devstack.Stack;
@@ -36,6 +38,7 @@ final class E2eEnvironment {
   final String journalDb;
   final WebhookReceiver webhook;
   final SlackReceiver slack;
+  final GreenMail mail;
   final String webhookSecret;
   final Stack stack;
   final Path workDir;
@@ -54,6 +57,8 @@ final class E2eEnvironment {
     webhook = new WebhookReceiver();
     webhook.refuseFirstAttempts();
     slack = new SlackReceiver();
+    mail = new GreenMail(new ServerSetup(Stack.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    mail.start();
     byte[] key = new byte[24];
     new SecureRandom().nextBytes(key);
     webhookSecret = "whsec_" + Base64.getEncoder().encodeToString(key);
@@ -79,10 +84,24 @@ final class E2eEnvironment {
                         Map.entry("slipway.notifier.channels.flaky.url", webhook.flakyUrl()),
                         Map.entry("slipway.notifier.channels.flaky.secret", webhookSecret),
                         Map.entry("slipway.notifier.channels.flaky.retry-schedule", "1s"),
+                        // Answers nothing for 30 s; tried again an hour later.
+                        Map.entry("slipway.notifier.channels.hanging.url", webhook.hangUrl()),
+                        Map.entry("slipway.notifier.channels.hanging.secret", webhookSecret),
+                        Map.entry("slipway.notifier.channels.hanging.retry-schedule", "1h"),
                         Map.entry("slipway.notifier.channels.slack.type", "slack"),
                         Map.entry("slipway.notifier.channels.slack.url", slack.url()),
                         Map.entry("slipway.notifier.channels.slack.retry-schedule", "1s,1s,1s"),
                         Map.entry("slipway.notifier.dashboard-url", "https://slipway.example.com"),
+                        Map.entry("slipway.notifier.channels.mail.type", "email"),
+                        Map.entry("slipway.notifier.channels.mail.smtp-host", "127.0.0.1"),
+                        Map.entry(
+                            "slipway.notifier.channels.mail.smtp-port",
+                            Integer.toString(mail.getSmtp().getPort())),
+                        Map.entry("slipway.notifier.channels.mail.starttls", "false"),
+                        Map.entry("slipway.notifier.channels.mail.from", "slipway@example.com"),
+                        Map.entry(
+                            "slipway.notifier.channels.mail.to",
+                            "ops@example.com, oncall@example.com"),
                         Map.entry("slipway.grpc.reflection", "true")),
                 // A short runner lease, so a test sees a killed orchestrator's deploy resumed
                 // quickly.
@@ -132,6 +151,7 @@ final class E2eEnvironment {
                   }
                   webhook.close();
                   slack.close();
+                  mail.stop();
                 }));
   }
 

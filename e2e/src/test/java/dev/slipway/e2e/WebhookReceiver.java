@@ -24,6 +24,8 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<String> refusedOnce = new CopyOnWriteArrayList<>();
   private volatile boolean refuseFirstAttempt;
   private volatile boolean flakyUp;
+  private final java.util.concurrent.atomic.AtomicInteger hanging =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final List<Received> flakyReceived = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger flakyHits =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -62,6 +64,21 @@ final class WebhookReceiver implements AutoCloseable {
           exchange.sendResponseHeaders(410, -1);
           exchange.close();
         });
+    // An endpoint that takes every request and answers none for 30 s.
+    server.createContext(
+        "/hang",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          hanging.incrementAndGet();
+          try {
+            Thread.sleep(30_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          hanging.decrementAndGet();
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
     // An endpoint that is down (503) until a test brings it up; it records what it accepts.
     server.createContext(
         "/flaky",
@@ -80,7 +97,18 @@ final class WebhookReceiver implements AutoCloseable {
           exchange.sendResponseHeaders(flakyUp ? 200 : 503, -1);
           exchange.close();
         });
+    // A hanging request must not hold up the other endpoints.
+    server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     server.start();
+  }
+
+  String hangUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/hang";
+  }
+
+  /** Requests the hanging endpoint holds open now. */
+  int hanging() {
+    return hanging.get();
   }
 
   String flakyUrl() {

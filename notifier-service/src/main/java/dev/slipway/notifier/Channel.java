@@ -6,7 +6,7 @@ import io.micronaut.context.annotation.Parameter;
 /**
  * A channel configured on the notifier under {@code slipway.notifier.channels.<name>}: a Standard
  * Webhooks endpoint ({@code type: webhook}, the default) or a Slack incoming webhook ({@code type:
- * slack}).
+ * slack}) or email by SMTP ({@code type: email}).
  */
 @EachProperty("slipway.notifier.channels")
 public class Channel {
@@ -16,6 +16,13 @@ public class Channel {
   private String retrySchedule = "";
   private int maxConcurrent = 4;
   private String type = "webhook";
+  private String smtpHost = "";
+  private int smtpPort = 587;
+  private boolean starttls = true;
+  private String username = "";
+  private String password = "";
+  private String from = "";
+  private String to = "";
 
   public Channel(@Parameter String name) {
     this.name = name;
@@ -70,5 +77,67 @@ public class Channel {
 
   public boolean slack() {
     return "slack".equals(type);
+  }
+
+  public boolean email() {
+    return "email".equals(type);
+  }
+
+  public String getSmtpHost() {
+    return smtpHost;
+  }
+
+  public void setSmtpHost(String smtpHost) {
+    this.smtpHost = smtpHost;
+  }
+
+  public int getSmtpPort() {
+    return smtpPort;
+  }
+
+  public void setSmtpPort(int smtpPort) {
+    this.smtpPort = smtpPort;
+  }
+
+  /** Whether the SMTP session must upgrade to TLS (STARTTLS) before it authenticates. */
+  public boolean isStarttls() {
+    return starttls;
+  }
+
+  public void setStarttls(boolean starttls) {
+    this.starttls = starttls;
+  }
+
+  public String getUsername() {
+    return username;
+  }
+
+  public void setUsername(String username) {
+    this.username = username;
+  }
+
+  public String getPassword() {
+    return password;
+  }
+
+  public void setPassword(String password) {
+    this.password = password;
+  }
+
+  public String getFrom() {
+    return from;
+  }
+
+  public void setFrom(String from) {
+    this.from = from;
+  }
+
+  /** Recipients, comma-separated. */
+  public String getTo() {
+    return to;
+  }
+
+  public void setTo(String to) {
+    this.to = to;
   }
 }

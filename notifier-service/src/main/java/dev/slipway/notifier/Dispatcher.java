@@ -206,7 +206,11 @@ public class Dispatcher {
             new RetryPolicy.GiveUp("endpoint disabled"));
         return;
       }
-      post(delivery, channel, attempt);
+      if (channel.email()) {
+        mail(delivery, channel, attempt);
+      } else {
+        post(delivery, channel, attempt);
+      }
     } finally {
       turn.release();
     }
@@ -249,6 +253,35 @@ public class Dispatcher {
       transactions.inTransaction(c -> disable(c, channel, disable.why()));
     }
     record(delivery, attempt, status, detail, latency, verdict);
+  }
+
+  private void mail(Due delivery, Channel channel, int attempt) {
+    long started = System.nanoTime();
+    Mailer.Sent sent;
+    try {
+      sent =
+          Mailer.send(
+              channel,
+              Message.of(JSON.readTree(delivery.payload())),
+              delivery.id().toString(),
+              dashboardUrl);
+    } catch (IOException e) {
+      sent = new Mailer.Sent(false, true, "the stored notification cannot be read: " + e);
+    }
+    int latency = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
+    RetryPolicy.Verdict verdict =
+        sent.delivered()
+            ? new RetryPolicy.Delivered()
+            : sent.permanent()
+                ? new RetryPolicy.GiveUp("the mail server refused it for good")
+                : policies
+                    .get(channel.getName())
+                    .after(
+                        attempt - delivery.retriedAfter(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        clock.instant());
+    record(delivery, attempt, null, sent.detail(), latency, verdict);
   }
 
   /** A Standard Webhooks POST of the payload, or a Slack message made from it. */

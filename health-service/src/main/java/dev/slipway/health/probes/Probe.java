@@ -159,8 +159,8 @@ public class Probe {
               + response.statusCode()
               + " (expected "
               + check.expectStatus()
-              + "): "
-              + excerpt(body.text()));
+              + ")"
+              + (body.text().isBlank() ? "" : ": " + excerpt(body.text())));
     }
     if (body.problem().isPresent()) {
       return seen(body.problem().get() + ": " + excerpt(body.text()));
