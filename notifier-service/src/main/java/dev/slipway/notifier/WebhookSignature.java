@@ -3,18 +3,30 @@ package dev.slipway.notifier;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Standard Webhooks signing: {@code webhook-signature: v1,<base64 HMAC-SHA256 of
- * "id.timestamp.body">} keyed by the channel secret ({@code whsec_<base64>}, or raw text).
+ * "id.timestamp.body">} keyed by the channel secret ({@code whsec_<base64>}, or raw text). A
+ * channel rotating its secret lists the new and the old one, space-separated, and each signs: the
+ * header carries every signature, space-separated, so the receiver accepts whichever secret it
+ * holds.
  */
 public final class WebhookSignature {
   private WebhookSignature() {}
 
-  public static String sign(String secret, String id, long timestampSeconds, String body) {
+  /** The header value: one {@code v1,} signature per secret in {@code secrets}. */
+  public static String sign(String secrets, String id, long timestampSeconds, String body) {
+    return Arrays.stream(secrets.strip().split("\\s+"))
+        .map(secret -> signOne(secret, id, timestampSeconds, body))
+        .collect(Collectors.joining(" "));
+  }
+
+  private static String signOne(String secret, String id, long timestampSeconds, String body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
