@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
       HealthCommand.class,
       BackupsCommand.class,
       DeliveriesCommand.class,
+      ChannelCommand.class,
       HistoryCommand.class,
       RollbackCommand.class,
       CancelCommand.class,

@@ -1,16 +1,22 @@
 package dev.slipway.notifier;
 
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.grpc.Caller;
 import dev.slipway.platform.grpc.FieldError;
 import dev.slipway.platform.grpc.PageToken;
 import dev.slipway.platform.grpc.ProtoTime;
 import dev.slipway.platform.grpc.Unary;
 import dev.slipway.proto.v1.Delivery;
 import dev.slipway.proto.v1.DeliveryAttempt;
+import dev.slipway.proto.v1.ListChannelsRequest;
+import dev.slipway.proto.v1.ListChannelsResponse;
 import dev.slipway.proto.v1.ListDeliveriesRequest;
 import dev.slipway.proto.v1.ListDeliveriesResponse;
+import dev.slipway.proto.v1.NotificationChannel;
 import dev.slipway.proto.v1.NotificationServiceGrpc;
 import dev.slipway.proto.v1.RetryDeliveryRequest;
+import dev.slipway.proto.v1.TestChannelRequest;
+import dev.slipway.proto.v1.TestChannelResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
@@ -27,12 +33,15 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
   private final DeliveryRepository deliveries;
   private final Dispatcher dispatcher;
   private final Clock clock;
+  private final List<Channel> channels;
 
   public DeliveryEndpoint(
       Transactions transactions,
       DeliveryRepository deliveries,
       Dispatcher dispatcher,
-      Clock clock) {
+      Clock clock,
+      List<Channel> channels) {
+    this.channels = List.copyOf(channels);
     this.transactions = transactions;
     this.deliveries = deliveries;
     this.dispatcher = dispatcher;
@@ -110,6 +119,79 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
           dispatcher.wake();
           return delivery(row, transactions.read(c -> deliveries.attempts(id)));
         });
+  }
+
+  @Override
+  public void listChannels(
+      ListChannelsRequest request, StreamObserver<ListChannelsResponse> response) {
+    Unary.answer(
+        response,
+        () -> {
+          ListChannelsResponse.Builder list = ListChannelsResponse.newBuilder();
+          channels.stream()
+              .sorted(java.util.Comparator.comparing(Channel::getName))
+              .forEach(
+                  c ->
+                      list.addChannels(
+                          NotificationChannel.newBuilder()
+                              .setName(c.getName())
+                              .setType(c.getType())
+                              .setEndpoint(endpoint(c))
+                              .setRetrySchedule(
+                                  c.getRetrySchedule().isEmpty()
+                                      ? "5s,5m,30m,2h,5h,10h,10h"
+                                      : c.getRetrySchedule())
+                              .setMaxConcurrent(c.slack() ? 1 : c.getMaxConcurrent())
+                              .setDisabled(c.email() ? "" : dispatcher.disabled(c).orElse(""))));
+          return list.build();
+        });
+  }
+
+  @Override
+  public void testChannel(
+      TestChannelRequest request, StreamObserver<TestChannelResponse> response) {
+    Unary.answer(
+        response,
+        () -> {
+          Channel channel =
+              channels.stream()
+                  .filter(c -> c.getName().equals(request.getName()))
+                  .findFirst()
+                  .orElseThrow(
+                      () ->
+                          Status.NOT_FOUND
+                              .withDescription(
+                                  "no channel '"
+                                      + request.getName()
+                                      + "' on this notifier-service (slipway channel list)")
+                              .asRuntimeException());
+          try {
+            Dispatcher.TestResult result = dispatcher.test(channel, Caller.current().name());
+            return TestChannelResponse.newBuilder()
+                .setDelivered(result.delivered())
+                .setDetail(result.detail())
+                .setLatencyMs(result.latencyMs())
+                .build();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED
+                .withDescription("the notifier-service is stopping")
+                .asRuntimeException();
+          }
+        });
+  }
+
+  /** Where a channel sends, without what would let anyone else send there. */
+  private static String endpoint(Channel channel) {
+    if (channel.email()) {
+      return channel.getSmtpHost() + ":" + channel.getSmtpPort() + " -> " + channel.getTo();
+    }
+    try {
+      java.net.URI url = java.net.URI.create(channel.getUrl());
+      return url.getScheme() + "://" + url.getAuthority() + "/…";
+    } catch (IllegalArgumentException e) {
+      return "(not a URL)";
+    }
   }
 
   private static Delivery delivery(DeliveryRow row, List<DeliveryRepository.Attempt> attempts) {

@@ -193,7 +193,7 @@ public class Dispatcher {
       return;
     }
     try {
-      Optional<String> disabled = transactions.read(c -> disabledBecause(c, channel));
+      Optional<String> disabled = disabled(channel);
       if (disabled.isPresent()) {
         record(
             delivery,
@@ -226,7 +226,7 @@ public class Dispatcher {
     try {
       HttpResponse<InputStream> response =
           http.send(
-              request(delivery, channel, webhookId, timestamp),
+              request(channel, webhookId, timestamp, delivery.payload(), null),
               HttpResponse.BodyHandlers.ofInputStream());
       // The status and headers say everything; a receiver's body is never read, however long it is.
       response.body().close();
@@ -284,8 +284,12 @@ public class Dispatcher {
     record(delivery, attempt, null, sent.detail(), latency, verdict);
   }
 
-  /** A Standard Webhooks POST of the payload, or a Slack message made from it. */
-  private HttpRequest request(Due delivery, Channel channel, String webhookId, long timestamp)
+  /**
+   * A Standard Webhooks POST of the payload, or a Slack message: {@code message}, else one made
+   * from the payload.
+   */
+  private HttpRequest request(
+      Channel channel, String webhookId, long timestamp, String payload, Message message)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(channel.getUrl()))
@@ -295,7 +299,8 @@ public class Dispatcher {
     if (channel.slack()) {
       pace(channel);
       String body =
-          SlackMessage.render(Message.of(JSON.readTree(delivery.payload())), dashboardUrl);
+          SlackMessage.render(
+              message != null ? message : Message.of(JSON.readTree(payload)), dashboardUrl);
       return request.POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
     return request
@@ -303,9 +308,56 @@ public class Dispatcher {
         .header("webhook-timestamp", Long.toString(timestamp))
         .header(
             "webhook-signature",
-            WebhookSignature.sign(channel.getSecret(), webhookId, timestamp, delivery.payload()))
-        .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
+            WebhookSignature.sign(channel.getSecret(), webhookId, timestamp, payload))
+        .POST(HttpRequest.BodyPublishers.ofString(payload))
         .build();
+  }
+
+  /** How a test message to a channel went. */
+  record TestResult(boolean delivered, String detail, int latencyMs) {}
+
+  /** Sends a test message to {@code channel} now, in its own way; records nothing. */
+  TestResult test(Channel channel, String by) throws InterruptedException {
+    String id = "test_" + UUID.randomUUID();
+    Message message =
+        new Message(
+            "Slipway test message to channel " + channel.getName(),
+            "Sent by " + by + " with slipway channel test " + channel.getName() + ".",
+            "",
+            Map.of("Channel", channel.getName()),
+            "");
+    long started = System.nanoTime();
+    if (channel.email()) {
+      Mailer.Sent sent = Mailer.send(channel, message, id, "");
+      return new TestResult(sent.delivered(), sent.detail(), millisSince(started));
+    }
+    String payload =
+        JSON.createObjectNode()
+            .put("type", "slipway.test")
+            .put("channel", channel.getName())
+            .put("by", by)
+            .put("time", clock.instant().toString())
+            .toString();
+    try {
+      HttpResponse<Void> response =
+          http.send(
+              request(channel, "msg_" + id, clock.instant().getEpochSecond(), payload, message),
+              HttpResponse.BodyHandlers.discarding());
+      sent(channel);
+      int code = response.statusCode();
+      return new TestResult(code >= 200 && code < 300, "HTTP " + code, millisSince(started));
+    } catch (IOException | IllegalArgumentException e) {
+      return new TestResult(false, "cannot deliver: " + e, millisSince(started));
+    }
+  }
+
+  private static int millisSince(long started) {
+    return (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
+  }
+
+  /** Why the channel's URL is disabled (a 410 Gone), when it is. */
+  Optional<String> disabled(Channel channel) {
+    return transactions.read(c -> disabledBecause(c, channel));
   }
 
   /**

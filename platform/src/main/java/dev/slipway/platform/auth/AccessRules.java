@@ -102,6 +102,8 @@ public final class AccessRules {
     rule(BackupServiceGrpc.getPruneBackupSetsMethod(), new Rule(Kind.ADMIN, NONE));
     rule(NotificationServiceGrpc.getListDeliveriesMethod(), new Rule(Kind.READ, NONE));
     rule(NotificationServiceGrpc.getRetryDeliveryMethod(), new Rule(Kind.ADMIN, NONE));
+    rule(NotificationServiceGrpc.getListChannelsMethod(), new Rule(Kind.READ, NONE));
+    rule(NotificationServiceGrpc.getTestChannelMethod(), new Rule(Kind.ADMIN, NONE));
   }
 
   private AccessRules() {}
