@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class LossReport {
   private static final Logger LOG = LoggerFactory.getLogger(LossReport.class);
-  private static final int TABLES_IN_EVIDENCE = 20;
   private final BackupRepository repository;
   private final PostgresTools postgres;
 
@@ -73,15 +72,26 @@ public class LossReport {
                   + ": no snapshot was taken first, so what is lost cannot be told")
           .build();
     }
-    List<TableLoss> losses =
-        LossEstimate.of(stats(backup.id(), itemIndex), stats(snapshot.get().id(), itemIndex));
-    String summary =
-        LossEstimate.summary(
-            item.source(),
-            backup.createdAt(),
-            losses.stream().filter(TableLoss::loses).limit(TABLES_IN_EVIDENCE).toList(),
-            snapshot.get().id().toString());
-    return evidence.setDetail(summary).build();
+    List<TableStats> before = stats(backup.id(), itemIndex);
+    List<TableStats> after = stats(snapshot.get().id(), itemIndex);
+    if (before.isEmpty() || after.isEmpty()) {
+      // Sets taken before tables were counted, or a count that failed: no guess.
+      return evidence
+          .setDetail(
+              "restoring "
+                  + item.source()
+                  + ": what is lost cannot be told (the tables were not counted when set "
+                  + (before.isEmpty() ? backup.id() : snapshot.get().id())
+                  + " was taken); the state before the restore is kept in snapshot "
+                  + snapshot.get().id())
+          .build();
+    }
+    List<TableLoss> losses = LossEstimate.of(before, after);
+    return evidence
+        .setDetail(
+            LossEstimate.summary(
+                item.source(), backup.createdAt(), losses, snapshot.get().id().toString()))
+        .build();
   }
 
   private List<TableStats> stats(UUID setId, int itemIndex) {

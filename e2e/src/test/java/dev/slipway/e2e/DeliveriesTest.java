@@ -66,7 +66,9 @@ class DeliveriesTest {
             DeliveryAttempt::getSucceeded)
         .containsExactly(tuple(1, 503, false), tuple(2, 503, false));
     assertThat(dead.getLastError()).contains("no answer that delivered it after 2 attempts");
-    assertThat(env.webhook.flakyHits()).as("the channel saw exactly the two attempts").isEqualTo(2);
+    assertThat(env.webhook.flakyHits("msg_" + dead.getId()))
+        .as("the channel saw exactly the two attempts")
+        .isEqualTo(2);
     assertThat(delivered.getStatus()).isEqualTo(DeliveryStatus.DELIVERY_STATUS_DELIVERED);
     assertThat(delivered.getAttemptsList())
         .extracting(DeliveryAttempt::getHttpStatus)

@@ -178,6 +178,29 @@ class HealthHistoryTest {
               .listCheckRounds(request);
       assertThat(page.getRoundsList()).hasSize(1);
 
+      // Only the orchestrator signs delegations: a forged one, naming admin, is refused.
+      String forged =
+          "sd1."
+              + java.util.Base64.getUrlEncoder()
+                  .withoutPadding()
+                  .encodeToString("mallory\nadmin\n99999999999999".getBytes())
+              + ".AAAA";
+      io.grpc.Metadata headers = new io.grpc.Metadata();
+      headers.put(
+          io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + forged);
+      StatusRuntimeException refusedForgery =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  HealthServiceGrpc.newBlockingStub(direct)
+                      .withInterceptors(
+                          io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
+                      .listCheckRounds(request));
+      assertThat(refusedForgery.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(refusedForgery.getStatus().getDescription())
+          .contains("delegation not signed by this Slipway");
+
       Cli.Run revoke = Cli.run(env.server(), "token", "revoke", "reader-" + suffix);
       assertThat(revoke.exit()).as(revoke.all()).isZero();
       org.awaitility.Awaitility.await()

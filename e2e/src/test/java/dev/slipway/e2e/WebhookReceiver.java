@@ -27,8 +27,7 @@ final class WebhookReceiver implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger hanging =
       new java.util.concurrent.atomic.AtomicInteger();
   private final List<Received> flakyReceived = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger flakyHits =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final List<String> flakyHits = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger goneHits =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -85,7 +84,7 @@ final class WebhookReceiver implements AutoCloseable {
         exchange -> {
           String body =
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          flakyHits.incrementAndGet();
+          flakyHits.add(exchange.getRequestHeaders().getFirst("webhook-id"));
           if (flakyUp) {
             flakyReceived.add(
                 new Received(
@@ -120,9 +119,9 @@ final class WebhookReceiver implements AutoCloseable {
     flakyUp = up;
   }
 
-  /** Requests that reached the flaky endpoint, accepted or not. */
-  int flakyHits() {
-    return flakyHits.get();
+  /** Requests with this webhook-id that reached the flaky endpoint, accepted or not. */
+  long flakyHits(String webhookId) {
+    return flakyHits.stream().filter(webhookId::equals).count();
   }
 
   List<Received> flakyReceived() {

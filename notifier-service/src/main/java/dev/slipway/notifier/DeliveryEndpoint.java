@@ -188,7 +188,12 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
     }
     try {
       java.net.URI url = java.net.URI.create(channel.getUrl());
-      return url.getScheme() + "://" + url.getAuthority() + "/…";
+      // Host and port only: user:password@ in the authority, or a Slack path, is a credential.
+      return url.getScheme()
+          + "://"
+          + url.getHost()
+          + (url.getPort() == -1 ? "" : ":" + url.getPort())
+          + "/…";
     } catch (IllegalArgumentException e) {
       return "(not a URL)";
     }

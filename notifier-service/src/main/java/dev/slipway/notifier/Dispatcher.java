@@ -145,6 +145,8 @@ public class Dispatcher {
                 // A chat channel tells people in order: nothing before every older one is sent.
                 + " and (channel <> all(?) or not exists (select 1 from deliveries older"
                 + " where older.channel = d.channel and older.status = 'PENDING'"
+                // One in a long backoff holds nothing up: it is out of order, not in the way.
+                + " and older.next_attempt_at <= ?"
                 + " and (older.created_at, older.id) < (d.created_at, d.id)))"
                 + " order by next_attempt_at limit ?"
                 + " for update skip locked) returning id, channel, payload, attempts, retried_after")) {
@@ -152,7 +154,8 @@ public class Dispatcher {
       claim.setTimestamp(1, Timestamp.from(now.plus(CLAIM)));
       claim.setTimestamp(2, Timestamp.from(now));
       claim.setArray(3, tx.createArrayOf("text", orderedChannels));
-      claim.setInt(4, limit);
+      claim.setTimestamp(4, Timestamp.from(now.plus(CLAIM)));
+      claim.setInt(5, limit);
       List<Due> due = new ArrayList<>();
       try (ResultSet rows = claim.executeQuery()) {
         while (rows.next()) {
@@ -185,7 +188,7 @@ public class Dispatcher {
     Semaphore turn = channelSlots.get(channel.getName());
     try {
       if (!turn.tryAcquire(CHANNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        release(delivery);
+        dueAt(delivery, clock.instant());
         return;
       }
     } catch (InterruptedException e) {
@@ -193,6 +196,8 @@ public class Dispatcher {
       return;
     }
     try {
+      // The wait for the channel's turn came out of the claim: the send gets a whole one.
+      dueAt(delivery, clock.instant().plus(CLAIM));
       Optional<String> disabled = disabled(channel);
       if (disabled.isPresent()) {
         record(
@@ -404,13 +409,13 @@ public class Dispatcher {
     }
   }
 
-  /** Hands a claimed delivery back unsent, to be claimed again at once. */
-  private void release(Due delivery) {
+  /** Sets when a claimed delivery is due: now hands it back, later keeps it claimed. */
+  private void dueAt(Due delivery, Instant at) {
     transactions.inTransaction(
         c -> {
           try (PreparedStatement update =
               c.prepareStatement("update deliveries set next_attempt_at = ? where id = ?")) {
-            update.setTimestamp(1, Timestamp.from(clock.instant()));
+            update.setTimestamp(1, Timestamp.from(at));
             update.setObject(2, delivery.id());
             return update.executeUpdate();
           }

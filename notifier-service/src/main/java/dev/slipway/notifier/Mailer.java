@@ -1,5 +1,6 @@
 package dev.slipway.notifier;
 
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Authenticator;
 import jakarta.mail.MessagingException;
 import jakarta.mail.PasswordAuthentication;
@@ -11,7 +12,9 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.util.Map;
 import java.util.Properties;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
 /**
  * Sends a {@link Message} by SMTP to an email channel's recipients, as text and HTML parts of one
@@ -61,15 +64,35 @@ final class Mailer {
       mail.setContent(new MimeMultipart("alternative", text, html));
       Transport.send(mail);
       return new Sent(true, false, "SMTP accepted it for " + channel.getTo());
-    } catch (SMTPSendFailedException e) {
-      // 5xx is the server refusing this message for good; 4xx asks to try again later.
+    } catch (AuthenticationFailedException e) {
+      return new Sent(
+          false, true, "the SMTP server refused the channel's login: " + e.getMessage());
+    } catch (MessagingException e) {
+      // 5xx (at MAIL, RCPT or DATA, reported nested) refuses this message for good; 4xx and no
+      // answer ask to try again later.
+      int code = replyCode(e);
       return new Sent(
           false,
-          e.getReturnCode() >= 500,
-          "SMTP " + e.getReturnCode() + ": " + e.getMessage().strip());
-    } catch (MessagingException e) {
-      return new Sent(false, false, "cannot send mail: " + e.getMessage());
+          code >= 500,
+          (code > 0 ? "SMTP " + code + ": " : "cannot send mail: ") + e.getMessage().strip());
     }
+  }
+
+  /** The SMTP reply code anywhere in the failure, or 0. */
+  private static int replyCode(Exception failure) {
+    for (Exception e = failure; e != null; ) {
+      if (e instanceof SMTPSendFailedException send) {
+        return send.getReturnCode();
+      }
+      if (e instanceof SMTPAddressFailedException address) {
+        return address.getReturnCode();
+      }
+      if (e instanceof SMTPSenderFailedException sender) {
+        return sender.getReturnCode();
+      }
+      e = e instanceof MessagingException m ? m.getNextException() : null;
+    }
+    return 0;
   }
 
   private static String text(Message message, String dashboardUrl) {

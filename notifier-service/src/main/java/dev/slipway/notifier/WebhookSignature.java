@@ -21,7 +21,12 @@ public final class WebhookSignature {
 
   /** The header value: one {@code v1,} signature per secret in {@code secrets}. */
   public static String sign(String secrets, String id, long timestampSeconds, String body) {
-    return Arrays.stream(secrets.strip().split("\\s+"))
+    String[] listed = secrets.strip().split("\\s+");
+    // A raw secret may hold spaces: only whsec_ secrets are read as a list.
+    if (!Arrays.stream(listed).allMatch(secret -> secret.startsWith("whsec_"))) {
+      return signOne(secrets, id, timestampSeconds, body);
+    }
+    return Arrays.stream(listed)
         .map(secret -> signOne(secret, id, timestampSeconds, body))
         .collect(Collectors.joining(" "));
   }

@@ -19,6 +19,9 @@ public final class LossEstimate {
   private static final DateTimeFormatter CLOCK =
       DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
+  /** Tables named in the sentence at most; the rest are counted. */
+  static final int TABLES_NAMED = 20;
+
   private LossEstimate() {}
 
   /** One table as counted when a set was taken. */
@@ -73,11 +76,12 @@ public final class LossEstimate {
     long deleted = after.deleted() - before.deleted();
     boolean countersHold = inserted >= 0 && updated >= 0 && deleted >= 0;
     if (before.exact() && after.exact()) {
+      // The counts give the net change; the counters also see rows written and deleted again.
       long net = after.rows() - before.rows();
       return new TableLoss(
           table,
-          Math.max(0, net),
-          Math.max(0, -net),
+          Math.max(Math.max(0, net), countersHold ? inserted : 0),
+          Math.max(Math.max(0, -net), countersHold ? deleted : 0),
           countersHold ? updated : 0,
           "exact counts: " + after.rows() + " now, " + before.rows() + " in the backup");
     }
@@ -100,15 +104,18 @@ public final class LossEstimate {
   public static String summary(
       String source, Instant backupAt, List<TableLoss> losses, String snapshotId) {
     String since = CLOCK.format(backupAt);
-    List<String> lost =
-        losses.stream().filter(TableLoss::loses).map(l -> l.sentence(since)).toList();
-    if (lost.isEmpty()) {
+    List<TableLoss> losing = losses.stream().filter(TableLoss::loses).toList();
+    if (losing.isEmpty()) {
       return "restoring " + source + ": nothing written since " + since + " is lost";
     }
+    List<String> lost = losing.stream().limit(TABLES_NAMED).map(l -> l.sentence(since)).toList();
     return "restoring "
         + source
         + ": "
         + String.join("; ", lost)
+        + (losing.size() > TABLES_NAMED
+            ? "; and " + (losing.size() - TABLES_NAMED) + " more tables"
+            : "")
         + "; they are kept in snapshot "
         + snapshotId
         + " (slipway backups show "

@@ -38,6 +38,9 @@ public class PostgresTools {
   /** Tables estimated smaller than this are counted exactly for a loss estimate. */
   public static final long EXACT_BELOW = 100_000;
 
+  /** How long exact counts may take in all, per database, before a backup. */
+  private static final java.time.Duration COUNTING_BUDGET = java.time.Duration.ofSeconds(30);
+
   private final String binDir;
 
   public PostgresTools(@Value("${slipway.backup.pg-bin-dir:}") String binDir) {
@@ -141,7 +144,8 @@ public class PostgresTools {
     String scratch = "slipway_verify_" + UUID.randomUUID().toString().replace("-", "");
     Item.Postgres target =
         new Item.Postgres(db.user(), db.host(), db.port(), scratch, db.passwordSecret());
-    execute(db, password, "create database " + scratch);
+    execute(db, password, "create database " + scratch + " template template0");
+    IOException failed = null;
     try {
       Tool.run(
           List.of(
@@ -164,8 +168,19 @@ public class PostgresTools {
           stop,
           PostgresTools::discard);
       return rowCounts(target, password);
+    } catch (IOException e) {
+      failed = e;
+      throw e;
     } finally {
-      execute(db, password, "drop database if exists " + scratch + " with (force)");
+      try {
+        execute(db, password, "drop database if exists " + scratch + " with (force)");
+      } catch (IOException dropFailed) {
+        // The verify's own failure comes first; a scratch database left behind is named.
+        if (failed == null) {
+          throw dropFailed;
+        }
+        failed.addSuppressed(dropFailed);
+      }
     }
   }
 
@@ -195,9 +210,11 @@ public class PostgresTools {
                   each.getLong(5)));
         }
       }
+      long budgetEnds = System.nanoTime() + COUNTING_BUDGET.toNanos();
       for (int i = 0; i < stats.size(); i++) {
         LossEstimate.TableStats table = stats.get(i);
-        if (table.rows() < EXACT_BELOW) {
+        // Past the budget the estimates stand, so counting never holds a backup up for long.
+        if (table.rows() < EXACT_BELOW && System.nanoTime() < budgetEnds) {
           try (ResultSet count = statement.executeQuery("select count(*) from " + table.table())) {
             count.next();
             stats.set(
@@ -224,6 +241,7 @@ public class PostgresTools {
     Map<String, Long> rows = new LinkedHashMap<>();
     try (Connection c = connect(db, password);
         Statement statement = c.createStatement()) {
+      statement.execute("set statement_timeout = '60s'");
       List<String> tables = new ArrayList<>();
       try (ResultSet each =
           statement.executeQuery(

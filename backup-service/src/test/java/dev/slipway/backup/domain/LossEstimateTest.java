@@ -68,4 +68,30 @@ class LossEstimateTest {
     assertThat(LossEstimate.summary("postgres x", BACKUP_AT, LossEstimate.of(same, same), "S"))
         .isEqualTo("restoring postgres x: nothing written since 12:03 UTC is lost");
   }
+
+  @Test
+  void rowsWrittenAndDeletedAgainAreSeenByTheCountersThoughTheCountIsTheSame() {
+    List<TableLoss> losses =
+        LossEstimate.of(
+            List.of(new TableStats("public.queue", 10, true, 100, 0, 90)),
+            List.of(new TableStats("public.queue", 10, true, 137, 0, 127)));
+    assertThat(losses)
+        .containsExactly(
+            new TableLoss("public.queue", 37, 37, 0, "exact counts: 10 now, 10 in the backup"));
+  }
+
+  @Test
+  void atMostTwentyTablesAreNamedAndTheRestCounted() {
+    List<TableStats> before = new java.util.ArrayList<>();
+    List<TableStats> after = new java.util.ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      before.add(new TableStats("public.t" + (100 + i), 1, true, 1, 0, 0));
+      after.add(new TableStats("public.t" + (100 + i), 2, true, 2, 0, 0));
+    }
+    String summary = LossEstimate.summary("db", BACKUP_AT, LossEstimate.of(before, after), "S");
+    assertThat(summary)
+        .contains("public.t119")
+        .doesNotContain("public.t120")
+        .contains("; and 5 more tables;");
+  }
 }

@@ -12,12 +12,14 @@ import dev.slipway.platform.grpc.Caller;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -40,6 +43,9 @@ public class Tokens implements TokenAuthenticator {
   private static final long CACHE_NANOS = Duration.ofMillis(500).toNanos();
   private static final int CACHE_ENTRIES = 10_000;
   private static final String HASH_KEY = "slipway:token-hash-key";
+  private static final String DELEGATION = "sd1.";
+  private static final Duration DELEGATION_LIFETIME = Duration.ofSeconds(30);
+  private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
   private final TokenRepository repository;
   private final SecretStore secrets;
@@ -187,6 +193,52 @@ public class Tokens implements TokenAuthenticator {
     }
     cache.put(key, new Verdict(caller, System.nanoTime() + validFor));
     return caller;
+  }
+
+  /**
+   * A stand-in for the caller's token, for a worker the orchestrator passes a call to: it names the
+   * caller and its scopes, is signed with Slipway's own key, lasts 30 s, and is good only to {@code
+   * WorkerService/Authenticate}. The worker never sees the caller's token.
+   */
+  public String delegate(Caller caller) {
+    String payload =
+        caller.name()
+            + "\n"
+            + caller.scopes().stream().map(Scope::toString).collect(Collectors.joining(" "))
+            + "\n"
+            + clock.instant().plus(DELEGATION_LIFETIME).toEpochMilli();
+    String body = BASE64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+    return DELEGATION + body + "." + BASE64.encodeToString(hash(DELEGATION + body));
+  }
+
+  /** Whether {@code bearer} is a delegation rather than a token. */
+  public static boolean isDelegation(String bearer) {
+    return bearer.startsWith(DELEGATION);
+  }
+
+  /** The caller a delegation names; throws {@link TokenAuthenticator.Refused} for a bad one. */
+  public Caller delegated(String delegation) {
+    String[] parts = delegation.substring(DELEGATION.length()).split("\\.", 2);
+    try {
+      if (parts.length != 2
+          || !MessageDigest.isEqual(
+              Base64.getUrlDecoder().decode(parts[1]), hash(DELEGATION + parts[0]))) {
+        throw new TokenAuthenticator.Refused("delegation not signed by this Slipway");
+      }
+      String[] fields =
+          new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8)
+              .split("\n", 3);
+      if (!clock.instant().isBefore(Instant.ofEpochMilli(Long.parseLong(fields[2])))) {
+        throw new TokenAuthenticator.Refused("delegation expired");
+      }
+      return new Caller(
+          fields[0],
+          fields[1].isEmpty()
+              ? List.of()
+              : Arrays.stream(fields[1].split(" ")).map(Scope::parse).toList());
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+      throw new TokenAuthenticator.Refused("malformed delegation");
+    }
   }
 
   private byte[] hash(String secret) {

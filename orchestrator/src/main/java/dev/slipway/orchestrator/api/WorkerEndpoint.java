@@ -6,6 +6,7 @@ import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import com.google.protobuf.ByteString;
+import dev.slipway.orchestrator.access.Tokens;
 import dev.slipway.orchestrator.deployments.DeploymentRepository;
 import dev.slipway.orchestrator.deployments.StoredDeployment;
 import dev.slipway.orchestrator.domain.Deployment;
@@ -54,7 +55,7 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
   private final Transactions transactions;
   private final DeploymentRepository repository;
   private final SecretStore secrets;
-  private final TokenAuthenticator tokens;
+  private final Tokens tokens;
   private final Targets targets;
   private final Quarantine quarantine;
 
@@ -62,7 +63,7 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
       Transactions transactions,
       DeploymentRepository repository,
       SecretStore secrets,
-      TokenAuthenticator tokens,
+      Tokens tokens,
       Targets targets,
       Quarantine quarantine)
       throws GeneralSecurityException {
@@ -144,9 +145,14 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
         () -> {
           Caller caller;
           try {
-            caller = tokens.authenticate(request.getBearerToken());
+            String bearer = request.getBearerToken();
+            caller =
+                Tokens.isDelegation(bearer)
+                    ? tokens.delegated(bearer)
+                    : tokens.authenticate(bearer);
           } catch (TokenAuthenticator.Refused e) {
-            throw Status.UNAUTHENTICATED.withDescription(e.getMessage()).asRuntimeException();
+            // The user's token is refused, not the worker's own: an answer, not a failed call.
+            return Principal.newBuilder().setRefused(e.getMessage()).build();
           }
           return Principal.newBuilder()
               .setName(caller.name())

@@ -1,5 +1,7 @@
 package dev.slipway.orchestrator.api;
 
+import dev.slipway.orchestrator.access.Tokens;
+import dev.slipway.platform.grpc.Caller;
 import dev.slipway.platform.grpc.Channels;
 import dev.slipway.platform.grpc.PassThrough;
 import dev.slipway.proto.v1.BackupServiceGrpc;
@@ -12,6 +14,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.util.function.Supplier;
 
 /**
  * The workers' own APIs (health rounds, backup sets, deliveries) served by the orchestrator too,
@@ -20,9 +23,12 @@ import jakarta.inject.Singleton;
 @Factory
 public class WorkerGateway {
   private final String caFile;
+  private final Supplier<String> delegation;
 
-  public WorkerGateway(@Value("${slipway.tls.ca-file:}") String caFile) {
+  public WorkerGateway(@Value("${slipway.tls.ca-file:}") String caFile, Tokens tokens) {
     this.caFile = caFile;
+    // The worker gets a 30-second stand-in for the caller, never the caller's token.
+    this.delegation = () -> "Bearer " + tokens.delegate(Caller.current());
   }
 
   @Singleton
@@ -37,7 +43,10 @@ public class WorkerGateway {
       @Named("health-service") ManagedChannel channel,
       @Value("${slipway.services.health-address}") String address) {
     return PassThrough.of(
-        HealthServiceGrpc.getServiceDescriptor(), channel, "health-service at " + address);
+        HealthServiceGrpc.getServiceDescriptor(),
+        channel,
+        "health-service at " + address,
+        delegation);
   }
 
   @Singleton
@@ -52,7 +61,10 @@ public class WorkerGateway {
       @Named("backup-service") ManagedChannel channel,
       @Value("${slipway.services.backup-address}") String address) {
     return PassThrough.of(
-        BackupServiceGrpc.getServiceDescriptor(), channel, "backup-service at " + address);
+        BackupServiceGrpc.getServiceDescriptor(),
+        channel,
+        "backup-service at " + address,
+        delegation);
   }
 
   @Singleton
@@ -67,6 +79,9 @@ public class WorkerGateway {
       @Named("notifier-service") ManagedChannel channel,
       @Value("${slipway.services.notifier-address}") String address) {
     return PassThrough.of(
-        NotificationServiceGrpc.getServiceDescriptor(), channel, "notifier-service at " + address);
+        NotificationServiceGrpc.getServiceDescriptor(),
+        channel,
+        "notifier-service at " + address,
+        delegation);
   }
 }

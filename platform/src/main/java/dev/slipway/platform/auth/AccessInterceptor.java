@@ -150,6 +150,18 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
       if (refused) {
         return;
       }
+      // A call passed through unread, or a service that cannot look deployments up, cannot tell
+      // the environment: refused rather than checked against none.
+      if (!(request instanceof Message)
+          || (rule.environment() == AccessRules.Environment.FROM_DEPLOYMENT
+              && deployments.isEmpty())) {
+        refused = true;
+        call.close(
+            Status.PERMISSION_DENIED.withDescription(
+                "cannot tell the environment of this call here, so its scope cannot be checked"),
+            new Metadata());
+        return;
+      }
       String environment = environmentOf(rule, request);
       if (!caller.allows(rule.kind(), environment)) {
         refused = true;

@@ -116,21 +116,30 @@ public final class OrchestratorClient implements AutoCloseable {
   }
 
   /**
-   * Who a user's bearer token belongs to, asked once (a user is waiting): throws {@link
-   * TokenAuthenticator.Refused} for a token that is not good, and StatusRuntimeException when the
-   * orchestrator cannot tell now.
+   * Who a user's bearer token (or the orchestrator's delegation) belongs to, asked once (a user is
+   * waiting): throws {@link TokenAuthenticator.Refused} for a bearer that is not good, and
+   * IllegalStateException when the orchestrator cannot tell now or refuses this worker.
    */
   public Principal authenticate(String bearerToken) {
+    Principal principal;
     try {
-      return workers
-          .withDeadlineAfter(5, TimeUnit.SECONDS)
-          .authenticate(AuthenticateRequest.newBuilder().setBearerToken(bearerToken).build());
+      principal =
+          workers
+              .withDeadlineAfter(5, TimeUnit.SECONDS)
+              .authenticate(AuthenticateRequest.newBuilder().setBearerToken(bearerToken).build());
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
-        throw new TokenAuthenticator.Refused(e.getStatus().getDescription());
-      }
-      throw e;
+      Status.Code code = e.getStatus().getCode();
+      throw new IllegalStateException(
+          code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED
+              ? "the orchestrator refused this worker's own service token: "
+                  + e.getStatus().getDescription()
+              : "the orchestrator cannot check tokens now: " + e.getStatus().getCode(),
+          e);
     }
+    if (!principal.getRefused().isEmpty()) {
+      throw new TokenAuthenticator.Refused(principal.getRefused());
+    }
+    return principal;
   }
 
   /** Sends the report; returns whether the orchestrator accepted it (false: stale or duplicate). */

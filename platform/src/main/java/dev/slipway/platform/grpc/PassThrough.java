@@ -17,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Serves another service's gRPC API by passing every call through, unread, to where it is served: a
@@ -46,10 +47,14 @@ public final class PassThrough {
 
   /**
    * {@code service}'s methods, each passed through to {@code target}; {@code label} names the
-   * service in the status of a call it cannot take ("health-service at 10.0.0.7:9092").
+   * service in the status of a call it cannot take ("health-service at 10.0.0.7:9092"); {@code
+   * authorization} is the header value each call carries, asked for in the call's context.
    */
   public static ServerServiceDefinition of(
-      ServiceDescriptor service, ManagedChannel target, String label) {
+      ServiceDescriptor service,
+      ManagedChannel target,
+      String label,
+      Supplier<String> authorization) {
     List<MethodDescriptor<byte[], byte[]>> methods =
         service.getMethods().stream().map(m -> m.toBuilder(BYTES, BYTES).build()).toList();
     ServiceDescriptor.Builder raw =
@@ -58,22 +63,22 @@ public final class PassThrough {
     methods.forEach(raw::addMethod);
     ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(raw.build());
     for (MethodDescriptor<byte[], byte[]> method : methods) {
-      definition.addMethod(method, new Forward(method, target, label));
+      definition.addMethod(method, new Forward(method, target, label, authorization));
     }
     return definition.build();
   }
 
   private record Forward(
-      MethodDescriptor<byte[], byte[]> method, ManagedChannel target, String label)
+      MethodDescriptor<byte[], byte[]> method,
+      ManagedChannel target,
+      String label,
+      Supplier<String> authorization)
       implements ServerCallHandler<byte[], byte[]> {
     @Override
     public ServerCall.Listener<byte[]> startCall(
         ServerCall<byte[], byte[]> inbound, Metadata headers) {
       Metadata forwarded = new Metadata();
-      String authorization = headers.get(AccessInterceptor.AUTHORIZATION);
-      if (authorization != null) {
-        forwarded.put(AccessInterceptor.AUTHORIZATION, authorization);
-      }
+      forwarded.put(AccessInterceptor.AUTHORIZATION, authorization.get());
       // A service that was down is tried again now rather than after the channel's backoff.
       if (target.getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
         target.resetConnectBackoff();
@@ -165,10 +170,16 @@ public final class PassThrough {
 
         @Override
         public void onClose(Status status, Metadata trailers) {
+          // Only a failure to reach the service is relabelled: the service's own answer stands.
           Status answer =
-              status.getCode() == Status.Code.UNAVAILABLE
+              status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null
                   ? Status.UNAVAILABLE
-                      .withDescription(label + " is unavailable: " + status.getDescription())
+                      .withDescription(
+                          label
+                              + " is unavailable: "
+                              + (status.getDescription() == null
+                                  ? status.getCause().toString()
+                                  : status.getDescription()))
                       .withCause(status.getCause())
                   : status;
           synchronized (Pair.this) {
