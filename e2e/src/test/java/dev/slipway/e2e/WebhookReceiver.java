@@ -24,6 +24,8 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<String> refusedOnce = new CopyOnWriteArrayList<>();
   private volatile boolean refuseFirstAttempt;
   private volatile boolean flakyUp;
+  private final java.util.concurrent.CountDownLatch closed =
+      new java.util.concurrent.CountDownLatch(1);
   private final java.util.concurrent.atomic.AtomicInteger hanging =
       new java.util.concurrent.atomic.AtomicInteger();
   private final List<Received> flakyReceived = new CopyOnWriteArrayList<>();
@@ -70,7 +72,8 @@ final class WebhookReceiver implements AutoCloseable {
           exchange.getRequestBody().readAllBytes();
           hanging.incrementAndGet();
           try {
-            Thread.sleep(30_000);
+            // Held until the receiver closes, 30 s at most.
+            closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -156,6 +159,7 @@ final class WebhookReceiver implements AutoCloseable {
 
   @Override
   public void close() {
+    closed.countDown();
     server.stop(0);
   }
 
