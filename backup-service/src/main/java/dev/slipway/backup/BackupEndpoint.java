@@ -35,9 +35,12 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** gRPC {@code slipway.v1.BackupService}: the sets a target has, one set whole, and its proof. */
 @Singleton
@@ -96,9 +99,7 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
                             after.at(),
                             after.id(),
                             size + 1);
-                    found.stream()
-                        .limit(size)
-                        .forEach(row -> page.addSets(summary(row, sets.artifacts(row.id()))));
+                    page.addAllSets(summaries(found.stream().limit(size).toList()));
                     return found;
                   });
           if (rows.size() > size) {
@@ -116,7 +117,9 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
         () -> {
           BackupSetRow row = find(request.getSetId());
           List<Artifact> artifacts = transactions.read(c -> sets.artifacts(row.id()));
-          BackupSet.Builder set = summary(row, artifacts).toBuilder();
+          BackupSet.Builder set =
+              summary(row, artifacts.stream().mapToLong(Artifact::size).sum(), artifacts.size())
+                  .toBuilder();
           artifacts.forEach(
               a ->
                   set.addArtifacts(
@@ -188,17 +191,14 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
           }
           PruneBackupSetsResponse.Builder answer =
               PruneBackupSetsResponse.newBuilder().setPolicy(result.policy().toString());
-          transactions.read(
-              c -> {
-                for (Pruner.Pruned p : result.sets()) {
-                  answer.addSets(
-                      PrunedSet.newBuilder()
-                          .setSet(summary(p.set(), sets.artifacts(p.set().id())))
-                          .setKept(p.kept())
-                          .setWhy(p.why()));
-                }
-                return answer;
-              });
+          List<BackupSet> summaries =
+              transactions.read(
+                  c -> summaries(result.sets().stream().map(Pruner.Pruned::set).toList()));
+          for (int i = 0; i < summaries.size(); i++) {
+            Pruner.Pruned p = result.sets().get(i);
+            answer.addSets(
+                PrunedSet.newBuilder().setSet(summaries.get(i)).setKept(p.kept()).setWhy(p.why()));
+          }
           return answer.build();
         });
   }
@@ -226,7 +226,26 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
             () -> Status.NOT_FOUND.withDescription("no backup set " + id).asRuntimeException());
   }
 
-  private static BackupSet summary(BackupSetRow row, List<Artifact> artifacts) {
+  /** The sets as summaries, their sizes read in one query. */
+  private List<BackupSet> summaries(List<BackupSetRow> rows) {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    Map<UUID, BackupRepository.SetSize> sizes =
+        sets.sizes(rows.stream().map(BackupSetRow::id).toList()).stream()
+            .collect(Collectors.toMap(BackupRepository.SetSize::setId, Function.identity()));
+    return rows.stream()
+        .map(
+            row -> {
+              BackupRepository.SetSize size = sizes.get(row.id());
+              return size == null
+                  ? summary(row, 0, 0)
+                  : summary(row, size.bytes(), size.artifacts());
+            })
+        .toList();
+  }
+
+  private static BackupSet summary(BackupSetRow row, long bytes, int artifacts) {
     BackupSet.Builder set =
         BackupSet.newBuilder()
             .setId(row.id().toString())
@@ -236,8 +255,8 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
             .setStatus(BackupSetStatus.valueOf("BACKUP_SET_STATUS_" + row.status().name()))
             .setSummary(row.summary())
             .setCreatedAt(ProtoTime.of(row.createdAt()))
-            .setSizeBytes(artifacts.stream().mapToLong(Artifact::size).sum())
-            .setArtifactCount(artifacts.size());
+            .setSizeBytes(bytes)
+            .setArtifactCount(artifacts);
     if (row.completedAt() != null) {
       set.setCompletedAt(ProtoTime.of(row.completedAt()));
     }

@@ -183,7 +183,10 @@ public class BackupWorker implements PhaseWorker {
               + dir;
       repository.update(setId, SetStatus.COMPLETE, summary, clock.instant());
       try {
-        pruner.prune(app, environment, false);
+        // Deleting is this job's to do only while it still holds the job.
+        if (!stop.leaseLost()) {
+          pruner.prune(app, environment, false);
+        }
       } catch (RuntimeException e) {
         // The backup is taken; retention runs again after the next one.
         LOG.warn("retention of {}/{} could not run now: {}", app, environment, e.getMessage());

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,11 +64,7 @@ final class BackupsCommand {
     @ParentCommand BackupsCommand parent;
     @Spec CommandSpec spec;
 
-    @Option(names = "--app", required = true)
-    String app;
-
-    @Option(names = "--env", required = true)
-    String environment;
+    @Mixin TargetOptions target;
 
     @Option(
         names = "--kind",
@@ -96,8 +93,8 @@ final class BackupsCommand {
                 .backups()
                 .listBackupSets(
                     ListBackupSetsRequest.newBuilder()
-                        .setApp(app)
-                        .setEnvironment(environment)
+                        .setApp(target.app)
+                        .setEnvironment(target.environment)
                         .setKind(kind())
                         .setPageSize(limit)
                         .setPageToken(pageToken)
@@ -110,9 +107,9 @@ final class BackupsCommand {
         if (!page.getNextPageToken().isEmpty()) {
           out.println(
               "more: slipway backups list --app "
-                  + app
+                  + target.app
                   + " --env "
-                  + environment
+                  + target.environment
                   + " --page-token "
                   + page.getNextPageToken());
         }
@@ -263,11 +260,7 @@ final class BackupsCommand {
     @ParentCommand BackupsCommand parent;
     @Spec CommandSpec spec;
 
-    @Option(names = "--app", required = true)
-    String app;
-
-    @Option(names = "--env", required = true)
-    String environment;
+    @Mixin TargetOptions target;
 
     @Option(names = "--dry-run", description = "Show what would go; delete nothing.")
     boolean dryRun;
@@ -288,8 +281,8 @@ final class BackupsCommand {
                 .backups()
                 .pruneBackupSets(
                     PruneBackupSetsRequest.newBuilder()
-                        .setApp(app)
-                        .setEnvironment(environment)
+                        .setApp(target.app)
+                        .setEnvironment(target.environment)
                         .setDryRun(dryRun)
                         .build());
         if (parent.root.output == SlipwayCli.Format.json) {

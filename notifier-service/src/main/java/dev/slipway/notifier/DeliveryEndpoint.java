@@ -22,7 +22,9 @@ import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** gRPC {@code slipway.v1.NotificationService}: every delivery with its attempts, and retries. */
 @Singleton
@@ -73,10 +75,16 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
               c -> {
                 List<DeliveryRow> rows =
                     deliveries.page(deployment, status, after.at(), after.id(), size + 1);
-                rows.stream()
-                    .limit(size)
-                    .forEach(
-                        row -> page.addDeliveries(delivery(row, deliveries.attempts(row.id()))));
+                List<DeliveryRow> shown = rows.stream().limit(size).toList();
+                Map<UUID, List<DeliveryRepository.Attempt>> attempts =
+                    shown.isEmpty()
+                        ? Map.of()
+                        : deliveries.attempts(shown.stream().map(DeliveryRow::id).toList()).stream()
+                            .collect(Collectors.groupingBy(DeliveryRepository.Attempt::deliveryId));
+                shown.forEach(
+                    row ->
+                        page.addDeliveries(
+                            delivery(row, attempts.getOrDefault(row.id(), List.of()))));
                 if (rows.size() > size) {
                   DeliveryRow last = rows.get(size - 1);
                   page.setNextPageToken(new PageToken(last.createdAt(), last.id()).encode());
@@ -117,7 +125,7 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
                     return deliveries.findById(id).orElseThrow();
                   });
           dispatcher.wake();
-          return delivery(row, transactions.read(c -> deliveries.attempts(id)));
+          return delivery(row, transactions.read(c -> deliveries.attempts(List.of(id))));
         });
   }
 

@@ -7,6 +7,7 @@ import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,6 +42,7 @@ public interface DeliveryRepository extends GenericRepository<DeliveryRow, UUID>
   /** One attempt of a delivery, as {@code delivery_attempts} keeps it. */
   @Introspected
   record Attempt(
+      UUID deliveryId,
       int attempt,
       Instant at,
       @Nullable Integer httpStatus,
@@ -65,11 +67,12 @@ public interface DeliveryRepository extends GenericRepository<DeliveryRow, UUID>
   List<DeliveryRow> page(
       @Nullable UUID deploymentId, String status, Instant afterAt, UUID afterId, int limit);
 
+  /** The attempts of many deliveries in one query, each delivery's in order. */
   @Query(
       """
-      select attempt, at, http_status, succeeded, detail, latency_ms from delivery_attempts
-      where delivery_id = :deliveryId order by attempt""")
-  List<Attempt> attempts(UUID deliveryId);
+      select delivery_id, attempt, at, http_status, succeeded, detail, latency_ms
+      from delivery_attempts where delivery_id in (:deliveryIds) order by delivery_id, attempt""")
+  List<Attempt> attempts(Collection<UUID> deliveryIds);
 
   /** DEAD deliveries of one deployment, or of every one (null). */
   @Query(

@@ -10,6 +10,7 @@ import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -63,6 +64,17 @@ public interface BackupRepository extends CrudRepository<BackupSetRow, UUID> {
       limit :limit""")
   List<BackupSetRow> page(
       String app, String environment, String kind, Instant beforeAt, UUID beforeId, int limit);
+
+  /** How many artifacts a set has and their bytes. */
+  @Introspected
+  record SetSize(UUID setId, long bytes, int artifacts) {}
+
+  /** The sizes of many sets in one query; a set without artifacts is missing. */
+  @Query(
+      """
+      select set_id, sum(size_bytes) as bytes, count(*) as artifacts from backup_artifacts
+      where set_id in (:setIds) group by set_id""")
+  List<SetSize> sizes(Collection<UUID> setIds);
 
   /** A table of a database item as counted when its set was taken. */
   @Introspected

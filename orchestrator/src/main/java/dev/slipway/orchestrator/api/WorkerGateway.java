@@ -9,11 +9,14 @@ import dev.slipway.proto.v1.HealthServiceGrpc;
 import dev.slipway.proto.v1.NotificationServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerServiceDefinition;
-import io.micronaut.context.annotation.Bean;
+import io.grpc.ServiceDescriptor;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -24,64 +27,57 @@ import java.util.function.Supplier;
 public class WorkerGateway {
   private final String caFile;
   private final Supplier<String> delegation;
+  private final GatewayChannels channels;
 
-  public WorkerGateway(@Value("${slipway.tls.ca-file:}") String caFile, Tokens tokens) {
+  public WorkerGateway(
+      @Value("${slipway.tls.ca-file:}") String caFile, Tokens tokens, GatewayChannels channels) {
     this.caFile = caFile;
+    this.channels = channels;
     // The worker gets a 30-second stand-in for the caller, never the caller's token.
     this.delegation = () -> "Bearer " + tokens.delegate(Caller.current());
   }
 
   @Singleton
   @Named("health-service")
-  @Bean(preDestroy = "shutdownNow")
-  ManagedChannel healthChannel(@Value("${slipway.services.health-address}") String address) {
-    return Channels.open(address, caFile);
-  }
-
-  @Singleton
   ServerServiceDefinition healthService(
-      @Named("health-service") ManagedChannel channel,
       @Value("${slipway.services.health-address}") String address) {
-    return PassThrough.of(
-        HealthServiceGrpc.getServiceDescriptor(),
-        channel,
-        "health-service at " + address,
-        delegation);
+    return passThrough(HealthServiceGrpc.getServiceDescriptor(), "health-service", address);
   }
 
   @Singleton
   @Named("backup-service")
-  @Bean(preDestroy = "shutdownNow")
-  ManagedChannel backupChannel(@Value("${slipway.services.backup-address}") String address) {
-    return Channels.open(address, caFile);
-  }
-
-  @Singleton
   ServerServiceDefinition backupService(
-      @Named("backup-service") ManagedChannel channel,
       @Value("${slipway.services.backup-address}") String address) {
-    return PassThrough.of(
-        BackupServiceGrpc.getServiceDescriptor(),
-        channel,
-        "backup-service at " + address,
-        delegation);
+    return passThrough(BackupServiceGrpc.getServiceDescriptor(), "backup-service", address);
   }
 
   @Singleton
   @Named("notifier-service")
-  @Bean(preDestroy = "shutdownNow")
-  ManagedChannel notifierChannel(@Value("${slipway.services.notifier-address}") String address) {
-    return Channels.open(address, caFile);
+  ServerServiceDefinition notifierService(
+      @Value("${slipway.services.notifier-address}") String address) {
+    return passThrough(NotificationServiceGrpc.getServiceDescriptor(), "notifier-service", address);
   }
 
-  @Singleton
-  ServerServiceDefinition notifierService(
-      @Named("notifier-service") ManagedChannel channel,
-      @Value("${slipway.services.notifier-address}") String address) {
+  private ServerServiceDefinition passThrough(
+      ServiceDescriptor service, String worker, String address) {
     return PassThrough.of(
-        NotificationServiceGrpc.getServiceDescriptor(),
-        channel,
-        "notifier-service at " + address,
-        delegation);
+        service, channels.open(address, caFile), worker + " at " + address, delegation);
+  }
+
+  /** The channels to the workers, shut down with the orchestrator. */
+  @Singleton
+  static final class GatewayChannels {
+    private final List<ManagedChannel> open = new CopyOnWriteArrayList<>();
+
+    ManagedChannel open(String address, String caFile) {
+      ManagedChannel channel = Channels.open(address, caFile);
+      open.add(channel);
+      return channel;
+    }
+
+    @PreDestroy
+    void close() {
+      open.forEach(ManagedChannel::shutdownNow);
+    }
   }
 }
