@@ -16,7 +16,10 @@ import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +45,8 @@ public final class PassThrough {
           }
         }
       };
+
+  private static final Duration RECONNECT_WAIT = Duration.ofSeconds(2);
 
   private PassThrough() {}
 
@@ -79,10 +84,7 @@ public final class PassThrough {
         ServerCall<byte[], byte[]> inbound, Metadata headers) {
       Metadata forwarded = new Metadata();
       forwarded.put(AccessInterceptor.AUTHORIZATION, authorization.get());
-      // A service that was down is tried again now rather than after the channel's backoff.
-      if (target.getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
-        target.resetConnectBackoff();
-      }
+      awaitReconnect(target);
       ClientCall<byte[], byte[]> outbound =
           target.newCall(method, CallOptions.DEFAULT.withDeadline(Context.current().getDeadline()));
       Pair pair = new Pair(inbound, outbound, label);
@@ -90,6 +92,25 @@ public final class PassThrough {
       outbound.request(1);
       inbound.request(1);
       return pair.fromClient();
+    }
+  }
+
+  /**
+   * A service that was down is tried again now rather than after the channel's backoff, and the
+   * call waits a moment for it: the channel fails every call fast until it connects, so the first
+   * call after a service restarts would otherwise fail although the service is back.
+   */
+  private static void awaitReconnect(ManagedChannel target) {
+    if (target.getState(true) != ConnectivityState.TRANSIENT_FAILURE) {
+      return;
+    }
+    CountDownLatch changed = new CountDownLatch(1);
+    target.notifyWhenStateChanged(ConnectivityState.TRANSIENT_FAILURE, changed::countDown);
+    target.resetConnectBackoff();
+    try {
+      changed.await(RECONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
