@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -202,18 +203,30 @@ public class BackupWorker implements PhaseWorker {
   private Result restore(StepContext deployment, List<Item> items, StopSignal stop)
       throws InterruptedException {
     UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
-    var backup =
-        repository.findFirstByDeploymentIdAndKindAndStatusOrderByCreatedAtDesc(
-            deploymentId, SetKind.BACKUP, SetStatus.COMPLETE);
-    var set = backup.map(BackupSetRow::id);
-    if (set.isEmpty()) {
-      return Result.failed(
-          "no complete pre-deploy backup of deployment " + deploymentId + " to restore");
+    Optional<BackupSetRow> backup;
+    if (deployment.getRestoreSetId().isEmpty()) {
+      backup =
+          repository.findFirstByDeploymentIdAndKindAndStatusOrderByCreatedAtDesc(
+              deploymentId, SetKind.BACKUP, SetStatus.COMPLETE);
+      if (backup.isEmpty()) {
+        return Result.failed(
+            "no complete pre-deploy backup of deployment " + deploymentId + " to restore");
+      }
+    } else {
+      backup = repository.findById(UUID.fromString(deployment.getRestoreSetId()));
+      String refused = RestoreChecks.namedSet(deployment, backup);
+      if (refused != null) {
+        return Result.failed(refused);
+      }
     }
+    var set = backup.map(BackupSetRow::id);
     List<Artifact> artifacts = repository.artifacts(set.get());
     List<Evidence> evidence = new ArrayList<>();
     for (Artifact artifact : artifacts) {
-      String problem = Artifacts.problem(artifact);
+      String problem = RestoreChecks.mismatch(artifact, items);
+      if (problem == null) {
+        problem = Artifacts.problem(artifact);
+      }
       if (problem != null) {
         String summary = "refusing to restore backup " + set.get() + ": " + problem;
         recordRestore(deploymentId, set.get(), RestoreOutcome.REFUSED, summary);

@@ -58,7 +58,9 @@ public class Pruner {
         context.getHoldsList().stream()
             .collect(
                 Collectors.toMap(
-                    h -> UUID.fromString(h.getDeploymentId()),
+                    h ->
+                        UUID.fromString(
+                            h.getSetId().isEmpty() ? h.getDeploymentId() : h.getSetId()),
                     RetentionHold::getReason,
                     (a, b) -> a + "; " + b));
     List<Pruned> decided = new ArrayList<>();

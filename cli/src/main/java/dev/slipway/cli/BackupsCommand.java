@@ -30,17 +30,19 @@ import picocli.CommandLine.Spec;
     name = "backups",
     mixinStandardHelpOptions = true,
     description =
-        "The backup sets a target has: list them, show one, prove one restores, apply retention.",
+        "The backup sets a target has: list them, show one, prove one restores, restore one, apply"
+            + " retention.",
     subcommands = {
       BackupsCommand.List.class,
       BackupsCommand.Show.class,
       BackupsCommand.Verify.class,
-      BackupsCommand.Prune.class
+      BackupsCommand.Prune.class,
+      BackupRestoreCommand.class
     })
 final class BackupsCommand {
   @ParentCommand SlipwayCli root;
 
-  private static String line(BackupSet set) {
+  static String line(BackupSet set) {
     return set.getId()
         + "  "
         + set.getKind().name().substring("BACKUP_SET_KIND_".length())

@@ -135,7 +135,10 @@ final class Printer {
             + d.getTarget().getEnvironment()
             + "  "
             + d.getVersion()
-            + (d.getPreviousVersion().isEmpty() ? "" : " (was " + d.getPreviousVersion() + ")")
+            + (d.getPreviousVersion().isEmpty()
+                    || d.getKind() == dev.slipway.proto.v1.DeploymentKind.DEPLOYMENT_KIND_RESTORE
+                ? ""
+                : " (was " + d.getPreviousVersion() + ")")
             + "  "
             + status(d.getStatus())
             + "  "
@@ -146,6 +149,14 @@ final class Printer {
             + DATE_TIME.format(instant(d.getCreatedAt())));
     if (!d.getReason().isEmpty()) {
       out.println("  reason: " + d.getReason());
+    }
+    if (!d.getRestoreSetId().isEmpty()) {
+      out.println(
+          "  restores backup set "
+              + d.getRestoreSetId()
+              + (d.getVersion().isEmpty()
+                  ? " (no version is deployed, and none will be)"
+                  : " (code stays at " + d.getVersion() + ")"));
     }
     if (!d.getForceReason().isEmpty()) {
       out.println("  forced: " + d.getForceReason());
@@ -211,9 +222,11 @@ final class Printer {
   }
 
   private static String kind(Deployment d) {
-    return d.getKind() == dev.slipway.proto.v1.DeploymentKind.DEPLOYMENT_KIND_ROLLBACK
-        ? "rollback "
-        : "";
+    return switch (d.getKind()) {
+      case DEPLOYMENT_KIND_ROLLBACK -> "rollback ";
+      case DEPLOYMENT_KIND_RESTORE -> "restore ";
+      default -> "";
+    };
   }
 
   static String status(dev.slipway.proto.v1.DeploymentStatus status) {

@@ -2,6 +2,7 @@ package dev.slipway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -12,9 +13,15 @@ import dev.slipway.proto.v1.BackupArtifact;
 import dev.slipway.proto.v1.BackupSet;
 import dev.slipway.proto.v1.BackupSetKind;
 import dev.slipway.proto.v1.BackupSetStatus;
+import dev.slipway.proto.v1.DeploymentServiceGrpc;
 import dev.slipway.proto.v1.ListBackupSetsResponse;
+import dev.slipway.proto.v1.RestoreBackupRequest;
 import dev.slipway.proto.v1.TableRows;
 import dev.slipway.proto.v1.VerifyBackupSetResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,6 +230,78 @@ class BackupOperationsTest {
         .contains(path + " has sha256 ")
         .contains("was recorded")
         .contains("is NOT intact");
+
+    Files.writeString(files.resolve("notes.txt"), "written after the backup\n");
+    Cli.Run refused =
+        Cli.run(
+            env.server(),
+            "backups",
+            "restore",
+            setId,
+            "--yes",
+            "--force",
+            "--reason",
+            "taken before the first release",
+            "--wait");
+    assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
+    assertThat(refused.out())
+        .contains("restore by admin")
+        .contains(
+            "reason: RESTORE failed: refusing to restore backup "
+                + setId
+                + ": "
+                + path
+                + " has sha256 ")
+        .contains("; the data as it was before is kept in this deployment's snapshot");
+    assertThat(Files.readString(files.resolve("notes.txt")))
+        .as("a corrupted set is never restored")
+        .isEqualTo("written after the backup\n");
+    Files.writeString(files.resolve("notes.txt"), "kept by the backup\n");
+  }
+
+  @Test
+  void aRestoreOnDemandNeedsAdminAndACompleteSetOfItsOwnTarget() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    Path reader = env.token("restore-reader-" + suffix, "read", "deploy:e2e");
+    Cli.Run notAdmin = Cli.as(reader, env.server(), "backups", "restore", first, "--yes");
+    assertThat(notAdmin.exit()).as(notAdmin.all()).isEqualTo(12);
+    assertThat(notAdmin.err()).contains("lacks the scope admin");
+    Cli.Run unknown =
+        Cli.run(env.server(), "backups", "restore", UUID.randomUUID().toString(), "--yes");
+    assertThat(unknown.exit()).as(unknown.all()).isEqualTo(13);
+
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(env.server()).usePlaintext().build();
+    try {
+      var deployments =
+          DeploymentServiceGrpc.newBlockingStub(channel).withInterceptors(env.adminCredentials());
+      RestoreBackupRequest elsewhere =
+          RestoreBackupRequest.newBuilder()
+              .setApp(app)
+              .setEnvironment("production")
+              .setSetId(first)
+              .build();
+      StatusRuntimeException mismatch =
+          assertThrows(StatusRuntimeException.class, () -> deployments.restoreBackup(elsewhere));
+      assertThat(mismatch.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertThat(mismatch.getStatus().getDescription())
+          .isEqualTo(
+              "backup set " + first + " belongs to " + app + "/e2e, not " + app + "/production");
+      StatusRuntimeException badId =
+          assertThrows(
+              StatusRuntimeException.class,
+              () -> deployments.restoreBackup(elsewhere.toBuilder().setSetId("set-1").build()));
+      assertThat(badId.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(badId.getStatus().getDescription()).isEqualTo("set_id is not a UUID");
+      String missing = UUID.randomUUID().toString();
+      StatusRuntimeException unknownSet =
+          assertThrows(
+              StatusRuntimeException.class,
+              () -> deployments.restoreBackup(elsewhere.toBuilder().setSetId(missing).build()));
+      assertThat(unknownSet.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+      assertThat(unknownSet.getStatus().getDescription()).contains(missing);
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   @Test

@@ -27,6 +27,24 @@ public record Message(
     facts.put("Requested by", text(event, "requestedBy"));
     facts.put("Deployment", id);
     String reason = text(event, "reason");
+    String restored = text(event, "restoreSetId");
+    if (!restored.isEmpty()) {
+      facts.put("Backup set", restored);
+      String what = target + ": restore of backup set " + restored;
+      switch (type) {
+        case "requested" -> {
+          return new Message(what + " started", "", "Follow it: " + status, facts, id);
+        }
+        case "succeeded" -> {
+          return new Message(
+              target + ": data restored from backup set " + restored, "", "", facts, id);
+        }
+        case "failed" -> {
+          return new Message(what + " failed", reason, "See what failed: " + status, facts, id);
+        }
+        default -> {}
+      }
+    }
     return switch (type) {
       case "requested" ->
           new Message(target + ": deploying " + version, "", "Follow it: " + status, facts, id);

@@ -158,6 +158,9 @@ public class Notifications implements EventHandler {
     body.put("version", deployment.getVersion());
     body.put("previousVersion", deployment.getPreviousVersion());
     body.put("requestedBy", deployment.getRequestedBy());
+    if (!deployment.getRestoreSetId().isEmpty()) {
+      body.put("restoreSetId", deployment.getRestoreSetId());
+    }
     switch (event.getKindCase()) {
       case PHASE_STARTED -> body.put("phase", PhaseNames.of(event.getPhaseStarted().getPhase()));
       case PHASE_COMPLETED -> {
@@ -213,7 +216,10 @@ public class Notifications implements EventHandler {
             + "/"
             + event.getTarget().getEnvironment()
             + " "
-            + deployment.getVersion();
+            + deployment.getVersion()
+            + (deployment.getRestoreSetId().isEmpty()
+                ? ""
+                : " restore of backup set " + deployment.getRestoreSetId());
     return switch (event.getKindCase()) {
       case FINISHED ->
           what

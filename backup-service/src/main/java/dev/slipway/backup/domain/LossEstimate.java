@@ -118,7 +118,7 @@ public final class LossEstimate {
             : "")
         + "; they are kept in snapshot "
         + snapshotId
-        + " (slipway backups show "
+        + " (to put them back: slipway backups restore "
         + snapshotId
         + ")";
   }

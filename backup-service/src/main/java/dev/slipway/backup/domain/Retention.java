@@ -15,8 +15,9 @@ import java.util.function.Function;
 /**
  * Which of a target's complete backup sets are kept: the newest {@code last}, and the newest set of
  * each of the latest {@code daily} days, {@code weekly} ISO weeks and {@code monthly} months that
- * have one (in UTC). Whatever the policy, the newest set and every set of a held deployment (one
- * still running, or the rollback of a version still quarantined) are kept.
+ * have one (in UTC). Whatever the policy, the newest set, every set of a held deployment (one still
+ * running, or the rollback of a version still quarantined) and every held set (one a restore is
+ * putting back) are kept.
  */
 public final class Retention {
   private Retention() {}
@@ -49,7 +50,7 @@ public final class Retention {
 
   /**
    * @param newestFirst every complete set of one kind of one target, newest first
-   * @param held deployments whose sets are never deleted, each with why
+   * @param held deployments whose sets are never deleted, and sets that are not, by id, with why
    */
   public static List<Verdict> decide(
       List<Candidate> newestFirst, Policy policy, Map<UUID, String> held) {
@@ -63,8 +64,8 @@ public final class Retention {
       String why =
           i == 0
               ? "the newest good backup"
-              : held.containsKey(set.deploymentId())
-                  ? "held: " + held.get(set.deploymentId())
+              : held.containsKey(set.id()) || held.containsKey(set.deploymentId())
+                  ? "held: " + held.getOrDefault(set.id(), held.get(set.deploymentId()))
                   : i < policy.last() ? "one of the last " + policy.last() : null;
       // Each bucket takes the newest set of a period it has not filled yet, whatever else keeps it.
       String daily = newest(days, policy.daily(), day, LocalDate::toString);

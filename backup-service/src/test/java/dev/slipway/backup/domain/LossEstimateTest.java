@@ -43,7 +43,7 @@ class LossEstimateTest {
                 + "in public.events 1200 rows written since 12:03 UTC are discarded, 300 rows deleted"
                 + " since come back, 30 row changes are undone (tuple counters, approximate); "
                 + "in public.old 12 rows deleted since come back (a table dropped since the backup);"
-                + " they are kept in snapshot S1 (slipway backups show S1)");
+                + " they are kept in snapshot S1 (to put them back: slipway backups restore S1)");
   }
 
   @Test

@@ -76,6 +76,20 @@ class RetentionTest {
   }
 
   @Test
+  void aSetARestoreIsPuttingBackStaysWhicheverDeploymentTookIt() {
+    List<Candidate> sets = nightly(30);
+    UUID restoring = sets.get(25).id();
+    List<Verdict> verdicts =
+        Retention.decide(
+            sets, Policy.keepLast(2), Map.of(restoring, "restore r-1 restores it and is RESTORE"));
+    assertThat(kept(verdicts))
+        .containsExactly(
+            "2026-12-01 the newest good backup",
+            "2026-11-30 one of the last 2",
+            "2026-11-06 held: restore r-1 restores it and is RESTORE");
+  }
+
+  @Test
   void nothingToKeepIsNothingToDelete() {
     assertThat(Retention.decide(List.of(), new Policy(5, 7, 4, 3), Map.of())).isEmpty();
   }

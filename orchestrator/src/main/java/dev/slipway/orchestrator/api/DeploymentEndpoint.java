@@ -18,9 +18,12 @@ import dev.slipway.orchestrator.targets.Targets;
 import dev.slipway.platform.auth.Scope;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.grpc.Caller;
+import dev.slipway.platform.grpc.FieldError;
 import dev.slipway.proto.v1.ApplyFreezeWindowRequest;
 import dev.slipway.proto.v1.ApplyTargetRequest;
 import dev.slipway.proto.v1.ApproveDeploymentRequest;
+import dev.slipway.proto.v1.BackupSet;
+import dev.slipway.proto.v1.BackupSetKind;
 import dev.slipway.proto.v1.CancelDeploymentRequest;
 import dev.slipway.proto.v1.CreateDeploymentRequest;
 import dev.slipway.proto.v1.DeleteFreezeWindowRequest;
@@ -45,6 +48,7 @@ import dev.slipway.proto.v1.PromoteDeploymentRequest;
 import dev.slipway.proto.v1.QuarantinedVersion;
 import dev.slipway.proto.v1.RejectDeploymentRequest;
 import dev.slipway.proto.v1.ReleaseQuarantinedRequest;
+import dev.slipway.proto.v1.RestoreBackupRequest;
 import dev.slipway.proto.v1.RollbackTargetRequest;
 import dev.slipway.proto.v1.StepLogLine;
 import dev.slipway.proto.v1.StepLogPage;
@@ -57,6 +61,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
@@ -83,9 +88,11 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   private final Supplier<UUID> ids;
   private final Quarantine quarantine;
   private final GateCalls gates;
+  private final BackupSets backupSets;
 
   public DeploymentEndpoint(
       GateCalls gates,
+      BackupSets backupSets,
       Deployments deployments,
       DeploymentHistory history,
       Targets targets,
@@ -95,6 +102,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
       Quarantine quarantine,
       Supplier<UUID> ids) {
     this.gates = gates;
+    this.backupSets = backupSets;
     this.quarantine = quarantine;
     this.ids = ids;
     this.deployments = deployments;
@@ -115,12 +123,8 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
           checkTargetVersion(
               violations, request.getApp(), request.getEnvironment(), request.getVersion());
           checkKey(violations, request.getIdempotencyKey());
-          if (request.getForce() && request.getForceReason().isBlank()) {
-            violations.add(
-                new Violation(
-                    "force_reason", "is required with force: say why the gate is overridden"));
-          }
-          checkReason(violations, "force_reason", request.getForceReason());
+          checkForce(
+              violations, request.getForce(), request.getForceReason(), "the gate is overridden");
           if (request.getOverrideFreeze() && request.getOverrideFreezeReason().isBlank()) {
             violations.add(
                 new Violation(
@@ -151,7 +155,8 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
                       Caller.current().name(),
                       request.getForce() ? request.getForceReason() : "",
                       request.getQueue(),
-                      request.getOverrideFreeze() ? request.getOverrideFreezeReason() : ""));
+                      request.getOverrideFreeze() ? request.getOverrideFreezeReason() : "",
+                      Optional.empty()));
           return detail(created.deployment().id());
         });
   }
@@ -316,12 +321,8 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
           checkName(violations, "environment", request.getEnvironment());
           checkVersion(violations, "to_version", request.getToVersion(), false);
           checkKey(violations, request.getIdempotencyKey());
-          if (request.getForce() && request.getForceReason().isBlank()) {
-            violations.add(
-                new Violation(
-                    "force_reason", "is required with force: say why the gate is overridden"));
-          }
-          checkReason(violations, "force_reason", request.getForceReason());
+          checkForce(
+              violations, request.getForce(), request.getForceReason(), "the gate is overridden");
           throwIfAny(violations);
           StoredDeployment created =
               deployments.rollback(
@@ -329,6 +330,48 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
                   request.getEnvironment(),
                   request.getToVersion(),
                   key(request.getIdempotencyKey()),
+                  Caller.current().name(),
+                  request.getForce() ? request.getForceReason() : "");
+          return detail(created.deployment().id());
+        });
+  }
+
+  @Override
+  public void restoreBackup(RestoreBackupRequest request, StreamObserver<Deployment> response) {
+    GrpcErrors.respond(
+        response,
+        () -> {
+          List<Violation> violations = new ArrayList<>();
+          checkName(violations, "app", request.getApp());
+          checkName(violations, "environment", request.getEnvironment());
+          checkKey(violations, request.getIdempotencyKey());
+          checkForce(
+              violations, request.getForce(), request.getForceReason(), "the data may not match");
+          throwIfAny(violations);
+          UUID set = FieldError.uuid("set_id", request.getSetId());
+          String key = key(request.getIdempotencyKey());
+          String dataVersion = "";
+          if (deployments.started(key).isEmpty()) {
+            // Asked before any transaction: it is a call to another service. A retried request
+            // gets its deployment back even when the set has gone since.
+            BackupSet checked =
+                backupSets.restorable(
+                    request.getApp(),
+                    request.getEnvironment(),
+                    set,
+                    () -> targets.get(request.getApp(), request.getEnvironment()).spec());
+            dataVersion =
+                deployments.dataVersion(
+                    UUID.fromString(checked.getDeploymentId()),
+                    checked.getKind() == BackupSetKind.BACKUP_SET_KIND_SNAPSHOT);
+          }
+          StoredDeployment created =
+              deployments.restore(
+                  request.getApp(),
+                  request.getEnvironment(),
+                  set,
+                  dataVersion,
+                  key,
                   Caller.current().name(),
                   request.getForce() ? request.getForceReason() : "");
           return detail(created.deployment().id());
@@ -514,6 +557,15 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   }
 
   /** A reason kept on a record and shown to people: bounded. */
+  /** A forced request says why ({@code why} tells what it must say), in a bounded reason. */
+  private static void checkForce(
+      List<Violation> violations, boolean force, String reason, String why) {
+    if (force && reason.isBlank()) {
+      violations.add(new Violation("force_reason", "is required with force: say why " + why));
+    }
+    checkReason(violations, "force_reason", reason);
+  }
+
   private static void checkReason(List<Violation> violations, String field, String reason) {
     if (reason.length() > 2_000) {
       violations.add(new Violation(field, "must be at most 2000 characters"));

@@ -52,6 +52,7 @@ final class ProtoMapper {
             .setFreezeOverrideReason(d.freezeOverrideReason())
             .setApprovalsRequired(d.plan().approvals())
             .setQueuePosition(detail.queuePosition());
+    stored.restoreSet().ifPresent(set -> message.setRestoreSetId(set.toString()));
     for (ApprovalRow approval : detail.approvals()) {
       message.addApprovals(
           Approval.newBuilder()

@@ -91,6 +91,7 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
                       context
                           .setCurrentPhase(EventCodec.phase(phase))
                           .setCurrentAttempt(d.attempt()));
+          stored.restoreSet().ifPresent(set -> context.setRestoreSetId(set.toString()));
           return context
               .setDeploymentId(d.id().toString())
               .setTarget(TargetRef.newBuilder().setApp(d.app()).setEnvironment(d.environment()))
@@ -177,15 +178,28 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
           transactions
               .read(c -> repository.findActive(app, environment))
               .ifPresent(
-                  active ->
-                      context.addHolds(
-                          RetentionHold.newBuilder()
-                              .setDeploymentId(active.deployment().id().toString())
-                              .setReason(
-                                  "deployment of "
-                                      + active.deployment().version()
-                                      + " is "
-                                      + active.deployment().status())));
+                  active -> {
+                    context.addHolds(
+                        RetentionHold.newBuilder()
+                            .setDeploymentId(active.deployment().id().toString())
+                            .setReason(
+                                "deployment of "
+                                    + active.deployment().version()
+                                    + " is "
+                                    + active.deployment().status()));
+                    active
+                        .restoreSet()
+                        .ifPresent(
+                            set ->
+                                context.addHolds(
+                                    RetentionHold.newBuilder()
+                                        .setSetId(set.toString())
+                                        .setReason(
+                                            "restore "
+                                                + active.deployment().id()
+                                                + " restores it and is "
+                                                + active.deployment().status())));
+                  });
           for (QuarantinedVersionRow row : quarantine.list(app, environment, false)) {
             context.addHolds(
                 RetentionHold.newBuilder()

@@ -15,8 +15,8 @@ import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -64,20 +64,18 @@ public class WorkerGateway {
         service, channels.open(address, caFile), worker + " at " + address, delegation);
   }
 
-  /** The channels to the workers, shut down with the orchestrator. */
+  /** The channels to the workers, one per address, shut down with the orchestrator. */
   @Singleton
   static final class GatewayChannels {
-    private final List<ManagedChannel> open = new CopyOnWriteArrayList<>();
+    private final Map<String, ManagedChannel> open = new ConcurrentHashMap<>();
 
     ManagedChannel open(String address, String caFile) {
-      ManagedChannel channel = Channels.open(address, caFile);
-      open.add(channel);
-      return channel;
+      return open.computeIfAbsent(address, a -> Channels.open(a, caFile));
     }
 
     @PreDestroy
     void close() {
-      open.forEach(ManagedChannel::shutdownNow);
+      open.values().forEach(ManagedChannel::shutdownNow);
     }
   }
 }

@@ -34,7 +34,12 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
 
   /** A new deployment, before its first transition. */
   default void insert(
-      Deployment d, TargetSpec spec, String idempotencyKey, String forceReason, Instant now) {
+      Deployment d,
+      TargetSpec spec,
+      String idempotencyKey,
+      String forceReason,
+      @Nullable UUID restoreSetId,
+      Instant now) {
     save(
         new DeploymentRow(
             d.id(),
@@ -55,6 +60,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
             idempotencyKey,
             forceReason,
             d.freezeOverrideReason(),
+            restoreSetId,
             null,
             null,
             null,
@@ -166,7 +172,8 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
   @Query(
       """
       select version from deployments where app = :app and environment = :environment
-        and status = 'SUCCEEDED' and version <> :except order by finished_at desc limit 1""")
+        and status = 'SUCCEEDED' and kind <> 'RESTORE' and version <> :except
+      order by finished_at desc limit 1""")
   Optional<String> lastGoodVersionOtherThan(String app, String environment, String except);
 
   /** Deployments whose current phase passed its deadline. */

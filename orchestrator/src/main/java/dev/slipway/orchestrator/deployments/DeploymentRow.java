@@ -29,6 +29,7 @@ public record DeploymentRow(
     String idempotencyKey,
     String forceReason,
     String freezeOverrideReason,
+    @Nullable UUID restoreSetId,
     @Nullable Instant runnerLeaseUntil,
     @Nullable String runnerHost,
     @Nullable Long runnerSession,

@@ -113,6 +113,7 @@ public class Deployments {
    *     when not forced
    * @param queue wait behind the target's active deployment instead of being refused
    * @param freezeOverrideReason why it may run inside freeze windows; empty when it may not
+   * @param restoreSet for a RESTORE, the backup set it puts back
    */
   public record Request(
       String app,
@@ -123,7 +124,8 @@ public class Deployments {
       String requestedBy,
       String forceReason,
       boolean queue,
-      String freezeOverrideReason) {
+      String freezeOverrideReason,
+      Optional<UUID> restoreSet) {
 
     /** A request that overrides no gate and does not queue. */
     public Request(
@@ -133,7 +135,17 @@ public class Deployments {
         Kind kind,
         String idempotencyKey,
         String requestedBy) {
-      this(app, environment, version, kind, idempotencyKey, requestedBy, "", false, "");
+      this(
+          app,
+          environment,
+          version,
+          kind,
+          idempotencyKey,
+          requestedBy,
+          "",
+          false,
+          "",
+          Optional.empty());
     }
 
     boolean forced() {
@@ -172,6 +184,9 @@ public class Deployments {
                       .orElseThrow(() -> CreateChecks.noTarget(request));
               Instant now = clock.instant();
               Optional<Freeze> freeze = Optional.empty();
+              if (request.kind() == Kind.RESTORE) {
+                CreateChecks.restorable(request, target);
+              }
               if (request.kind() == Kind.DEPLOY) {
                 quarantine.admit(
                     request.app(), request.environment(), request.version(), request.forced());
@@ -183,13 +198,15 @@ public class Deployments {
               UUID id = ids.get();
               Optional<Input.Queue> behind = placeInLine(tx, request, id, now, effects);
               String previous = target.currentVersion();
+              // A restore changes data, not code: it runs under the version running now.
+              String version = request.kind() == Kind.RESTORE ? previous : request.version();
               Deployment requested =
                   Deployment.requested(
                       id,
                       request.app(),
                       request.environment(),
                       request.kind(),
-                      request.version(),
+                      version,
                       previous,
                       request.requestedBy(),
                       target.revision(),
@@ -205,6 +222,7 @@ public class Deployments {
                   target.spec(),
                   request.idempotencyKey(),
                   request.forceReason(),
+                  request.restoreSet().orElse(null),
                   now);
               store(tx, requested, start, now, effects, true);
               return deployments.find(id).orElseThrow();
@@ -222,7 +240,10 @@ public class Deployments {
       throws SQLException {
     Optional<StoredDeployment> active =
         deployments.findActive(request.app(), request.environment());
-    if (active.isPresent() && waitsForPeople(active.get().deployment().status())) {
+    // A restore never takes a waiting release's place: it is not a newer release.
+    if (active.isPresent()
+        && request.kind() != Kind.RESTORE
+        && waitsForPeople(active.get().deployment().status())) {
       // Locked, it may have moved on since it was read: approved, rejected, its freeze over.
       Deployment older =
           deployments.lock(active.get().deployment().id(), false).orElseThrow().deployment();
@@ -294,7 +315,56 @@ public class Deployments {
                                   + " has no earlier good version to roll back to; name one with"
                                   + " --to"));
             });
-    return create(new Request(app, environment, version, Kind.ROLLBACK, key, by, force, false, ""));
+    return create(
+        new Request(
+            app, environment, version, Kind.ROLLBACK, key, by, force, false, "", Optional.empty()));
+  }
+
+  /**
+   * A restore on demand: a new deployment of kind RESTORE that snapshots the target's data, then
+   * puts back {@code set}, which the caller has checked is a complete set of this target holding
+   * data of {@code dataVersion}. The code stays as it is, so the deployment follows the version
+   * running now; unless {@code forceReason} says why, that must be the set's data version.
+   */
+  public StoredDeployment restore(
+      String app,
+      String environment,
+      UUID set,
+      String dataVersion,
+      String key,
+      String by,
+      String forceReason) {
+    return create(
+        new Request(
+            app,
+            environment,
+            dataVersion,
+            Kind.RESTORE,
+            key,
+            by,
+            forceReason,
+            false,
+            "",
+            Optional.of(set)));
+  }
+
+  /**
+   * The version whose data a set of deployment {@code takenBy} holds: a SNAPSHOT, that of the
+   * version the deployment put in place; a BACKUP, that of the version running before it. Empty
+   * when the deployment is not known.
+   */
+  public String dataVersion(UUID takenBy, boolean snapshot) {
+    return transactions
+        .read(c -> deployments.find(takenBy))
+        .map(StoredDeployment::deployment)
+        .map(d -> snapshot ? d.version() : d.previousVersion())
+        .orElse("");
+  }
+
+  /** The deployment an idempotency key already started, if any. */
+  public Optional<StoredDeployment> started(String idempotencyKey) {
+    return transactions.read(
+        c -> deployments.findByIdempotencyKey(idempotencyKey).map(StoredDeployment::of));
   }
 
   /**
@@ -378,10 +448,12 @@ public class Deployments {
       }
     }
     // A verification that could not run leaves the new version in place, unverified: it runs there.
+    // A restore changes data, never the version.
     boolean inPlace =
-        next.status() == Status.SUCCEEDED
-            || (next.status() == Status.FAILED
-                && (before.status() == Status.VERIFY || before.status() == Status.BAKE));
+        next.kind() != Kind.RESTORE
+            && (next.status() == Status.SUCCEEDED
+                || (next.status() == Status.FAILED
+                    && (before.status() == Status.VERIFY || before.status() == Status.BAKE)));
     if (inPlace) {
       targets.setCurrentVersion(next.app(), next.environment(), next.version());
     }

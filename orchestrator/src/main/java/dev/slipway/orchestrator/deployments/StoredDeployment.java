@@ -5,6 +5,8 @@ import dev.slipway.orchestrator.targets.PlanFactory;
 import dev.slipway.orchestrator.targets.TargetDocuments;
 import dev.slipway.proto.v1.TargetSpec;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 
 /** A deployment row: the state machine's view plus what the API shows about it. */
 public record StoredDeployment(
@@ -12,6 +14,7 @@ public record StoredDeployment(
     TargetSpec spec,
     String idempotencyKey,
     String forceReason,
+    Optional<UUID> restoreSet,
     Instant createdAt,
     Instant updatedAt,
     Instant finishedAt) {
@@ -42,6 +45,7 @@ public record StoredDeployment(
         spec,
         row.idempotencyKey(),
         row.forceReason(),
+        Optional.ofNullable(row.restoreSetId()),
         row.createdAt(),
         row.updatedAt(),
         row.finishedAt());

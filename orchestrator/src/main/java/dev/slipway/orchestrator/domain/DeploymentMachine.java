@@ -39,6 +39,7 @@ import java.util.Optional;
  * any rollback phase failure -> ROLLBACK_FAILED
  * a phase that could not run (ERRORED, or a worker's deadline passed) -> FAILED, or ROLLBACK_FAILED
  *   once rolling back: Slipway's own failure never starts a rollback
+ * a restore on demand: SNAPSHOT -> RESTORE -> [VERIFY] -> SUCCEEDED; any failure -> FAILED
  * </pre>
  *
  * A freeze holds a release before its first phase and again before DEPLOY; one held after its
@@ -218,7 +219,10 @@ public final class DeploymentMachine {
   }
 
   private static Decision onCancel(Deployment deployment, Cancel cancel) {
-    if (!deployment.status().cancellable()) {
+    // A restore's snapshot changes nothing yet, so it can be called off as a backup can.
+    boolean snapshotting =
+        deployment.kind() == Kind.RESTORE && deployment.status() == Status.SNAPSHOT;
+    if (!deployment.status().cancellable() && !snapshotting) {
       return new Refused(
           "cannot cancel during "
               + deployment.status()
@@ -259,20 +263,24 @@ public final class DeploymentMachine {
               ? enter(deployment, Phase.VERIFY, 1, now, events)
               : finish(deployment, Status.SUCCEEDED, "", events);
       case VERIFY ->
-          plan.bake()
+          plan.bake() && deployment.kind() != Kind.RESTORE
               ? enter(deployment, Phase.BAKE, 1, now, events)
               : finish(deployment, Status.SUCCEEDED, "", events);
       case BAKE -> finish(deployment, Status.SUCCEEDED, "", events);
       case SNAPSHOT -> enter(deployment, Phase.RESTORE, 1, now, events);
       case RESTORE ->
-          plan.revertible()
-              ? enter(deployment, Phase.REVERT, 1, now, events)
-              : finish(
-                  deployment,
-                  Status.ROLLBACK_FAILED,
-                  deployment.reason()
-                      + "; data restored but there is no previous version to revert to",
-                  events);
+          deployment.kind() == Kind.RESTORE
+              ? plan.healthChecks()
+                  ? enter(deployment, Phase.VERIFY, 1, now, events)
+                  : finish(deployment, Status.SUCCEEDED, "", events)
+              : plan.revertible()
+                  ? enter(deployment, Phase.REVERT, 1, now, events)
+                  : finish(
+                      deployment,
+                      Status.ROLLBACK_FAILED,
+                      deployment.reason()
+                          + "; data restored but there is no previous version to revert to",
+                      events);
       case REVERT ->
           plan.healthChecks()
               ? enter(deployment, Phase.VERIFY_ROLLBACK, 1, now, events)
@@ -284,6 +292,10 @@ public final class DeploymentMachine {
   private static Decision afterFailure(
       Deployment deployment, Phase phase, PhaseCompleted completed, String summary, Instant now) {
     List<DeploymentEvent> events = List.of(completed);
+    if (deployment.kind() == Kind.RESTORE) {
+      return finish(
+          deployment, Status.FAILED, restoreStopped(phase, phase + " failed: " + summary), events);
+    }
     return switch (phase) {
       case PREFLIGHT, BACKUP ->
           finish(deployment, Status.FAILED, phase + " failed: " + summary, events);
@@ -305,6 +317,9 @@ public final class DeploymentMachine {
       Deployment deployment, Phase phase, PhaseCompleted completed, String summary) {
     List<DeploymentEvent> events = List.of(completed);
     String couldNotRun = phase + " could not run: " + summary;
+    if (deployment.kind() == Kind.RESTORE) {
+      return finish(deployment, Status.FAILED, restoreStopped(phase, couldNotRun), events);
+    }
     return switch (phase) {
       case PREFLIGHT, BACKUP -> finish(deployment, Status.FAILED, couldNotRun, events);
       case DEPLOY ->
@@ -337,6 +352,21 @@ public final class DeploymentMachine {
     };
   }
 
+  /**
+   * A restore on demand that fails stops where it is: it is itself the way back, and its snapshot
+   * holds the data as it was.
+   */
+  private static String restoreStopped(Phase phase, String failure) {
+    return failure
+        + switch (phase) {
+          case SNAPSHOT -> "; nothing was restored";
+          case RESTORE -> "; the data as it was before is kept in this deployment's snapshot";
+          default ->
+              "; the data is restored, and the data from before it is kept in this deployment's"
+                  + " snapshot";
+        };
+  }
+
   private static Decision startRollback(
       Deployment deployment, Instant now, List<DeploymentEvent> events) {
     Plan plan = deployment.plan();
@@ -353,8 +383,12 @@ public final class DeploymentMachine {
         events);
   }
 
-  /** The first phase of the plan. */
-  static Phase firstPhase(Plan plan) {
+  /** The first phase of the plan; a restore on demand first snapshots what it overwrites. */
+  static Phase firstPhase(Deployment deployment) {
+    Plan plan = deployment.plan();
+    if (deployment.kind() == Kind.RESTORE) {
+      return Phase.SNAPSHOT;
+    }
     if (plan.preflight()) {
       return Phase.PREFLIGHT;
     }

@@ -29,7 +29,7 @@ final class Gates {
       Deployment deployment, Instant now, Optional<Freeze> freeze, List<DeploymentEvent> events) {
     int required = deployment.plan().approvals();
     if (!deployment.gated() || required == 0) {
-      return beforePhase(deployment, firstPhase(deployment.plan()), 1, now, freeze, events);
+      return beforePhase(deployment, firstPhase(deployment), 1, now, freeze, events);
     }
     Instant expires = now.plus(deployment.plan().approvalTimeout());
     List<DeploymentEvent> all = new ArrayList<>(events);
@@ -73,7 +73,7 @@ final class Gates {
           events,
           Optional.empty());
     }
-    return beforePhase(approved, firstPhase(deployment.plan()), 1, now, freeze, events);
+    return beforePhase(approved, firstPhase(deployment), 1, now, freeze, events);
   }
 
   static Decision reject(Deployment deployment, Reject reject) {
@@ -125,7 +125,7 @@ final class Gates {
     }
     Deployment released = deployment.withReason("");
     if (deployment.attempt() == 0) {
-      return enter(released, firstPhase(deployment.plan()), 1, now, List.of());
+      return enter(released, firstPhase(deployment), 1, now, List.of());
     }
     if (deployment.backupTaken()) {
       return enter(

@@ -5,5 +5,7 @@ public enum Kind {
   /** Ship a new version. */
   DEPLOY,
   /** A manual return to the last good (or a named) version. */
-  ROLLBACK
+  ROLLBACK,
+  /** A restore on demand of a named backup set; the code stays as it is. */
+  RESTORE
 }

@@ -106,10 +106,32 @@ class DeploymentMachineTableTest {
     }
   }
 
-  /** Who the deployment is: a release or a manual rollback, with or without a freeze override. */
+  /**
+   * Who the deployment is: a release (with or without a freeze override), a manual rollback, or a
+   * restore on demand.
+   */
   private record Who(Kind kind, String override) {
     boolean gated() {
       return kind == Kind.DEPLOY;
+    }
+
+    boolean restores() {
+      return kind == Kind.RESTORE;
+    }
+
+    /** The way forward: a restore snapshots, restores and verifies; anything else releases. */
+    List<Phase> forward(Shape shape) {
+      if (!restores()) {
+        return shape.forward();
+      }
+      List<Phase> path = new ArrayList<>(List.of(Phase.SNAPSHOT, Phase.RESTORE));
+      if (shape.checks()) path.add(Phase.VERIFY);
+      return path;
+    }
+
+    /** The way back: a restore has none, it stops where it fails. */
+    List<Phase> back(Shape shape, boolean backupTaken) {
+      return restores() ? List.of() : shape.back(backupTaken);
     }
   }
 
@@ -121,8 +143,9 @@ class DeploymentMachineTableTest {
       List<String> approvedBy,
       Instant deadline,
       String reason) {
-    boolean rollingBack() {
-      return status.phase().map(p -> p.ordinal() >= Phase.SNAPSHOT.ordinal()).orElse(false);
+    boolean rollingBack(Who who) {
+      return !who.restores()
+          && status.phase().map(p -> p.ordinal() >= Phase.SNAPSHOT.ordinal()).orElse(false);
     }
   }
 
@@ -148,6 +171,9 @@ class DeploymentMachineTableTest {
     int pairs = 0;
     for (Shape shape : shapes()) {
       for (Who who : whos()) {
+        if (who.restores() && !shape.backup()) {
+          continue; // a target without backup items has nothing to restore
+        }
         for (Standing standing : reachable(shape, who)) {
           Deployment deployment = deployment(shape, who, standing);
           for (Optional<Freeze> freeze : List.of(Optional.<Freeze>empty(), Optional.of(FREEZE))) {
@@ -163,7 +189,9 @@ class DeploymentMachineTableTest {
         }
       }
     }
-    assertThat(pairs).as("pairs walked").isGreaterThanOrEqualTo(96 * 3 * 10 * 2 * inputs().size());
+    assertThat(pairs)
+        .as("pairs walked")
+        .isGreaterThanOrEqualTo((96 * 3 * 10 + 48 * 7) * 2 * inputs().size());
   }
 
   private static void check(String pair, Decision decision, Expected expected) {
@@ -301,7 +329,7 @@ class DeploymentMachineTableTest {
             List.of(),
             events);
       }
-      return gate(shape.forward().getFirst(), 1, standing.backupTaken(), List.of(), events);
+      return gate(who.forward(shape).getFirst(), 1, standing.backupTaken(), List.of(), events);
     }
 
     private Expected approve(String by) {
@@ -322,7 +350,7 @@ class DeploymentMachineTableTest {
             approvers,
             events);
       }
-      return gate(shape.forward().getFirst(), 1, false, approvers, events);
+      return gate(who.forward(shape).getFirst(), 1, false, approvers, events);
     }
 
     private Expected wake() {
@@ -346,7 +374,7 @@ class DeploymentMachineTableTest {
                     List.of(new Held("weekend", "change freeze", FREEZE.until())));
           }
           if (standing.attempt() == 0) {
-            yield moveTo(shape.forward().getFirst(), 1, false, List.of());
+            yield moveTo(who.forward(shape).getFirst(), 1, false, List.of());
           }
           yield standing.backupTaken()
               ? moveTo(Phase.BACKUP, standing.attempt() + 1, false, List.of())
@@ -359,13 +387,14 @@ class DeploymentMachineTableTest {
     private Expected cancel() {
       Status status = standing.status();
       if (!List.of(
-              Status.REQUESTED,
-              Status.QUEUED,
-              Status.AWAITING_APPROVAL,
-              Status.HELD,
-              Status.PREFLIGHT,
-              Status.BACKUP)
-          .contains(status)) {
+                  Status.REQUESTED,
+                  Status.QUEUED,
+                  Status.AWAITING_APPROVAL,
+                  Status.HELD,
+                  Status.PREFLIGHT,
+                  Status.BACKUP)
+              .contains(status)
+          && !(who.restores() && status == Status.SNAPSHOT)) {
         return new Expected.Refuses();
       }
       List<DeploymentEvent> events = new ArrayList<>();
@@ -378,10 +407,10 @@ class DeploymentMachineTableTest {
     /** Where a phase's outcome leads, read off the two paths. */
     private Expected after(Phase phase, Outcome outcome, String summary) {
       PhaseCompleted completed = completed(phase, outcome, summary);
-      boolean rollingBack = standing.rollingBack();
+      boolean rollingBack = rollingBack();
       boolean taken =
           standing.backupTaken() || (phase == Phase.BACKUP && outcome == Outcome.SUCCEEDED);
-      List<Phase> path = rollingBack ? shape.back(taken) : shape.forward();
+      List<Phase> path = rollingBack ? who.back(shape, taken) : who.forward(shape);
       String reason = reason();
       return switch (outcome) {
         case SUCCEEDED -> {
@@ -402,6 +431,10 @@ class DeploymentMachineTableTest {
               : finish(Status.ROLLED_BACK, reason, List.of(completed));
         }
         case FAILED -> {
+          if (who.restores()) {
+            yield finish(
+                Status.FAILED, restoreStopped(phase, phase + " failed: " + summary), completed);
+          }
           if (rollingBack) {
             yield finish(
                 Status.ROLLBACK_FAILED,
@@ -430,6 +463,9 @@ class DeploymentMachineTableTest {
         }
         case ERRORED -> {
           String couldNotRun = phase + " could not run: " + summary;
+          if (who.restores()) {
+            yield finish(Status.FAILED, restoreStopped(phase, couldNotRun), completed);
+          }
           if (rollingBack) {
             yield finish(
                 Status.ROLLBACK_FAILED, reason + "; then " + couldNotRun, List.of(completed));
@@ -450,6 +486,22 @@ class DeploymentMachineTableTest {
               List.of(completed));
         }
       };
+    }
+
+    private Expected finish(Status status, String reason, PhaseCompleted completed) {
+      return finish(status, reason, List.of(completed));
+    }
+
+    private static String restoreStopped(Phase phase, String failure) {
+      return failure
+          + switch (phase) {
+            case SNAPSHOT -> "; nothing was restored";
+            case RESTORE -> "; the data as it was before is kept in this deployment's snapshot";
+            case VERIFY ->
+                "; the data is restored, and the data from before it is kept in this deployment's"
+                    + " snapshot";
+            default -> throw new AssertionError(phase + " is not a phase of a restore");
+          };
     }
 
     /** A freeze stops a release before its first phase and before DEPLOY, unless overridden. */
@@ -516,7 +568,11 @@ class DeploymentMachineTableTest {
     }
 
     private String reason() {
-      return standing.rollingBack() ? FIRST_FAILURE : "";
+      return rollingBack() ? FIRST_FAILURE : "";
+    }
+
+    private boolean rollingBack() {
+      return standing.rollingBack(who);
     }
 
     private boolean current(Phase phase, int attempt) {
@@ -546,12 +602,12 @@ class DeploymentMachineTableTest {
         }
       }
     }
-    for (Phase phase : shape.forward()) {
-      boolean taken = shape.backup() && phase.ordinal() > Phase.BACKUP.ordinal();
+    for (Phase phase : who.forward(shape)) {
+      boolean taken = !who.restores() && shape.backup() && phase.ordinal() > Phase.BACKUP.ordinal();
       all.add(new Standing(Status.running(phase), taken, 1, approved, NOW, ""));
     }
     for (boolean taken : shape.backup() ? new boolean[] {false, true} : new boolean[] {false}) {
-      for (Phase phase : shape.back(taken)) {
+      for (Phase phase : who.back(shape, taken)) {
         all.add(new Standing(Status.running(phase), taken, 1, approved, NOW, FIRST_FAILURE));
       }
     }
@@ -614,7 +670,10 @@ class DeploymentMachineTableTest {
 
   private static List<Who> whos() {
     return List.of(
-        new Who(Kind.DEPLOY, ""), new Who(Kind.DEPLOY, "hotfix"), new Who(Kind.ROLLBACK, ""));
+        new Who(Kind.DEPLOY, ""),
+        new Who(Kind.DEPLOY, "hotfix"),
+        new Who(Kind.ROLLBACK, ""),
+        new Who(Kind.RESTORE, ""));
   }
 
   /** Every input, for every phase and outcome, for the current attempt and a stale one. */

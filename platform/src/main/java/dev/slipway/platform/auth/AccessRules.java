@@ -59,6 +59,8 @@ public final class AccessRules {
     rule(DeploymentServiceGrpc.getWatchDeploymentMethod(), new Rule(Kind.READ, NONE));
     rule(DeploymentServiceGrpc.getCancelDeploymentMethod(), new Rule(Kind.CANCEL, FROM_DEPLOYMENT));
     rule(DeploymentServiceGrpc.getRollbackTargetMethod(), new Rule(Kind.ROLLBACK, FROM_REQUEST));
+    // It overwrites a target's data with what a set holds, whichever deployment took the set.
+    rule(DeploymentServiceGrpc.getRestoreBackupMethod(), new Rule(Kind.ADMIN, NONE));
     rule(DeploymentServiceGrpc.getApplyTargetMethod(), new Rule(Kind.ADMIN, NONE));
     rule(DeploymentServiceGrpc.getGetTargetMethod(), new Rule(Kind.READ, NONE));
     rule(DeploymentServiceGrpc.getListTargetsMethod(), new Rule(Kind.READ, NONE));
