@@ -1,5 +1,8 @@
 package dev.slipway.cli;
 
+import dev.slipway.proto.v1.AppliedChannel;
+import dev.slipway.proto.v1.ApplyChannelRequest;
+import dev.slipway.proto.v1.DeleteChannelRequest;
 import dev.slipway.proto.v1.ListChannelsRequest;
 import dev.slipway.proto.v1.ListChannelsResponse;
 import dev.slipway.proto.v1.NotificationChannel;
@@ -9,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -16,10 +20,92 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "channel",
     mixinStandardHelpOptions = true,
-    description = "The notifier's channels: list them, send one a test message.",
-    subcommands = {ChannelCommand.List.class, ChannelCommand.Test.class})
+    description =
+        "The notifier's channels: apply one as a resource, list them, send one a test message,"
+            + " delete an applied one.",
+    subcommands = {
+      ChannelCommand.Apply.class,
+      ChannelCommand.List.class,
+      ChannelCommand.Test.class,
+      ChannelCommand.Delete.class
+    })
 final class ChannelCommand {
   @ParentCommand SlipwayCli root;
+
+  private static int print(SlipwayCli root, PrintWriter out, AppliedChannel applied, String what) {
+    if (root.output == SlipwayCli.Format.json) {
+      Printer.json(out, applied);
+    } else {
+      out.println(
+          what
+              + " channel "
+              + applied.getSpec().getName()
+              + " ("
+              + applied.getSpec().getType()
+              + "), revision "
+              + applied.getRevision()
+              + " by "
+              + applied.getAppliedBy()
+              + " at "
+              + Printer.time(applied.getAppliedAt()));
+    }
+    out.flush();
+    return ExitCode.SUCCEEDED;
+  }
+
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Create or replace a channel from a YAML or JSON file (needs admin); the notifier sends to"
+            + " it within 5 seconds.",
+        "Credentials are names of secrets: urlSecret, signingSecret, passwordSecret."
+      })
+  static final class Apply implements Callable<Integer> {
+    @ParentCommand ChannelCommand parent;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = {"-f", "--file"},
+        required = true,
+        description = "The channel file; - for standard input.")
+    String file;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      String document = TargetCommand.readDocument(file);
+      try (Server server = parent.root.connect()) {
+        AppliedChannel applied =
+            server
+                .channels()
+                .applyChannel(ApplyChannelRequest.newBuilder().setDocument(document).build());
+        return print(parent.root, spec.commandLine().getOut(), applied, "applied");
+      }
+    }
+  }
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Remove an applied channel (needs admin); deliveries to it fail from then on.")
+  static final class Delete implements Callable<Integer> {
+    @ParentCommand ChannelCommand parent;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      try (Server server = parent.root.connect()) {
+        AppliedChannel gone =
+            server
+                .channels()
+                .deleteChannel(DeleteChannelRequest.newBuilder().setName(name).build());
+        return print(parent.root, spec.commandLine().getOut(), gone, "deleted");
+      }
+    }
+  }
 
   @Command(
       name = "list",
@@ -48,6 +134,9 @@ final class ChannelCommand {
                   + c.getEndpoint()
                   + "  retries "
                   + c.getRetrySchedule()
+                  + "  "
+                  + c.getSource()
+                  + (c.getProblem().isEmpty() ? "" : "  UNUSABLE: " + c.getProblem())
                   + (c.getDisabled().isEmpty() ? "" : "  DISABLED: " + c.getDisabled()));
         }
         out.flush();

@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.proto.v1.BackupServiceGrpc;
+import dev.slipway.proto.v1.ChannelServiceGrpc;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
 import dev.slipway.proto.v1.HealthServiceGrpc;
 import dev.slipway.proto.v1.NotificationServiceGrpc;
@@ -60,6 +61,10 @@ final class Server implements AutoCloseable {
   /** For server streams, which last as long as the deployment. */
   DeploymentServiceGrpc.DeploymentServiceBlockingStub streams() {
     return DeploymentServiceGrpc.newBlockingStub(channel).withInterceptors(credentials);
+  }
+
+  ChannelServiceGrpc.ChannelServiceBlockingStub channels() {
+    return unary(ChannelServiceGrpc.newBlockingStub(channel));
   }
 
   TokenServiceGrpc.TokenServiceBlockingStub tokens() {

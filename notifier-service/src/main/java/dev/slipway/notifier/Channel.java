@@ -4,9 +4,10 @@ import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 
 /**
- * A channel configured on the notifier under {@code slipway.notifier.channels.<name>}: a Standard
- * Webhooks endpoint ({@code type: webhook}, the default) or a Slack incoming webhook ({@code type:
- * slack}) or email by SMTP ({@code type: email}).
+ * A channel configured on the notifier under {@code slipway.notifier.channels.<name>}, or applied
+ * as a resource and read from the orchestrator ({@link ChannelDirectory}): a Standard Webhooks
+ * endpoint ({@code type: webhook}, the default) or a Slack incoming webhook ({@code type: slack})
+ * or email by SMTP ({@code type: email}).
  */
 @EachProperty("slipway.notifier.channels")
 public class Channel {
@@ -23,6 +24,8 @@ public class Channel {
   private String password = "";
   private String from = "";
   private String to = "";
+  private String source = "configuration";
+  private String problem = "";
 
   public Channel(@Parameter String name) {
     this.name = name;
@@ -139,5 +142,23 @@ public class Channel {
 
   public void setTo(String to) {
     this.to = to;
+  }
+
+  /** Where it is defined: "configuration", or which applied revision. */
+  public String getSource() {
+    return source;
+  }
+
+  public void setSource(String source) {
+    this.source = source;
+  }
+
+  /** Why it cannot be sent to now (a secret it names is not set); empty when it can. */
+  public String getProblem() {
+    return problem;
+  }
+
+  public void setProblem(String problem) {
+    this.problem = problem;
   }
 }

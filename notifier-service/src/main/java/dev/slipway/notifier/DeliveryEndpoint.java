@@ -35,15 +35,15 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
   private final DeliveryRepository deliveries;
   private final Dispatcher dispatcher;
   private final Clock clock;
-  private final List<Channel> channels;
+  private final ChannelDirectory channels;
 
   public DeliveryEndpoint(
       Transactions transactions,
       DeliveryRepository deliveries,
       Dispatcher dispatcher,
       Clock clock,
-      List<Channel> channels) {
-    this.channels = List.copyOf(channels);
+      ChannelDirectory channels) {
+    this.channels = channels;
     this.transactions = transactions;
     this.deliveries = deliveries;
     this.dispatcher = dispatcher;
@@ -136,21 +136,12 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
         response,
         () -> {
           ListChannelsResponse.Builder list = ListChannelsResponse.newBuilder();
-          channels.stream()
-              .sorted(java.util.Comparator.comparing(Channel::getName))
-              .forEach(
-                  c ->
-                      list.addChannels(
-                          NotificationChannel.newBuilder()
-                              .setName(c.getName())
-                              .setType(c.getType())
-                              .setEndpoint(endpoint(c))
-                              .setRetrySchedule(
-                                  c.getRetrySchedule().isEmpty()
-                                      ? "5s,5m,30m,2h,5h,10h,10h"
-                                      : c.getRetrySchedule())
-                              .setMaxConcurrent(c.slack() ? 1 : c.getMaxConcurrent())
-                              .setDisabled(c.email() ? "" : dispatcher.disabled(c).orElse(""))));
+          for (Channel c : channels.all()) {
+            list.addChannels(listed(c, c.getSource()));
+          }
+          for (Channel c : channels.shadowed()) {
+            list.addChannels(listed(c, c.getSource() + ", shadowed by configuration"));
+          }
           return list.build();
         });
   }
@@ -162,9 +153,8 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
         response,
         () -> {
           Channel channel =
-              channels.stream()
-                  .filter(c -> c.getName().equals(request.getName()))
-                  .findFirst()
+              channels
+                  .get(request.getName())
                   .orElseThrow(
                       () ->
                           Status.NOT_FOUND
@@ -190,6 +180,20 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
   }
 
   /** Where a channel sends, without what would let anyone else send there. */
+  private NotificationChannel listed(Channel c, String source) {
+    return NotificationChannel.newBuilder()
+        .setName(c.getName())
+        .setType(c.getType())
+        .setEndpoint(c.getProblem().isEmpty() ? endpoint(c) : "")
+        .setRetrySchedule(
+            c.getRetrySchedule().isEmpty() ? "5s,5m,30m,2h,5h,10h,10h" : c.getRetrySchedule())
+        .setMaxConcurrent(c.slack() ? 1 : c.getMaxConcurrent())
+        .setDisabled(c.email() ? "" : dispatcher.disabled(c).orElse(""))
+        .setSource(source)
+        .setProblem(c.getProblem())
+        .build();
+  }
+
   private static String endpoint(Channel channel) {
     if (channel.email()) {
       return channel.getSmtpHost() + ":" + channel.getSmtpPort() + " -> " + channel.getTo();

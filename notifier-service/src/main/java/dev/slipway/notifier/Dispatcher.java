@@ -25,10 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +49,8 @@ public class Dispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Transactions transactions;
-  private final Map<String, Channel> channels;
-  private final Map<String, RetryPolicy> policies;
-  private final Map<String, Semaphore> channelSlots;
+  private final ChannelDirectory channels;
+  private final Map<String, Semaphore> channelSlots = new ConcurrentHashMap<>();
   private final Semaphore slots;
   private final Clock clock;
   private final HttpClient http =
@@ -60,13 +58,12 @@ public class Dispatcher {
   private final Semaphore wakeups = new Semaphore(0);
   private final Map<String, Long> nextSlackSlot = new java.util.concurrent.ConcurrentHashMap<>();
   private final String dashboardUrl;
-  private final String[] orderedChannels;
   private final Thread thread;
   private volatile boolean running = true;
 
   public Dispatcher(
       Transactions transactions,
-      List<Channel> channels,
+      ChannelDirectory channels,
       Clock clock,
       @Value("${slipway.notifier.max-concurrent-sends:16}") int maxConcurrentSends,
       @Value("${slipway.notifier.dashboard-url:}") String dashboardUrl) {
@@ -75,21 +72,8 @@ public class Dispatcher {
             ? dashboardUrl.substring(0, dashboardUrl.length() - 1)
             : dashboardUrl;
     this.transactions = transactions;
-    this.channels =
-        channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
-    this.policies =
-        channels.stream()
-            .collect(
-                Collectors.toMap(Channel::getName, c -> RetryPolicy.parse(c.getRetrySchedule())));
-    this.channelSlots =
-        channels.stream()
-            .collect(
-                Collectors.toMap(
-                    Channel::getName,
-                    c -> new Semaphore(c.slack() ? 1 : Math.max(1, c.getMaxConcurrent()))));
+    this.channels = channels;
     this.slots = new Semaphore(maxConcurrentSends);
-    this.orderedChannels =
-        channels.stream().filter(Channel::slack).map(Channel::getName).toArray(String[]::new);
     this.clock = clock;
     this.thread = Thread.ofPlatform().name("webhook-dispatcher").start(this::loop);
   }
@@ -153,7 +137,12 @@ public class Dispatcher {
       Instant now = clock.instant();
       claim.setTimestamp(1, Timestamp.from(now.plus(CLAIM)));
       claim.setTimestamp(2, Timestamp.from(now));
-      claim.setArray(3, tx.createArrayOf("text", orderedChannels));
+      String[] ordered =
+          channels.all().stream()
+              .filter(Channel::slack)
+              .map(Channel::getName)
+              .toArray(String[]::new);
+      claim.setArray(3, tx.createArrayOf("text", ordered));
       claim.setTimestamp(4, Timestamp.from(now.plus(CLAIM)));
       claim.setInt(5, limit);
       List<Due> due = new ArrayList<>();
@@ -174,7 +163,7 @@ public class Dispatcher {
 
   private void send(Due delivery) {
     int attempt = delivery.attempts() + 1;
-    Channel channel = channels.get(delivery.channel());
+    Channel channel = channels.get(delivery.channel()).orElse(null);
     if (channel == null) {
       record(
           delivery,
@@ -185,7 +174,7 @@ public class Dispatcher {
           new RetryPolicy.GiveUp("the channel is not configured"));
       return;
     }
-    Semaphore turn = channelSlots.get(channel.getName());
+    Semaphore turn = turns(channel);
     try {
       if (!turn.tryAcquire(CHANNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         dueAt(delivery, clock.instant());
@@ -209,6 +198,22 @@ public class Dispatcher {
                 + "; configure the channel with another URL to send again",
             0,
             new RetryPolicy.GiveUp("endpoint disabled"));
+        return;
+      }
+      if (!channel.getProblem().isEmpty()) {
+        // A secret it names is not set: tried again on its schedule, in case it is set meanwhile.
+        record(
+            delivery,
+            attempt,
+            null,
+            "channel cannot be used: " + channel.getProblem(),
+            0,
+            policy(channel)
+                .after(
+                    attempt - delivery.retriedAfter(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    clock.instant()));
         return;
       }
       if (channel.email()) {
@@ -247,8 +252,7 @@ public class Dispatcher {
     sent(channel);
     int latency = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
     RetryPolicy.Verdict verdict =
-        policies
-            .get(channel.getName())
+        policy(channel)
             .after(
                 attempt - delivery.retriedAfter(),
                 Optional.ofNullable(status),
@@ -279,14 +283,27 @@ public class Dispatcher {
             ? new RetryPolicy.Delivered()
             : sent.permanent()
                 ? new RetryPolicy.GiveUp("the mail server refused it for good")
-                : policies
-                    .get(channel.getName())
+                : policy(channel)
                     .after(
                         attempt - delivery.retriedAfter(),
                         Optional.empty(),
                         Optional.empty(),
                         clock.instant());
     record(delivery, attempt, null, sent.detail(), latency, verdict);
+  }
+
+  private static RetryPolicy policy(Channel channel) {
+    return RetryPolicy.parse(channel.getRetrySchedule());
+  }
+
+  /**
+   * How many sends to the channel may be in flight: one for a chat channel (it tells people in
+   * order), else its max-concurrent; a new limit, applied, counts afresh.
+   */
+  private Semaphore turns(Channel channel) {
+    int limit = channel.slack() ? 1 : Math.max(1, channel.getMaxConcurrent());
+    return channelSlots.computeIfAbsent(
+        channel.getName() + "/" + limit, key -> new Semaphore(limit));
   }
 
   /**

@@ -14,15 +14,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Decides who is told about each event: for every notify rule of the deployment's (pinned) target
@@ -46,7 +43,7 @@ public class Notifications implements EventHandler {
   private static final int CACHED_DEPLOYMENTS = 1_000;
 
   private final OrchestratorClient orchestrator;
-  private final Map<String, Channel> channels;
+  private final ChannelDirectory channels;
   private final Dispatcher dispatcher;
   private final DeliveryRepository deliveries;
   private final Clock clock;
@@ -55,7 +52,7 @@ public class Notifications implements EventHandler {
 
   public Notifications(
       OrchestratorClient orchestrator,
-      List<Channel> channels,
+      ChannelDirectory channels,
       Dispatcher dispatcher,
       DeliveryRepository deliveries,
       Clock clock,
@@ -63,8 +60,7 @@ public class Notifications implements EventHandler {
     this.deliveries = deliveries;
     this.ids = ids;
     this.orchestrator = orchestrator;
-    this.channels =
-        channels.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
+    this.channels = channels;
     this.dispatcher = dispatcher;
     this.clock = clock;
   }
@@ -76,13 +72,17 @@ public class Notifications implements EventHandler {
   @Override
   public void beforeTransaction(DeploymentEvent event) throws InterruptedException {
     String id = event.getDeploymentId();
-    if (!deployments.containsKey(id)) {
-      StepContext fetched = orchestrator.stepContext(id);
+    StepContext context = deployments.get(id);
+    if (context == null) {
+      context = orchestrator.stepContext(id);
       if (deployments.size() >= CACHED_DEPLOYMENTS) {
         deployments.clear();
       }
-      deployments.put(id, fetched);
+      deployments.put(id, context);
     }
+    // A channel applied a moment ago is looked up now, not inside the transaction.
+    channels.refreshIfUnknown(
+        context.getSpec().getNotifyList().stream().map(NotifyRule::getChannel).toList());
   }
 
   @Override
@@ -108,7 +108,7 @@ public class Notifications implements EventHandler {
   }
 
   private int insert(DeploymentEvent event, String channel, String type, String payload) {
-    boolean configured = channels.containsKey(channel);
+    boolean configured = channels.get(channel).isPresent();
     return (int)
         deliveries.insertIfAbsent(
             ids.get(),

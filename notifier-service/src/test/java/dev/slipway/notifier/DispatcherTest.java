@@ -170,7 +170,9 @@ class DispatcherTest {
   }
 
   private Dispatcher dispatcher(int maxConcurrentSends, Channel... channels) {
-    return new Dispatcher(transactions, List.of(channels), clock, maxConcurrentSends, "");
+    // Configured channels only: none is applied, so the orchestrator is never asked.
+    ChannelDirectory directory = new ChannelDirectory(List.of(channels), List::of);
+    return new Dispatcher(transactions, directory, clock, maxConcurrentSends, "");
   }
 
   private Channel channel(String name, int maxConcurrent) {

@@ -7,6 +7,7 @@ import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import com.google.protobuf.ByteString;
 import dev.slipway.orchestrator.access.Tokens;
+import dev.slipway.orchestrator.channels.Channels;
 import dev.slipway.orchestrator.deployments.DeploymentRepository;
 import dev.slipway.orchestrator.deployments.StoredDeployment;
 import dev.slipway.orchestrator.domain.Deployment;
@@ -26,6 +27,8 @@ import dev.slipway.platform.grpc.Caller;
 import dev.slipway.proto.internal.v1.AuthenticateRequest;
 import dev.slipway.proto.internal.v1.BackupKey;
 import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
+import dev.slipway.proto.internal.v1.GetChannelsRequest;
+import dev.slipway.proto.internal.v1.GetChannelsResponse;
 import dev.slipway.proto.internal.v1.GetRetentionRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
 import dev.slipway.proto.internal.v1.Principal;
@@ -58,6 +61,7 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
   private final Tokens tokens;
   private final Targets targets;
   private final Quarantine quarantine;
+  private final Channels channels;
 
   public WorkerEndpoint(
       Transactions transactions,
@@ -65,8 +69,10 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
       SecretStore secrets,
       Tokens tokens,
       Targets targets,
-      Quarantine quarantine)
+      Quarantine quarantine,
+      Channels channels)
       throws GeneralSecurityException {
+    this.channels = channels;
     this.transactions = transactions;
     this.repository = repository;
     this.secrets = secrets;
@@ -160,6 +166,14 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
               .addAllScopes(caller.scopes().stream().map(Scope::toString).toList())
               .build();
         });
+  }
+
+  @Override
+  public void getChannels(
+      GetChannelsRequest request, StreamObserver<GetChannelsResponse> response) {
+    GrpcErrors.respond(
+        response,
+        () -> GetChannelsResponse.newBuilder().addAllChannels(channels.resolved()).build());
   }
 
   @Override

@@ -56,6 +56,11 @@ public class SecretStore {
     return row;
   }
 
+  /** Whether a secret of this name is set. */
+  public boolean exists(String name) {
+    return repository.findById(name).isPresent();
+  }
+
   /** The value of a secret; only for the steps and workers that use it, never for an API answer. */
   public byte[] reveal(String name) {
     SecretRow row = find(name);

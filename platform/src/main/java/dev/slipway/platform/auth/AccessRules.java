@@ -8,6 +8,7 @@ import dev.slipway.platform.auth.Scope.Kind;
 import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
 import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
 import dev.slipway.proto.v1.BackupServiceGrpc;
+import dev.slipway.proto.v1.ChannelServiceGrpc;
 import dev.slipway.proto.v1.DeploymentServiceGrpc;
 import dev.slipway.proto.v1.HealthServiceGrpc;
 import dev.slipway.proto.v1.NotificationServiceGrpc;
@@ -94,6 +95,9 @@ public final class AccessRules {
     rule(WorkerServiceGrpc.getGetBackupKeyMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getAuthenticateMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getGetRetentionMethod(), new Rule(Kind.INTERNAL, NONE));
+    rule(WorkerServiceGrpc.getGetChannelsMethod(), new Rule(Kind.INTERNAL, NONE));
+    rule(ChannelServiceGrpc.getApplyChannelMethod(), new Rule(Kind.ADMIN, NONE));
+    rule(ChannelServiceGrpc.getDeleteChannelMethod(), new Rule(Kind.ADMIN, NONE));
 
     // The workers' own services, also passed through by the orchestrator (checked at both).
     rule(HealthServiceGrpc.getListCheckRoundsMethod(), new Rule(Kind.READ, NONE));

@@ -6,11 +6,13 @@ import dev.slipway.platform.retry.Backoff;
 import dev.slipway.platform.retry.InfrastructureFailure;
 import dev.slipway.proto.internal.v1.AuthenticateRequest;
 import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
+import dev.slipway.proto.internal.v1.GetChannelsRequest;
 import dev.slipway.proto.internal.v1.GetRetentionRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
 import dev.slipway.proto.internal.v1.Principal;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.ResolveSecretRequest;
+import dev.slipway.proto.internal.v1.ResolvedChannel;
 import dev.slipway.proto.internal.v1.RetentionContext;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
@@ -21,6 +23,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -101,6 +104,17 @@ public final class OrchestratorClient implements AutoCloseable {
     return retrying(
         () -> workers.withDeadlineAfter(10, TimeUnit.SECONDS).getRetention(request),
         "read the retention of " + app + "/" + environment);
+  }
+
+  /**
+   * Every applied notification channel with the secrets it names, asked once: the caller asks again
+   * on its own schedule.
+   */
+  public List<ResolvedChannel> channels() {
+    return workers
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .getChannels(GetChannelsRequest.getDefaultInstance())
+        .getChannelsList();
   }
 
   /** The keyset that encrypts backups at rest. */

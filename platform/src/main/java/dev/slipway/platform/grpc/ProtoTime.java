@@ -10,4 +10,8 @@ public final class ProtoTime {
   public static Timestamp of(Instant at) {
     return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
   }
+
+  public static Instant instant(Timestamp at) {
+    return Instant.ofEpochSecond(at.getSeconds(), at.getNanos());
+  }
 }

@@ -1,0 +1,136 @@
+package dev.slipway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code slipway channel apply -f / delete}: channels as resources, whose URL and signing secret
+ * are secrets of the store, never inline.
+ */
+class AppliedChannelsTest {
+
+  @Test
+  void anAppliedChannelSendsWithTheSecretsItNamesUntilItIsDeleted() throws Exception {
+    E2eEnvironment env = E2eEnvironment.get();
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    String name = "applied-" + suffix;
+    Path dir = Files.createTempDirectory("applied-channel");
+    byte[] key = new byte[24];
+    new SecureRandom().nextBytes(key);
+    String signing = "whsec_" + Base64.getEncoder().encodeToString(key);
+    secret(env, dir, "hook-url-" + suffix, env.webhook.url());
+    secret(env, dir, "hook-signing-" + suffix, signing);
+
+    Cli.Run inline =
+        apply(
+            env,
+            dir,
+            "name: %s\ntype: webhook\nurl: %s\nsecret: %s\n",
+            name,
+            env.webhook.url(),
+            signing);
+    assertThat(inline.exit()).as(inline.all()).isEqualTo(2);
+    assertThat(inline.err())
+        .contains("secret: is never given inline")
+        .contains("signingSecret: NAME")
+        .doesNotContain(signing);
+    Cli.Run unknown = apply(env, dir, "name: %s\nurlSecret: no-such-%s\n", name, suffix);
+    assertThat(unknown.exit()).as(unknown.all()).isEqualTo(2);
+    assertThat(unknown.err())
+        .contains("url_secret: names the secret 'no-such-" + suffix + "', which is not set");
+    Cli.Run slack = apply(env, dir, "name: %s\ntype: slack\nurl: %s\n", name, env.webhook.url());
+    assertThat(slack.exit()).as(slack.all()).isEqualTo(2);
+    assertThat(slack.err()).contains("url: of a Slack webhook carries its token");
+    Path reader = env.token("channel-applier-" + suffix, "read", "deploy:e2e");
+    Path file =
+        Files.writeString(dir.resolve("reader.yaml"), "name: " + name + "\nurl: http://x\n");
+    Cli.Run notAdmin = Cli.as(reader, env.server(), "channel", "apply", "-f", file.toString());
+    assertThat(notAdmin.exit()).isEqualTo(12);
+    assertThat(notAdmin.err()).contains("lacks the scope admin");
+
+    String spec =
+        "name: %s\ntype: webhook\nurlSecret: hook-url-%s\nsigningSecret: hook-signing-%s\n"
+            + "retrySchedule: 1s,1s\n";
+    Cli.Run applied = apply(env, dir, spec, name, suffix, suffix);
+    assertThat(applied.exit()).as(applied.all()).isZero();
+    assertThat(applied.out())
+        .startsWith("applied channel " + name + " (webhook), revision 1 by admin");
+    Cli.Run again = apply(env, dir, spec, name, suffix, suffix);
+    assertThat(again.out())
+        .startsWith("applied channel " + name + " (webhook), revision 2 by admin");
+
+    String app = "told-" + suffix;
+    env.apply(
+        dir,
+        app,
+        """
+        app: %s
+        environment: e2e
+        deploy: { command: ["true"] }
+        notify: [{ channel: %s, on: [succeeded] }]
+        """
+            .formatted(app, name));
+    Cli.Run release = env.deployAndWait(app, "1.0.0");
+    assertThat(release.exit()).as(release.all()).isZero();
+    String id = E2eEnvironment.deployment(release.out()).getId();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(env.webhook.received())
+                    .filteredOn(hook -> hook.body().contains("\"deploymentId\":\"" + id + "\""))
+                    .singleElement()
+                    .satisfies(
+                        hook -> {
+                          assertThat(hook.body()).contains("\"type\":\"deployment.succeeded\"");
+                          assertThat(hook.signature())
+                              .as("signed with the secret the channel names")
+                              .isEqualTo(WebhookReceiver.standardWebhooksSignature(signing, hook));
+                        }));
+
+    Cli.Run list = Cli.run(env.server(), "channel", "list");
+    assertThat(list.out())
+        .contains(name + "  webhook  http://127.0.0.1:")
+        .contains("retries 1s,1s  applied revision 2 by admin at ")
+        .doesNotContain(signing);
+
+    Cli.Run deleted = Cli.run(env.server(), "channel", "delete", name);
+    assertThat(deleted.exit()).as(deleted.all()).isZero();
+    assertThat(deleted.out()).startsWith("deleted channel " + name + " (webhook), revision 2");
+    assertThat(Cli.run(env.server(), "channel", "delete", name).exit()).isEqualTo(13);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> !Cli.run(env.server(), "channel", "list").out().contains(name + "  "));
+    Cli.Run after = env.deployAndWait(app, "1.0.1");
+    assertThat(after.exit()).as(after.all()).isZero();
+    String afterId = E2eEnvironment.deployment(after.out()).getId();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(Cli.run(env.server(), "deliveries", "--deployment", afterId).out())
+                    .contains("succeeded -> " + name + "  FAILED")
+                    .contains("channel '" + name + "' is not configured on the notifier-service"));
+  }
+
+  private static void secret(E2eEnvironment env, Path dir, String name, String value)
+      throws Exception {
+    Path file = Files.writeString(dir.resolve(name), value);
+    Cli.Run set = Cli.run(env.server(), "secret", "set", name, "--file", file.toString());
+    assertThat(set.exit()).as(set.all()).isZero();
+  }
+
+  private static Cli.Run apply(E2eEnvironment env, Path dir, String yaml, Object... args)
+      throws Exception {
+    Path file = Files.writeString(dir.resolve("channel.yaml"), yaml.formatted(args));
+    return Cli.run(env.server(), "channel", "apply", "-f", file.toString());
+  }
+}
