@@ -45,7 +45,8 @@ class AppliedChannelsTest {
     Cli.Run unknown = apply(env, dir, "name: %s\nurlSecret: no-such-%s\n", name, suffix);
     assertThat(unknown.exit()).as(unknown.all()).isEqualTo(2);
     assertThat(unknown.err())
-        .contains("url_secret: names the secret 'no-such-" + suffix + "', which is not set");
+        .contains("url_secret: names a secret that is not set")
+        .doesNotContain("no-such-" + suffix);
     Cli.Run slack = apply(env, dir, "name: %s\ntype: slack\nurl: %s\n", name, env.webhook.url());
     assertThat(slack.exit()).as(slack.all()).isEqualTo(2);
     assertThat(slack.err()).contains("url: of a Slack webhook carries its token");
@@ -86,6 +87,7 @@ class AppliedChannelsTest {
         .untilAsserted(
             () ->
                 assertThat(env.webhook.received())
+                    .as(() -> Cli.run(env.server(), "deliveries", "--deployment", id).out())
                     .filteredOn(hook -> hook.body().contains("\"deploymentId\":\"" + id + "\""))
                     .singleElement()
                     .satisfies(
@@ -119,6 +121,75 @@ class AppliedChannelsTest {
                 assertThat(Cli.run(env.server(), "deliveries", "--deployment", afterId).out())
                     .contains("succeeded -> " + name + "  FAILED")
                     .contains("channel '" + name + "' is not configured on the notifier-service"));
+  }
+
+  @Test
+  void anEmailChannelWordsItsMessagesByItsTemplates() throws Exception {
+    E2eEnvironment env = E2eEnvironment.get();
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    String name = "worded-" + suffix;
+    Path dir = Files.createTempDirectory("worded-channel");
+    String email =
+        "name: %s\ntype: email\nsmtpHost: 127.0.0.1\nsmtpPort: %d\nplainSmtp: true\n"
+            + "from: slipway@example.com\nto: [releases-%s@example.com]\n"
+            + "templates:\n  succeeded:\n    title: %s\n    next: %s\n";
+    Cli.Run strange =
+        apply(env, dir, email, name, env.mail.getSmtp().getPort(), suffix, "'${nope}'", "x");
+    assertThat(strange.exit()).as(strange.all()).isEqualTo(2);
+    assertThat(strange.err())
+        .contains("templates.succeeded.title: ${nope} is not a placeholder; one of: ${target}");
+    Cli.Run applied =
+        apply(
+            env,
+            dir,
+            email,
+            name,
+            env.mail.getSmtp().getPort(),
+            suffix,
+            "'Shipped: ${app} ${version} to ${environment}'",
+            "'Tell #releases that ${requestedBy} shipped it'");
+    assertThat(applied.exit()).as(applied.all()).isZero();
+
+    String app = "worded-" + suffix;
+    env.apply(
+        dir,
+        app,
+        """
+        app: %s
+        environment: e2e
+        deploy: { command: ["true"] }
+        notify: [{ channel: %s, on: [succeeded] }]
+        """
+            .formatted(app, name));
+    Cli.Run release = env.deployAndWait(app, "3.1.0");
+    assertThat(release.exit()).as(release.all()).isZero();
+    String id = E2eEnvironment.deployment(release.out()).getId();
+    jakarta.mail.internet.MimeMessage mail =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    java.util.Arrays.stream(env.mail.getReceivedMessages())
+                        .filter(m -> recipient(m).equals("releases-" + suffix + "@example.com"))
+                        .toList(),
+                found -> found.size() == 1)
+            .getFirst();
+    assertThat(mail.getSubject()).isEqualTo("Shipped: " + app + " 3.1.0 to e2e");
+    String text =
+        (String)
+            ((jakarta.mail.internet.MimeMultipart) mail.getContent()).getBodyPart(0).getContent();
+    assertThat(text)
+        .startsWith("Shipped: " + app + " 3.1.0 to e2e")
+        .contains("Next: Tell #releases that admin shipped it")
+        .contains("Deployment: " + id);
+  }
+
+  private static String recipient(jakarta.mail.Message message) {
+    try {
+      return message.getAllRecipients()[0].toString();
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void secret(E2eEnvironment env, Path dir, String name, String value)

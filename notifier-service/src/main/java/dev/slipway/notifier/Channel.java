@@ -2,6 +2,7 @@ package dev.slipway.notifier;
 
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
+import java.util.Map;
 
 /**
  * A channel configured on the notifier under {@code slipway.notifier.channels.<name>}, or applied
@@ -26,6 +27,7 @@ public class Channel {
   private String to = "";
   private String source = "configuration";
   private String problem = "";
+  private Map<String, Message.Template> templates = Map.of();
 
   public Channel(@Parameter String name) {
     this.name = name;
@@ -151,6 +153,15 @@ public class Channel {
 
   public void setSource(String source) {
     this.source = source;
+  }
+
+  /** Its own wording of messages, by event kind (applied channels only). */
+  public Map<String, Message.Template> getTemplates() {
+    return templates;
+  }
+
+  public void setTemplates(Map<String, Message.Template> templates) {
+    this.templates = Map.copyOf(templates);
   }
 
   /** Why it cannot be sent to now (a secret it names is not set); empty when it can. */

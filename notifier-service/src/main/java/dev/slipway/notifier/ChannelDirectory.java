@@ -5,7 +5,7 @@ import dev.slipway.platform.grpc.ProtoTime;
 import dev.slipway.proto.internal.v1.ResolvedChannel;
 import dev.slipway.proto.v1.AppliedChannel;
 import dev.slipway.proto.v1.ChannelSpec;
-import io.grpc.StatusRuntimeException;
+import io.grpc.Status;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 public class ChannelDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelDirectory.class);
   private static final Duration REFRESH = Duration.ofSeconds(5);
-  private static final Duration ASK_AGAIN_AFTER = Duration.ofSeconds(1);
+
+  /** Clocks of the orchestrator and the notifier may differ by this much. */
+  private static final Duration SKEW = Duration.ofSeconds(1);
 
   private final Map<String, Channel> configured;
   private final Supplier<List<ResolvedChannel>> appliedChannels;
@@ -55,6 +57,8 @@ public class ChannelDirectory {
 
   /** {@code appliedChannels} asks the orchestrator once, throwing when it cannot answer. */
   ChannelDirectory(List<Channel> configured, Supplier<List<ResolvedChannel>> appliedChannels) {
+    // A configured schedule that does not parse stops the notifier at start, as it always did.
+    configured.forEach(c -> RetryPolicy.parse(c.getRetrySchedule()));
     this.configured =
         configured.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
     this.appliedChannels = appliedChannels;
@@ -65,6 +69,11 @@ public class ChannelDirectory {
   public Optional<Channel> get(String name) {
     Channel own = configured.get(name);
     return own != null ? Optional.of(own) : Optional.ofNullable(applied.get(name));
+  }
+
+  /** Whether the applied channels were read once: until then, an unknown name may be one. */
+  public boolean ready() {
+    return fetched;
   }
 
   /** Every channel sent to, by name. */
@@ -80,28 +89,32 @@ public class ChannelDirectory {
   }
 
   /**
-   * Asks the orchestrator again when one of {@code names} is not known (applied a moment ago, or
-   * not fetched yet), at most once a second. Network: call it outside any transaction. Throws when
-   * nothing was ever fetched and the orchestrator cannot answer, so the event is handled later
-   * rather than its deliveries failing as "not configured".
+   * Asks the orchestrator again when one of {@code names} is not known and the channels were last
+   * read before {@code since} (when the event that names them happened): a channel applied before
+   * it is then found. Network: call it outside any transaction. Throws when nothing was ever read
+   * and the orchestrator cannot answer, so the event is handled later rather than its deliveries
+   * failing as "not configured".
    */
-  public void refreshIfUnknown(Collection<String> names) {
+  public void refreshIfUnknown(Collection<String> names, Instant since) {
     if (names.stream().allMatch(name -> get(name).isPresent())) {
       return;
     }
     synchronized (this) {
-      if (fetched && Instant.now().isBefore(lastAsked.plus(ASK_AGAIN_AFTER))) {
-        return;
+      if (fetched && lastAsked.isAfter(since.plus(SKEW))) {
+        return; // read after the event: a name unknown then is not a channel
       }
     }
     if (!refresh() && !fetched) {
-      throw new IllegalStateException("the applied channels cannot be read from the orchestrator");
+      // UNAVAILABLE, so the consumer takes the event again later rather than dead-lettering it.
+      throw Status.UNAVAILABLE
+          .withDescription("the applied channels cannot be read from the orchestrator yet")
+          .asRuntimeException();
     }
   }
 
   /** Reads the applied channels again; false when the orchestrator did not answer. */
   synchronized boolean refresh() {
-    lastAsked = Instant.now();
+    Instant asked = Instant.now();
     try {
       List<Channel> fresh = new ArrayList<>();
       for (ResolvedChannel channel : appliedChannels.get()) {
@@ -109,12 +122,14 @@ public class ChannelDirectory {
       }
       applied = fresh.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
       fetched = true;
+      lastAsked = asked;
       if (failing) {
         LOG.info("applied channels read again: {}", applied.keySet());
         failing = false;
       }
       return true;
-    } catch (StatusRuntimeException | IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // Whatever went wrong, the refresh keeps its schedule.
       if (!failing) {
         LOG.warn(
             "cannot read the applied channels (kept: {}): {}", applied.keySet(), e.getMessage());
@@ -148,6 +163,17 @@ public class ChannelDirectory {
             + " at "
             + ProtoTime.instant(applied.getAppliedAt()));
     channel.setProblem(resolved.getProblem());
+    try {
+      RetryPolicy.parse(spec.getRetrySchedule());
+    } catch (IllegalArgumentException e) {
+      channel.setProblem(e.getMessage());
+    }
+    Map<String, Message.Template> templates = new LinkedHashMap<>();
+    spec.getTemplatesMap()
+        .forEach(
+            (event, t) ->
+                templates.put(event, new Message.Template(t.getTitle(), t.getWhy(), t.getNext())));
+    channel.setTemplates(templates);
     return channel;
   }
 

@@ -163,6 +163,12 @@ public class DeliveryEndpoint extends NotificationServiceGrpc.NotificationServic
                                       + request.getName()
                                       + "' on this notifier-service (slipway channel list)")
                               .asRuntimeException());
+          if (!channel.getProblem().isEmpty()) {
+            throw Status.FAILED_PRECONDITION
+                .withDescription(
+                    "channel '" + channel.getName() + "' cannot be used: " + channel.getProblem())
+                .asRuntimeException();
+          }
           try {
             Dispatcher.TestResult result = dispatcher.test(channel, Caller.current().name());
             return TestChannelResponse.newBuilder()

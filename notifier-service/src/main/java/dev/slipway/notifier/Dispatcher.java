@@ -164,6 +164,11 @@ public class Dispatcher {
   private void send(Due delivery) {
     int attempt = delivery.attempts() + 1;
     Channel channel = channels.get(delivery.channel()).orElse(null);
+    if (channel == null && !channels.ready()) {
+      // It may be an applied channel not read yet: asked again in a while, not given up.
+      dueAt(delivery, clock.instant().plus(Duration.ofSeconds(5)));
+      return;
+    }
     if (channel == null) {
       record(
           delivery,
@@ -243,8 +248,11 @@ public class Dispatcher {
       status = response.statusCode();
       detail = "HTTP " + status;
       retryAfter = response.headers().firstValue("retry-after");
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException e) {
       detail = "cannot deliver: " + e;
+    } catch (IllegalArgumentException e) {
+      // Never the URL itself: a Slack URL, or one from a secret, is a credential.
+      detail = "cannot deliver: the channel's URL is not one to send to";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -271,7 +279,7 @@ public class Dispatcher {
       sent =
           Mailer.send(
               channel,
-              Message.of(JSON.readTree(delivery.payload())),
+              Message.of(JSON.readTree(delivery.payload()), channel.getTemplates()),
               delivery.id().toString(),
               dashboardUrl);
     } catch (IOException e) {
@@ -322,7 +330,10 @@ public class Dispatcher {
       pace(channel);
       String body =
           SlackMessage.render(
-              message != null ? message : Message.of(JSON.readTree(payload)), dashboardUrl);
+              message != null
+                  ? message
+                  : Message.of(JSON.readTree(payload), channel.getTemplates()),
+              dashboardUrl);
       return request.POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
     return request

@@ -3,6 +3,8 @@ package dev.slipway.notifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a person is told about one event, whatever the channel: what happened (the title), why (the
@@ -10,6 +12,41 @@ import java.util.Map;
  */
 public record Message(
     String title, String why, String next, Map<String, String> facts, String deploymentId) {
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z]+)}");
+
+  /** A channel's own wording of an event kind's message; an empty part keeps the default's. */
+  public record Template(String title, String why, String next) {}
+
+  /**
+   * The message of a stored webhook payload, worded by {@code templates} (by event kind) where the
+   * channel has one.
+   */
+  public static Message of(JsonNode event, Map<String, Template> templates) {
+    Message message = of(event);
+    Template template = templates.get(text(event, "type").replace("deployment.", ""));
+    if (template == null) {
+      return message;
+    }
+    return new Message(
+        template.title().isEmpty() ? message.title() : render(template.title(), event),
+        template.why().isEmpty() ? message.why() : render(template.why(), event),
+        template.next().isEmpty() ? message.next() : render(template.next(), event),
+        message.facts(),
+        message.deploymentId());
+  }
+
+  /** {@code text} with each ${field} of the event put in; a field the event lacks is empty. */
+  private static String render(String text, JsonNode event) {
+    return PLACEHOLDER
+        .matcher(text)
+        .replaceAll(
+            placeholder ->
+                Matcher.quoteReplacement(
+                    placeholder.group(1).equals("target")
+                        ? text(event, "app") + "/" + text(event, "environment")
+                        : text(event, placeholder.group(1))));
+  }
 
   /** The message of a stored webhook payload. */
   public static Message of(JsonNode event) {

@@ -82,7 +82,8 @@ public class Notifications implements EventHandler {
     }
     // A channel applied a moment ago is looked up now, not inside the transaction.
     channels.refreshIfUnknown(
-        context.getSpec().getNotifyList().stream().map(NotifyRule::getChannel).toList());
+        context.getSpec().getNotifyList().stream().map(NotifyRule::getChannel).toList(),
+        Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()));
   }
 
   @Override

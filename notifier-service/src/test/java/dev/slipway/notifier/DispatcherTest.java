@@ -93,6 +93,8 @@ class DispatcherTest {
     receiver.start();
   }
 
+  private final List<ChannelDirectory> directories = new java.util.ArrayList<>();
+
   @AfterEach
   void stop() throws Exception {
     release.countDown();
@@ -100,6 +102,7 @@ class DispatcherTest {
       dispatcher.stop();
     }
     receiver.stop(0);
+    directories.forEach(ChannelDirectory::close);
   }
 
   @Test
@@ -172,6 +175,7 @@ class DispatcherTest {
   private Dispatcher dispatcher(int maxConcurrentSends, Channel... channels) {
     // Configured channels only: none is applied, so the orchestrator is never asked.
     ChannelDirectory directory = new ChannelDirectory(List.of(channels), List::of);
+    directories.add(directory);
     return new Dispatcher(transactions, directory, clock, maxConcurrentSends, "");
   }
 

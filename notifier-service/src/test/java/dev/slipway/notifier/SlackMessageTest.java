@@ -35,6 +35,25 @@ class SlackMessageTest {
   }
 
   @Test
+  void aChannelsTemplateRewordsThePartsItGivesAndKeepsTheDefaultsOfTheOthers() {
+    Message.Template template =
+        new Message.Template(
+            "${target} is back on ${previousVersion} (${version} by ${requestedBy}${window})",
+            "",
+            "Post in #releases and open an incident for ${deploymentId}");
+    Message message =
+        Message.of(
+            event("rolled_back", "VERIFY failed: 3 of 3 rounds"),
+            java.util.Map.of("rolled_back", template));
+    assertThat(message.title()).isEqualTo("journal/production is back on 1.9.0 (2.0.0 by ci-prod)");
+    assertThat(message.why()).as("the default's").isEqualTo("VERIFY failed: 3 of 3 rounds");
+    assertThat(message.next()).isEqualTo("Post in #releases and open an incident for d-1");
+    assertThat(Message.of(event("succeeded", ""), java.util.Map.of("rolled_back", template)))
+        .as("another kind keeps its default")
+        .isEqualTo(Message.of(event("succeeded", "")));
+  }
+
+  @Test
   void everyPartStaysWithinSlacksLimitsAndMarkupIsEscaped() throws Exception {
     String longReason = "<script> & " + "x".repeat(5_000);
     JsonNode body =

@@ -173,7 +173,21 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
       GetChannelsRequest request, StreamObserver<GetChannelsResponse> response) {
     GrpcErrors.respond(
         response,
-        () -> GetChannelsResponse.newBuilder().addAllChannels(channels.resolved()).build());
+        () -> {
+          // Workers' tokens are named after their service; channels' credentials are the
+          // notifier's alone.
+          String caller = Caller.current().name();
+          if (!caller.equals("notifier-service") && !caller.startsWith("notifier-service-")) {
+            throw Status.PERMISSION_DENIED
+                .withDescription(
+                    "token '"
+                        + caller
+                        + "' cannot read the channels: only the notifier-service does (its"
+                        + " token is named notifier-service or notifier-service-…)")
+                .asRuntimeException();
+          }
+          return GetChannelsResponse.newBuilder().addAllChannels(channels.resolved()).build();
+        });
   }
 
   @Override

@@ -25,9 +25,12 @@ public interface ChannelRepository extends GenericRepository<ChannelRow, String>
   @Query("select * from channels where name = :name")
   Optional<ChannelRow> find(String name);
 
-  /** Every applied channel, by name; bounded, as every list is. */
-  @Query("select * from channels order by name limit 1000")
-  List<ChannelRow> list();
+  /** The first {@code limit} applied channels, by name. */
+  @Query("select * from channels order by name limit :limit")
+  List<ChannelRow> list(int limit);
+
+  @Query("select count(*) from channels")
+  long count();
 
   @Query("delete from channels where name = :name")
   long delete(String name);

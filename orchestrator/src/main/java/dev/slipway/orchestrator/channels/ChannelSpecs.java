@@ -10,15 +10,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads and checks a channel spec; every problem names its field. */
 final class ChannelSpecs {
   private static final Set<String> TYPES = Set.of("webhook", "slack", "email");
-  private static final Pattern SCHEDULE =
-      Pattern.compile("[0-9]{1,6}[smhd](,[0-9]{1,6}[smhd]){0,19}");
+  private static final Pattern STEP = Pattern.compile("[1-9][0-9]{0,5}[smhd]");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}");
+  private static final int MAX_URL = 2_048;
   private static final Pattern ADDRESS = Pattern.compile("[^@\\s,<>]{1,64}@[^@\\s,<>]{1,255}");
   private static final int MAX_RECIPIENTS = 50;
+  private static final int MAX_TEMPLATE = 1_000;
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+  private static final List<String> PLACEHOLDERS =
+      List.of(
+          "target",
+          "app",
+          "environment",
+          "version",
+          "previousVersion",
+          "requestedBy",
+          "deploymentId",
+          "reason",
+          "phase",
+          "outcome",
+          "summary",
+          "window");
 
   /** Keys that would put a credential in the spec itself, and what to give instead. */
   private static final List<String[]> INLINE =
@@ -60,10 +78,8 @@ final class ChannelSpecs {
     if (!TYPES.contains(spec.getType())) {
       violations.add(new Violation("type", "must be webhook, slack or email"));
     }
-    if (!spec.getRetrySchedule().isEmpty()
-        && !SCHEDULE.matcher(spec.getRetrySchedule().replace(" ", "")).matches()) {
-      violations.add(
-          new Violation("retry_schedule", "must be up to 20 waits like 5s,5m,30m,2h,1d"));
+    if (!spec.getRetrySchedule().isEmpty() && !schedule(spec.getRetrySchedule())) {
+      violations.add(new Violation("retry_schedule", "must be 1 to 20 waits like 5s,5m,30m,2h,1d"));
     }
     if (spec.getMaxConcurrent() < 0 || spec.getMaxConcurrent() > 64) {
       violations.add(new Violation("max_concurrent", "must be 1..64 (0: the default 4)"));
@@ -73,6 +89,7 @@ final class ChannelSpecs {
       case "email" -> checkMail(spec, violations);
       default -> {}
     }
+    checkTemplates(spec, violations);
     secret(violations, "url_secret", spec.getUrlSecret(), secretExists);
     secret(violations, "signing_secret", spec.getSigningSecret(), secretExists);
     secret(violations, "password_secret", spec.getPasswordSecret(), secretExists);
@@ -80,6 +97,46 @@ final class ChannelSpecs {
       throw new InvalidInput(violations);
     }
     return spec;
+  }
+
+  private static void checkTemplates(ChannelSpec spec, List<Violation> violations) {
+    if (spec.getTemplatesCount() > 0 && spec.getType().equals("webhook")) {
+      violations.add(
+          new Violation("templates", "are for slack and email: a webhook sends the event as JSON"));
+    }
+    spec.getTemplatesMap()
+        .forEach(
+            (event, template) -> {
+              String field = "templates." + event;
+              if (!TargetValidator.EVENTS.contains(event)) {
+                violations.add(
+                    new Violation(
+                        field,
+                        "is not an event kind; one of: "
+                            + String.join(", ", TargetValidator.EVENTS)));
+              }
+              template(violations, field + ".title", template.getTitle());
+              template(violations, field + ".why", template.getWhy());
+              template(violations, field + ".next", template.getNext());
+            });
+  }
+
+  private static void template(List<Violation> violations, String field, String text) {
+    if (text.length() > MAX_TEMPLATE) {
+      violations.add(new Violation(field, "is longer than " + MAX_TEMPLATE + " characters"));
+    }
+    Matcher placeholder = PLACEHOLDER.matcher(text);
+    while (placeholder.find()) {
+      if (!PLACEHOLDERS.contains(placeholder.group(1))) {
+        violations.add(
+            new Violation(
+                field,
+                "${"
+                    + printable(placeholder.group(1))
+                    + "} is not a placeholder; one of: "
+                    + String.join(", ", PLACEHOLDERS.stream().map(p -> "${" + p + "}").toList())));
+      }
+    }
   }
 
   private static void checkUrl(ChannelSpec spec, List<Violation> violations) {
@@ -92,6 +149,14 @@ final class ChannelSpecs {
               "of a Slack webhook carries its token: store it as a secret, give url_secret"));
     } else if (!spec.getUrl().isEmpty() && !httpUrl(spec.getUrl())) {
       violations.add(new Violation("url", "must be an http or https URL"));
+    } else if (!spec.getUrl().isEmpty() && mayCarryCredentials(spec.getUrl())) {
+      violations.add(
+          new Violation(
+              "url",
+              "has a user or a query, which may carry a token: store it as a secret, give url_secret"));
+    }
+    if (spec.getType().equals("slack") && !spec.getSigningSecret().isEmpty()) {
+      violations.add(new Violation("signing_secret", "is for webhook channels only"));
     }
     for (String mailOnly : mailFields(spec)) {
       violations.add(new Violation(mailOnly, "is for email channels only"));
@@ -99,8 +164,12 @@ final class ChannelSpecs {
   }
 
   private static void checkMail(ChannelSpec spec, List<Violation> violations) {
-    if (spec.getSmtpHost().isBlank()) {
-      violations.add(new Violation("smtp_host", "is required for an email channel"));
+    if (!HOST.matcher(spec.getSmtpHost()).matches()) {
+      violations.add(new Violation("smtp_host", "must be a host name or address"));
+    }
+    if (spec.getUsername().length() > 256
+        || spec.getUsername().matches("(?s).*[\\p{Cntrl}\\s].*")) {
+      violations.add(new Violation("username", "must be up to 256 characters, no spaces"));
     }
     if (spec.getSmtpPort() < 0 || spec.getSmtpPort() > 65535) {
       violations.add(new Violation("smtp_port", "must be 1..65535 (0: 587)"));
@@ -133,6 +202,9 @@ final class ChannelSpecs {
     if (!spec.getFrom().isEmpty()) set.add("from");
     if (spec.getToCount() > 0) set.add("to");
     if (!spec.getPasswordSecret().isEmpty()) set.add("password_secret");
+    if (!spec.getUsername().isEmpty()) set.add("username");
+    if (spec.getSmtpPort() != 0) set.add("smtp_port");
+    if (spec.getPlainSmtp()) set.add("plain_smtp");
     return set;
   }
 
@@ -144,13 +216,27 @@ final class ChannelSpecs {
     if (!TargetValidator.NAME.matcher(name).matches()) {
       violations.add(new Violation(field, "must name a secret (lowercase letters, digits, '-')"));
     } else if (!exists.test(name)) {
+      // The name is not echoed: a value pasted where its name belongs stays unprinted.
       violations.add(
-          new Violation(
-              field, "names the secret '" + name + "', which is not set (slipway secret set)"));
+          new Violation(field, "names a secret that is not set (slipway secret list shows them)"));
     }
   }
 
-  private static boolean httpUrl(String url) {
+  private static boolean schedule(String schedule) {
+    String[] steps = schedule.split(",", -1);
+    return steps.length <= 20
+        && java.util.Arrays.stream(steps).allMatch(step -> STEP.matcher(step.strip()).matches());
+  }
+
+  private static boolean mayCarryCredentials(String url) {
+    URI uri = URI.create(url);
+    return uri.getRawUserInfo() != null || uri.getRawQuery() != null;
+  }
+
+  static boolean httpUrl(String url) {
+    if (url.length() > MAX_URL) {
+      return false;
+    }
     try {
       URI uri = URI.create(url);
       return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))

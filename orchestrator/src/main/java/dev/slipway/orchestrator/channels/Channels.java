@@ -3,6 +3,7 @@ package dev.slipway.orchestrator.channels;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.slipway.orchestrator.errors.NotFound;
+import dev.slipway.orchestrator.errors.Refused;
 import dev.slipway.orchestrator.secrets.SecretStore;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.grpc.ProtoTime;
@@ -25,6 +26,11 @@ public class Channels {
   private final SecretStore secrets;
   private final Clock clock;
 
+  /** As many as one answer to the notifier holds, with every secret at its largest. */
+  static final int MAX_CHANNELS = 200;
+
+  static final int MAX_SECRET_BYTES = 4_096;
+
   public Channels(
       Transactions transactions, ChannelRepository repository, SecretStore secrets, Clock clock) {
     this.transactions = transactions;
@@ -42,6 +48,12 @@ public class Channels {
     ChannelSpec spec = ChannelSpecs.check(given, secrets::exists);
     return transactions.inTransaction(
         c -> {
+          if (repository.find(spec.getName()).isEmpty() && repository.count() >= MAX_CHANNELS) {
+            throw new Refused(
+                "there are "
+                    + MAX_CHANNELS
+                    + " applied channels already, as many as the notifier reads; delete one first");
+          }
           repository.upsert(spec.getName(), json(spec), by, clock.instant());
           return applied(repository.find(spec.getName()).orElseThrow());
         });
@@ -67,28 +79,56 @@ public class Channels {
 
   /** Every applied channel with the values of the secrets it names, for the notifier. */
   public List<ResolvedChannel> resolved() {
-    List<ChannelRow> rows = transactions.read(c -> repository.list());
-    return rows.stream().map(row -> resolve(applied(row))).toList();
+    List<ChannelRow> rows = transactions.read(c -> repository.list(MAX_CHANNELS));
+    return rows.stream().map(this::resolve).toList();
   }
 
-  private ResolvedChannel resolve(AppliedChannel applied) {
-    ChannelSpec spec = applied.getSpec();
-    ResolvedChannel.Builder resolved = ResolvedChannel.newBuilder().setApplied(applied);
+  /** One channel as the notifier sends to it; what keeps it from being used is its problem. */
+  private ResolvedChannel resolve(ChannelRow row) {
+    ResolvedChannel.Builder resolved = ResolvedChannel.newBuilder();
     try {
-      resolved
-          .setUrl(spec.getUrlSecret().isEmpty() ? spec.getUrl() : value(spec.getUrlSecret()))
+      AppliedChannel applied = applied(row);
+      ChannelSpec spec = applied.getSpec();
+      resolved.setApplied(applied);
+      String url = spec.getUrlSecret().isEmpty() ? spec.getUrl() : value(spec.getUrlSecret());
+      if (!spec.getType().equals("email") && !ChannelSpecs.httpUrl(url)) {
+        return resolved
+            .setProblem("the secret url_secret names does not hold an http(s) URL")
+            .build();
+      }
+      return resolved
+          .setUrl(url)
           .setSigningSecrets(value(spec.getSigningSecret()))
-          .setPassword(value(spec.getPasswordSecret()));
-    } catch (NotFound missing) {
-      resolved.clearUrl().clearSigningSecrets().clearPassword().setProblem(missing.getMessage());
+          .setPassword(value(spec.getPasswordSecret()))
+          .build();
+    } catch (RuntimeException e) {
+      // One channel that cannot be read keeps none of the others from being sent to.
+      return resolved
+          .clearUrl()
+          .clearSigningSecrets()
+          .clearPassword()
+          .setProblem(
+              e instanceof NotFound
+                  ? e.getMessage()
+                  : "cannot be read: " + e.getClass().getSimpleName())
+          .build();
     }
-    return resolved.build();
   }
 
   private String value(String secret) {
-    return secret.isEmpty()
-        ? ""
-        : new String(secrets.reveal(secret), StandardCharsets.UTF_8).strip();
+    if (secret.isEmpty()) {
+      return "";
+    }
+    byte[] value = secrets.reveal(secret);
+    if (value.length > MAX_SECRET_BYTES) {
+      throw new NotFound(
+          "the secret '"
+              + secret
+              + "' is longer than "
+              + MAX_SECRET_BYTES
+              + " bytes for a channel");
+    }
+    return new String(value, StandardCharsets.UTF_8).strip();
   }
 
   private static AppliedChannel applied(ChannelRow row) {

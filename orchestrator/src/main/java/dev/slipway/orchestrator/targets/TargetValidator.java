@@ -29,7 +29,9 @@ public final class TargetValidator {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
   private static final Set<String> PLACEHOLDERS =
       Set.of("version", "previousVersion", "deploymentId", "app", "environment");
-  private static final List<String> EVENTS =
+
+  /** The event kinds notify rules and channel templates name. */
+  public static final List<String> EVENTS =
       List.of(
           "requested",
           "phase_started",
