@@ -58,6 +58,7 @@ public class BackupWorker implements PhaseWorker {
   private final Supplier<UUID> ids;
   private final Pruner pruner;
   private final LossReport losses;
+  private final ProgressReports progress;
 
   public BackupWorker(
       BackupRepository repository,
@@ -70,7 +71,9 @@ public class BackupWorker implements PhaseWorker {
       Supplier<UUID> ids,
       Pruner pruner,
       LossReport losses,
+      ProgressReports progress,
       @Value("${slipway.backup.dir}") String backupDir) {
+    this.progress = progress;
     this.pruner = pruner;
     this.losses = losses;
     this.repository = repository;
@@ -94,15 +97,22 @@ public class BackupWorker implements PhaseWorker {
       throws InterruptedException {
     List<Item> items =
         deployment.getSpec().getBackup().getItemsList().stream().map(BackupWorker::item).toList();
-    return switch (job.phase()) {
-      case PHASE_BACKUP -> backup(deployment, items, SetKind.BACKUP, stop);
-      case PHASE_SNAPSHOT -> backup(deployment, items, SetKind.SNAPSHOT, stop);
-      case PHASE_RESTORE -> restore(deployment, items, stop);
-      default -> Result.errored("backup-service does not run " + job.phase());
-    };
+    try (ProgressReports.Tracker tracker = progress.start(job)) {
+      return switch (job.phase()) {
+        case PHASE_BACKUP -> backup(deployment, items, SetKind.BACKUP, tracker, stop);
+        case PHASE_SNAPSHOT -> backup(deployment, items, SetKind.SNAPSHOT, tracker, stop);
+        case PHASE_RESTORE -> restore(deployment, items, tracker, stop);
+        default -> Result.errored("backup-service does not run " + job.phase());
+      };
+    }
   }
 
-  private Result backup(StepContext deployment, List<Item> items, SetKind kind, StopSignal stop)
+  private Result backup(
+      StepContext deployment,
+      List<Item> items,
+      SetKind kind,
+      ProgressReports.Tracker tracker,
+      StopSignal stop)
       throws InterruptedException {
     String app = deployment.getTarget().getApp();
     String environment = deployment.getTarget().getEnvironment();
@@ -127,6 +137,8 @@ public class BackupWorker implements PhaseWorker {
       for (int i = 0; i < items.size(); i++) {
         Item item = items.get(i);
         Path file = dir.resolve(i + "-" + type(item) + "." + item.extension());
+        tracker.watch(
+            item.source() + " written to the " + kind.name().toLowerCase(Locale.ROOT), file);
         try {
           BackupCipher.Sealer sealer = cipher.sealer(setId, i);
           Artifacts.Written written;
@@ -200,7 +212,8 @@ public class BackupWorker implements PhaseWorker {
     }
   }
 
-  private Result restore(StepContext deployment, List<Item> items, StopSignal stop)
+  private Result restore(
+      StepContext deployment, List<Item> items, ProgressReports.Tracker tracker, StopSignal stop)
       throws InterruptedException {
     UUID deploymentId = UUID.fromString(deployment.getDeploymentId());
     Optional<BackupSetRow> backup;
@@ -245,6 +258,9 @@ public class BackupWorker implements PhaseWorker {
     for (Artifact artifact : artifacts) {
       Item item = items.get(artifact.itemIndex());
       Path plain = null;
+      tracker.watch(
+          item.source() + " decrypted and restored",
+          BackupCipher.plainBeside(Path.of(artifact.path())));
       try {
         plain = cipher.decryptBeside(Path.of(artifact.path()), set.get(), artifact.itemIndex());
         switch (item) {

@@ -117,6 +117,12 @@ final class Printer {
                   + event.getFreezeOverridden().getBy()
                   + ": "
                   + event.getFreezeOverridden().getReason();
+          case PHASE_PROGRESS ->
+              name(event.getPhaseProgress().getPhase())
+                  + " #"
+                  + event.getPhaseProgress().getAttempt()
+                  + " in progress: "
+                  + event.getPhaseProgress().getDetail();
           case KIND_NOT_SET -> "unknown event " + event.getEventId();
         };
     err.println("[" + at + "] " + line);

@@ -129,6 +129,7 @@ public class Notifications implements EventHandler {
       case REQUESTED -> "requested";
       case PHASE_STARTED -> "phase_started";
       case PHASE_COMPLETED -> "phase_completed";
+      case PHASE_PROGRESS -> "phase_progress";
       case QUEUED -> "queued";
       case APPROVAL_REQUESTED -> "approval_requested";
       case APPROVAL_GIVEN -> "approval_given";

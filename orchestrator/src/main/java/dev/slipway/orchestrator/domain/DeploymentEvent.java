@@ -39,6 +39,10 @@ public sealed interface DeploymentEvent {
   record PhaseCompleted(Phase phase, int attempt, Outcome outcome, String summary)
       implements DeploymentEvent {}
 
+  /** A long phase's worker says how far it has come; nothing changes state. */
+  record PhaseProgress(Phase phase, int attempt, String detail, long bytes)
+      implements DeploymentEvent {}
+
   /** The deployment reached a terminal status. */
   record Finished(Status status, String reason) implements DeploymentEvent {}
 }

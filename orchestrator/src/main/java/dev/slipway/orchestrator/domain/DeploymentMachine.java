@@ -6,12 +6,14 @@ import dev.slipway.orchestrator.domain.Decision.Refused;
 import dev.slipway.orchestrator.domain.Decision.Transition;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Finished;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseCompleted;
+import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseProgress;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseStarted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Queued;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Requested;
 import dev.slipway.orchestrator.domain.Input.Approve;
 import dev.slipway.orchestrator.domain.Input.Cancel;
 import dev.slipway.orchestrator.domain.Input.DeadlinePassed;
+import dev.slipway.orchestrator.domain.Input.Progress;
 import dev.slipway.orchestrator.domain.Input.Promote;
 import dev.slipway.orchestrator.domain.Input.Queue;
 import dev.slipway.orchestrator.domain.Input.Reject;
@@ -76,6 +78,7 @@ public final class DeploymentMachine {
       case Wake wake -> Gates.wake(deployment, now, freeze);
       case Promote promote -> promote(deployment, promote);
       case StepResult result -> onResult(deployment, result, now, freeze);
+      case Progress progress -> onProgress(deployment, progress);
       case DeadlinePassed passed -> onDeadline(deployment, passed, now);
       case Resume resume -> onResume(deployment, resume, now);
       case Cancel cancel -> onCancel(deployment, cancel);
@@ -158,6 +161,22 @@ public final class DeploymentMachine {
       case FAILED -> afterFailure(deployment, result.phase(), completed, result.summary(), now);
       case ERRORED -> afterError(deployment, result.phase(), completed, result.summary());
     };
+  }
+
+  /** A worker's phase that is still current says how far it has come; nothing else changes. */
+  private static Decision onProgress(Deployment deployment, Progress progress) {
+    if (progress.phase().runsLocally()
+        || !isCurrent(deployment, progress.phase(), progress.attempt())) {
+      return new Ignored(
+          "progress of " + progress.phase() + " attempt " + progress.attempt() + ", not current");
+    }
+    return transition(
+        deployment,
+        deployment,
+        List.of(
+            new PhaseProgress(
+                progress.phase(), progress.attempt(), progress.detail(), progress.bytes())),
+        Optional.empty());
   }
 
   /**

@@ -66,6 +66,15 @@ public sealed interface Input {
         : text.substring(0, StepResult.MAX_SUMMARY) + "…";
   }
 
+  /** A worker says how far a phase attempt it runs has come; the detail is one short line. */
+  record Progress(Phase phase, int attempt, String detail, long bytes) implements Input {
+    public static final int MAX_DETAIL = 200;
+
+    public Progress {
+      detail = detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "…";
+    }
+  }
+
   /** The deadline of one attempt of one phase passed without a result. */
   record DeadlinePassed(Phase phase, int attempt) implements Input {}
 

@@ -21,6 +21,7 @@ import dev.slipway.proto.v1.DeploymentStatus;
 import dev.slipway.proto.v1.FreezeOverridden;
 import dev.slipway.proto.v1.PhaseCompleted;
 import dev.slipway.proto.v1.PhaseOutcome;
+import dev.slipway.proto.v1.PhaseProgress;
 import dev.slipway.proto.v1.PhaseStarted;
 import dev.slipway.proto.v1.TargetRef;
 import java.time.Instant;
@@ -65,6 +66,13 @@ public final class EventCodec {
                   .setSucceeded(c.outcome() == Outcome.SUCCEEDED)
                   .setOutcome(outcome(c.outcome()))
                   .setSummary(c.summary()));
+      case DeploymentEvent.PhaseProgress p ->
+          envelope.setPhaseProgress(
+              PhaseProgress.newBuilder()
+                  .setPhase(phase(p.phase()))
+                  .setAttempt(p.attempt())
+                  .setDetail(p.detail())
+                  .setBytes(p.bytes()));
       case DeploymentEvent.Finished f ->
           envelope.setFinished(
               DeploymentFinished.newBuilder().setStatus(status(f.status())).setReason(f.reason()));

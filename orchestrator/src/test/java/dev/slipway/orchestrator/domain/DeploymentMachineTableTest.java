@@ -14,12 +14,14 @@ import dev.slipway.orchestrator.domain.DeploymentEvent.Finished;
 import dev.slipway.orchestrator.domain.DeploymentEvent.FreezeOverridden;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Held;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseCompleted;
+import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseProgress;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseStarted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Queued;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Requested;
 import dev.slipway.orchestrator.domain.Input.Approve;
 import dev.slipway.orchestrator.domain.Input.Cancel;
 import dev.slipway.orchestrator.domain.Input.DeadlinePassed;
+import dev.slipway.orchestrator.domain.Input.Progress;
 import dev.slipway.orchestrator.domain.Input.Promote;
 import dev.slipway.orchestrator.domain.Input.Queue;
 import dev.slipway.orchestrator.domain.Input.Reject;
@@ -275,6 +277,19 @@ class DeploymentMachineTableTest {
             !current(r.phase(), r.attempt())
                 ? new Expected.Ignores()
                 : after(r.phase(), r.outcome(), r.summary());
+        case Progress p ->
+            !current(p.phase(), p.attempt())
+                    || p.phase() == Phase.DEPLOY
+                    || p.phase() == Phase.REVERT
+                ? new Expected.Ignores()
+                : new Expected.Moves(
+                    status,
+                    standing.attempt(),
+                    standing.deadline(),
+                    standing.reason(),
+                    standing.approvedBy(),
+                    standing.backupTaken(),
+                    List.of(new PhaseProgress(p.phase(), p.attempt(), "1 MiB dumped", 1L << 20)));
         case DeadlinePassed d -> {
           if (!current(d.phase(), d.attempt())) {
             yield new Expected.Ignores();
@@ -697,6 +712,7 @@ class DeploymentMachineTableTest {
         inputs.add(new StepResult(phase, attempt, Outcome.ERRORED, "boom"));
         inputs.add(new DeadlinePassed(phase, attempt));
         inputs.add(new Resume(phase, attempt));
+        inputs.add(new Progress(phase, attempt, "1 MiB dumped", 1L << 20));
       }
     }
     return inputs;

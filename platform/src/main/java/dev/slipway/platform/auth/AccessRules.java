@@ -90,6 +90,7 @@ public final class AccessRules {
     rule(SecretServiceGrpc.getRotateMasterKeyMethod(), new Rule(Kind.ADMIN, NONE));
 
     rule(StepReportServiceGrpc.getReportStepMethod(), new Rule(Kind.INTERNAL, NONE));
+    rule(StepReportServiceGrpc.getReportProgressMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getGetStepContextMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getResolveSecretMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getGetBackupKeyMethod(), new Rule(Kind.INTERNAL, NONE));

@@ -10,6 +10,7 @@ import dev.slipway.proto.internal.v1.GetChannelsRequest;
 import dev.slipway.proto.internal.v1.GetRetentionRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
 import dev.slipway.proto.internal.v1.Principal;
+import dev.slipway.proto.internal.v1.ReportProgressRequest;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.ResolveSecretRequest;
 import dev.slipway.proto.internal.v1.ResolvedChannel;
@@ -162,6 +163,11 @@ public final class OrchestratorClient implements AutoCloseable {
             () -> reports.withDeadlineAfter(10, TimeUnit.SECONDS).reportStep(request),
             "report " + request.getPhase() + " of " + request.getDeploymentId())
         .getAccepted();
+  }
+
+  /** How far a running phase has come, told once: progress that is lost is told again later. */
+  public boolean progress(ReportProgressRequest request) {
+    return reports.withDeadlineAfter(3, TimeUnit.SECONDS).reportProgress(request).getAccepted();
   }
 
   private static <T> T retrying(Supplier<T> call, String what) throws InterruptedException {
