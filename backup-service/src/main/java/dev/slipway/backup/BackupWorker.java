@@ -259,7 +259,7 @@ public class BackupWorker implements PhaseWorker {
       Item item = items.get(artifact.itemIndex());
       Path plain = null;
       tracker.watch(
-          item.source() + " decrypted and restored",
+          item.source() + " decrypted for the restore",
           BackupCipher.plainBeside(Path.of(artifact.path())));
       try {
         plain = cipher.decryptBeside(Path.of(artifact.path()), set.get(), artifact.itemIndex());

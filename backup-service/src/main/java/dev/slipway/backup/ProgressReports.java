@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +40,21 @@ public class ProgressReports {
     this.interval = interval;
   }
 
-  /** Reports for {@code job} from one interval on, until the tracker is closed. */
+  /**
+   * Reports for {@code job} from one interval on, until the tracker is closed; never, when the
+   * interval is zero or the service is stopping. A job never fails for its progress.
+   */
   public Tracker start(PhaseJob job) {
     Tracker tracker = new Tracker(job);
-    tracker.ticking =
-        ticker.scheduleAtFixedRate(
-            tracker::report, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    if (interval.isPositive()) {
+      try {
+        tracker.ticking =
+            ticker.scheduleAtFixedRate(
+                tracker::report, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopping) {
+        LOG.debug("no progress for {}: the service is stopping", job);
+      }
+    }
     return tracker;
   }
 
@@ -92,7 +102,9 @@ public class ProgressReports {
 
     @Override
     public void close() {
-      ticking.cancel(false);
+      if (ticking != null) {
+        ticking.cancel(false);
+      }
     }
   }
 

@@ -63,15 +63,15 @@ public class BackupCipher {
     };
   }
 
-  /**
-   * Decrypts an artifact into a new owner-only file beside it, for the tools that read files; the
-   * caller deletes it. A tampered or misplaced artifact fails here, before anything is restored.
-   */
   /** Where {@link #decryptBeside} writes the plaintext of {@code artifact}. */
   public static Path plainBeside(Path artifact) {
     return artifact.resolveSibling(artifact.getFileName() + ".plain");
   }
 
+  /**
+   * Decrypts an artifact into a new owner-only file beside it, for the tools that read files; the
+   * caller deletes it. A tampered or misplaced artifact fails here, before anything is restored.
+   */
   public Path decryptBeside(Path artifact, UUID setId, int itemIndex)
       throws IOException, InterruptedException {
     Path plain = plainBeside(artifact);

@@ -98,12 +98,14 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
     }
     Instant now = clock.instant();
     String key = at.id() + "/" + at.phase() + "/" + attempt;
-    Instant last = lastProgress.get(key);
-    if (last != null && now.isBefore(last.plus(PROGRESS_SPACING))) {
-      return false;
-    }
-    lastProgress.put(key, now);
-    return true;
+    boolean[] taken = {false};
+    lastProgress.compute(
+        key,
+        (k, last) -> {
+          taken[0] = last == null || !now.isBefore(last.plus(PROGRESS_SPACING));
+          return taken[0] ? now : last;
+        });
+    return taken[0];
   }
 
   private record Attempt(UUID id, Phase phase) {}
