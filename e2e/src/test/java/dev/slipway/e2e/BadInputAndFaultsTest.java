@@ -208,6 +208,12 @@ class BadInputAndFaultsTest {
         .isEqualTo(2);
     assertThat(count("select count(*) from notifier.disabled_endpoints where channel = 'retired'"))
         .isEqualTo(1);
+    assertThat(
+            count(
+                "select count(*) from notifier.disabled_endpoints where channel = 'retired'"
+                    + " and url like 'sha256:%' and url not like '%/gone%'"))
+        .as("the retired URL is kept as a digest, never as itself")
+        .isEqualTo(1);
   }
 
   @Test

@@ -416,10 +416,22 @@ public class Dispatcher {
         c.prepareStatement(
             "select reason || ' (' || disabled_at || ')' from disabled_endpoints where channel = ? and url = ?")) {
       select.setString(1, channel.getName());
-      select.setString(2, channel.getUrl());
+      select.setString(2, urlDigest(channel));
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
       }
+    }
+  }
+
+  /** What is kept of a retired URL: its SHA-256, since the URL itself may be a credential. */
+  private static String urlDigest(Channel channel) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(channel.getUrl().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "sha256:" + java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -429,7 +441,7 @@ public class Dispatcher {
             "insert into disabled_endpoints (channel, url, reason,"
                 + " disabled_at) values (?, ?, ?, ?) on conflict do nothing")) {
       insert.setString(1, channel.getName());
-      insert.setString(2, channel.getUrl());
+      insert.setString(2, urlDigest(channel));
       insert.setString(3, why);
       insert.setTimestamp(4, Timestamp.from(clock.instant()));
       LOG.warn("channel {}: endpoint disabled: {}", channel.getName(), why);
