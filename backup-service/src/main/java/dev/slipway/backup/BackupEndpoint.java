@@ -182,7 +182,9 @@ public class BackupEndpoint extends BackupServiceGrpc.BackupServiceImplBase {
           }
           Pruner.Result result;
           try {
-            result = pruner.prune(request.getApp(), request.getEnvironment(), request.getDryRun());
+            result =
+                pruner.prune(
+                    request.getApp(), request.getEnvironment(), request.getDryRun(), stopSignal());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Status.CANCELLED

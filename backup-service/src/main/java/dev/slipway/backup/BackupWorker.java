@@ -97,7 +97,7 @@ public class BackupWorker implements PhaseWorker {
       throws InterruptedException {
     List<Item> items =
         deployment.getSpec().getBackup().getItemsList().stream().map(BackupWorker::item).toList();
-    try (ProgressReports.Tracker tracker = progress.start(job)) {
+    try (ProgressReports.Tracker tracker = progress.start(job, stop)) {
       return switch (job.phase()) {
         case PHASE_BACKUP -> backup(deployment, items, SetKind.BACKUP, tracker, stop);
         case PHASE_SNAPSHOT -> backup(deployment, items, SetKind.SNAPSHOT, tracker, stop);
@@ -198,7 +198,7 @@ public class BackupWorker implements PhaseWorker {
       try {
         // Deleting is this job's to do only while it still holds the job.
         if (!stop.leaseLost()) {
-          pruner.prune(app, environment, false);
+          pruner.prune(app, environment, false, stop);
         }
       } catch (RuntimeException e) {
         // The backup is taken; retention runs again after the next one.

@@ -1,6 +1,7 @@
 package dev.slipway.backup;
 
 import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.worker.PhaseJob;
 import dev.slipway.proto.internal.v1.ReportProgressRequest;
 import io.micronaut.context.annotation.Value;
@@ -44,8 +45,8 @@ public class ProgressReports {
    * Reports for {@code job} from one interval on, until the tracker is closed; never, when the
    * interval is zero or the service is stopping. A job never fails for its progress.
    */
-  public Tracker start(PhaseJob job) {
-    Tracker tracker = new Tracker(job);
+  public Tracker start(PhaseJob job, StopSignal stop) {
+    Tracker tracker = new Tracker(job, stop);
     if (interval.isPositive()) {
       try {
         tracker.ticking =
@@ -61,12 +62,14 @@ public class ProgressReports {
   /** The step of one job that is under way now. */
   public final class Tracker implements AutoCloseable {
     private final PhaseJob job;
+    private final StopSignal stop;
     private volatile String step = "";
     private volatile Path file;
     private ScheduledFuture<?> ticking;
 
-    private Tracker(PhaseJob job) {
+    private Tracker(PhaseJob job, StopSignal stop) {
       this.job = job;
+      this.stop = stop;
     }
 
     /** From now on, {@code step} is under way and its size is that of {@code file}. */
@@ -77,7 +80,8 @@ public class ProgressReports {
 
     private void report() {
       Path watched = file;
-      if (watched == null) {
+      // A job that lost its lease or passed its deadline is no longer this replica's to tell.
+      if (watched == null || stop.stopped()) {
         return;
       }
       long bytes;

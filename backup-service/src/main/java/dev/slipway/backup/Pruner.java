@@ -9,6 +9,7 @@ import dev.slipway.backup.store.BackupRepository;
 import dev.slipway.backup.store.BackupRepository.Artifact;
 import dev.slipway.backup.store.BackupSetRow;
 import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.process.StopSignal;
 import dev.slipway.proto.internal.v1.RetentionContext;
 import dev.slipway.proto.internal.v1.RetentionHold;
 import jakarta.inject.Singleton;
@@ -50,8 +51,12 @@ public class Pruner {
     this.clock = clock;
   }
 
-  /** Decides, and unless {@code dryRun} deletes the sets that go (files first, then the row). */
-  public Result prune(String app, String environment, boolean dryRun) throws InterruptedException {
+  /**
+   * Decides, and unless {@code dryRun} deletes the sets that go (files first, then the row); no set
+   * is deleted once {@code stop} fires (the job's lease lost, the caller gone).
+   */
+  public Result prune(String app, String environment, boolean dryRun, StopSignal stop)
+      throws InterruptedException {
     RetentionContext context = orchestrator.retention(app, environment);
     Policy policy = policy(context);
     Map<UUID, String> held =
@@ -76,7 +81,7 @@ public class Pruner {
               .toList();
       for (Retention.Verdict verdict : Retention.decide(candidates, policy, held)) {
         BackupSetRow row = rows.get(verdict.set().id());
-        if (!verdict.kept() && !dryRun) {
+        if (!verdict.kept() && !dryRun && !stop.stopped()) {
           delete(row, verdict.why());
         }
         decided.add(new Pruned(row, verdict.kept(), verdict.why()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.worker.PhaseJob;
 import dev.slipway.proto.internal.v1.ReportProgressRequest;
 import dev.slipway.proto.internal.v1.ReportProgressResponse;
@@ -61,7 +62,8 @@ class ProgressReportsTest {
     ProgressReports reports = new ProgressReports(client, Duration.ofMillis(100));
     PhaseJob job = new PhaseJob(UUID.randomUUID(), Phase.PHASE_BACKUP, 2, Instant.now());
     Path dump = dir.resolve("0-postgres.dump");
-    try (ProgressReports.Tracker tracker = reports.start(job)) {
+    try (ProgressReports.Tracker tracker =
+        reports.start(job, StopSignal.after(Duration.ofMinutes(1), java.time.Clock.systemUTC()))) {
       tracker.watch("postgres app@db:5432/journal written to the backup", dump);
       await().atMost(Duration.ofSeconds(5)).until(() -> !received.isEmpty());
       assertThat(received.getFirst().getBytes()).as("nothing written yet").isZero();
@@ -88,7 +90,9 @@ class ProgressReportsTest {
   void anIntervalOfZeroTellsNothingAndNeverFailsTheJob(@TempDir Path dir) throws Exception {
     ProgressReports reports = new ProgressReports(client, Duration.ZERO);
     try (ProgressReports.Tracker tracker =
-        reports.start(new PhaseJob(UUID.randomUUID(), Phase.PHASE_RESTORE, 1, Instant.now()))) {
+        reports.start(
+            new PhaseJob(UUID.randomUUID(), Phase.PHASE_RESTORE, 1, Instant.now()),
+            StopSignal.after(Duration.ofMinutes(1), java.time.Clock.systemUTC()))) {
       tracker.watch("restore", Files.write(dir.resolve("x"), new byte[10]));
       await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(received::isEmpty);
     }

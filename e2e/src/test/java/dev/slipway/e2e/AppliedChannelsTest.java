@@ -69,19 +69,7 @@ class AppliedChannelsTest {
         .startsWith("applied channel " + name + " (webhook), revision 2 by admin");
 
     String app = "told-" + suffix;
-    env.apply(
-        dir,
-        app,
-        """
-        app: %s
-        environment: e2e
-        deploy: { command: ["true"] }
-        notify: [{ channel: %s, on: [succeeded] }]
-        """
-            .formatted(app, name));
-    Cli.Run release = env.deployAndWait(app, "1.0.0");
-    assertThat(release.exit()).as(release.all()).isZero();
-    String id = E2eEnvironment.deployment(release.out()).getId();
+    String id = releaseTelling(env, dir, app, name, "1.0.0");
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -151,19 +139,7 @@ class AppliedChannelsTest {
     assertThat(applied.exit()).as(applied.all()).isZero();
 
     String app = "worded-" + suffix;
-    env.apply(
-        dir,
-        app,
-        """
-        app: %s
-        environment: e2e
-        deploy: { command: ["true"] }
-        notify: [{ channel: %s, on: [succeeded] }]
-        """
-            .formatted(app, name));
-    Cli.Run release = env.deployAndWait(app, "3.1.0");
-    assertThat(release.exit()).as(release.all()).isZero();
-    String id = E2eEnvironment.deployment(release.out()).getId();
+    String id = releaseTelling(env, dir, app, name, "3.1.0");
     jakarta.mail.internet.MimeMessage mail =
         await()
             .atMost(Duration.ofSeconds(30))
@@ -182,6 +158,27 @@ class AppliedChannelsTest {
         .startsWith("Shipped: " + app + " 3.1.0 to e2e")
         .contains("Next: Tell #releases that admin shipped it")
         .contains("Deployment: " + id);
+  }
+
+  /**
+   * A target that tells {@code channel} when a release succeeds, and its release of {@code
+   * version}.
+   */
+  private static String releaseTelling(
+      E2eEnvironment env, Path dir, String app, String channel, String version) throws Exception {
+    env.apply(
+        dir,
+        app,
+        """
+        app: %s
+        environment: e2e
+        deploy: { command: ["true"] }
+        notify: [{ channel: %s, on: [succeeded] }]
+        """
+            .formatted(app, channel));
+    Cli.Run release = env.deployAndWait(app, version);
+    assertThat(release.exit()).as(release.all()).isZero();
+    return E2eEnvironment.deployment(release.out()).getId();
   }
 
   private static String recipient(jakarta.mail.Message message) {

@@ -25,6 +25,7 @@ public class Channel {
   private String password = "";
   private String from = "";
   private String to = "";
+  private volatile RetryPolicy policy;
   private String source = "configuration";
   private String problem = "";
   private Map<String, Message.Template> templates = Map.of();
@@ -60,6 +61,17 @@ public class Channel {
 
   public void setRetrySchedule(String retrySchedule) {
     this.retrySchedule = retrySchedule;
+    this.policy = null;
+  }
+
+  /** The retry schedule, parsed once; IllegalArgumentException when it does not parse. */
+  public RetryPolicy policy() {
+    RetryPolicy parsed = policy;
+    if (parsed == null) {
+      parsed = RetryPolicy.parse(retrySchedule);
+      policy = parsed;
+    }
+    return parsed;
   }
 
   /** How many webhooks to this channel may be in flight at once. */

@@ -47,6 +47,7 @@ public class ChannelDirectory {
           Thread.ofPlatform().name("channel-refresh").daemon().factory());
   private volatile Map<String, Channel> applied = Map.of();
   private volatile boolean fetched;
+  private volatile String[] ordered;
   private Instant lastAsked = Instant.EPOCH;
   private boolean failing;
 
@@ -58,10 +59,11 @@ public class ChannelDirectory {
   /** {@code appliedChannels} asks the orchestrator once, throwing when it cannot answer. */
   ChannelDirectory(List<Channel> configured, Supplier<List<ResolvedChannel>> appliedChannels) {
     // A configured schedule that does not parse stops the notifier at start, as it always did.
-    configured.forEach(c -> RetryPolicy.parse(c.getRetrySchedule()));
+    configured.forEach(Channel::policy);
     this.configured =
         configured.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
     this.appliedChannels = appliedChannels;
+    this.ordered = chatChannels();
     refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -74,6 +76,15 @@ public class ChannelDirectory {
   /** Whether the applied channels were read once: until then, an unknown name may be one. */
   public boolean ready() {
     return fetched;
+  }
+
+  /** The chat channels (slack), which tell people in order; kept with each read. */
+  public String[] orderedChannels() {
+    return ordered;
+  }
+
+  private String[] chatChannels() {
+    return all().stream().filter(Channel::slack).map(Channel::getName).toArray(String[]::new);
   }
 
   /** Every channel sent to, by name. */
@@ -121,6 +132,7 @@ public class ChannelDirectory {
         fresh.add(of(channel));
       }
       applied = fresh.stream().collect(Collectors.toMap(Channel::getName, Function.identity()));
+      ordered = chatChannels();
       fetched = true;
       lastAsked = asked;
       if (failing) {
@@ -164,7 +176,7 @@ public class ChannelDirectory {
             + ProtoTime.instant(applied.getAppliedAt()));
     channel.setProblem(resolved.getProblem());
     try {
-      RetryPolicy.parse(spec.getRetrySchedule());
+      channel.policy();
     } catch (IllegalArgumentException e) {
       channel.setProblem(e.getMessage());
     }

@@ -56,7 +56,7 @@ public class Dispatcher {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Semaphore wakeups = new Semaphore(0);
-  private final Map<String, Long> nextSlackSlot = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Long> nextSlackSlot = new ConcurrentHashMap<>();
   private final String dashboardUrl;
   private final Thread thread;
   private volatile boolean running = true;
@@ -137,12 +137,7 @@ public class Dispatcher {
       Instant now = clock.instant();
       claim.setTimestamp(1, Timestamp.from(now.plus(CLAIM)));
       claim.setTimestamp(2, Timestamp.from(now));
-      String[] ordered =
-          channels.all().stream()
-              .filter(Channel::slack)
-              .map(Channel::getName)
-              .toArray(String[]::new);
-      claim.setArray(3, tx.createArrayOf("text", ordered));
+      claim.setArray(3, tx.createArrayOf("text", channels.orderedChannels()));
       claim.setTimestamp(4, Timestamp.from(now.plus(CLAIM)));
       claim.setInt(5, limit);
       List<Due> due = new ArrayList<>();
@@ -213,7 +208,8 @@ public class Dispatcher {
             null,
             "channel cannot be used: " + channel.getProblem(),
             0,
-            policy(channel)
+            channel
+                .policy()
                 .after(
                     attempt - delivery.retriedAfter(),
                     Optional.empty(),
@@ -260,7 +256,8 @@ public class Dispatcher {
     sent(channel);
     int latency = (int) Duration.ofNanos(System.nanoTime() - started).toMillis();
     RetryPolicy.Verdict verdict =
-        policy(channel)
+        channel
+            .policy()
             .after(
                 attempt - delivery.retriedAfter(),
                 Optional.ofNullable(status),
@@ -291,17 +288,14 @@ public class Dispatcher {
             ? new RetryPolicy.Delivered()
             : sent.permanent()
                 ? new RetryPolicy.GiveUp("the mail server refused it for good")
-                : policy(channel)
+                : channel
+                    .policy()
                     .after(
                         attempt - delivery.retriedAfter(),
                         Optional.empty(),
                         Optional.empty(),
                         clock.instant());
     record(delivery, attempt, null, sent.detail(), latency, verdict);
-  }
-
-  private static RetryPolicy policy(Channel channel) {
-    return RetryPolicy.parse(channel.getRetrySchedule());
   }
 
   /**

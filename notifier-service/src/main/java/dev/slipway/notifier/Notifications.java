@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.grpc.ProtoTime;
 import dev.slipway.platform.kafka.EventHandler;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.DeploymentEvent;
@@ -13,7 +14,6 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -83,7 +83,7 @@ public class Notifications implements EventHandler {
     // A channel applied a moment ago is looked up now, not inside the transaction.
     channels.refreshIfUnknown(
         context.getSpec().getNotifyList().stream().map(NotifyRule::getChannel).toList(),
-        Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()));
+        ProtoTime.instant(event.getTime()));
   }
 
   @Override
@@ -245,6 +245,6 @@ public class Notifications implements EventHandler {
   }
 
   private static String instant(com.google.protobuf.Timestamp time) {
-    return Instant.ofEpochSecond(time.getSeconds(), time.getNanos()).toString();
+    return ProtoTime.instant(time).toString();
   }
 }
