@@ -23,6 +23,7 @@ import dev.slipway.proto.internal.v1.Evidence;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.BackupItem;
 import dev.slipway.proto.v1.Phase;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public class BackupWorker implements PhaseWorker {
   private final Pruner pruner;
   private final LossReport losses;
   private final ProgressReports progress;
+  private final MeterRegistry meters;
 
   public BackupWorker(
       BackupRepository repository,
@@ -72,7 +74,9 @@ public class BackupWorker implements PhaseWorker {
       Pruner pruner,
       LossReport losses,
       ProgressReports progress,
+      MeterRegistry meters,
       @Value("${slipway.backup.dir}") String backupDir) {
+    this.meters = meters;
     this.progress = progress;
     this.pruner = pruner;
     this.losses = losses;
@@ -165,6 +169,14 @@ public class BackupWorker implements PhaseWorker {
                   .setDetail(written.size() + " bytes, sha256 " + written.sha256())
                   .build());
           total += written.size();
+          meters
+              .counter(
+                  "slipway.backup.bytes",
+                  "kind",
+                  kind.name().toLowerCase(Locale.ROOT),
+                  "type",
+                  type(item))
+              .increment(written.size());
         } catch (IOException e) {
           String summary = kind + " of " + item.source() + " failed: " + e.getMessage();
           repository.update(setId, SetStatus.FAILED, summary, clock.instant());

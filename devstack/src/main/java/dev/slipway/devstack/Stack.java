@@ -15,6 +15,10 @@ import java.util.Map;
 /** The four services running against one PostgreSQL and one Kafka, each as its own JVM. */
 public final class Stack implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+  /** The orchestrator's HTTP port in {@code ./slipway dev}, when free. */
+  private static final int ORCHESTRATOR_HTTP_PORT = 8080;
+
   private final Path home;
   private final Path workDir;
   private final Infrastructure infrastructure;
@@ -23,6 +27,7 @@ public final class Stack implements AutoCloseable {
   private final ChannelCredentials clientCredentials;
   private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
   private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
+  private final Map<Service, Integer> httpPorts = new EnumMap<>(Service.class);
 
   private Stack(
       Path home,
@@ -71,9 +76,13 @@ public final class Stack implements AutoCloseable {
     Stack stack = new Stack(home, workDir, infrastructure, properties, tls);
     for (Service service : Service.values()) {
       stack.ports.put(service, freePort());
+      stack.httpPorts.put(service, freePort());
     }
     if (orchestratorPort != 0 && isFree(orchestratorPort)) {
       stack.ports.put(Service.ORCHESTRATOR, orchestratorPort);
+    }
+    if (orchestratorPort != 0 && isFree(ORCHESTRATOR_HTTP_PORT)) {
+      stack.httpPorts.put(Service.ORCHESTRATOR, ORCHESTRATOR_HTTP_PORT);
     }
     try {
       // The orchestrator first: on its first start it writes the admin token, which then creates
@@ -108,6 +117,7 @@ public final class Stack implements AutoCloseable {
     env.put("SLIPWAY_KAFKA_BOOTSTRAP", infrastructure.kafkaBootstrap());
     env.put("SLIPWAY_ORCHESTRATOR_ADDRESS", orchestratorAddress());
     env.put("SLIPWAY_BACKUP_DIR", workDir.resolve("backups").toString());
+    env.put("SLIPWAY_HTTP_PORT", Integer.toString(httpPorts.get(service)));
     if (tls != null) {
       env.putAll(tls.environment());
     }
@@ -170,6 +180,11 @@ public final class Stack implements AutoCloseable {
 
   public int port(Service service) {
     return ports.get(service);
+  }
+
+  /** The port of the service's management HTTP server ({@code /health}, {@code /prometheus}). */
+  public int httpPort(Service service) {
+    return httpPorts.get(service);
   }
 
   public static int freePort() throws IOException {

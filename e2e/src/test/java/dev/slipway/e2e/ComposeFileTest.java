@@ -78,7 +78,9 @@ class ComposeFileTest {
       assertThat(test(service))
           .as(name + " is probed where it listens")
           .contains("dev.slipway.platform.grpc.HealthProbe", "127.0.0.1:" + port);
-      assertThat(environment).containsEntry("SLIPWAY_GRPC_HOST", "0.0.0.0");
+      assertThat(environment)
+          .containsEntry("SLIPWAY_GRPC_HOST", "0.0.0.0")
+          .containsEntry("SLIPWAY_HTTP_HOST", "0.0.0.0");
       Map<String, Object> args = map(map(service.get("build")).get("args"));
       assertThat(args.get("MODULE")).isEqualTo(entry.getValue());
       assertThat(

@@ -1,16 +1,12 @@
 package dev.slipway.health;
 
-import dev.slipway.platform.grpc.ServerTls;
-import io.micronaut.runtime.Micronaut;
+import dev.slipway.platform.ServiceMain;
 
 /** The health-service: pre-flight and post-deploy checks, with every result kept as history. */
 public final class HealthApplication {
   private HealthApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args)
-        .mainClass(HealthApplication.class)
-        .properties(ServerTls.properties())
-        .start();
+    ServiceMain.run(HealthApplication.class, args);
   }
 }

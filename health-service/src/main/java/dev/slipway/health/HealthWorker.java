@@ -19,6 +19,8 @@ import dev.slipway.proto.v1.HealthCheck;
 import dev.slipway.proto.v1.Phase;
 import dev.slipway.proto.v1.PhaseOutcome;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -40,9 +43,15 @@ public class HealthWorker implements PhaseWorker {
   private final CheckResults results;
   private final Clock clock;
   private final OrchestratorClient orchestrator;
+  private final MeterRegistry meters;
 
   public HealthWorker(
-      Probe probe, CheckResults results, Clock clock, OrchestratorClient orchestrator) {
+      Probe probe,
+      CheckResults results,
+      Clock clock,
+      OrchestratorClient orchestrator,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.orchestrator = orchestrator;
     this.probe = probe;
     this.results = results;
@@ -215,9 +224,25 @@ public class HealthWorker implements PhaseWorker {
       throws InterruptedException {
     List<Observation> round = new ArrayList<>();
     for (Check check : checks) {
-      round.add(probe.observe(check, settings.timeout()));
+      Observation seen = probe.observe(check, settings.timeout());
+      checkTimer(check, seen.outcome()).record(Duration.ofMillis(seen.latencyMillis()));
+      round.add(seen);
     }
+    boolean passed = round.stream().allMatch(Observation::passed);
+    meters.counter("slipway.check.rounds", "outcome", passed ? "passed" : "failed").increment();
     return round;
+  }
+
+  /** {@code slipway_checks_seconds}: each check's latency, by type and outcome. */
+  private Timer checkTimer(Check check, CheckOutcome outcome) {
+    return Timer.builder("slipway.checks")
+        .description("Health checks run, by type and outcome, with their latency")
+        .tag("type", check.getClass().getSimpleName().toLowerCase(Locale.ROOT))
+        .tag("outcome", outcome.name())
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(1))
+        .register(meters);
   }
 
   private String secret(PhaseJob job, String name) throws InterruptedException {

@@ -3,6 +3,8 @@ package dev.slipway.notifier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
@@ -60,13 +62,16 @@ public class Dispatcher {
   private final String dashboardUrl;
   private final Thread thread;
   private volatile boolean running = true;
+  private final MeterRegistry meters;
 
   public Dispatcher(
       Transactions transactions,
       ChannelDirectory channels,
       Clock clock,
       @Value("${slipway.notifier.max-concurrent-sends:16}") int maxConcurrentSends,
-      @Value("${slipway.notifier.dashboard-url:}") String dashboardUrl) {
+      @Value("${slipway.notifier.dashboard-url:}") String dashboardUrl,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.dashboardUrl =
         dashboardUrl.endsWith("/")
             ? dashboardUrl.substring(0, dashboardUrl.length() - 1)
@@ -509,6 +514,12 @@ public class Dispatcher {
             return update.executeUpdate();
           }
         });
+    Timer.builder("slipway.deliveries")
+        .description("Delivery attempts, by channel and what became of the delivery")
+        .tag("channel", delivery.channel())
+        .tag("outcome", outcome.name())
+        .register(meters)
+        .record(Duration.ofMillis(latency));
     if (!succeeded) {
       LOG.warn(
           "delivery {} to {} attempt {}: {} ({})",

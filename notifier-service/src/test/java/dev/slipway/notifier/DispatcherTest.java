@@ -176,7 +176,13 @@ class DispatcherTest {
     // Configured channels only: none is applied, so the orchestrator is never asked.
     ChannelDirectory directory = new ChannelDirectory(List.of(channels), List::of);
     directories.add(directory);
-    return new Dispatcher(transactions, directory, clock, maxConcurrentSends, "");
+    return new Dispatcher(
+        transactions,
+        directory,
+        clock,
+        maxConcurrentSends,
+        "",
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   private Channel channel(String name, int maxConcurrent) {

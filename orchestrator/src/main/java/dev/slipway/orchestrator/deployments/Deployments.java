@@ -69,6 +69,7 @@ public class Deployments {
   private final Ledger ledger;
   private final TargetRepository targets;
   private final EventLog eventLog;
+  private final DeploymentMetrics metrics;
   private final CommitSignal signal;
   private final Provider<LocalSteps> localSteps;
   private final Clock clock;
@@ -85,6 +86,7 @@ public class Deployments {
       Ledger ledger,
       TargetRepository targets,
       EventLog eventLog,
+      DeploymentMetrics metrics,
       CommitSignal signal,
       Provider<LocalSteps> localSteps,
       Clock clock,
@@ -99,6 +101,7 @@ public class Deployments {
     this.ledger = ledger;
     this.targets = targets;
     this.eventLog = eventLog;
+    this.metrics = metrics;
     this.signal = signal;
     this.localSteps = localSteps;
     this.clock = clock;
@@ -167,7 +170,7 @@ public class Deployments {
   }
 
   private StoredDeployment createOnce(Request request) {
-    List<Transition> effects = new ArrayList<>();
+    List<Runnable> effects = new ArrayList<>();
     StoredDeployment created =
         transactions.inTransaction(
             tx -> {
@@ -227,7 +230,7 @@ public class Deployments {
               store(tx, requested, start, now, effects, true);
               return deployments.find(id).orElseThrow();
             });
-    effects.forEach(this::afterCommit);
+    effects.forEach(Runnable::run);
     return created;
   }
 
@@ -236,7 +239,7 @@ public class Deployments {
    * one queues behind; a busy target without {@code queue} refuses it.
    */
   private Optional<Input.Queue> placeInLine(
-      Connection tx, Request request, UUID id, Instant now, List<Transition> effects)
+      Connection tx, Request request, UUID id, Instant now, List<Runnable> effects)
       throws SQLException {
     Optional<StoredDeployment> active =
         deployments.findActive(request.app(), request.environment());
@@ -372,7 +375,7 @@ public class Deployments {
    * {@link Refused}. With {@code skipLocked}, a deployment another transaction holds is left alone.
    */
   public Decision apply(UUID id, Input input, boolean skipLocked) {
-    List<Transition> effects = new ArrayList<>();
+    List<Runnable> effects = new ArrayList<>();
     Decision decision =
         transactions.inTransaction(
             tx -> {
@@ -403,7 +406,7 @@ public class Deployments {
     if (decision instanceof Decision.Refused refused) {
       throw new Refused(refused.why());
     }
-    effects.forEach(this::afterCommit);
+    effects.forEach(Runnable::run);
     return decision;
   }
 
@@ -424,7 +427,7 @@ public class Deployments {
       Deployment before,
       Transition transition,
       Instant now,
-      List<Transition> effects,
+      List<Runnable> effects,
       boolean dequeue)
       throws SQLException {
     Deployment next = transition.next();
@@ -432,7 +435,12 @@ public class Deployments {
     deployments.update(next, now, lease);
     phases.record(next.id(), transition.events(), now);
     eventLog.append(tx, before, transition.events(), now);
-    effects.add(transition);
+    Runnable measured = metrics.measure(next, transition.events(), now);
+    effects.add(
+        () -> {
+          afterCommit(transition);
+          measured.run();
+        });
     for (DeploymentEvent event : transition.events()) {
       switch (event) {
         case DeploymentEvent.ApprovalGiven given ->
@@ -467,7 +475,7 @@ public class Deployments {
 
   /** The target is free: the oldest queued deployment starts, in the same transaction. */
   private void startNextInQueue(
-      Connection tx, Deployment freed, Instant now, List<Transition> effects) throws SQLException {
+      Connection tx, Deployment freed, Instant now, List<Runnable> effects) throws SQLException {
     // The first that is still queued once locked: one cancelled meanwhile gives way to the next.
     for (UUID queued : deployments.queued(freed.app(), freed.environment(), 20)) {
       StoredDeployment locked = deployments.lock(queued, false).orElseThrow();

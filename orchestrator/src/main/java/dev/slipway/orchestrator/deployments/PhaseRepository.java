@@ -11,6 +11,7 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,6 +32,12 @@ public interface PhaseRepository extends GenericRepository<PhaseEntry, PhaseEntr
       where deployment_id = :deploymentId and phase = :phase and attempt = :attempt""")
   void completed(
       UUID deploymentId, Phase phase, int attempt, Outcome outcome, String summary, Instant now);
+
+  @Query(
+      """
+      select started_at from phases
+      where deployment_id = :deploymentId and phase = :phase and attempt = :attempt""")
+  Optional<Instant> startedAt(UUID deploymentId, Phase phase, int attempt);
 
   /** Keeps the phases table in step with the events of a transition. */
   default void record(UUID deploymentId, List<DeploymentEvent> events, Instant now) {

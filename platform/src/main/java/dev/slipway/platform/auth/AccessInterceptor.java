@@ -12,6 +12,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.order.Ordered;
 import jakarta.inject.Singleton;
 import java.util.Optional;
@@ -32,11 +33,15 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
 
   private final Optional<TokenAuthenticator> authenticator;
   private final Optional<DeploymentEnvironments> deployments;
+  private final MeterRegistry meters;
 
   public AccessInterceptor(
-      Optional<TokenAuthenticator> authenticator, Optional<DeploymentEnvironments> deployments) {
+      Optional<TokenAuthenticator> authenticator,
+      Optional<DeploymentEnvironments> deployments,
+      MeterRegistry meters) {
     this.authenticator = authenticator;
     this.deployments = deployments;
+    this.meters = meters;
   }
 
   @Override
@@ -51,25 +56,28 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
     try {
       caller = authenticate(headers.get(AUTHORIZATION));
     } catch (TokenAuthenticator.Refused e) {
-      return refuse(call, Status.UNAUTHENTICATED.withDescription(e.getMessage()));
+      return refuse(
+          call, "unauthenticated", Status.UNAUTHENTICATED.withDescription(e.getMessage()));
     } catch (RuntimeException storeDown) {
       // Slipway's own failure, never the caller's: retryable, and never a refusal of a good token.
       LOG.error("cannot check a token", storeDown);
       return refuse(
           call,
+          "token_store_unavailable",
           Status.UNAVAILABLE.withDescription(
               "cannot check the token now (token store unavailable)"));
     }
     if (rule.isEmpty()) {
       return refuse(
           call,
+          "no_access_rule",
           Status.PERMISSION_DENIED.withDescription(
               method + " has no access rule: refused to everyone"));
     }
     Rule needed = rule.get();
     if (needed.environment() == AccessRules.Environment.NONE
         && !caller.allows(needed.kind(), null)) {
-      return refuse(call, denied(caller, needed, null));
+      return refuse(call, "missing_scope", denied(caller, needed, null));
     }
     ServerCall.Listener<Q> listener =
         Contexts.interceptCall(caller.attachTo(Context.current()), call, headers, next);
@@ -125,9 +133,16 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
                 : " (or admin)"));
   }
 
-  private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
-    call.close(status, new Metadata());
+  private <Q, R> ServerCall.Listener<Q> refuse(
+      ServerCall<Q, R> call, String reason, Status status) {
+    close(call, reason, status);
     return new ServerCall.Listener<>() {};
+  }
+
+  /** Refuses the call, counted by reason ({@code slipway_calls_refused_total}). */
+  private void close(ServerCall<?, ?> call, String reason, Status status) {
+    meters.counter("slipway.calls.refused", "reason", reason).increment();
+    call.close(status, new Metadata());
   }
 
   /** Holds the call until its request names the environment, then lets it through or refuses it. */
@@ -156,16 +171,17 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
           || (rule.environment() == AccessRules.Environment.FROM_DEPLOYMENT
               && deployments.isEmpty())) {
         refused = true;
-        call.close(
+        close(
+            call,
+            "environment_unknown",
             Status.PERMISSION_DENIED.withDescription(
-                "cannot tell the environment of this call here, so its scope cannot be checked"),
-            new Metadata());
+                "cannot tell the environment of this call here, so its scope cannot be checked"));
         return;
       }
       String environment = environmentOf(rule, request);
       if (!caller.allows(rule.kind(), environment)) {
         refused = true;
-        call.close(denied(caller, rule, environment), new Metadata());
+        close(call, "missing_scope", denied(caller, rule, environment));
         return;
       }
       super.onMessage(request);

@@ -7,6 +7,8 @@ import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.retry.Backoff;
 import dev.slipway.platform.retry.InfrastructureFailure;
 import dev.slipway.proto.v1.DeploymentEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,7 @@ public final class EventConsumer implements AutoCloseable {
   private final EventHandler handler;
   private final String topic;
   private final String group;
+  private final MeterRegistry meters;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile KafkaConsumer<byte[], byte[]> current;
@@ -52,7 +55,9 @@ public final class EventConsumer implements AutoCloseable {
       String group,
       String topic,
       Transactions transactions,
-      EventHandler handler) {
+      EventHandler handler,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -89,7 +94,11 @@ public final class EventConsumer implements AutoCloseable {
     try {
       while (running) {
         try (KafkaConsumer<byte[], byte[]> consumer =
-            new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(
+                    config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            // The client's own figures, consumer lag among them (kafka_consumer_fetch_manager_*).
+            KafkaClientMetrics clientMetrics = new KafkaClientMetrics(consumer)) {
+          clientMetrics.bindTo(meters);
           current = consumer;
           consumeWith(consumer);
         } catch (WakeupException e) {
@@ -130,24 +139,28 @@ public final class EventConsumer implements AutoCloseable {
       eventId = UUID.fromString(event.getEventId());
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       deadLetters.send(record, "undecodable slipway.v1.DeploymentEvent: " + e.getMessage());
+      consumed("dead_lettered");
       return;
     }
     for (int attempt = 1; ; attempt++) {
       try {
         handler.beforeTransaction(event);
+        boolean[] duplicate = {false};
         Runnable afterCommit =
             transactions.inTransaction(
-                tx ->
-                    Inbox.markProcessed(tx, eventId)
-                        ? handler.handle(event, tx)
-                        : EventHandler.NOTHING);
+                tx -> {
+                  duplicate[0] = !Inbox.markProcessed(tx, eventId);
+                  return duplicate[0] ? EventHandler.NOTHING : handler.handle(event, tx);
+                });
         afterCommit.run();
+        consumed(duplicate[0] ? "duplicate" : "handled");
         return;
       } catch (RuntimeException e) {
         boolean permanent = DatabaseException.behind(e).filter(db -> !db.isTransient()).isPresent();
         if (permanent || (attempt >= HANDLER_ATTEMPTS && !isTransient(e))) {
           LOG.error("{}: event {} failed {} time(s), dead-lettered", group, eventId, attempt, e);
           deadLetters.send(record, bounded("handler of " + group + " failed: " + e.getMessage()));
+          consumed("dead_lettered");
           return;
         }
         LOG.warn(
@@ -159,6 +172,11 @@ public final class EventConsumer implements AutoCloseable {
         Thread.sleep(BACKOFF.delay(attempt));
       }
     }
+  }
+
+  /** Counts each record by what became of it ({@code slipway_events_consumed_total}). */
+  private void consumed(String outcome) {
+    meters.counter("slipway.events.consumed", "outcome", outcome).increment();
   }
 
   private static String bounded(String reason) {

@@ -4,6 +4,7 @@ import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Inbox;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
@@ -40,7 +41,8 @@ public class EventConsumerLifecycle {
       @Value("${slipway.kafka.partitions:6}") int partitions,
       @Value("${slipway.kafka.replication-factor:1}") short replication,
       @Value("${micronaut.application.name}") String service,
-      @Value("${slipway.inbox.dedupe-window:7d}") Duration dedupeWindow) {
+      @Value("${slipway.inbox.dedupe-window:7d}") Duration dedupeWindow,
+      MeterRegistry meters) {
     this.transactions = transactions;
     this.clock = clock;
     this.dedupeWindow = dedupeWindow;
@@ -49,7 +51,12 @@ public class EventConsumerLifecycle {
     this.replication = replication;
     this.consumer =
         new EventConsumer(
-            bootstrapServers, "slipway-" + service, Topics.DEPLOYMENTS, transactions, handler);
+            bootstrapServers,
+            "slipway-" + service,
+            Topics.DEPLOYMENTS,
+            transactions,
+            handler,
+            meters);
   }
 
   @EventListener

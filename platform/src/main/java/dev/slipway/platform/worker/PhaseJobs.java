@@ -12,6 +12,8 @@ import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.DeploymentEvent;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -53,6 +55,7 @@ public class PhaseJobs implements EventHandler {
   private final Supplier<UUID> ids;
   private final Duration lease;
   private final String service;
+  private final MeterRegistry meters;
 
   public PhaseJobs(
       PhaseWorker worker,
@@ -61,7 +64,9 @@ public class PhaseJobs implements EventHandler {
       Clock clock,
       Supplier<UUID> ids,
       @Value("${slipway.job-lease:30s}") Duration lease,
-      @Value("${micronaut.application.name}") String service) {
+      @Value("${micronaut.application.name}") String service,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.ids = ids;
     this.worker = worker;
     this.rows = rows;
@@ -168,7 +173,17 @@ public class PhaseJobs implements EventHandler {
           clock.instant());
       return null;
     }
+    Timer.Sample running = Timer.start(meters);
     PhaseWorker.Result result = runThroughInfrastructureFailures(job, context, stop);
+    running.stop(
+        Timer.builder("slipway.worker.jobs")
+            .description("Phase jobs this worker ran, by phase and verdict")
+            .tag("phase", PhaseNames.of(job.phase()))
+            .tag("outcome", stop.leaseLost() ? "stopped" : PhaseNames.outcome(result.outcome()))
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(10))
+            .maximumExpectedValue(Duration.ofHours(2))
+            .register(meters));
     if (stop.leaseLost()) {
       String why = stop.reason().orElse("lease lost");
       LOG.warn(

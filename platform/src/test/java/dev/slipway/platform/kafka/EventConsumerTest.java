@@ -45,6 +45,8 @@ class EventConsumerTest {
   private String topic;
   private EventConsumer consumer;
   private final AtomicInteger handled = new AtomicInteger();
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
   /**
    * How many transactions of the consumer were open whenever its handler was free to call the
@@ -101,7 +103,8 @@ class EventConsumerTest {
                 }
                 return EventHandler.NOTHING;
               }
-            });
+            },
+            meters);
     consumer.start();
   }
 
@@ -128,6 +131,9 @@ class EventConsumerTest {
                 dead.headers().lastHeader("slipway_dlq_topic").value(), StandardCharsets.UTF_8))
         .isEqualTo(topic);
     assertThat(handled.get()).as("a constraint violation is not retried").isEqualTo(2);
+    assertThat(consumed("handled")).isEqualTo(1);
+    assertThat(consumed("dead_lettered")).isEqualTo(1);
+    assertThat(consumed("duplicate")).isZero();
   }
 
   @Test
@@ -139,6 +145,15 @@ class EventConsumerTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> rows().contains(marker));
     assertThat(rows()).containsExactlyInAnyOrder(once.getDeploymentId(), marker);
     assertThat(handled.get()).isEqualTo(2);
+    assertThat(consumed("handled")).isEqualTo(2);
+    assertThat(consumed("duplicate")).isEqualTo(1);
+    assertThat(meters.find("kafka.consumer.fetch.manager.records.lag.max").gauges())
+        .as("the client's lag is measured")
+        .isNotEmpty();
+  }
+
+  private double consumed(String outcome) {
+    return meters.counter("slipway.events.consumed", "outcome", outcome).count();
   }
 
   @Test

@@ -70,6 +70,8 @@ class PhaseJobsTest {
   private static final List<ReportStepRequest> reports = new CopyOnWriteArrayList<>();
 
   private final CountingWorker worker = new CountingWorker();
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   private final PhaseJobs jobs =
       new PhaseJobs(
           worker,
@@ -78,7 +80,8 @@ class PhaseJobsTest {
           CLOCK,
           UUID::randomUUID,
           LEASE,
-          "backup-service");
+          "backup-service",
+          meters);
 
   @BeforeAll
   static void start() throws Exception {
@@ -178,6 +181,14 @@ class PhaseJobsTest {
         .until(() -> reportsOf(id).isEmpty());
     assertThat(status(id, 1)).isEqualTo("RUNNING");
     assertThat(worker.runs.get()).isEqualTo(1);
+    assertThat(jobsTimed("stopped")).isEqualTo(1);
+    assertThat(jobsTimed("SUCCEEDED") + jobsTimed("FAILED") + jobsTimed("ERRORED")).isZero();
+  }
+
+  /** How many jobs the worker's timer counted with this outcome. */
+  private long jobsTimed(String outcome) {
+    var timer = meters.find("slipway.worker.jobs").tag("outcome", outcome).timer();
+    return timer == null ? 0 : timer.count();
   }
 
   @Test
@@ -228,6 +239,7 @@ class PhaseJobsTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(id, 1)));
     assertThat(worker.runs.get()).isEqualTo(1);
+    assertThat(jobsTimed("SUCCEEDED")).as("one run, timed once").isEqualTo(1);
     assertThat(reportsOf(id))
         .hasSize(1)
         .first()
