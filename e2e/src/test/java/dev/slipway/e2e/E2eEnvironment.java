@@ -105,12 +105,21 @@ final class E2eEnvironment {
                         Map.entry("slipway.grpc.reflection", "true")),
                 // A short runner lease, so a test sees a killed orchestrator's deploy resumed
                 // quickly.
+                // JSON logs from all but the notifier, which keeps the default text.
                 Service.ORCHESTRATOR,
-                    Map.of("slipway.runner-lease", "3s", "slipway.grpc.reflection", "true"),
+                    Map.of(
+                        "slipway.runner-lease",
+                        "3s",
+                        "slipway.grpc.reflection",
+                        "true",
+                        "SLIPWAY_LOG_FORMAT",
+                        "json"),
                 // Reflection everywhere, so the access test can enumerate what every service
                 // registers.
-                Service.BACKUP, Map.of("slipway.grpc.reflection", "true"),
-                Service.HEALTH, Map.of("slipway.grpc.reflection", "true")),
+                Service.BACKUP,
+                    Map.of("slipway.grpc.reflection", "true", "SLIPWAY_LOG_FORMAT", "json"),
+                Service.HEALTH,
+                    Map.of("slipway.grpc.reflection", "true", "SLIPWAY_LOG_FORMAT", "json")),
             0);
     Cli.adminToken = stack.adminTokenFile();
     journalDbSecret =

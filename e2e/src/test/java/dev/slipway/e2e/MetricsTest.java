@@ -66,35 +66,10 @@ class MetricsTest {
     assertThat(backedUp.find()).isTrue();
     long backupBytes = Long.parseLong(backedUp.group(1));
 
-    Scrape orchestrator = scrape(env, Service.ORCHESTRATOR);
-    Delta o = new Delta(before.get(Service.ORCHESTRATOR), orchestrator);
-    assertThat(o.of("slipway_deployments_started_total", "kind=\"deploy\"")).isGreaterThan(0);
-    assertThat(
-            o.of("slipway_deployments_finished_total", "kind=\"deploy\"", "status=\"SUCCEEDED\""))
-        .isGreaterThan(0);
-    for (String phase : List.of("BACKUP", "DEPLOY", "VERIFY")) {
-      assertThat(
-              o.of(
-                  "slipway_phase_duration_seconds_count",
-                  "phase=\"" + phase + "\"",
-                  "outcome=\"SUCCEEDED\""))
-          .as("%s timed", phase)
-          .isGreaterThan(0);
-    }
-    assertThat(orchestrator.sum("slipway_phase_duration_seconds_bucket", "phase=\"DEPLOY\""))
-        .as("phase durations are histograms")
-        .isGreaterThan(0);
-    assertThat(orchestrator.has("slipway_outbox_lag_seconds")).isTrue();
-    assertThat(orchestrator.sum("slipway_outbox_lag_seconds")).isBetween(0.0, 60.0);
-    assertThat(o.of("slipway_calls_refused_total", "reason=\"unauthenticated\""))
-        .as("the call without a token")
-        .isGreaterThan(0);
-    assertThat(
-            o.of(
-                "grpc_server_processing_duration_seconds_count",
-                "method=\"CreateDeployment\"",
-                "statusCode=\"OK\""))
-        .isGreaterThan(0);
+    // Counted once committed, which may be a moment after the CLI saw it.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> orchestratorMoved(env, before.get(Service.ORCHESTRATOR)));
 
     Delta backup = new Delta(before.get(Service.BACKUP), scrape(env, Service.BACKUP));
     assertThat(backup.of("slipway_backup_bytes_total", "kind=\"backup\"", "type=\"files\""))
@@ -145,6 +120,38 @@ class MetricsTest {
           .as("%s reports its consumer lag", worker)
           .isTrue();
     }
+  }
+
+  private static void orchestratorMoved(E2eEnvironment env, Scrape before) throws Exception {
+    Scrape orchestrator = scrape(env, Service.ORCHESTRATOR);
+    Delta o = new Delta(before, orchestrator);
+    assertThat(o.of("slipway_deployments_started_total", "kind=\"deploy\"")).isGreaterThan(0);
+    assertThat(
+            o.of("slipway_deployments_finished_total", "kind=\"deploy\"", "status=\"SUCCEEDED\""))
+        .isGreaterThan(0);
+    for (String phase : List.of("BACKUP", "DEPLOY", "VERIFY")) {
+      assertThat(
+              o.of(
+                  "slipway_phase_duration_seconds_count",
+                  "phase=\"" + phase + "\"",
+                  "outcome=\"SUCCEEDED\""))
+          .as("%s timed", phase)
+          .isGreaterThan(0);
+    }
+    assertThat(orchestrator.sum("slipway_phase_duration_seconds_bucket", "phase=\"DEPLOY\""))
+        .as("phase durations are histograms")
+        .isGreaterThan(0);
+    assertThat(orchestrator.has("slipway_outbox_lag_seconds")).isTrue();
+    assertThat(orchestrator.sum("slipway_outbox_lag_seconds")).isBetween(0.0, 60.0);
+    assertThat(o.of("slipway_calls_refused_total", "reason=\"unauthenticated\""))
+        .as("the call without a token")
+        .isGreaterThan(0);
+    assertThat(
+            o.of(
+                "grpc_server_processing_duration_seconds_count",
+                "method=\"CreateDeployment\"",
+                "statusCode=\"OK\""))
+        .isEqualTo(1);
   }
 
   @Test

@@ -228,8 +228,11 @@ public class HealthWorker implements PhaseWorker {
       checkTimer(check, seen.outcome()).record(Duration.ofMillis(seen.latencyMillis()));
       round.add(seen);
     }
-    boolean passed = round.stream().allMatch(Observation::passed);
-    meters.counter("slipway.check.rounds", "outcome", passed ? "passed" : "failed").increment();
+    String outcome =
+        round.stream().anyMatch(o -> o.outcome() == CheckOutcome.ERRORED)
+            ? "errored"
+            : round.stream().allMatch(Observation::passed) ? "passed" : "failed";
+    meters.counter("slipway.check.rounds", "outcome", outcome).increment();
     return round;
   }
 

@@ -3,6 +3,7 @@ package dev.slipway.notifier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.logging.DeploymentLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
@@ -88,7 +89,8 @@ public class Dispatcher {
     wakeups.release();
   }
 
-  private record Due(UUID id, String channel, String payload, int attempts, int retriedAfter) {}
+  private record Due(
+      UUID id, UUID deploymentId, String channel, String payload, int attempts, int retriedAfter) {}
 
   private void loop() {
     while (running) {
@@ -138,7 +140,8 @@ public class Dispatcher {
                 + " and older.next_attempt_at <= ?"
                 + " and (older.created_at, older.id) < (d.created_at, d.id)))"
                 + " order by next_attempt_at limit ?"
-                + " for update skip locked) returning id, channel, payload, attempts, retried_after")) {
+                + " for update skip locked)"
+                + " returning id, deployment_id, channel, payload, attempts, retried_after")) {
       Instant now = clock.instant();
       claim.setTimestamp(1, Timestamp.from(now.plus(CLAIM)));
       claim.setTimestamp(2, Timestamp.from(now));
@@ -151,10 +154,11 @@ public class Dispatcher {
           due.add(
               new Due(
                   rows.getObject(1, UUID.class),
-                  rows.getString(2),
+                  rows.getObject(2, UUID.class),
                   rows.getString(3),
-                  rows.getInt(4),
-                  rows.getInt(5)));
+                  rows.getString(4),
+                  rows.getInt(5),
+                  rows.getInt(6)));
         }
       }
       return due;
@@ -162,6 +166,12 @@ public class Dispatcher {
   }
 
   private void send(Due delivery) {
+    try (DeploymentLog log = DeploymentLog.scope(delivery.deploymentId(), null)) {
+      sendLogged(delivery);
+    }
+  }
+
+  private void sendLogged(Due delivery) {
     int attempt = delivery.attempts() + 1;
     Channel channel = channels.get(delivery.channel()).orElse(null);
     if (channel == null && !channels.ready()) {
@@ -516,7 +526,10 @@ public class Dispatcher {
         });
     Timer.builder("slipway.deliveries")
         .description("Delivery attempts, by channel and what became of the delivery")
-        .tag("channel", delivery.channel())
+        // Names of channels that exist only: a typo in a target's notify must not grow series.
+        .tag(
+            "channel",
+            channels.get(delivery.channel()).isPresent() ? delivery.channel() : "unconfigured")
         .tag("outcome", outcome.name())
         .register(meters)
         .record(Duration.ofMillis(latency));

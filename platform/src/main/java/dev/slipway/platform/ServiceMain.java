@@ -15,7 +15,8 @@ public final class ServiceMain {
   public static void run(Class<?> mainClass, String[] args) {
     Map<String, Object> properties = new HashMap<>(ServerTls.properties());
     properties.putAll(MANAGEMENT);
-    Micronaut.build(args).mainClass(mainClass).properties(properties).start();
+    // No banner: every line of the output is a log line, so JSON logs stay JSON.
+    Micronaut.build(args).mainClass(mainClass).banner(false).properties(properties).start();
   }
 
   private static final Map<String, Object> MANAGEMENT =

@@ -24,6 +24,8 @@ import dev.slipway.orchestrator.targets.StoredTarget;
 import dev.slipway.orchestrator.targets.TargetRepository;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.events.TargetKey;
+import dev.slipway.platform.logging.DeploymentLog;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -375,6 +377,12 @@ public class Deployments {
    * {@link Refused}. With {@code skipLocked}, a deployment another transaction holds is left alone.
    */
   public Decision apply(UUID id, Input input, boolean skipLocked) {
+    try (DeploymentLog log = DeploymentLog.scope(id, null)) {
+      return applyLogged(id, input, skipLocked);
+    }
+  }
+
+  private Decision applyLogged(UUID id, Input input, boolean skipLocked) {
     List<Runnable> effects = new ArrayList<>();
     Decision decision =
         transactions.inTransaction(
@@ -388,6 +396,7 @@ public class Deployments {
               }
               Instant now = clock.instant();
               Deployment before = withApprovals(locked.get().deployment());
+              DeploymentLog.target(TargetKey.of(before.app(), before.environment()));
               if (input instanceof Input.Start && before.status() == Status.QUEUED) {
                 if (deployments.findActive(before.app(), before.environment()).isPresent()) {
                   return new Decision.Ignored("its target is busy; it stays queued");
@@ -438,8 +447,8 @@ public class Deployments {
     Runnable measured = metrics.measure(next, transition.events(), now);
     effects.add(
         () -> {
-          afterCommit(transition);
           measured.run();
+          afterCommit(transition);
         });
     for (DeploymentEvent event : transition.events()) {
       switch (event) {

@@ -11,7 +11,9 @@ import dev.slipway.orchestrator.secrets.SecretStore;
 import dev.slipway.orchestrator.targets.PlanFactory;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.events.TargetKey;
 import dev.slipway.platform.lease.Lease;
+import dev.slipway.platform.logging.DeploymentLog;
 import dev.slipway.platform.process.ChildProcess;
 import dev.slipway.platform.process.CommandRunner;
 import dev.slipway.platform.process.ProcessGroup;
@@ -79,8 +81,10 @@ public class LocalSteps {
   }
 
   private void run(UUID id, LocalStep step) {
-    try {
+    try (DeploymentLog log = DeploymentLog.scope(id, null)) {
       StoredDeployment stored = transactions.read(c -> repository.find(id)).orElseThrow();
+      DeploymentLog.target(
+          TargetKey.of(stored.deployment().app(), stored.deployment().environment()));
       Status status = Status.running(step.phase());
       if (!renew(id, step, status, clock.instant().plus(lease))) {
         LOG.info(

@@ -6,6 +6,8 @@ import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.errors.Refused;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.events.TargetKey;
+import dev.slipway.platform.logging.DeploymentLog;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -82,9 +84,11 @@ public class Supervisor {
 
   /** One deployment's input; its failure is logged and the others still get theirs. */
   private void feed(UUID id, Input input) {
-    try {
+    try (DeploymentLog log = DeploymentLog.scope(id, null)) {
       Decision decision = deployments.apply(id, input, true);
-      if (decision instanceof Decision.Transition) {
+      if (decision instanceof Decision.Transition transition) {
+        DeploymentLog.target(
+            TargetKey.of(transition.next().app(), transition.next().environment()));
         LOG.info("deployment {}: {}", id, input);
       } else {
         LOG.debug("deployment {}: {} changed nothing: {}", id, input, decision);

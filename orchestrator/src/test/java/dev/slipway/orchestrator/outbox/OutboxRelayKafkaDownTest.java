@@ -9,16 +9,19 @@ import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.TargetRef;
 import dev.slipway.testkit.TestInfrastructure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,6 +57,9 @@ class OutboxRelayKafkaDownTest {
       append(transactions, deployment, sequence);
     }
 
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    OutboxLag lag = new OutboxLag(transactions, meters, Clock.systemUTC());
+    assertThat(lagSeconds(meters)).as("not read yet: unknown").isNaN();
     RelayHealth downHealth = new RelayHealth(null);
     OutboxRelay down =
         new OutboxRelay(transactions, signal, downHealth, deadAddress(), 3, (short) 1);
@@ -64,6 +70,11 @@ class OutboxRelayKafkaDownTest {
           .during(Duration.ofSeconds(3))
           .atMost(Duration.ofSeconds(5))
           .until(() -> count(transactions, "published_at is null and publish_error is null") == 5);
+      lag.refresh();
+      assertThat(lagSeconds(meters))
+          .as("the oldest waiting event is older than the 3 s waited")
+          .isGreaterThanOrEqualTo(3.0)
+          .isLessThan(120.0);
     } finally {
       down.stop();
     }
@@ -77,6 +88,8 @@ class OutboxRelayKafkaDownTest {
           .atMost(Duration.ofSeconds(60))
           .until(() -> count(transactions, "published_at is null") == 0);
       assertThat(count(transactions, "published_at is not null")).isEqualTo(5);
+      lag.refresh();
+      assertThat(lagSeconds(meters)).as("nothing waits").isZero();
       assertThat(upHealth.problem()).isNull();
       assertThat(sequencesOnTheTopic(infrastructure.kafkaBootstrap(), deployment))
           .as("on the topic, once each, in order")
@@ -113,6 +126,10 @@ class OutboxRelayKafkaDownTest {
               });
     }
     return sequences;
+  }
+
+  private static double lagSeconds(SimpleMeterRegistry meters) {
+    return meters.get("slipway.outbox.lag").timeGauge().value(TimeUnit.SECONDS);
   }
 
   /** An address where nothing listens: a port bound and released. */

@@ -4,6 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Inbox;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.events.TargetKey;
+import dev.slipway.platform.logging.DeploymentLog;
 import dev.slipway.platform.retry.Backoff;
 import dev.slipway.platform.retry.InfrastructureFailure;
 import dev.slipway.proto.v1.DeploymentEvent;
@@ -142,6 +144,15 @@ public final class EventConsumer implements AutoCloseable {
       consumed("dead_lettered");
       return;
     }
+    try (DeploymentLog log =
+        DeploymentLog.scope(
+            event.getDeploymentId(), event.hasTarget() ? TargetKey.of(event.getTarget()) : null)) {
+      handle(record, event, eventId);
+    }
+  }
+
+  private void handle(ConsumerRecord<byte[], byte[]> record, DeploymentEvent event, UUID eventId)
+      throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
         handler.beforeTransaction(event);

@@ -2,9 +2,11 @@ package dev.slipway.platform.worker;
 
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.events.PhaseNames;
+import dev.slipway.platform.events.TargetKey;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.kafka.EventHandler;
 import dev.slipway.platform.lease.Lease;
+import dev.slipway.platform.logging.DeploymentLog;
 import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.retry.Backoff;
 import dev.slipway.platform.retry.InfrastructureFailure;
@@ -103,20 +105,28 @@ public class PhaseJobs implements EventHandler {
   private void run(PhaseJobRows.Claimed claimed) {
     PhaseJob job = claimed.job();
     StopSignal stop = StopSignal.at(job.deadline(), clock);
-    try (Lease held =
-        Lease.hold(
-            service + " " + job.phase() + " " + job.deploymentId(),
-            clock.instant().plus(lease),
-            lease,
-            clock,
-            until -> rows.renew(job, claimed.owner(), until) && stillCurrent(job),
-            stop)) {
+    try (DeploymentLog log = DeploymentLog.scope(job.deploymentId(), null);
+        Lease held =
+            Lease.hold(
+                service + " " + job.phase() + " " + job.deploymentId(),
+                clock.instant().plus(lease),
+                lease,
+                clock,
+                until -> rows.renew(job, claimed.owner(), until) && stillCurrent(job),
+                stop)) {
       ReportStepRequest report =
           claimed.report() != null ? claimed.report() : runToVerdict(claimed, stop);
       if (report == null) {
         return;
       }
       boolean accepted = orchestrator.report(report);
+      LOG.info(
+          "{} attempt {} of {}: {}{}",
+          job.phase(),
+          job.attempt(),
+          job.deploymentId(),
+          PhaseNames.outcome(report.getOutcome()),
+          accepted ? "" : " (not accepted: the phase is no longer current)");
       rows.finish(
           job,
           claimed.owner(),
@@ -161,6 +171,7 @@ public class PhaseJobs implements EventHandler {
       return null;
     }
     StepContext context = orchestrator.stepContext(job.deploymentId().toString());
+    DeploymentLog.target(TargetKey.of(context.getTarget()));
     if (context.getCurrentPhase() != job.phase() || context.getCurrentAttempt() != job.attempt()) {
       rows.finish(
           job,
