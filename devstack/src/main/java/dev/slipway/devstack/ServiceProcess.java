@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /** One service running as its own JVM, started from its module's build output. */
 public final class ServiceProcess implements AutoCloseable {
+  public static final Duration STOP_TIMEOUT = Duration.ofSeconds(45);
   private final Service service;
   private final Process process;
   private final int port;
@@ -120,14 +121,24 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  /** Stops the service the way an operator would: SIGTERM, then SIGKILL after a grace period. */
-  @Override
-  public void close() throws InterruptedException {
+  /**
+   * Stops the service the way an operator would: SIGTERM, then SIGKILL if it has not exited within
+   * {@link #STOP_TIMEOUT} (a service's own shutdown takes at most its grace, 20 s by default, and
+   * the time to stop what it hands back). Returns its exit code: 143 after a graceful stop, 137
+   * when it had to be killed.
+   */
+  public int stop() throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+    if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly();
       process.waitFor(5, TimeUnit.SECONDS);
     }
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
   }
 
   /** Kills the service at once, as a crash would. */

@@ -150,12 +150,13 @@ public final class Stack implements AutoCloseable {
     launch(service).awaitServing(START_TIMEOUT);
   }
 
-  /** Stops a service the way an operator would (SIGTERM, a grace period, then SIGKILL). */
-  public void stop(Service service) throws InterruptedException {
+  /**
+   * Stops a service the way an operator would (SIGTERM, a grace period, then SIGKILL); returns its
+   * exit code, or -1 when it was not running.
+   */
+  public int stop(Service service) throws InterruptedException {
     ServiceProcess process = processes.remove(service);
-    if (process != null) {
-      process.close();
-    }
+    return process == null ? -1 : process.stop();
   }
 
   public void kill(Service service) throws InterruptedException {

@@ -89,6 +89,9 @@ class ComposeFileTest {
                   .resolve(args.get("MAIN").toString().replace('.', '/') + ".java"))
           .as(name + "'s main class")
           .exists();
+      assertThat(service.get("stop_grace_period"))
+          .as(name + " is given the time its graceful shutdown takes")
+          .isEqualTo("45s");
       assertThat(depends(service))
           .containsEntry("postgres", "service_healthy")
           .containsEntry("topics", "service_completed_successfully");

@@ -118,8 +118,15 @@ final class E2eEnvironment {
                 // registers.
                 Service.BACKUP,
                     Map.of("slipway.grpc.reflection", "true", "SLIPWAY_LOG_FORMAT", "json"),
+                // A short shutdown grace, so that a restart hands a long VERIFY back.
                 Service.HEALTH,
-                    Map.of("slipway.grpc.reflection", "true", "SLIPWAY_LOG_FORMAT", "json")),
+                    Map.of(
+                        "slipway.grpc.reflection",
+                        "true",
+                        "SLIPWAY_LOG_FORMAT",
+                        "json",
+                        "slipway.shutdown.grace",
+                        "3s")),
             0);
     Cli.adminToken = stack.adminTokenFile();
     journalDbSecret =

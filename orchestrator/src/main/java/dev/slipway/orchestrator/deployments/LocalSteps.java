@@ -17,9 +17,12 @@ import dev.slipway.platform.logging.DeploymentLog;
 import dev.slipway.platform.process.ChildProcess;
 import dev.slipway.platform.process.CommandRunner;
 import dev.slipway.platform.process.ProcessGroup;
+import dev.slipway.platform.process.RunningWork;
 import dev.slipway.platform.process.StopSignal;
 import dev.slipway.proto.v1.CommandStep;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,6 +59,8 @@ public class LocalSteps {
   private final SecretStore secrets;
   private final Clock clock;
   private final Duration lease;
+  private final Duration shutdownGrace;
+  private final RunningWork work = new RunningWork();
 
   public LocalSteps(
       Transactions transactions,
@@ -64,7 +69,9 @@ public class LocalSteps {
       StepLogs stepLogs,
       SecretStore secrets,
       Clock clock,
-      @Value("${slipway.runner-lease:30s}") Duration lease) {
+      @Value("${slipway.runner-lease:30s}") Duration lease,
+      @Value("${slipway.shutdown.grace:20s}") Duration shutdownGrace) {
+    this.shutdownGrace = shutdownGrace;
     this.transactions = transactions;
     this.repository = repository;
     this.deployments = deployments;
@@ -99,36 +106,16 @@ public class LocalSteps {
       }
       CommandStep command = command(stored, step);
       StopSignal stop = StopSignal.after(PlanFactory.commandTimeout(command.getTimeout()), clock);
-      CommandRunner.Outcome outcome;
-      try (Lease held =
-          Lease.hold(
-              id + " " + step.phase() + " attempt " + step.attempt(),
-              clock.instant().plus(lease),
-              lease,
-              clock,
-              until -> renew(id, step, status, until),
-              stop)) {
-        outcome = execute(stored, step, command, stop);
-      }
-      if (stop.leaseLost()) {
-        LOG.warn(
-            "{} {} attempt {}: {}; its command was stopped and its result is not reported",
-            id,
-            step.phase(),
-            step.attempt(),
-            stop.reason().orElse("lease lost"));
+      if (!work.begin(stop)) {
+        // Shutting down: released, so that another replica, or this one restarted, resumes it.
+        renew(id, step, status, clock.instant());
         return;
       }
-      deployments.apply(
-          id,
-          new Input.StepResult(
-              step.phase(),
-              step.attempt(),
-              outcome.succeeded()
-                  ? Outcome.SUCCEEDED
-                  : outcome.ran() ? Outcome.FAILED : Outcome.ERRORED,
-              outcome.summary()),
-          false);
+      try {
+        runHeld(stored, step, command, status, stop);
+      } finally {
+        work.end(stop);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -136,6 +123,67 @@ public class LocalSteps {
       LOG.error(
           "{} {} attempt {} could not run: {}", id, step.phase(), step.attempt(), e.toString());
     }
+  }
+
+  private void runHeld(
+      StoredDeployment stored, LocalStep step, CommandStep command, Status status, StopSignal stop)
+      throws InterruptedException {
+    UUID id = stored.deployment().id();
+    CommandRunner.Outcome outcome;
+    try (Lease held =
+        Lease.hold(
+            id + " " + step.phase() + " attempt " + step.attempt(),
+            clock.instant().plus(lease),
+            lease,
+            clock,
+            until -> renew(id, step, status, until),
+            stop)) {
+      outcome = execute(stored, step, command, stop);
+    }
+    if (stop.handedBack()) {
+      renew(id, step, status, clock.instant());
+      LOG.info(
+          "{} {} attempt {}: {}; its command was stopped and the step handed back",
+          id,
+          step.phase(),
+          step.attempt(),
+          stop.reason().orElse("handed back"));
+      return;
+    }
+    if (stop.leaseLost()) {
+      LOG.warn(
+          "{} {} attempt {}: {}; its command was stopped and its result is not reported",
+          id,
+          step.phase(),
+          step.attempt(),
+          stop.reason().orElse("lease lost"));
+      return;
+    }
+    deployments.apply(
+        id,
+        new Input.StepResult(
+            step.phase(),
+            step.attempt(),
+            outcome.succeeded()
+                ? Outcome.SUCCEEDED
+                : outcome.ran() ? Outcome.FAILED : Outcome.ERRORED,
+            outcome.summary()),
+        false);
+  }
+
+  /**
+   * SIGTERM: no step starts any more; running commands get {@code slipway.shutdown.grace} to finish
+   * and report, then are stopped and handed back (the runner lease released, so the phase resumes
+   * as a new attempt at once elsewhere or after the restart).
+   */
+  @EventListener
+  void onShutdown(ShutdownEvent event) throws InterruptedException {
+    int handedBack =
+        work.drain(
+            shutdownGrace,
+            ChildProcess.GRACE.plusSeconds(5),
+            "handed back: this orchestrator is shutting down");
+    LOG.info("the orchestrator stopped taking steps; {} handed back", handedBack);
   }
 
   /**

@@ -8,6 +8,10 @@ import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.TargetKey;
 import dev.slipway.platform.logging.DeploymentLog;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.core.annotation.Order;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -40,8 +44,20 @@ public class Supervisor {
     this.clock = clock;
   }
 
+  private volatile boolean stopped;
+
+  /** SIGTERM: nothing more is resumed or started here; another replica, or the restart, does it. */
+  @EventListener
+  @Order(Ordered.HIGHEST_PRECEDENCE)
+  void onShutdown(ShutdownEvent event) {
+    stopped = true;
+  }
+
   @Scheduled(fixedDelay = "1s", initialDelay = "1s")
   void supervise() {
+    if (stopped) {
+      return;
+    }
     try {
       // A runner that died is resumed first: its attempt may also be past its deadline, and that
       // is the orchestrator's failure, not the release's.

@@ -12,6 +12,7 @@ import dev.slipway.proto.v1.DeploymentEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,7 +20,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -50,6 +53,7 @@ public final class EventConsumer implements AutoCloseable {
   private final MeterRegistry meters;
   private final Thread thread;
   private volatile boolean running = true;
+  private final Object closing = new Object();
   private volatile KafkaConsumer<byte[], byte[]> current;
 
   public EventConsumer(
@@ -124,16 +128,35 @@ public final class EventConsumer implements AutoCloseable {
     consumer.subscribe(List.of(topic));
     while (running) {
       ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+      Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
       for (ConsumerRecord<byte[], byte[]> record : records) {
-        process(record);
+        // Closing: what is done is committed, the rest is left for the next consumer.
+        if (!running || !process(record)) {
+          break;
+        }
+        done.put(
+            new TopicPartition(record.topic(), record.partition()),
+            new OffsetAndMetadata(record.offset() + 1));
       }
-      if (!records.isEmpty()) {
-        consumer.commitSync();
-      }
+      commit(consumer, done);
     }
   }
 
-  private void process(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
+  private static void commit(
+      KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> done) {
+    if (done.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(done);
+    } catch (WakeupException closing) {
+      // The wakeup of close() is spent; the offsets of what was processed are still committed.
+      consumer.commitSync(done);
+    }
+  }
+
+  /** Whether the record was dealt with; false when closing stopped its handling. */
+  private boolean process(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
     DeploymentEvent event;
     UUID eventId;
     try {
@@ -142,16 +165,16 @@ public final class EventConsumer implements AutoCloseable {
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       deadLetters.send(record, "undecodable slipway.v1.DeploymentEvent: " + e.getMessage());
       consumed("dead_lettered");
-      return;
+      return true;
     }
     try (DeploymentLog log =
         DeploymentLog.scope(
             event.getDeploymentId(), event.hasTarget() ? TargetKey.of(event.getTarget()) : null)) {
-      handle(record, event, eventId);
+      return handle(record, event, eventId);
     }
   }
 
-  private void handle(ConsumerRecord<byte[], byte[]> record, DeploymentEvent event, UUID eventId)
+  private boolean handle(ConsumerRecord<byte[], byte[]> record, DeploymentEvent event, UUID eventId)
       throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -165,14 +188,14 @@ public final class EventConsumer implements AutoCloseable {
                 });
         afterCommit.run();
         consumed(duplicate[0] ? "duplicate" : "handled");
-        return;
+        return true;
       } catch (RuntimeException e) {
         boolean permanent = DatabaseException.behind(e).filter(db -> !db.isTransient()).isPresent();
         if (permanent || (attempt >= HANDLER_ATTEMPTS && !isTransient(e))) {
           LOG.error("{}: event {} failed {} time(s), dead-lettered", group, eventId, attempt, e);
           deadLetters.send(record, bounded("handler of " + group + " failed: " + e.getMessage()));
           consumed("dead_lettered");
-          return;
+          return true;
         }
         LOG.warn(
             "{}: event {} failed (attempt {}), retrying: {}",
@@ -180,7 +203,11 @@ public final class EventConsumer implements AutoCloseable {
             eventId,
             attempt,
             e.toString());
-        Thread.sleep(BACKOFF.delay(attempt));
+        if (!pause(BACKOFF.delay(attempt))) {
+          LOG.info(
+              "{}: closing; event {} is left uncommitted for the next consumer", group, eventId);
+          return false;
+        }
       }
     }
   }
@@ -199,9 +226,23 @@ public final class EventConsumer implements AutoCloseable {
     return InfrastructureFailure.transientComponent(e).isPresent();
   }
 
+  /** Waits before a retry; false when closing cut the wait short. */
+  private boolean pause(Duration delay) throws InterruptedException {
+    long until = System.nanoTime() + delay.toNanos();
+    synchronized (closing) {
+      while (running && System.nanoTime() < until) {
+        closing.wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+      }
+    }
+    return running;
+  }
+
   @Override
   public void close() throws InterruptedException {
     running = false;
+    synchronized (closing) {
+      closing.notifyAll();
+    }
     KafkaConsumer<byte[], byte[]> consumer = current;
     if (consumer != null) {
       consumer.wakeup();

@@ -7,7 +7,10 @@ import dev.slipway.platform.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.annotation.Order;
+import io.micronaut.core.order.Ordered;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
@@ -78,6 +81,13 @@ public class EventConsumerLifecycle {
     } catch (DatabaseException e) {
       LOG.warn("cannot prune the inbox now: {}", e.getMessage());
     }
+  }
+
+  /** SIGTERM: the first thing to stop is taking new events; what was processed is committed. */
+  @EventListener
+  @Order(Ordered.HIGHEST_PRECEDENCE)
+  void onShutdown(ShutdownEvent event) throws InterruptedException {
+    consumer.close();
   }
 
   @PreDestroy

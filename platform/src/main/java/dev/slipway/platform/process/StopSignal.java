@@ -19,6 +19,7 @@ public final class StopSignal {
   private volatile Instant leaseBound = Instant.MAX;
   private volatile Instant leaseExpiry = Instant.MAX;
   private volatile boolean leaseLost;
+  private volatile boolean handedBack;
 
   private StopSignal(Instant deadline, String deadlineReason, Clock clock) {
     this.deadline = deadline;
@@ -51,6 +52,20 @@ public final class StopSignal {
   public void leaseTakenOver(String reason) {
     leaseLost = true;
     cancel(reason);
+  }
+
+  /**
+   * This process is shutting down: the work stops, reports nothing, and its lease goes back for
+   * another runner to take at once.
+   */
+  public void handBack(String reason) {
+    handedBack = true;
+    leaseTakenOver(reason);
+  }
+
+  /** Whether the work was stopped to be handed back; its holder then releases the lease. */
+  public boolean handedBack() {
+    return handedBack;
   }
 
   /** Why the work must stop now, or empty while it may go on. */

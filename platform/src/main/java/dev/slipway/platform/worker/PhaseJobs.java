@@ -7,6 +7,8 @@ import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.kafka.EventHandler;
 import dev.slipway.platform.lease.Lease;
 import dev.slipway.platform.logging.DeploymentLog;
+import dev.slipway.platform.process.ChildProcess;
+import dev.slipway.platform.process.RunningWork;
 import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.retry.Backoff;
 import dev.slipway.platform.retry.InfrastructureFailure;
@@ -18,6 +20,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -58,6 +62,8 @@ public class PhaseJobs implements EventHandler {
   private final Duration lease;
   private final String service;
   private final MeterRegistry meters;
+  private final Duration shutdownGrace;
+  private final RunningWork work = new RunningWork();
 
   public PhaseJobs(
       PhaseWorker worker,
@@ -67,7 +73,9 @@ public class PhaseJobs implements EventHandler {
       Supplier<UUID> ids,
       @Value("${slipway.job-lease:30s}") Duration lease,
       @Value("${micronaut.application.name}") String service,
+      @Value("${slipway.shutdown.grace:20s}") Duration shutdownGrace,
       MeterRegistry meters) {
+    this.shutdownGrace = shutdownGrace;
     this.meters = meters;
     this.ids = ids;
     this.worker = worker;
@@ -105,6 +113,11 @@ public class PhaseJobs implements EventHandler {
   private void run(PhaseJobRows.Claimed claimed) {
     PhaseJob job = claimed.job();
     StopSignal stop = StopSignal.at(job.deadline(), clock);
+    if (!work.begin(stop)) {
+      // Shutting down: another replica, or this one restarted, takes it over at once.
+      rows.renew(job, claimed.owner(), clock.instant());
+      return;
+    }
     try (DeploymentLog log = DeploymentLog.scope(job.deploymentId(), null);
         Lease held =
             Lease.hold(
@@ -140,6 +153,8 @@ public class PhaseJobs implements EventHandler {
       // one.
       LOG.warn(
           "{} of {}: cannot finish the job now: {}", job.phase(), job.deploymentId(), e.toString());
+    } finally {
+      work.end(stop);
     }
   }
 
@@ -195,6 +210,16 @@ public class PhaseJobs implements EventHandler {
             .minimumExpectedValue(Duration.ofMillis(10))
             .maximumExpectedValue(Duration.ofHours(2))
             .register(meters));
+    if (stop.handedBack()) {
+      // Released, unfinished: the next runner claims it with its next recovery and runs it again.
+      rows.renew(job, claimed.owner(), clock.instant());
+      LOG.info(
+          "{} of {}: {}; what it ran was stopped and the job handed back",
+          job.phase(),
+          job.deploymentId(),
+          stop.reason().orElse("handed back"));
+      return null;
+    }
     if (stop.leaseLost()) {
       String why = stop.reason().orElse("lease lost");
       LOG.warn(
@@ -297,6 +322,9 @@ public class PhaseJobs implements EventHandler {
    */
   @Scheduled(fixedDelay = "5s", initialDelay = "2s")
   void recover() {
+    if (work.draining()) {
+      return;
+    }
     try {
       for (PhaseJobRows.Claimed claimed : rows.claimOrphans(clock.instant(), lease)) {
         LOG.info(
@@ -310,5 +338,19 @@ public class PhaseJobs implements EventHandler {
     } catch (DatabaseException e) {
       LOG.warn("job recovery cannot reach the database: {}", e.getMessage());
     }
+  }
+
+  /**
+   * SIGTERM: no job starts any more; running ones get {@code slipway.shutdown.grace} to finish and
+   * report, then are handed back (stopped, nothing reported, lease released).
+   */
+  @EventListener
+  void onShutdown(ShutdownEvent event) throws InterruptedException {
+    int handedBack =
+        work.drain(
+            shutdownGrace,
+            ChildProcess.GRACE.plusSeconds(5),
+            "handed back: " + service + " is shutting down");
+    LOG.info("{} stopped taking jobs; {} handed back", service, handedBack);
   }
 }

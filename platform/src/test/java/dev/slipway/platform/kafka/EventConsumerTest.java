@@ -45,6 +45,11 @@ class EventConsumerTest {
   private String topic;
   private EventConsumer consumer;
   private final AtomicInteger handled = new AtomicInteger();
+
+  /** The event whose handling finds the database down, while set. */
+  private volatile String databaseDownFor = "";
+
+  private final AtomicInteger triedWhileDown = new AtomicInteger();
   private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
       new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
@@ -75,37 +80,46 @@ class EventConsumerTest {
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap()))) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
+    consumer = consumer();
+    consumer.start();
+  }
+
+  /** A consumer of the test's topic in the test's group, on the test's database. */
+  private EventConsumer consumer() {
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setUrl(jdbcUrl);
     dataSource.setUser(infrastructure.user());
     dataSource.setPassword(infrastructure.password());
     dataSource.setApplicationName(CONSUMER_SESSIONS);
-    consumer =
-        new EventConsumer(
-            infrastructure.kafkaBootstrap(),
-            "test-" + topic,
-            topic,
-            new Transactions(dataSource),
-            new EventHandler() {
-              @Override
-              public void beforeTransaction(DeploymentEvent event) {
-                openTransactionsSeenBefore.add(openTransactions());
-              }
+    return new EventConsumer(
+        infrastructure.kafkaBootstrap(),
+        "test-" + topic,
+        topic,
+        new Transactions(dataSource),
+        new EventHandler() {
+          @Override
+          public void beforeTransaction(DeploymentEvent event) {
+            openTransactionsSeenBefore.add(openTransactions());
+          }
 
-              @Override
-              public Runnable handle(DeploymentEvent event, Connection tx)
-                  throws java.sql.SQLException {
-                handled.incrementAndGet();
-                try (PreparedStatement insert =
-                    tx.prepareStatement("insert into releases values (?)")) {
-                  insert.setString(1, event.getDeploymentId());
-                  insert.executeUpdate();
-                }
-                return EventHandler.NOTHING;
-              }
-            },
-            meters);
-    consumer.start();
+          @Override
+          public Runnable handle(DeploymentEvent event, Connection tx)
+              throws java.sql.SQLException {
+            handled.incrementAndGet();
+            if (event.getDeploymentId().equals(databaseDownFor)) {
+              triedWhileDown.incrementAndGet();
+              throw new dev.slipway.platform.db.DatabaseException(
+                  new java.sql.SQLException("connection refused", "08001"));
+            }
+            try (PreparedStatement insert =
+                tx.prepareStatement("insert into releases values (?)")) {
+              insert.setString(1, event.getDeploymentId());
+              insert.executeUpdate();
+            }
+            return EventHandler.NOTHING;
+          }
+        },
+        meters);
   }
 
   @AfterEach
@@ -154,6 +168,43 @@ class EventConsumerTest {
 
   private double consumed(String outcome) {
     return meters.counter("slipway.events.consumed", "outcome", outcome).count();
+  }
+
+  @Test
+  void closingWhileTheDatabaseIsDownCommitsWhatWasDoneAndNothingPastIt() throws Exception {
+    String done = "done-" + UUID.randomUUID();
+    String stuck = "stuck-" + UUID.randomUUID();
+    databaseDownFor = stuck;
+    send(event(done), event(stuck));
+    await().atMost(Duration.ofSeconds(30)).until(() -> triedWhileDown.get() >= 2);
+
+    long closing = System.nanoTime();
+    consumer.close();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - closing))
+        .as("the retry's backoff is cut short")
+        .isLessThan(Duration.ofSeconds(5));
+    assertThat(rows()).containsExactly(done);
+    assertThat(committedOffset()).as("the done record committed, the stuck one not").isEqualTo(1);
+
+    databaseDownFor = "";
+    consumer = consumer();
+    consumer.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> rows().contains(stuck));
+    assertThat(rows()).containsExactlyInAnyOrder(done, stuck);
+    assertThat(consumed("handled")).isEqualTo(2);
+    assertThat(consumed("dead_lettered")).isZero();
+  }
+
+  private long committedOffset() throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap()))) {
+      var offsets =
+          admin.listConsumerGroupOffsets("test-" + topic).partitionsToOffsetAndMetadata().get();
+      var offset = offsets.get(new org.apache.kafka.common.TopicPartition(topic, 0));
+      return offset == null ? -1 : offset.offset();
+    }
   }
 
   @Test

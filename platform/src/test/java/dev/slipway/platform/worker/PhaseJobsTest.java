@@ -72,16 +72,21 @@ class PhaseJobsTest {
   private final CountingWorker worker = new CountingWorker();
   private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
       new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-  private final PhaseJobs jobs =
-      new PhaseJobs(
-          worker,
-          new PhaseJobRows(transactions),
-          orchestrator,
-          CLOCK,
-          UUID::randomUUID,
-          LEASE,
-          "backup-service",
-          meters);
+  private final PhaseJobs jobs = jobs(Duration.ofSeconds(2));
+
+  /** A replica of the backup-service whose jobs get {@code grace} to finish at shutdown. */
+  private PhaseJobs jobs(Duration grace) {
+    return new PhaseJobs(
+        worker,
+        new PhaseJobRows(transactions),
+        orchestrator,
+        CLOCK,
+        UUID::randomUUID,
+        LEASE,
+        "backup-service",
+        grace,
+        meters);
+  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -302,6 +307,54 @@ class PhaseJobsTest {
             });
   }
 
+  @Test
+  void aJobThatFinishesWithinTheShutdownGraceIsReportedBeforeTheServiceStops() throws Exception {
+    UUID id = UUID.randomUUID();
+    worker.command = "sleep 1";
+    started(id, 1, Instant.now().plusSeconds(60));
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.session.get() != 0);
+
+    jobs.onShutdown(null);
+
+    assertThat(status(id, 1)).isEqualTo("SUCCEEDED");
+    assertThat(reportsOf(id)).singleElement().satisfies(r -> assertThat(r.getSucceeded()).isTrue());
+  }
+
+  @Test
+  void aJobStillRunningAtShutdownIsHandedBackAndTakenOverAtOnceNotWhenItsLeaseRunsOut()
+      throws Exception {
+    UUID id = UUID.randomUUID();
+    worker.command = "sleep 300";
+    started(id, 1, Instant.now().plusSeconds(300));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> worker.session.get() != 0 && ProcessGroup.alive(worker.session.get()));
+    long session = worker.session.get();
+
+    jobs.onShutdown(null);
+
+    assertThat(ProcessGroup.alive(session)).as("what it ran is stopped").isFalse();
+    assertThat(reportsOf(id)).as("nothing reported for the stopped run").isEmpty();
+    assertThat(status(id, 1)).as("not finished: handed back").isEqualTo("RUNNING");
+    assertThat(leaseReleased(id)).as("its lease released, not left to run out").isTrue();
+    UUID arrivedLate = UUID.randomUUID();
+    started(arrivedLate, 1, Instant.now().plusSeconds(60));
+    await("a job arriving while draining is released, not run")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> leaseReleased(arrivedLate));
+    assertThat(worker.runs.get()).as("a draining replica starts nothing new").isEqualTo(1);
+
+    worker.command = "true";
+    jobs(Duration.ofSeconds(2)).recover();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> "SUCCEEDED".equals(status(id, 1)) && "SUCCEEDED".equals(status(arrivedLate, 1)));
+    assertThat(worker.runs.get()).as("both run by the next replica").isEqualTo(3);
+    assertThat(reportsOf(id)).singleElement().satisfies(r -> assertThat(r.getSucceeded()).isTrue());
+    assertThat(reportsOf(arrivedLate)).hasSize(1);
+  }
+
   private static DatabaseException databaseDown() {
     return new DatabaseException(new SQLException("connection refused", "08001"));
   }
@@ -356,6 +409,18 @@ class PhaseJobsTest {
       select.setInt(2, attempt);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? row.getString(1) : null;
+      }
+    }
+  }
+
+  private static boolean leaseReleased(UUID id) throws Exception {
+    try (Connection c = connect();
+        PreparedStatement select =
+            c.prepareStatement(
+                "select lease_until <= now() from phase_jobs where deployment_id = ?")) {
+      select.setObject(1, id);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() && row.getBoolean(1);
       }
     }
   }
