@@ -178,11 +178,7 @@ public class LocalSteps {
    */
   @EventListener
   void onShutdown(ShutdownEvent event) throws InterruptedException {
-    int handedBack =
-        work.drain(
-            shutdownGrace,
-            ChildProcess.GRACE.plusSeconds(5),
-            "handed back: this orchestrator is shutting down");
+    int handedBack = work.drain(shutdownGrace, "handed back: this orchestrator is shutting down");
     LOG.info("the orchestrator stopped taking steps; {} handed back", handedBack);
   }
 

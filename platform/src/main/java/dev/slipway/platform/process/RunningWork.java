@@ -40,9 +40,11 @@ public final class RunningWork {
 
   /**
    * Stops new work, waits up to {@code grace} for running work to end, hands back what still runs
-   * and waits up to {@code stopping} for it to stop. Returns how much work was handed back.
+   * and waits for it to stop (its children get {@link ChildProcess#GRACE}). Returns how much work
+   * was handed back.
    */
-  public int drain(Duration grace, Duration stopping, String reason) throws InterruptedException {
+  public int drain(Duration grace, String reason) throws InterruptedException {
+    Duration stopping = ChildProcess.GRACE.plusSeconds(5);
     draining = true;
     if (!awaitIdle(grace)) {
       LOG.info(

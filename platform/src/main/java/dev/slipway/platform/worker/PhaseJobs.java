@@ -7,7 +7,6 @@ import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.kafka.EventHandler;
 import dev.slipway.platform.lease.Lease;
 import dev.slipway.platform.logging.DeploymentLog;
-import dev.slipway.platform.process.ChildProcess;
 import dev.slipway.platform.process.RunningWork;
 import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.retry.Backoff;
@@ -346,11 +345,7 @@ public class PhaseJobs implements EventHandler {
    */
   @EventListener
   void onShutdown(ShutdownEvent event) throws InterruptedException {
-    int handedBack =
-        work.drain(
-            shutdownGrace,
-            ChildProcess.GRACE.plusSeconds(5),
-            "handed back: " + service + " is shutting down");
+    int handedBack = work.drain(shutdownGrace, "handed back: " + service + " is shutting down");
     LOG.info("{} stopped taking jobs; {} handed back", service, handedBack);
   }
 }
