@@ -35,7 +35,7 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the service; its output goes to {@code logDir/<module>.log}.
+   * Starts the service; its output goes to {@code log}.
    *
    * @param credentials what {@link #awaitServing} connects with: plaintext, or TLS trusting the
    *     service's CA
@@ -47,7 +47,7 @@ public final class ServiceProcess implements AutoCloseable {
       ChannelCredentials credentials,
       Map<String, String> env,
       Map<String, String> properties,
-      Path logDir)
+      Path log)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -64,7 +64,6 @@ public final class ServiceProcess implements AutoCloseable {
     command.add("-cp");
     command.add(classpath(home, service));
     command.add(service.mainClass());
-    Path log = logDir.resolve(service.module() + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -72,6 +71,15 @@ public final class ServiceProcess implements AutoCloseable {
     builder.environment().putAll(env);
     builder.environment().put(service.portVariable(), Integer.toString(port));
     return new ServiceProcess(service, builder.start(), port, credentials, log);
+  }
+
+  /** Where its gRPC server listens. */
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  public Path log() {
+    return log;
   }
 
   /** The module's classes and its runtime dependencies, as written by the build. */

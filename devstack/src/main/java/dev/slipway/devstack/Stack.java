@@ -28,6 +28,7 @@ public final class Stack implements AutoCloseable {
   private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
   private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
   private final Map<Service, Integer> httpPorts = new EnumMap<>(Service.class);
+  private final List<ServiceProcess> replicas = new ArrayList<>();
 
   private Stack(
       Path home,
@@ -110,14 +111,48 @@ public final class Stack implements AutoCloseable {
   }
 
   private ServiceProcess launch(Service service) throws IOException {
+    ServiceProcess process =
+        launch(
+            service,
+            ports.get(service),
+            httpPorts.get(service),
+            orchestratorAddress(),
+            workDir.resolve("logs").resolve(service.module() + ".log"));
+    processes.put(service, process);
+    return process;
+  }
+
+  /**
+   * Starts one more replica of a service, on ports of its own, against the same database, Kafka and
+   * backup directory; its log is {@code logs/<module>-<n>.log}. A worker replica reports to {@code
+   * orchestrator}; the orchestrator's replicas pass calls through to the first of each worker.
+   * Stopped with the stack.
+   */
+  public ServiceProcess startReplica(Service service, String orchestrator)
+      throws IOException, InterruptedException {
+    int n = replicas.size() + 2;
+    ServiceProcess replica =
+        launch(
+            service,
+            freePort(),
+            freePort(),
+            orchestrator,
+            workDir.resolve("logs").resolve(service.module() + "-" + n + ".log"));
+    replicas.add(replica);
+    replica.awaitServing(START_TIMEOUT);
+    return replica;
+  }
+
+  private ServiceProcess launch(
+      Service service, int port, int httpPort, String orchestrator, Path log) throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("SLIPWAY_DB_URL", infrastructure.jdbcUrl());
     env.put("SLIPWAY_DB_USER", infrastructure.user());
     env.put("SLIPWAY_DB_PASSWORD", infrastructure.password());
     env.put("SLIPWAY_KAFKA_BOOTSTRAP", infrastructure.kafkaBootstrap());
-    env.put("SLIPWAY_ORCHESTRATOR_ADDRESS", orchestratorAddress());
+    env.put("SLIPWAY_ORCHESTRATOR_ADDRESS", orchestrator);
     env.put("SLIPWAY_BACKUP_DIR", workDir.resolve("backups").toString());
-    env.put("SLIPWAY_HTTP_PORT", Integer.toString(httpPorts.get(service)));
+    env.put("SLIPWAY_HTTP_PORT", Integer.toString(httpPort));
     if (tls != null) {
       env.putAll(tls.environment());
     }
@@ -130,17 +165,14 @@ public final class Stack implements AutoCloseable {
     } else {
       env.put("SLIPWAY_SERVICE_TOKEN_FILE", serviceTokenFile(service).toString());
     }
-    ServiceProcess process =
-        ServiceProcess.start(
-            home,
-            service,
-            ports.get(service),
-            clientCredentials,
-            env,
-            properties.getOrDefault(service, Map.of()),
-            workDir.resolve("logs"));
-    processes.put(service, process);
-    return process;
+    return ServiceProcess.start(
+        home,
+        service,
+        port,
+        clientCredentials,
+        env,
+        properties.getOrDefault(service, Map.of()),
+        log);
   }
 
   /**
@@ -204,6 +236,10 @@ public final class Stack implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    for (ServiceProcess replica : List.copyOf(replicas)) {
+      replica.close();
+    }
+    replicas.clear();
     for (ServiceProcess process : List.copyOf(processes.values())) {
       process.close();
     }
