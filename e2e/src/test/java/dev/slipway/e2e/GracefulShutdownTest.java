@@ -94,6 +94,12 @@ class GracefulShutdownTest {
             "(PHASE_DEPLOY, 1, PHASE_OUTCOME_SUCCEEDED)",
             "(PHASE_VERIFY, 1, PHASE_OUTCOME_SUCCEEDED)");
     assertThat(Files.readAllLines(marker)).containsExactly("start 1.0.0", "end 1.0.0");
+    assertThat(Files.readAllLines(env.workDir.resolve("logs").resolve("health-service.log")))
+        .as("the VERIFY job was handed back, not left for its lease to run out")
+        .anyMatch(
+            line ->
+                line.contains("\"deployment_id\":\"" + id + "\"")
+                    && line.contains("the job handed back"));
 
     List<DeploymentEvent> events =
         AuditTopic.read(

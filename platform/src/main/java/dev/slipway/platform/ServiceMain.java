@@ -14,12 +14,12 @@ public final class ServiceMain {
 
   public static void run(Class<?> mainClass, String[] args) {
     Map<String, Object> properties = new HashMap<>(ServerTls.properties());
-    properties.putAll(MANAGEMENT);
+    properties.putAll(DEFAULTS);
     // No banner: every line of the output is a log line, so JSON logs stay JSON.
     Micronaut.build(args).mainClass(mainClass).banner(false).properties(properties).start();
   }
 
-  private static final Map<String, Object> MANAGEMENT =
+  private static final Map<String, Object> DEFAULTS =
       Map.of(
           "endpoints.all.enabled", false,
           "endpoints.health.enabled", true,
@@ -28,5 +28,8 @@ public final class ServiceMain {
           "endpoints.prometheus.enabled", true,
           "endpoints.prometheus.sensitive", false,
           "micronaut.metrics.export.prometheus.enabled", true,
-          "micronaut.metrics.export.prometheus.descriptions", true);
+          "micronaut.metrics.export.prometheus.descriptions", true,
+          // At SIGTERM, open streams (deploy --wait) hold the server this long at most: the
+          // clients reconnect, and the drain of running work is not delayed.
+          "grpc.server.await-termination", "2s");
 }

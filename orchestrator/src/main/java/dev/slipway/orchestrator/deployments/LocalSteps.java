@@ -93,17 +93,6 @@ public class LocalSteps {
       DeploymentLog.target(
           TargetKey.of(stored.deployment().app(), stored.deployment().environment()));
       Status status = Status.running(step.phase());
-      if (!renew(id, step, status, clock.instant().plus(lease))) {
-        LOG.info(
-            "{} {} attempt {} is no longer current; not running it",
-            id,
-            step.phase(),
-            step.attempt());
-        return;
-      }
-      if (step.attempt() > 1) {
-        awaitEarlierAttemptGone(id, step);
-      }
       CommandStep command = command(stored, step);
       StopSignal stop = StopSignal.after(PlanFactory.commandTimeout(command.getTimeout()), clock);
       if (!work.begin(stop)) {
@@ -112,6 +101,17 @@ public class LocalSteps {
         return;
       }
       try {
+        if (!renew(id, step, status, clock.instant().plus(lease))) {
+          LOG.info(
+              "{} {} attempt {} is no longer current; not running it",
+              id,
+              step.phase(),
+              step.attempt());
+          return;
+        }
+        if (step.attempt() > 1) {
+          awaitEarlierAttemptGone(id, step);
+        }
         runHeld(stored, step, command, status, stop);
       } finally {
         work.end(stop);
@@ -140,17 +140,24 @@ public class LocalSteps {
             stop)) {
       outcome = execute(stored, step, command, stop);
     }
-    if (stop.handedBack()) {
-      renew(id, step, status, clock.instant());
+    // A command that ended before the hand-back stopped it is reported as it ended.
+    boolean lost = stop.leaseLost();
+    if (lost && stop.handedBack() && outcome.stopped()) {
+      // Released only once its processes are gone: a resumed attempt trusts that they are.
+      boolean gone = commandGone(id);
+      if (gone) {
+        renew(id, step, status, clock.instant());
+      }
       LOG.info(
-          "{} {} attempt {}: {}; its command was stopped and the step handed back",
+          "{} {} attempt {}: {}; its command was stopped and the step {}",
           id,
           step.phase(),
           step.attempt(),
-          stop.reason().orElse("handed back"));
+          stop.reason().orElse("handed back"),
+          gone ? "handed back" : "left to its lease, since its processes survived");
       return;
     }
-    if (stop.leaseLost()) {
+    if (lost && !stop.handedBack()) {
       LOG.warn(
           "{} {} attempt {}: {}; its command was stopped and its result is not reported",
           id,
@@ -208,6 +215,15 @@ public class LocalSteps {
             "the earlier attempt's processes (session " + session + ") survived SIGKILL");
       }
     }
+  }
+
+  /** Whether the processes the step's command started on this host are all gone. */
+  private boolean commandGone(UUID id) {
+    return transactions
+        .read(c -> repository.runner(id))
+        .filter(runner -> runner.host().equals(ProcessGroup.host()))
+        .map(runner -> !ProcessGroup.supported() || !ProcessGroup.alive(runner.session()))
+        .orElse(true);
   }
 
   private static CommandStep command(StoredDeployment stored, LocalStep step) {
@@ -275,9 +291,7 @@ public class LocalSteps {
                     }),
             sink::accept);
     sink.flush();
-    return outcome.succeeded()
-        ? outcome
-        : new CommandRunner.Outcome(false, outcome.ran(), outcome.summary() + sink.lastLine());
+    return outcome.succeeded() ? outcome : outcome.withSummary(sink.lastLine());
   }
 
   private boolean renew(UUID id, LocalStep step, Status status, java.time.Instant until) {

@@ -90,9 +90,15 @@ public final class Lease implements AutoCloseable {
     }
   }
 
+  /** Stops renewing; once it returns, no renewal runs any more (one in flight has ended). */
   @Override
   public void close() {
     closed = true;
     renewer.interrupt();
+    try {
+      renewer.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

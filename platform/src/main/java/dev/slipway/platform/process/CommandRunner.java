@@ -25,9 +25,14 @@ public final class CommandRunner {
    * @param ran false when it never started (a missing program, a secret it needs is gone): then it
    *     changed nothing, and its failure says nothing about the release
    */
-  public record Outcome(boolean succeeded, boolean ran, String summary) {
+  public record Outcome(boolean succeeded, boolean ran, boolean stopped, String summary) {
     public static Outcome couldNotRun(String why) {
-      return new Outcome(false, false, why);
+      return new Outcome(false, false, false, why);
+    }
+
+    /** The same outcome, its summary extended. */
+    public Outcome withSummary(String more) {
+      return new Outcome(succeeded, ran, stopped, summary + more);
     }
   }
 
@@ -78,6 +83,7 @@ public final class CommandRunner {
       return new Outcome(
           false,
           true,
+          true,
           "stopped after "
               + millis
               + " ms ("
@@ -85,7 +91,7 @@ public final class CommandRunner {
               + "); its processes were killed");
     }
     return new Outcome(
-        ending.exit() == 0, true, "exit " + ending.exit() + " after " + millis + " ms");
+        ending.exit() == 0, true, false, "exit " + ending.exit() + " after " + millis + " ms");
   }
 
   private static void closeQuietly(ChildProcess child) {

@@ -114,7 +114,7 @@ public class PhaseJobs implements EventHandler {
     StopSignal stop = StopSignal.at(job.deadline(), clock);
     if (!work.begin(stop)) {
       // Shutting down: another replica, or this one restarted, takes it over at once.
-      rows.renew(job, claimed.owner(), clock.instant());
+      release(claimed);
       return;
     }
     try (DeploymentLog log = DeploymentLog.scope(job.deploymentId(), null);
@@ -128,23 +128,9 @@ public class PhaseJobs implements EventHandler {
                 stop)) {
       ReportStepRequest report =
           claimed.report() != null ? claimed.report() : runToVerdict(claimed, stop);
-      if (report == null) {
-        return;
+      if (report != null) {
+        report(claimed, report);
       }
-      boolean accepted = orchestrator.report(report);
-      LOG.info(
-          "{} attempt {} of {}: {}{}",
-          job.phase(),
-          job.attempt(),
-          job.deploymentId(),
-          PhaseNames.outcome(report.getOutcome()),
-          accepted ? "" : " (not accepted: the phase is no longer current)");
-      rows.finish(
-          job,
-          claimed.owner(),
-          jobStatus(report),
-          report.getSummary() + (accepted ? "" : " (report not accepted: phase no longer current)"),
-          clock.instant());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (StatusRuntimeException | DatabaseException e) {
@@ -153,8 +139,44 @@ public class PhaseJobs implements EventHandler {
       LOG.warn(
           "{} of {}: cannot finish the job now: {}", job.phase(), job.deploymentId(), e.toString());
     } finally {
+      // The lease has stopped renewing by now: released (a no-op for a job that finished), the
+      // next runner claims it at its next recovery.
+      if (stop.handedBack()) {
+        release(claimed);
+      }
       work.end(stop);
     }
+  }
+
+  private void release(PhaseJobRows.Claimed claimed) {
+    try {
+      rows.renew(claimed.job(), claimed.owner(), clock.instant());
+    } catch (DatabaseException e) {
+      LOG.warn(
+          "{} of {}: cannot hand the job back, its lease runs out instead: {}",
+          claimed.job().phase(),
+          claimed.job().deploymentId(),
+          e.getMessage());
+    }
+  }
+
+  private void report(PhaseJobRows.Claimed claimed, ReportStepRequest report)
+      throws InterruptedException {
+    PhaseJob job = claimed.job();
+    boolean accepted = orchestrator.report(report);
+    LOG.info(
+        "{} attempt {} of {}: {}{}",
+        job.phase(),
+        job.attempt(),
+        job.deploymentId(),
+        PhaseNames.outcome(report.getOutcome()),
+        accepted ? "" : " (not accepted: the phase is no longer current)");
+    rows.finish(
+        job,
+        claimed.owner(),
+        jobStatus(report),
+        report.getSummary() + (accepted ? "" : " (report not accepted: phase no longer current)"),
+        clock.instant());
   }
 
   /**
@@ -209,9 +231,10 @@ public class PhaseJobs implements EventHandler {
             .minimumExpectedValue(Duration.ofMillis(10))
             .maximumExpectedValue(Duration.ofHours(2))
             .register(meters));
-    if (stop.handedBack()) {
-      // Released, unfinished: the next runner claims it with its next recovery and runs it again.
-      rows.renew(job, claimed.owner(), clock.instant());
+    // A verdict reached before the hand-back stopped anything is kept and reported; any other is
+    // left for the next runner, which runs the job again.
+    boolean lost = stop.leaseLost();
+    if (lost && stop.handedBack() && !result.succeeded()) {
       LOG.info(
           "{} of {}: {}; what it ran was stopped and the job handed back",
           job.phase(),
@@ -219,7 +242,7 @@ public class PhaseJobs implements EventHandler {
           stop.reason().orElse("handed back"));
       return null;
     }
-    if (stop.leaseLost()) {
+    if (lost && !stop.handedBack()) {
       String why = stop.reason().orElse("lease lost");
       LOG.warn(
           "{} of {}: {}; what it ran was stopped and nothing is reported",
