@@ -51,6 +51,7 @@ class FaultToleranceTest {
     assertThat(Files.readAllLines(marker))
         .as("the crashed runner's command died with it: one finished run, never two at once")
         .containsExactly("start 7.0.0", "start 7.0.0", "end 7.0.0");
+    assertThat(Invariants.violations(env, java.util.Set.of(id))).isEmpty();
   }
 
   @Test

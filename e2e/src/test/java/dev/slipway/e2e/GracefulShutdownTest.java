@@ -121,6 +121,7 @@ class GracefulShutdownTest {
         .as("every event on the topic once, in order")
         .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
 
+    assertThat(Invariants.violations(env, java.util.Set.of(id))).isEmpty();
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(

@@ -135,6 +135,9 @@ class ReplicasTest {
                   assertThat(seen)
                       .containsExactlyElementsOf(
                           LongStream.rangeClosed(1, seen.size()).boxed().toList()));
+      assertThat(Invariants.violations(env, java.util.Set.copyOf(releases.values())))
+          .as("checked independently on the topic and in the database")
+          .isEmpty();
     } finally {
       if (leaderKilled) {
         env.stack.restart(Service.ORCHESTRATOR);

@@ -1,0 +1,138 @@
+package dev.slipway.e2e;
+
+import dev.slipway.platform.events.Topics;
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.Phase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An independent check of what a run left behind, read from the topic and the orchestrator's
+ * database rather than through Slipway's API: every deployment reached a terminal status, its
+ * events are on the topic once each in sequence, all that its outbox holds, and they follow the
+ * life of a deployment (requested first, finished last and once, one phase at a time, each attempt
+ * started before it completes and every attempt newer than the last).
+ */
+final class Invariants {
+  private static final Set<String> TERMINAL =
+      Set.of("SUCCEEDED", "FAILED", "CANCELLED", "ROLLED_BACK", "ROLLBACK_FAILED");
+
+  private Invariants() {}
+
+  /** What is wrong with these deployments; empty when nothing is. */
+  static List<String> violations(E2eEnvironment env, Set<String> deployments) throws Exception {
+    Map<String, List<DeploymentEvent>> onTopic = new HashMap<>();
+    for (var record :
+        AuditTopic.read(
+            env.infrastructure.kafkaBootstrap(),
+            Topics.DEPLOYMENTS,
+            r -> false,
+            Duration.ofSeconds(5))) {
+      DeploymentEvent event = AuditTopic.decode(record);
+      if (deployments.contains(event.getDeploymentId())) {
+        onTopic.computeIfAbsent(event.getDeploymentId(), k -> new ArrayList<>()).add(event);
+      }
+    }
+    List<String> violations = new ArrayList<>();
+    for (String id : deployments) {
+      List<DeploymentEvent> events = onTopic.getOrDefault(id, List.of());
+      String status =
+          stored(env, "select status from orchestrator.deployments where id = ?::uuid", id);
+      if (!TERMINAL.contains(status)) {
+        violations.add(id + ": not terminal but " + status);
+      }
+      String outbox =
+          stored(env, "select count(*) from orchestrator.events where deployment_id = ?::uuid", id);
+      if (Long.parseLong(outbox) != events.size()) {
+        violations.add(id + ": " + events.size() + " event(s) on the topic, " + outbox + " stored");
+      }
+      violations.addAll(lifeOf(id, events, status));
+    }
+    return violations;
+  }
+
+  static List<String> lifeOf(String id, List<DeploymentEvent> events, String status) {
+    List<String> violations = new ArrayList<>();
+    Set<String> eventIds = new HashSet<>();
+    Map<Phase, Integer> lastAttempt = new HashMap<>();
+    DeploymentEvent.KindCase previous = null;
+    Phase open = null;
+    int openAttempt = 0;
+    for (int i = 0; i < events.size(); i++) {
+      DeploymentEvent event = events.get(i);
+      String at = id + " #" + event.getSequence() + " " + event.getKindCase();
+      if (!eventIds.add(event.getEventId())) {
+        violations.add(at + ": event " + event.getEventId() + " twice on the topic");
+      }
+      if (event.getSequence() != i + 1) {
+        violations.add(at + ": sequence " + event.getSequence() + " where " + (i + 1) + " belongs");
+      }
+      if (i == 0 && !event.hasRequested()) {
+        violations.add(at + ": the first event is not requested");
+      }
+      if (previous == DeploymentEvent.KindCase.FINISHED) {
+        violations.add(at + ": an event after finished");
+      }
+      switch (event.getKindCase()) {
+        case PHASE_STARTED -> {
+          var started = event.getPhaseStarted();
+          if (open != null) {
+            violations.add(at + ": " + started.getPhase() + " started while " + open + " runs");
+          }
+          if (started.getAttempt() <= lastAttempt.getOrDefault(started.getPhase(), 0)) {
+            violations.add(at + ": attempt " + started.getAttempt() + " is not a new one");
+          }
+          lastAttempt.put(started.getPhase(), started.getAttempt());
+          open = started.getPhase();
+          openAttempt = started.getAttempt();
+        }
+        case PHASE_COMPLETED -> {
+          var completed = event.getPhaseCompleted();
+          if (completed.getPhase() != open || completed.getAttempt() != openAttempt) {
+            violations.add(
+                at
+                    + ": "
+                    + completed.getPhase()
+                    + " #"
+                    + completed.getAttempt()
+                    + " never started");
+          }
+          open = null;
+        }
+        case FINISHED -> {
+          if (open != null) {
+            violations.add(at + ": finished while " + open + " runs");
+          }
+          String finished = event.getFinished().getStatus().name();
+          if (!finished.equals("DEPLOYMENT_STATUS_" + status)) {
+            violations.add(at + ": finished as " + finished + " but stored as " + status);
+          }
+        }
+        default -> {}
+      }
+      previous = event.getKindCase();
+    }
+    if (previous != DeploymentEvent.KindCase.FINISHED) {
+      violations.add(id + ": no finished event last (" + events.size() + " event(s))");
+    }
+    return violations;
+  }
+
+  private static String stored(E2eEnvironment env, String sql, String id) throws Exception {
+    try (Connection c = env.slipway();
+        PreparedStatement select = c.prepareStatement(sql)) {
+      select.setString(1, id);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? row.getString(1) : "missing";
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.slipway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.DeploymentFinished;
+import dev.slipway.proto.v1.DeploymentRequested;
+import dev.slipway.proto.v1.DeploymentStatus;
+import dev.slipway.proto.v1.Phase;
+import dev.slipway.proto.v1.PhaseCompleted;
+import dev.slipway.proto.v1.PhaseStarted;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The checker itself: it passes a deployment's life as it should be, and names each break. */
+class InvariantsTest {
+  @Test
+  void aWholeLifePassesAndEachBreakInItIsNamed() {
+    List<DeploymentEvent> life =
+        List.of(
+            requested(1),
+            started(2, Phase.PHASE_DEPLOY, 1),
+            completed(3, Phase.PHASE_DEPLOY, 1),
+            started(4, Phase.PHASE_DEPLOY, 2),
+            completed(5, Phase.PHASE_DEPLOY, 2),
+            finished(6));
+    assertThat(Invariants.lifeOf("d", life, "SUCCEEDED")).isEmpty();
+
+    List<DeploymentEvent> repeated = new ArrayList<>(life);
+    repeated.add(3, life.get(2));
+    assertThat(Invariants.lifeOf("d", repeated, "SUCCEEDED"))
+        .anyMatch(v -> v.contains("twice on the topic"))
+        .anyMatch(v -> v.contains("never started"))
+        .anyMatch(v -> v.contains("where 4 belongs"));
+
+    List<DeploymentEvent> sameAttempt =
+        List.of(
+            requested(1),
+            started(2, Phase.PHASE_DEPLOY, 1),
+            completed(3, Phase.PHASE_DEPLOY, 1),
+            started(4, Phase.PHASE_DEPLOY, 1),
+            completed(5, Phase.PHASE_DEPLOY, 1),
+            finished(6));
+    assertThat(Invariants.lifeOf("d", sameAttempt, "SUCCEEDED"))
+        .singleElement()
+        .satisfies(v -> assertThat(v).contains("attempt 1 is not a new one"));
+
+    assertThat(Invariants.lifeOf("d", life.subList(0, 4), "SUCCEEDED"))
+        .anyMatch(v -> v.contains("no finished event last"));
+    assertThat(Invariants.lifeOf("d", life, "ROLLED_BACK"))
+        .singleElement()
+        .satisfies(v -> assertThat(v).contains("but stored as ROLLED_BACK"));
+    List<DeploymentEvent> afterTheEnd = new ArrayList<>(life);
+    afterTheEnd.add(started(7, Phase.PHASE_VERIFY, 1));
+    assertThat(Invariants.lifeOf("d", afterTheEnd, "SUCCEEDED"))
+        .anyMatch(v -> v.contains("an event after finished"));
+  }
+
+  private static DeploymentEvent.Builder event(long sequence) {
+    return DeploymentEvent.newBuilder().setEventId("e" + sequence).setSequence(sequence);
+  }
+
+  private static DeploymentEvent requested(long sequence) {
+    return event(sequence).setRequested(DeploymentRequested.getDefaultInstance()).build();
+  }
+
+  private static DeploymentEvent started(long sequence, Phase phase, int attempt) {
+    return event(sequence)
+        .setPhaseStarted(PhaseStarted.newBuilder().setPhase(phase).setAttempt(attempt))
+        .build();
+  }
+
+  private static DeploymentEvent completed(long sequence, Phase phase, int attempt) {
+    return event(sequence)
+        .setPhaseCompleted(PhaseCompleted.newBuilder().setPhase(phase).setAttempt(attempt))
+        .build();
+  }
+
+  private static DeploymentEvent finished(long sequence) {
+    return event(sequence)
+        .setFinished(
+            DeploymentFinished.newBuilder().setStatus(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED))
+        .build();
+  }
+}
