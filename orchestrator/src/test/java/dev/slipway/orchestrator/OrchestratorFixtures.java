@@ -28,7 +28,10 @@ public final class OrchestratorFixtures {
             "slipway.kafka.bootstrap-servers", "127.0.0.1:9",
             "grpc.server.port", "${random.port}",
             "slipway.master-key-file", dir.resolve("master-key.json").toString(),
-            "slipway.bootstrap-token-file", dir.resolve("admin.token").toString()));
+            "slipway.bootstrap-token-file", dir.resolve("admin.token").toString(),
+            // A context left open stops at the JVM's exit: a step still running then is handed
+            // back at once, within the test runner's time for shutdown hooks.
+            "slipway.shutdown.grace", "1s"));
   }
 
   /** Plain JDBC transactions on a fresh database migrated to the orchestrator's schema. */
