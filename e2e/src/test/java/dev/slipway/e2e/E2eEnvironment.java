@@ -260,6 +260,12 @@ final class E2eEnvironment {
         "json");
   }
 
+  /** {@code slipway deploy -o json} without waiting, as the admin; the deployment is in out(). */
+  Cli.Run deploy(String server, String app, String environment, String version) {
+    return Cli.run(
+        server, "deploy", "--app", app, "--env", environment, "--version", version, "-o", "json");
+  }
+
   /** The one number a query of Slipway's database with one text parameter answers. */
   long count(String sql, String parameter) throws SQLException {
     try (Connection c = slipway();

@@ -234,18 +234,7 @@ class FaultToleranceTest {
         deploy: { command: ["sh", "-c", "echo start ${version} >> %2$s; sleep %3$d; echo end ${version} >> %2$s"] }
         """
             .formatted(app, marker, seconds));
-    Cli.Run started =
-        Cli.run(
-            env.server(),
-            "deploy",
-            "--app",
-            app,
-            "--env",
-            "qa",
-            "--version",
-            "7.0.0",
-            "-o",
-            "json");
+    Cli.Run started = env.deploy(env.server(), app, "qa", "7.0.0");
     String id = E2eEnvironment.deployment(started.out()).getId();
     await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(marker));
     return id;

@@ -49,18 +49,7 @@ class GracefulShutdownTest {
           - { channel: ops, on: [succeeded] }
         """
             .formatted(app, marker, config, env.stack.port(Service.ORCHESTRATOR)));
-    Cli.Run started =
-        Cli.run(
-            env.server(),
-            "deploy",
-            "--app",
-            app,
-            "--env",
-            "e2e",
-            "--version",
-            "1.0.0",
-            "-o",
-            "json");
+    Cli.Run started = env.deploy(env.server(), app, "e2e", "1.0.0");
     assertThat(started.exit()).as(started.all()).isZero();
     String id = E2eEnvironment.deployment(started.out()).getId();
 

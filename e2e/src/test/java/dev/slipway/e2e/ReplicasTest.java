@@ -149,8 +149,7 @@ class ReplicasTest {
   }
 
   private static String deploy(String server, String app) throws Exception {
-    Cli.Run started =
-        Cli.run(server, "deploy", "--app", app, "--env", "e2e", "--version", "1.0.0", "-o", "json");
+    Cli.Run started = E2eEnvironment.get().deploy(server, app, "e2e", "1.0.0");
     assertThat(started.exit()).as(started.all()).isZero();
     return E2eEnvironment.deployment(started.out()).getId();
   }

@@ -88,18 +88,7 @@ class RestoreLossTest {
 
     // 2.0.0's deploy waits until the test has written, as the new version would, after the backup.
     Files.delete(go);
-    Cli.Run started =
-        Cli.run(
-            env.server(),
-            "deploy",
-            "--app",
-            app,
-            "--env",
-            "e2e",
-            "--version",
-            "2.0.0",
-            "-o",
-            "json");
+    Cli.Run started = env.deploy(env.server(), app, "e2e", "2.0.0");
     String id = E2eEnvironment.deployment(started.out()).getId();
     await()
         .atMost(Duration.ofMinutes(1))
