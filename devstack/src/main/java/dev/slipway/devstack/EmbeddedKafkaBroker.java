@@ -1,17 +1,60 @@
 package dev.slipway.devstack;
 
+import java.util.ArrayList;
+import java.util.List;
 import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A real single-node KRaft Kafka broker (combined broker and controller) in this JVM. */
+/**
+ * A real single-node KRaft Kafka broker (combined broker and controller) in this JVM.
+ *
+ * <p>Two Kafka habits are tamed because the broker shares its JVM with tests or the dev stack: it
+ * would halt the whole JVM when its log directory fails, and its test kit deletes that directory
+ * from a JVM shutdown hook, which races the broker's own shutdown at exit and fails the directory
+ * under it. Here the deletion runs in {@link #close} after the broker stopped, and a halt is logged
+ * instead of ending the JVM.
+ */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
-  private final KafkaClusterTestKit cluster;
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final Object HOOKS = new Object();
+  private static List<Runnable> cleanupsOfStartingBroker;
 
-  private EmbeddedKafkaBroker(KafkaClusterTestKit cluster) {
-    this.cluster = cluster;
+  static {
+    Exit.setShutdownHookAdder(EmbeddedKafkaBroker::addShutdownHook);
+    Exit.setHaltProcedure(
+        (status, message) ->
+            LOG.error("the embedded Kafka broker asked to halt ({}): {}", status, message));
+    Exit.setExitProcedure(
+        (status, message) ->
+            LOG.error("the embedded Kafka broker asked to exit ({}): {}", status, message));
   }
 
-  public static EmbeddedKafkaBroker start() throws Exception {
+  private final KafkaClusterTestKit cluster;
+  private final List<Runnable> cleanups;
+
+  private EmbeddedKafkaBroker(KafkaClusterTestKit cluster, List<Runnable> cleanups) {
+    this.cluster = cluster;
+    this.cleanups = cleanups;
+  }
+
+  public static synchronized EmbeddedKafkaBroker start() throws Exception {
+    List<Runnable> cleanups = new ArrayList<>();
+    synchronized (HOOKS) {
+      cleanupsOfStartingBroker = cleanups;
+    }
+    try {
+      return new EmbeddedKafkaBroker(startCluster(), cleanups);
+    } finally {
+      synchronized (HOOKS) {
+        cleanupsOfStartingBroker = null;
+      }
+    }
+  }
+
+  private static KafkaClusterTestKit startCluster() throws Exception {
     KafkaClusterTestKit cluster =
         new KafkaClusterTestKit.Builder(
                 new TestKitNodes.Builder()
@@ -29,15 +72,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     cluster.format();
     cluster.startup();
     cluster.waitForReadyBrokers();
-    return new EmbeddedKafkaBroker(cluster);
+    return cluster;
   }
 
   public String bootstrapServers() {
     return cluster.bootstrapServers();
   }
 
+  /** Stops the broker, then deletes its directories. */
   @Override
   public void close() throws Exception {
-    cluster.close();
+    try {
+      cluster.close();
+    } finally {
+      cleanups.forEach(Runnable::run);
+    }
+  }
+
+  /** Kafka's hooks of a starting broker are its directories' deletions: they wait for close. */
+  private static void addShutdownHook(String name, Runnable hook) {
+    synchronized (HOOKS) {
+      if (cleanupsOfStartingBroker != null) {
+        cleanupsOfStartingBroker.add(hook);
+        return;
+      }
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(hook, name));
   }
 }
