@@ -26,11 +26,13 @@ import java.util.concurrent.TimeUnit;
 final class Server implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> TRACEPARENT =
+      Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
   private final ManagedChannel channel;
   private final ClientInterceptor credentials;
   private final String address;
 
-  Server(String address, String caFile, String token) {
+  Server(String address, String caFile, String token, String traceparent) {
     this.address = address;
     ChannelCredentials transport;
     if (caFile == null || caFile.isBlank()) {
@@ -46,6 +48,10 @@ final class Server implements AutoCloseable {
     Metadata headers = new Metadata();
     if (token != null) {
       headers.put(AUTHORIZATION, "Bearer " + token);
+    }
+    // A malformed one is the orchestrator's to ignore, as W3C trace context says.
+    if (traceparent != null && !traceparent.isBlank()) {
+      headers.put(TRACEPARENT, traceparent.strip());
     }
     this.credentials = MetadataUtils.newAttachHeadersInterceptor(headers);
   }

@@ -75,6 +75,15 @@ public final class SlipwayCli {
   String caFile;
 
   @Option(
+      names = "--traceparent",
+      scope = ScopeType.INHERIT,
+      paramLabel = "W3C",
+      defaultValue = "${env:TRACEPARENT}",
+      description =
+          "Trace context of the pipeline (env TRACEPARENT): the deployment's trace joins it.")
+  String traceparent;
+
+  @Option(
       names = {"-o", "--output"},
       scope = ScopeType.INHERIT,
       paramLabel = "text|json",
@@ -92,7 +101,7 @@ public final class SlipwayCli {
 
   /** A connection to the orchestrator with the caller's token. */
   Server connect() {
-    return new Server(server, caFile, token());
+    return new Server(server, caFile, token(), traceparent);
   }
 
   private String token() {

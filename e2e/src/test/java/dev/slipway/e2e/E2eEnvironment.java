@@ -39,6 +39,7 @@ final class E2eEnvironment {
   final WebhookReceiver webhook;
   final SlackReceiver slack;
   final GreenMail mail;
+  final OtlpReceiver otlp;
   final String webhookSecret;
   final Stack stack;
   final Path workDir;
@@ -50,6 +51,19 @@ final class E2eEnvironment {
    */
   final String journalDbSecret;
 
+  /** Every service exports its spans to the test's OTLP receiver, in batches 100 ms apart. */
+  private Map<Service, Map<String, String>> traced(Map<Service, Map<String, String>> properties) {
+    Map<Service, Map<String, String>> traced = new java.util.EnumMap<>(Service.class);
+    for (Service service : Service.values()) {
+      Map<String, String> own = new java.util.HashMap<>(properties.getOrDefault(service, Map.of()));
+      own.put("otel.exporter.otlp.traces.endpoint", otlp.tracesEndpoint());
+      own.put("otel.exporter.otlp.protocol", "http/protobuf");
+      own.put("otel.bsp.schedule.delay", "100");
+      traced.put(service, own);
+    }
+    return traced;
+  }
+
   private E2eEnvironment() throws Exception {
     infrastructure = TestInfrastructure.shared();
     slipwayDb = infrastructure.createDatabase("slipway");
@@ -57,6 +71,7 @@ final class E2eEnvironment {
     webhook = new WebhookReceiver();
     webhook.refuseFirstAttempts();
     slack = new SlackReceiver();
+    otlp = new OtlpReceiver();
     mail = new GreenMail(new ServerSetup(Stack.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     mail.start();
     byte[] key = new byte[24];
@@ -73,60 +88,62 @@ final class E2eEnvironment {
                 infrastructure.user(),
                 infrastructure.password(),
                 infrastructure.kafkaBootstrap()),
-            Map.of(
-                Service.NOTIFIER,
-                    Map.ofEntries(
-                        Map.entry("slipway.notifier.channels.ops.url", webhook.url()),
-                        Map.entry("slipway.notifier.channels.ops.secret", webhookSecret),
-                        Map.entry("slipway.notifier.channels.retired.url", webhook.goneUrl()),
-                        Map.entry("slipway.notifier.channels.retired.secret", webhookSecret),
-                        // Down until a test brings it up; one retry a second later, then DEAD.
-                        Map.entry("slipway.notifier.channels.flaky.url", webhook.flakyUrl()),
-                        Map.entry("slipway.notifier.channels.flaky.secret", webhookSecret),
-                        Map.entry("slipway.notifier.channels.flaky.retry-schedule", "1s"),
-                        // Answers nothing for 30 s; tried again an hour later.
-                        Map.entry("slipway.notifier.channels.hanging.url", webhook.hangUrl()),
-                        Map.entry("slipway.notifier.channels.hanging.secret", webhookSecret),
-                        Map.entry("slipway.notifier.channels.hanging.retry-schedule", "1h"),
-                        Map.entry("slipway.notifier.channels.slack.type", "slack"),
-                        Map.entry("slipway.notifier.channels.slack.url", slack.url()),
-                        Map.entry("slipway.notifier.channels.slack.retry-schedule", "1s,1s,1s"),
-                        Map.entry("slipway.notifier.dashboard-url", "https://slipway.example.com"),
-                        Map.entry("slipway.notifier.channels.mail.type", "email"),
-                        Map.entry("slipway.notifier.channels.mail.smtp-host", "127.0.0.1"),
-                        Map.entry(
-                            "slipway.notifier.channels.mail.smtp-port",
-                            Integer.toString(mail.getSmtp().getPort())),
-                        Map.entry("slipway.notifier.channels.mail.starttls", "false"),
-                        Map.entry("slipway.notifier.channels.mail.from", "slipway@example.com"),
-                        Map.entry(
-                            "slipway.notifier.channels.mail.to",
-                            "ops@example.com, oncall@example.com"),
-                        Map.entry("slipway.grpc.reflection", "true")),
-                // A short runner lease, so a test sees a killed orchestrator's deploy resumed
-                // quickly.
-                // JSON logs from all but the notifier, which keeps the default text.
-                Service.ORCHESTRATOR,
-                    Map.of(
-                        "slipway.runner-lease",
-                        "3s",
-                        "slipway.grpc.reflection",
-                        "true",
-                        "SLIPWAY_LOG_FORMAT",
-                        "json"),
-                // Reflection everywhere, so the access test can enumerate what every service
-                // registers.
-                Service.BACKUP,
-                    Map.of("slipway.grpc.reflection", "true", "SLIPWAY_LOG_FORMAT", "json"),
-                // A short shutdown grace, so that a restart hands a long VERIFY back.
-                Service.HEALTH,
-                    Map.of(
-                        "slipway.grpc.reflection",
-                        "true",
-                        "SLIPWAY_LOG_FORMAT",
-                        "json",
-                        "slipway.shutdown.grace",
-                        "3s")),
+            traced(
+                Map.of(
+                    Service.NOTIFIER,
+                        Map.ofEntries(
+                            Map.entry("slipway.notifier.channels.ops.url", webhook.url()),
+                            Map.entry("slipway.notifier.channels.ops.secret", webhookSecret),
+                            Map.entry("slipway.notifier.channels.retired.url", webhook.goneUrl()),
+                            Map.entry("slipway.notifier.channels.retired.secret", webhookSecret),
+                            // Down until a test brings it up; one retry a second later, then DEAD.
+                            Map.entry("slipway.notifier.channels.flaky.url", webhook.flakyUrl()),
+                            Map.entry("slipway.notifier.channels.flaky.secret", webhookSecret),
+                            Map.entry("slipway.notifier.channels.flaky.retry-schedule", "1s"),
+                            // Answers nothing for 30 s; tried again an hour later.
+                            Map.entry("slipway.notifier.channels.hanging.url", webhook.hangUrl()),
+                            Map.entry("slipway.notifier.channels.hanging.secret", webhookSecret),
+                            Map.entry("slipway.notifier.channels.hanging.retry-schedule", "1h"),
+                            Map.entry("slipway.notifier.channels.slack.type", "slack"),
+                            Map.entry("slipway.notifier.channels.slack.url", slack.url()),
+                            Map.entry("slipway.notifier.channels.slack.retry-schedule", "1s,1s,1s"),
+                            Map.entry(
+                                "slipway.notifier.dashboard-url", "https://slipway.example.com"),
+                            Map.entry("slipway.notifier.channels.mail.type", "email"),
+                            Map.entry("slipway.notifier.channels.mail.smtp-host", "127.0.0.1"),
+                            Map.entry(
+                                "slipway.notifier.channels.mail.smtp-port",
+                                Integer.toString(mail.getSmtp().getPort())),
+                            Map.entry("slipway.notifier.channels.mail.starttls", "false"),
+                            Map.entry("slipway.notifier.channels.mail.from", "slipway@example.com"),
+                            Map.entry(
+                                "slipway.notifier.channels.mail.to",
+                                "ops@example.com, oncall@example.com"),
+                            Map.entry("slipway.grpc.reflection", "true")),
+                    // A short runner lease, so a test sees a killed orchestrator's deploy resumed
+                    // quickly.
+                    // JSON logs from all but the notifier, which keeps the default text.
+                    Service.ORCHESTRATOR,
+                        Map.of(
+                            "slipway.runner-lease",
+                            "3s",
+                            "slipway.grpc.reflection",
+                            "true",
+                            "SLIPWAY_LOG_FORMAT",
+                            "json"),
+                    // Reflection everywhere, so the access test can enumerate what every service
+                    // registers.
+                    Service.BACKUP,
+                        Map.of("slipway.grpc.reflection", "true", "SLIPWAY_LOG_FORMAT", "json"),
+                    // A short shutdown grace, so that a restart hands a long VERIFY back.
+                    Service.HEALTH,
+                        Map.of(
+                            "slipway.grpc.reflection",
+                            "true",
+                            "SLIPWAY_LOG_FORMAT",
+                            "json",
+                            "slipway.shutdown.grace",
+                            "3s"))),
             0);
     Cli.adminToken = stack.adminTokenFile();
     journalDbSecret =
@@ -167,6 +184,7 @@ final class E2eEnvironment {
                   }
                   webhook.close();
                   slack.close();
+                  otlp.close();
                   mail.stop();
                 }));
   }
@@ -241,23 +259,49 @@ final class E2eEnvironment {
 
   /**
    * {@code slipway deploy --wait -o json} of a version to a target in environment e2e, as the
-   * admin.
+   * admin, with {@code options} added.
    */
-  Cli.Run deployAndWait(String app, String version) {
-    return Cli.run(
-        server(),
-        "deploy",
-        "--app",
+  Cli.Run deployAndWait(String app, String version, String... options) {
+    List<String> line =
+        new ArrayList<>(
+            List.of(
+                "deploy",
+                "--app",
+                app,
+                "--env",
+                "e2e",
+                "--version",
+                version,
+                "--wait",
+                "--timeout",
+                "3m",
+                "-o",
+                "json"));
+    line.addAll(List.of(options));
+    return Cli.run(server(), line.toArray(String[]::new));
+  }
+
+  /**
+   * A target in e2e whose release has every kind of work: a deploy, a backup of {@code file}, a TCP
+   * check of the orchestrator, and a notification to "ops" when it succeeds.
+   */
+  void applyWholeRelease(String app, Path file) throws Exception {
+    apply(
+        file.getParent(),
         app,
-        "--env",
-        "e2e",
-        "--version",
-        version,
-        "--wait",
-        "--timeout",
-        "3m",
-        "-o",
-        "json");
+        """
+        app: %s
+        environment: e2e
+        deploy: { command: ["true"] }
+        backup: { items: [{ type: files, paths: [%s] }] }
+        health:
+          checks: [ { type: tcp, address: "127.0.0.1:%d" } ]
+          interval: 1s
+          successThreshold: 2
+        notify:
+          - { channel: ops, on: [succeeded] }
+        """
+            .formatted(app, file, stack.port(Service.ORCHESTRATOR)));
   }
 
   /** {@code slipway deploy -o json} without waiting, as the admin; the deployment is in out(). */

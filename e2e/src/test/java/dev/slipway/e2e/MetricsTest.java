@@ -37,22 +37,7 @@ class MetricsTest {
     String app = "metered-" + UUID.randomUUID().toString().substring(0, 6);
     Path dir = Files.createTempDirectory("metered");
     Path config = Files.writeString(dir.resolve("app.conf"), "threads = 4\n".repeat(100));
-    env.apply(
-        dir,
-        app,
-        """
-        app: %s
-        environment: e2e
-        deploy: { command: ["true"] }
-        backup: { items: [{ type: files, paths: [%s] }] }
-        health:
-          checks: [ { type: tcp, address: "127.0.0.1:%d" } ]
-          interval: 1s
-          successThreshold: 2
-        notify:
-          - { channel: ops, on: [succeeded] }
-        """
-            .formatted(app, config, env.stack.port(Service.ORCHESTRATOR)));
+    env.applyWholeRelease(app, config);
     Map<Service, Scrape> before = scrapeAll(env);
 
     Cli.Run refused = Cli.as(null, env.server(), "status", "--app", app, "--env", "e2e");

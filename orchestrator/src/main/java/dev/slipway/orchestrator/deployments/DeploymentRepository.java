@@ -32,14 +32,15 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
 
   UUID LAST_ID = new UUID(-1L, -1L);
 
-  /** A new deployment, before its first transition. */
+  /** A new deployment, before its first transition, in the trace of the call that created it. */
   default void insert(
       Deployment d,
       TargetSpec spec,
       String idempotencyKey,
       String forceReason,
       @Nullable UUID restoreSetId,
-      Instant now) {
+      Instant now,
+      @Nullable String traceparent) {
     save(
         new DeploymentRow(
             d.id(),
@@ -66,7 +67,8 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
             null,
             now,
             now,
-            null));
+            null,
+            traceparent));
   }
 
   /** Stores the state a transition reached; a local step's runner holds its lease until then. */

@@ -35,4 +35,5 @@ public record DeploymentRow(
     @Nullable Long runnerSession,
     Instant createdAt,
     Instant updatedAt,
-    @Nullable Instant finishedAt) {}
+    @Nullable Instant finishedAt,
+    @Nullable String traceparent) {}

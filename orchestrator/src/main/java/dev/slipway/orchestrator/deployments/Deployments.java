@@ -26,6 +26,7 @@ import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.TargetKey;
 import dev.slipway.platform.logging.DeploymentLog;
+import dev.slipway.platform.tracing.Tracing;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -228,7 +229,8 @@ public class Deployments {
                   request.idempotencyKey(),
                   request.forceReason(),
                   request.restoreSet().orElse(null),
-                  now);
+                  now,
+                  Tracing.currentTraceparent().orElse(null));
               store(tx, requested, start, now, effects, true);
               return deployments.find(id).orElseThrow();
             });

@@ -19,10 +19,13 @@ import dev.slipway.platform.process.CommandRunner;
 import dev.slipway.platform.process.ProcessGroup;
 import dev.slipway.platform.process.RunningWork;
 import dev.slipway.platform.process.StopSignal;
+import dev.slipway.platform.tracing.Tracing;
 import dev.slipway.proto.v1.CommandStep;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,6 +63,7 @@ public class LocalSteps {
   private final Clock clock;
   private final Duration lease;
   private final Duration shutdownGrace;
+  private final Tracer tracer;
   private final RunningWork work = new RunningWork();
 
   public LocalSteps(
@@ -69,8 +73,10 @@ public class LocalSteps {
       StepLogs stepLogs,
       SecretStore secrets,
       Clock clock,
+      Tracer tracer,
       @Value("${slipway.runner-lease:30s}") Duration lease,
       @Value("${slipway.shutdown.grace:20s}") Duration shutdownGrace) {
+    this.tracer = tracer;
     this.shutdownGrace = shutdownGrace;
     this.transactions = transactions;
     this.repository = repository;
@@ -92,29 +98,14 @@ public class LocalSteps {
       StoredDeployment stored = transactions.read(c -> repository.find(id)).orElseThrow();
       DeploymentLog.target(
           TargetKey.of(stored.deployment().app(), stored.deployment().environment()));
-      Status status = Status.running(step.phase());
-      CommandStep command = command(stored, step);
-      StopSignal stop = StopSignal.after(PlanFactory.commandTimeout(command.getTimeout()), clock);
-      if (!work.begin(stop)) {
-        // Shutting down: released, so that another replica, or this one restarted, resumes it.
-        renew(id, step, status, clock.instant());
-        return;
-      }
-      try {
-        if (!renew(id, step, status, clock.instant().plus(lease))) {
-          LOG.info(
-              "{} {} attempt {} is no longer current; not running it",
-              id,
-              step.phase(),
-              step.attempt());
-          return;
-        }
-        if (step.attempt() > 1) {
-          awaitEarlierAttemptGone(id, step);
-        }
-        runHeld(stored, step, command, status, stop);
-      } finally {
-        work.end(stop);
+      try (Tracing.Traced span =
+          Tracing.start(
+              tracer,
+              "step " + step.phase(),
+              SpanKind.INTERNAL,
+              Tracing.parent(stored.traceparent().orElse(null)))) {
+        span.span().setAttribute("slipway.attempt", step.attempt());
+        runCurrent(id, step, stored);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -122,6 +113,35 @@ public class LocalSteps {
       // The lease lapses and the supervisor resumes the phase as a new attempt.
       LOG.error(
           "{} {} attempt {} could not run: {}", id, step.phase(), step.attempt(), e.toString());
+    }
+  }
+
+  /** Runs the step under its lease, unless shutting down or another attempt is current. */
+  private void runCurrent(UUID id, LocalStep step, StoredDeployment stored)
+      throws InterruptedException {
+    Status status = Status.running(step.phase());
+    CommandStep command = command(stored, step);
+    StopSignal stop = StopSignal.after(PlanFactory.commandTimeout(command.getTimeout()), clock);
+    if (!work.begin(stop)) {
+      // Shutting down: released, so that another replica, or this one restarted, resumes it.
+      renew(id, step, status, clock.instant());
+      return;
+    }
+    try {
+      if (!renew(id, step, status, clock.instant().plus(lease))) {
+        LOG.info(
+            "{} {} attempt {} is no longer current; not running it",
+            id,
+            step.phase(),
+            step.attempt());
+        return;
+      }
+      if (step.attempt() > 1) {
+        awaitEarlierAttemptGone(id, step);
+      }
+      runHeld(stored, step, command, status, stop);
+    } finally {
+      work.end(stop);
     }
   }
 

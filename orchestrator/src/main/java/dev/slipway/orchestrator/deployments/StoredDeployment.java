@@ -17,7 +17,8 @@ public record StoredDeployment(
     Optional<UUID> restoreSet,
     Instant createdAt,
     Instant updatedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    Optional<String> traceparent) {
 
   static StoredDeployment of(DeploymentRow row) {
     TargetSpec spec = TargetDocuments.fromJson(row.specJson());
@@ -48,6 +49,7 @@ public record StoredDeployment(
         Optional.ofNullable(row.restoreSetId()),
         row.createdAt(),
         row.updatedAt(),
-        row.finishedAt());
+        row.finishedAt(),
+        Optional.ofNullable(row.traceparent()));
   }
 }

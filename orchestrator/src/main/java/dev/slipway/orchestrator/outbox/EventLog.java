@@ -3,6 +3,7 @@ package dev.slipway.orchestrator.outbox;
 import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.domain.DeploymentEvent;
 import dev.slipway.platform.events.TargetKey;
+import dev.slipway.platform.tracing.Tracing;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,13 +30,17 @@ public class EventLog {
     this.ids = ids;
   }
 
-  /** Appends the events of a transition that started from {@code before}. */
+  /**
+   * Appends the events of a transition that started from {@code before}, each with the span it is
+   * written in, or else the deployment's own trace.
+   */
   public void append(Connection tx, Deployment before, List<DeploymentEvent> events, Instant now)
       throws SQLException {
+    String traceparent = Tracing.currentTraceparent().orElse(null);
     try (PreparedStatement insert =
         tx.prepareStatement(
-            "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at)"
-                + " values (?, ?, ?, ?, ?, ?)")) {
+            "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at, traceparent)"
+                + " values (?, ?, ?, ?, ?, ?, coalesce(?, (select traceparent from deployments where id = ?)))")) {
       long sequence = before.lastSequence();
       for (DeploymentEvent event : events) {
         sequence++;
@@ -46,6 +51,8 @@ public class EventLog {
         insert.setString(4, TargetKey.of(before.app(), before.environment()));
         insert.setBytes(5, EventCodec.encode(before, event, eventId, sequence, now).toByteArray());
         insert.setTimestamp(6, Timestamp.from(now));
+        insert.setString(7, traceparent);
+        insert.setObject(8, before.id());
         insert.addBatch();
       }
       insert.executeBatch();

@@ -4,9 +4,14 @@ import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.CloudEventHeaders;
 import dev.slipway.platform.events.Topics;
 import dev.slipway.platform.retry.Backoff;
+import dev.slipway.platform.tracing.Tracing;
 import dev.slipway.proto.v1.DeploymentEvent;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -47,6 +52,7 @@ public class OutboxRelay {
   private final int partitions;
   private final short replication;
   private final RelayHealth health;
+  private final Tracer tracer;
   private final Thread thread;
   private volatile boolean running = true;
   private int failuresInARow;
@@ -55,12 +61,14 @@ public class OutboxRelay {
       Transactions transactions,
       CommitSignal signal,
       RelayHealth health,
+      Tracer tracer,
       @Value("${slipway.kafka.bootstrap-servers}") String bootstrapServers,
       @Value("${slipway.kafka.partitions:6}") int partitions,
       @Value("${slipway.kafka.replication-factor:1}") short replication) {
     this.dataSource = transactions.dataSource();
     this.signal = signal;
     this.health = health;
+    this.tracer = tracer;
     this.bootstrapServers = bootstrapServers;
     this.partitions = partitions;
     this.replication = replication;
@@ -125,9 +133,16 @@ public class OutboxRelay {
     List<OutboxSession.Row> rows = session.unpublished();
     List<Long> sent = new ArrayList<>();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    List<Span> spans = new ArrayList<>();
     for (OutboxSession.Row row : rows) {
       try {
-        records.add(record(row));
+        ProducerRecord<byte[], byte[]> record = record(row);
+        Span span = publishSpan(row, record);
+        Tracing.traceparent(span)
+            .map(CloudEventHeaders::tracing)
+            .ifPresent(tracing -> addHeaders(record, tracing));
+        records.add(record);
+        spans.add(span);
         sent.add(row.id());
       } catch (Unpublishable e) {
         LOG.error("event row {} is set aside, never published: {}", row.id(), e.getMessage());
@@ -137,18 +152,47 @@ public class OutboxRelay {
     if (records.isEmpty()) {
       return rows.size();
     }
-    producer.beginTransaction();
     try {
-      records.forEach(producer::send);
-      producer.commitTransaction();
-    } catch (ProducerFencedException e) {
-      throw e;
+      producer.beginTransaction();
+      try {
+        records.forEach(producer::send);
+        producer.commitTransaction();
+      } catch (ProducerFencedException e) {
+        throw e;
+      } catch (KafkaException e) {
+        producer.abortTransaction();
+        throw e;
+      }
     } catch (KafkaException e) {
-      producer.abortTransaction();
+      spans.forEach(span -> span.setStatus(StatusCode.ERROR, e.toString()));
       throw e;
+    } finally {
+      spans.forEach(Span::end);
     }
     session.markPublished(sent);
     return rows.size();
+  }
+
+  /** A producer span per event, in the trace the event was written in. */
+  private Span publishSpan(OutboxSession.Row row, ProducerRecord<byte[], byte[]> record) {
+    String type =
+        new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8);
+    return tracer
+        .spanBuilder("publish " + type)
+        .setSpanKind(SpanKind.PRODUCER)
+        .setParent(Tracing.parent(row.traceparent()))
+        .setAttribute("messaging.system", "kafka")
+        .setAttribute("messaging.operation.type", "send")
+        .setAttribute("messaging.destination.name", Topics.DEPLOYMENTS)
+        .setAttribute(
+            "messaging.message.id",
+            new String(record.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8))
+        .startSpan();
+  }
+
+  private static void addHeaders(
+      ProducerRecord<byte[], byte[]> record, Map<String, String> headers) {
+    headers.forEach((name, value) -> record.headers().add(name, CloudEventHeaders.bytes(value)));
   }
 
   private static ProducerRecord<byte[], byte[]> record(OutboxSession.Row row) throws Unpublishable {
@@ -165,8 +209,7 @@ public class OutboxRelay {
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
             Topics.DEPLOYMENTS, row.targetKey().getBytes(StandardCharsets.UTF_8), row.payload());
-    CloudEventHeaders.of(event)
-        .forEach((name, value) -> record.headers().add(name, CloudEventHeaders.bytes(value)));
+    addHeaders(record, CloudEventHeaders.of(event));
     return record;
   }
 

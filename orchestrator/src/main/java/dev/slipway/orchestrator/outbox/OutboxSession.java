@@ -25,8 +25,8 @@ final class OutboxSession implements AutoCloseable {
   /** Below Kafka's default 1 MiB record limit, leaving room for key and headers. */
   static final int MAX_PAYLOAD = 900 * 1024;
 
-  /** One unpublished event. */
-  record Row(long id, String targetKey, byte[] payload) {}
+  /** One unpublished event, with the trace context it was written in (null: none). */
+  record Row(long id, String targetKey, byte[] payload, String traceparent) {}
 
   private final Connection connection;
   private boolean locked;
@@ -69,12 +69,12 @@ final class OutboxSession implements AutoCloseable {
   List<Row> unpublished() throws SQLException {
     try (PreparedStatement select =
             connection.prepareStatement(
-                "select id, target_key, payload from events where published_at is null order by id limit "
+                "select id, target_key, payload, traceparent from events where published_at is null order by id limit "
                     + BATCH);
         ResultSet rows = select.executeQuery()) {
       List<Row> batch = new ArrayList<>();
       while (rows.next()) {
-        batch.add(new Row(rows.getLong(1), rows.getString(2), rows.getBytes(3)));
+        batch.add(new Row(rows.getLong(1), rows.getString(2), rows.getBytes(3), rows.getString(4)));
       }
       return batch;
     }

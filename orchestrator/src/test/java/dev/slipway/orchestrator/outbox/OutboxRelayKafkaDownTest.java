@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * set aside as bad, none marked published), and a relay that reaches Kafka publishes them all.
  */
 class OutboxRelayKafkaDownTest {
+  private static final io.opentelemetry.api.trace.Tracer NO_TRACING =
+      io.opentelemetry.api.trace.TracerProvider.noop().get("test");
+
   @Test
   void eventsWaitInTheOutboxWhileKafkaIsDownAndAreAllPublishedOnceItIsBack() throws Exception {
     TestInfrastructure infrastructure = TestInfrastructure.shared();
@@ -62,7 +65,7 @@ class OutboxRelayKafkaDownTest {
     assertThat(lagSeconds(meters)).as("not read yet: unknown").isNaN();
     RelayHealth downHealth = new RelayHealth(null);
     OutboxRelay down =
-        new OutboxRelay(transactions, signal, downHealth, deadAddress(), 3, (short) 1);
+        new OutboxRelay(transactions, signal, downHealth, NO_TRACING, deadAddress(), 3, (short) 1);
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> downHealth.problem() != null);
       assertThat(downHealth.problem()).contains("Kafka");
@@ -82,7 +85,13 @@ class OutboxRelayKafkaDownTest {
     RelayHealth upHealth = new RelayHealth(null);
     OutboxRelay up =
         new OutboxRelay(
-            transactions, signal, upHealth, infrastructure.kafkaBootstrap(), 3, (short) 1);
+            transactions,
+            signal,
+            upHealth,
+            NO_TRACING,
+            infrastructure.kafkaBootstrap(),
+            3,
+            (short) 1);
     try {
       await()
           .atMost(Duration.ofSeconds(60))

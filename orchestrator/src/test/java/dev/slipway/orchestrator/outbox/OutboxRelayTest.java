@@ -9,6 +9,11 @@ import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.PhaseCompleted;
 import dev.slipway.proto.v1.TargetRef;
 import dev.slipway.testkit.TestInfrastructure;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,6 +48,9 @@ class OutboxRelayTest {
   private static Transactions transactions;
   private static CommitSignal signal;
   private static final List<OutboxRelay> relays = new ArrayList<>();
+  private static final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private static final SdkTracerProvider tracing =
+      SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,6 +76,7 @@ class OutboxRelayTest {
               transactions,
               signal,
               new RelayHealth(null),
+              tracing.get("test"),
               infrastructure.kafkaBootstrap(),
               3,
               (short) 1));
@@ -175,6 +184,52 @@ class OutboxRelayTest {
     return id;
   }
 
+  @Test
+  void eachEventIsPublishedInAProducerSpanOfItsTraceWhichTheRecordCarries() throws Exception {
+    UUID id = deployment("traced");
+    String traceId = "0af7651916cd43dd8448eb211c80319c";
+    String writtenIn = "b7ad6b7169203331";
+    DeploymentEvent event = event(id, 1);
+    long row =
+        event(id, "traced", 1, event.toByteArray(), "00-" + traceId + "-" + writtenIn + "-01");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                count(
+                        "select count(*) from events where id = "
+                            + row
+                            + " and published_at is not null")
+                    == 1);
+
+    ConsumerRecord<byte[], byte[]> record =
+        topic().stream()
+            .filter(
+                r -> new String(r.headers().lastHeader("ce_id").value()).equals(event.getEventId()))
+            .findFirst()
+            .orElseThrow();
+    SpanData publish =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    spans.getFinishedSpanItems().stream()
+                        .filter(span -> span.getTraceId().equals(traceId))
+                        .toList(),
+                list -> list.size() == 1)
+            .getFirst();
+    assertThat(publish.getName()).isEqualTo("publish dev.slipway.deployment.kind_not_set.v1");
+    assertThat(publish.getKind()).isEqualTo(SpanKind.PRODUCER);
+    assertThat(publish.getParentSpanId())
+        .as("child of the span the event was written in")
+        .isEqualTo(writtenIn);
+    String carried = "00-" + traceId + "-" + publish.getSpanId() + "-01";
+    assertThat(new String(record.headers().lastHeader("traceparent").value())).isEqualTo(carried);
+    assertThat(new String(record.headers().lastHeader("ce_traceparent").value()))
+        .as("the CloudEvents distributed-tracing extension")
+        .isEqualTo(carried);
+  }
+
   private static DeploymentEvent event(UUID deployment, long sequence) {
     return DeploymentEvent.newBuilder()
         .setEventId(UUID.randomUUID().toString())
@@ -203,12 +258,18 @@ class OutboxRelayTest {
 
   /** Inserts an outbox row and says so, as a transition's commit does; returns its id. */
   private static long event(UUID deployment, String app, long sequence, byte[] payload) {
+    return event(deployment, app, sequence, payload, null);
+  }
+
+  private static long event(
+      UUID deployment, String app, long sequence, byte[] payload, String traceparent) {
     return transactions.inTransaction(
         c -> {
           try (PreparedStatement insert =
               c.prepareStatement(
-                  "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at)"
-                      + " values (?, ?, ?, ?, ?, ?) returning id")) {
+                  "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at, traceparent)"
+                      + " values (?, ?, ?, ?, ?, ?, ?) returning id")) {
+            insert.setString(7, traceparent);
             insert.setObject(1, eventIdOf(payload));
             insert.setObject(2, deployment);
             insert.setLong(3, sequence);

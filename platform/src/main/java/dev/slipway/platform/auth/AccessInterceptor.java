@@ -197,6 +197,7 @@ public class AccessInterceptor implements ServerInterceptor, Ordered {
 
   @Override
   public int getOrder() {
-    return HIGHEST_PRECEDENCE;
+    // Right inside the tracing interceptor, so that refused calls are traced too.
+    return HIGHEST_PRECEDENCE + 1;
   }
 }

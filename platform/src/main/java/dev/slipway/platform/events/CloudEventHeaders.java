@@ -28,6 +28,14 @@ public final class CloudEventHeaders {
     return headers;
   }
 
+  /**
+   * The W3C trace context of a record, twice: {@code traceparent} for Kafka tracing
+   * instrumentations, {@code ce_traceparent} for the CloudEvents distributed-tracing extension.
+   */
+  public static Map<String, String> tracing(String traceparent) {
+    return Map.of("traceparent", traceparent, "ce_traceparent", traceparent);
+  }
+
   /** e.g. {@code dev.slipway.deployment.phase_started.v1}. */
   public static String type(DeploymentEvent event) {
     return "dev.slipway.deployment." + event.getKindCase().name().toLowerCase(Locale.ROOT) + ".v1";

@@ -1,5 +1,6 @@
 package dev.slipway.platform.grpc;
 
+import dev.slipway.platform.tracing.TraceparentForwarder;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -13,10 +14,15 @@ import java.nio.file.Path;
 public final class Channels {
   private Channels() {}
 
-  /** A channel to {@code address}; {@code caFile} null or blank means plaintext. */
+  /**
+   * A channel to {@code address} that carries the caller's trace; {@code caFile} null or blank
+   * means plaintext.
+   */
   public static ManagedChannel open(String address, String caFile) {
     boolean tls = caFile != null && !caFile.isBlank();
-    return Grpc.newChannelBuilder(address, credentials(tls, tls ? caFile : "")).build();
+    return Grpc.newChannelBuilder(address, credentials(tls, tls ? caFile : ""))
+        .intercept(new TraceparentForwarder())
+        .build();
   }
 
   /**

@@ -4,13 +4,19 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Inbox;
 import dev.slipway.platform.db.Transactions;
+import dev.slipway.platform.events.CloudEventHeaders;
 import dev.slipway.platform.events.TargetKey;
 import dev.slipway.platform.logging.DeploymentLog;
 import dev.slipway.platform.retry.Backoff;
 import dev.slipway.platform.retry.InfrastructureFailure;
+import dev.slipway.platform.tracing.Tracing;
 import dev.slipway.proto.v1.DeploymentEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +30,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +58,7 @@ public final class EventConsumer implements AutoCloseable {
   private final String topic;
   private final String group;
   private final MeterRegistry meters;
+  private final Tracer tracer;
   private final Thread thread;
   private volatile boolean running = true;
   private final Object closing = new Object();
@@ -62,8 +70,10 @@ public final class EventConsumer implements AutoCloseable {
       String topic,
       Transactions transactions,
       EventHandler handler,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Tracer tracer) {
     this.meters = meters;
+    this.tracer = tracer;
     this.config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -168,10 +178,30 @@ public final class EventConsumer implements AutoCloseable {
       return true;
     }
     try (DeploymentLog log =
-        DeploymentLog.scope(
-            event.getDeploymentId(), event.hasTarget() ? TargetKey.of(event.getTarget()) : null)) {
+            DeploymentLog.scope(
+                event.getDeploymentId(),
+                event.hasTarget() ? TargetKey.of(event.getTarget()) : null);
+        Tracing.Traced span = Tracing.start(processSpan(record, event))) {
       return handle(record, event, eventId);
     }
+  }
+
+  /** A consumer span in the trace the relay published the event in. */
+  private SpanBuilder processSpan(ConsumerRecord<byte[], byte[]> record, DeploymentEvent event) {
+    Header traceparent = record.headers().lastHeader(Tracing.TRACEPARENT);
+    return tracer
+        .spanBuilder("process " + CloudEventHeaders.type(event))
+        .setSpanKind(SpanKind.CONSUMER)
+        .setParent(
+            Tracing.parent(
+                traceparent == null || traceparent.value() == null
+                    ? null
+                    : new String(traceparent.value(), StandardCharsets.UTF_8)))
+        .setAttribute("messaging.system", "kafka")
+        .setAttribute("messaging.operation.type", "process")
+        .setAttribute("messaging.destination.name", topic)
+        .setAttribute("messaging.consumer.group.name", group)
+        .setAttribute("messaging.message.id", event.getEventId());
   }
 
   private boolean handle(ConsumerRecord<byte[], byte[]> record, DeploymentEvent event, UUID eventId)

@@ -13,6 +13,7 @@ import io.micronaut.core.annotation.Order;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -45,7 +46,8 @@ public class EventConsumerLifecycle {
       @Value("${slipway.kafka.replication-factor:1}") short replication,
       @Value("${micronaut.application.name}") String service,
       @Value("${slipway.inbox.dedupe-window:7d}") Duration dedupeWindow,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Tracer tracer) {
     this.transactions = transactions;
     this.clock = clock;
     this.dedupeWindow = dedupeWindow;
@@ -59,7 +61,8 @@ public class EventConsumerLifecycle {
             Topics.DEPLOYMENTS,
             transactions,
             handler,
-            meters);
+            meters,
+            tracer);
   }
 
   @EventListener

@@ -29,23 +29,28 @@ public class PhaseJobRows {
     this.transactions = transactions;
   }
 
-  /** A job this replica owns now, with the verdict it already reached (null: none yet). */
-  public record Claimed(PhaseJob job, UUID owner, ReportStepRequest report) {}
+  /**
+   * A job this replica owns now, with the verdict it already reached (null: none yet) and the trace
+   * it continues (null: none).
+   */
+  public record Claimed(PhaseJob job, UUID owner, ReportStepRequest report, String traceparent) {}
 
   /** Inserts the job in the inbox transaction; false when it exists already. */
-  boolean insert(Connection tx, PhaseJob job, UUID owner, Instant now, Instant leaseUntil)
+  boolean insert(Connection tx, Claimed claimed, Instant now, Instant leaseUntil)
       throws SQLException {
+    PhaseJob job = claimed.job();
     try (PreparedStatement insert =
         tx.prepareStatement(
             "insert into phase_jobs (deployment_id, phase, attempt, deadline, status, summary, lease_until, lease_owner,"
-                + " created_at) values (?, ?, ?, ?, 'RUNNING', '', ?, ?, ?) on conflict do nothing")) {
+                + " created_at, traceparent) values (?, ?, ?, ?, 'RUNNING', '', ?, ?, ?, ?) on conflict do nothing")) {
       insert.setObject(1, job.deploymentId());
       insert.setString(2, PhaseNames.of(job.phase()));
       insert.setInt(3, job.attempt());
       insert.setTimestamp(4, Timestamp.from(job.deadline()));
       insert.setTimestamp(5, Timestamp.from(leaseUntil));
-      insert.setObject(6, owner);
+      insert.setObject(6, claimed.owner());
       insert.setTimestamp(7, Timestamp.from(now));
+      insert.setString(8, claimed.traceparent());
       return insert.executeUpdate() == 1;
     }
   }
@@ -107,7 +112,7 @@ public class PhaseJobRows {
                   "update phase_jobs set lease_until = ?, lease_owner = gen_random_uuid() where (deployment_id, phase, attempt)"
                       + " in (select deployment_id, phase, attempt from phase_jobs where status in ('RUNNING', 'REPORTING')"
                       + " and lease_until < ? limit 20 for update skip locked)"
-                      + " returning deployment_id, phase, attempt, deadline, lease_owner, report")) {
+                      + " returning deployment_id, phase, attempt, deadline, lease_owner, report, traceparent")) {
             claim.setTimestamp(1, Timestamp.from(now.plus(lease)));
             claim.setTimestamp(2, Timestamp.from(now));
             List<Claimed> jobs = new ArrayList<>();
@@ -122,7 +127,10 @@ public class PhaseJobRows {
                 byte[] report = rows.getBytes(6);
                 jobs.add(
                     new Claimed(
-                        job, rows.getObject(5, UUID.class), report == null ? null : parse(report)));
+                        job,
+                        rows.getObject(5, UUID.class),
+                        report == null ? null : parse(report),
+                        rows.getString(7)));
               }
             }
             return jobs;

@@ -11,6 +11,7 @@ import dev.slipway.platform.process.RunningWork;
 import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.retry.Backoff;
 import dev.slipway.platform.retry.InfrastructureFailure;
+import dev.slipway.platform.tracing.Tracing;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.DeploymentEvent;
@@ -22,6 +23,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -62,6 +64,7 @@ public class PhaseJobs implements EventHandler {
   private final String service;
   private final MeterRegistry meters;
   private final Duration shutdownGrace;
+  private final Tracer tracer;
   private final RunningWork work = new RunningWork();
 
   public PhaseJobs(
@@ -73,7 +76,9 @@ public class PhaseJobs implements EventHandler {
       @Value("${slipway.job-lease:30s}") Duration lease,
       @Value("${micronaut.application.name}") String service,
       @Value("${slipway.shutdown.grace:20s}") Duration shutdownGrace,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.shutdownGrace = shutdownGrace;
     this.meters = meters;
     this.ids = ids;
@@ -98,9 +103,10 @@ public class PhaseJobs implements EventHandler {
             started.getAttempt(),
             Instant.ofEpochSecond(
                 started.getDeadline().getSeconds(), started.getDeadline().getNanos()));
-    UUID owner = ids.get();
-    return rows.insert(tx, job, owner, clock.instant(), clock.instant().plus(lease))
-        ? () -> start(new PhaseJobRows.Claimed(job, owner, null))
+    PhaseJobRows.Claimed claimed =
+        new PhaseJobRows.Claimed(job, ids.get(), null, Tracing.currentTraceparent().orElse(null));
+    return rows.insert(tx, claimed, clock.instant(), clock.instant().plus(lease))
+        ? () -> start(claimed)
         : NOTHING;
   }
 
@@ -118,6 +124,14 @@ public class PhaseJobs implements EventHandler {
       return;
     }
     try (DeploymentLog log = DeploymentLog.scope(job.deploymentId(), null);
+        Tracing.Traced span =
+            Tracing.start(
+                tracer
+                    .spanBuilder("job " + PhaseNames.of(job.phase()))
+                    .setParent(Tracing.parent(claimed.traceparent()))
+                    .setAttribute("slipway.deployment_id", job.deploymentId().toString())
+                    .setAttribute("slipway.attempt", job.attempt())
+                    .setAttribute("slipway.resumed", claimed.report() != null));
         Lease held =
             Lease.hold(
                 service + " " + job.phase() + " " + job.deploymentId(),

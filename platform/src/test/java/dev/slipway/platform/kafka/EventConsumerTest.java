@@ -7,6 +7,14 @@ import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.testkit.TestInfrastructure;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -52,6 +61,12 @@ class EventConsumerTest {
   private final AtomicInteger triedWhileDown = new AtomicInteger();
   private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
       new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final SdkTracerProvider tracing =
+      SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
+
+  /** The span current in the handler, by deployment id. */
+  private final Map<String, SpanContext> spanInHandler = new ConcurrentHashMap<>();
 
   /**
    * How many transactions of the consumer were open whenever its handler was free to call the
@@ -106,6 +121,7 @@ class EventConsumerTest {
           public Runnable handle(DeploymentEvent event, Connection tx)
               throws java.sql.SQLException {
             handled.incrementAndGet();
+            spanInHandler.put(event.getDeploymentId(), Span.current().getSpanContext());
             if (event.getDeploymentId().equals(databaseDownFor)) {
               triedWhileDown.incrementAndGet();
               throw new dev.slipway.platform.db.DatabaseException(
@@ -119,7 +135,8 @@ class EventConsumerTest {
             return EventHandler.NOTHING;
           }
         },
-        meters);
+        meters,
+        tracing.get("test"));
   }
 
   @AfterEach
@@ -258,6 +275,39 @@ class EventConsumerTest {
     }
   }
 
+  @Test
+  void theHandlerRunsInAConsumerSpanThatContinuesTheTraceOfTheRecord() throws Exception {
+    String traced = "traced-" + UUID.randomUUID();
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String publishSpan = "00f067aa0ba902b7";
+    DeploymentEvent event = event(traced);
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            topic, "journal/e2e".getBytes(StandardCharsets.UTF_8), event.toByteArray());
+    record
+        .headers()
+        .add(
+            "traceparent",
+            ("00-" + traceId + "-" + publishSpan + "-01").getBytes(StandardCharsets.UTF_8));
+    send(record);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> spanInHandler.containsKey(traced));
+    List<SpanData> processed =
+        spans.getFinishedSpanItems().stream()
+            .filter(span -> span.getTraceId().equals(traceId))
+            .toList();
+    assertThat(processed).hasSize(1);
+    SpanData span = processed.getFirst();
+    assertThat(span.getName()).isEqualTo("process dev.slipway.deployment.kind_not_set.v1");
+    assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
+    assertThat(span.getParentSpanId()).isEqualTo(publishSpan);
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("messaging.message.id")))
+        .isEqualTo(event.getEventId());
+    assertThat(spanInHandler.get(traced).getSpanId())
+        .as("the handler ran inside the consumer span")
+        .isEqualTo(span.getSpanId());
+  }
+
   private static DeploymentEvent event(String deploymentId) {
     return DeploymentEvent.newBuilder()
         .setEventId(UUID.randomUUID().toString())
@@ -266,17 +316,24 @@ class EventConsumerTest {
   }
 
   private void send(DeploymentEvent... events) throws Exception {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (DeploymentEvent event : events) {
+      records.add(
+          new ProducerRecord<>(
+              topic, "journal/e2e".getBytes(StandardCharsets.UTF_8), event.toByteArray()));
+    }
+    send(records.toArray(ProducerRecord[]::new));
+  }
+
+  @SafeVarargs
+  private void send(ProducerRecord<byte[], byte[]>... records) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap()),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
-      for (DeploymentEvent event : events) {
-        producer
-            .send(
-                new ProducerRecord<>(
-                    topic, "journal/e2e".getBytes(StandardCharsets.UTF_8), event.toByteArray()))
-            .get();
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        producer.send(record).get();
       }
     }
   }

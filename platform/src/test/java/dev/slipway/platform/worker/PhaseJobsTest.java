@@ -85,7 +85,8 @@ class PhaseJobsTest {
         LEASE,
         "backup-service",
         grace,
-        meters);
+        meters,
+        io.opentelemetry.api.trace.TracerProvider.noop().get("test"));
   }
 
   @BeforeAll
@@ -99,7 +100,9 @@ class PhaseJobsTest {
     transactions = new Transactions(dataSource);
     try (Connection c = connect();
         Statement s = c.createStatement()) {
-      for (String migration : List.of("V1_1__phase_jobs.sql", "V2_1__phase_job_leases.sql")) {
+      for (String migration :
+          List.of(
+              "V1_1__phase_jobs.sql", "V2_1__phase_job_leases.sql", "V4_1__phase_job_trace.sql")) {
         s.execute(
             new String(
                 PhaseJobsTest.class
