@@ -55,6 +55,40 @@ final class AuditTopic {
     }
   }
 
+  /** Every record on the topic now: read up to each partition's last stable offset. */
+  static List<ConsumerRecord<byte[], byte[]>> readAll(
+      String bootstrap, String topic, Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "the topic " + topic + " could not be read to its end in " + timeout);
+        }
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      }
+      return records;
+    }
+  }
+
   static DeploymentEvent decode(ConsumerRecord<byte[], byte[]> record) {
     try {
       return DeploymentEvent.parseFrom(record.value());

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * OTLP wire format directly (field numbers of opentelemetry-proto's trace and common messages).
  */
 final class OtlpReceiver implements AutoCloseable {
-  static final int LIMIT = 200_000;
+  static final int LIMIT = 50_000;
   private static final int MAX_BODY = 16 * 1024 * 1024;
 
   /** One received span; ids in lowercase hex, the parent empty for a root span. */

@@ -62,7 +62,10 @@ class TracingTest {
                 spans ->
                     named(spans, "publish ").size() >= events
                         && named(spans, "process ").size() >= 3 * events
-                        && named(spans, REPORT).size() == 2);
+                        && named(spans, REPORT).size() >= 2
+                        && !named(spans, "step DEPLOY").isEmpty()
+                        && !named(spans, "job BACKUP").isEmpty()
+                        && !named(spans, "job VERIFY").isEmpty());
 
     System.out.println(
         "trace "
@@ -106,34 +109,36 @@ class TracingTest {
         .containsExactlyInAnyOrder(
             "slipway-backup-service", "slipway-health-service", "slipway-notifier-service");
 
-    ReceivedSpan deploy = only(trace, "step DEPLOY", "slipway-orchestrator");
-    assertThat(deploy.parentSpanId()).as("the deployment's own trace").isEqualTo(created.spanId());
+    // A second attempt (a lost lease, a resumed job) would be one more span of the same kind.
+    for (ReceivedSpan deploy : all(trace, "step DEPLOY", "slipway-orchestrator")) {
+      assertThat(deploy.parentSpanId())
+          .as("the deployment's own trace")
+          .isEqualTo(created.spanId());
+    }
     for (String job : List.of("job BACKUP", "job VERIFY")) {
-      ReceivedSpan run =
-          only(
+      List<ReceivedSpan> runs =
+          all(
               trace,
               job,
               job.endsWith("BACKUP") ? "slipway-backup-service" : "slipway-health-service");
-      assertThat(byId.get(run.parentSpanId()).name())
-          .as(job + " continues the event that started it")
-          .isEqualTo("process dev.slipway.deployment.phase_started.v1");
+      for (ReceivedSpan run : runs) {
+        assertThat(byId.get(run.parentSpanId()).name())
+            .as(job + " continues the event that started it")
+            .isEqualTo("process dev.slipway.deployment.phase_started.v1");
+      }
+      Set<String> runIds = runs.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
       assertThat(named(trace, REPORT))
           .as(job + " reports in a call the orchestrator serves as its child")
           .anySatisfy(
               report -> {
-                assertThat(report.parentSpanId()).isEqualTo(run.spanId());
+                assertThat(runIds).contains(report.parentSpanId());
                 assertThat(report.service()).isEqualTo("slipway-orchestrator");
               });
     }
 
     List<ConsumerRecord<byte[], byte[]>> records =
-        AuditTopic.read(
-                env.infrastructure.kafkaBootstrap(),
-                Topics.DEPLOYMENTS,
-                record ->
-                    AuditTopic.decode(record).getDeploymentId().equals(deployment.getId())
-                        && AuditTopic.decode(record).hasFinished(),
-                Duration.ofSeconds(30))
+        AuditTopic.readAll(
+                env.infrastructure.kafkaBootstrap(), Topics.DEPLOYMENTS, Duration.ofSeconds(30))
             .stream()
             .filter(
                 record -> AuditTopic.decode(record).getDeploymentId().equals(deployment.getId()))
@@ -155,10 +160,16 @@ class TracingTest {
   }
 
   private static ReceivedSpan only(List<ReceivedSpan> spans, String name, String service) {
-    List<ReceivedSpan> found = spans.stream().filter(span -> span.name().equals(name)).toList();
+    List<ReceivedSpan> found = all(spans, name, service);
     assertThat(found).as(name).hasSize(1);
-    assertThat(found.getFirst().service()).as(name).isEqualTo(service);
     return found.getFirst();
+  }
+
+  /** The spans of this name, at least one, each from {@code service}. */
+  private static List<ReceivedSpan> all(List<ReceivedSpan> spans, String name, String service) {
+    List<ReceivedSpan> found = spans.stream().filter(span -> span.name().equals(name)).toList();
+    assertThat(found).as(name).isNotEmpty().allMatch(span -> span.service().equals(service));
+    return found;
   }
 
   private static String hex(int bytes) {

@@ -31,16 +31,20 @@ public class EventLog {
   }
 
   /**
-   * Appends the events of a transition that started from {@code before}, each with the span it is
-   * written in, or else the deployment's own trace.
+   * Appends the events of a transition that started from {@code before}, each in the deployment's
+   * own trace: under the span it is written in when that span is of this trace (a report of its
+   * job), else under the call that created the deployment (an approval or another deployment's work
+   * is a trace of its own).
    */
   public void append(Connection tx, Deployment before, List<DeploymentEvent> events, Instant now)
       throws SQLException {
-    String traceparent = Tracing.currentTraceparent().orElse(null);
+    String current = Tracing.currentTraceparent().orElse(null);
     try (PreparedStatement insert =
         tx.prepareStatement(
             "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at, traceparent)"
-                + " values (?, ?, ?, ?, ?, ?, coalesce(?, (select traceparent from deployments where id = ?)))")) {
+                + " select ?, ?, ?, ?, ?, ?, case when d.traceparent is null then ?::text"
+                + " when split_part(d.traceparent, '-', 2) = split_part(?::text, '-', 2) then ?::text"
+                + " else d.traceparent end from deployments d where d.id = ?")) {
       long sequence = before.lastSequence();
       for (DeploymentEvent event : events) {
         sequence++;
@@ -51,11 +55,17 @@ public class EventLog {
         insert.setString(4, TargetKey.of(before.app(), before.environment()));
         insert.setBytes(5, EventCodec.encode(before, event, eventId, sequence, now).toByteArray());
         insert.setTimestamp(6, Timestamp.from(now));
-        insert.setString(7, traceparent);
-        insert.setObject(8, before.id());
+        insert.setString(7, current);
+        insert.setString(8, current);
+        insert.setString(9, current);
+        insert.setObject(10, before.id());
         insert.addBatch();
       }
-      insert.executeBatch();
+      for (int inserted : insert.executeBatch()) {
+        if (inserted != 1) {
+          throw new SQLException("deployment " + before.id() + " is not stored: no event of it is");
+        }
+      }
     }
     try (PreparedStatement notify = tx.prepareStatement("select pg_notify(?, ?)")) {
       notify.setString(1, CHANNEL);

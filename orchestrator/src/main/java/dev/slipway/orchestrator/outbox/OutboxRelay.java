@@ -133,16 +133,11 @@ public class OutboxRelay {
     List<OutboxSession.Row> rows = session.unpublished();
     List<Long> sent = new ArrayList<>();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    List<Span> spans = new ArrayList<>();
+    List<OutboxSession.Row> publishing = new ArrayList<>();
     for (OutboxSession.Row row : rows) {
       try {
-        ProducerRecord<byte[], byte[]> record = record(row);
-        Span span = publishSpan(row, record);
-        Tracing.traceparent(span)
-            .map(CloudEventHeaders::tracing)
-            .ifPresent(tracing -> addHeaders(record, tracing));
-        records.add(record);
-        spans.add(span);
+        records.add(record(row));
+        publishing.add(row);
         sent.add(row.id());
       } catch (Unpublishable e) {
         LOG.error("event row {} is set aside, never published: {}", row.id(), e.getMessage());
@@ -151,6 +146,15 @@ public class OutboxRelay {
     }
     if (records.isEmpty()) {
       return rows.size();
+    }
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      ProducerRecord<byte[], byte[]> record = records.get(i);
+      Span span = publishSpan(publishing.get(i), record);
+      Tracing.traceparent(span)
+          .map(CloudEventHeaders::tracing)
+          .ifPresent(tracing -> addHeaders(record, tracing));
+      spans.add(span);
     }
     try {
       producer.beginTransaction();

@@ -13,8 +13,10 @@ import dev.slipway.platform.tracing.Tracing;
 import dev.slipway.proto.v1.DeploymentEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -224,6 +226,8 @@ public final class EventConsumer implements AutoCloseable {
         if (permanent || (attempt >= HANDLER_ATTEMPTS && !isTransient(e))) {
           LOG.error("{}: event {} failed {} time(s), dead-lettered", group, eventId, attempt, e);
           deadLetters.send(record, bounded("handler of " + group + " failed: " + e.getMessage()));
+          Span.current()
+              .setStatus(StatusCode.ERROR, "dead-lettered: " + e.getClass().getSimpleName());
           consumed("dead_lettered");
           return true;
         }

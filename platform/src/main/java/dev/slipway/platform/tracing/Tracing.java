@@ -3,7 +3,6 @@ package dev.slipway.platform.tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -86,8 +85,9 @@ public final class Tracing {
       return span;
     }
 
-    public void failed(String description) {
-      span.setStatus(StatusCode.ERROR, description);
+    /** The context with this span current, for another thread working on its behalf. */
+    public Context context() {
+      return Context.root().with(span);
     }
 
     @Override

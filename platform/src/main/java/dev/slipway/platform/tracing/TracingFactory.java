@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,6 +29,9 @@ public class TracingFactory {
   @Singleton
   @Bean(preDestroy = "close")
   OpenTelemetrySdk openTelemetry(@Value("${micronaut.application.name}") String service) {
+    if (EXPORTER_SETTINGS.stream().allMatch(key -> setting(key).isBlank())) {
+      return OpenTelemetrySdk.builder().build();
+    }
     return AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(
             () ->
@@ -35,14 +39,19 @@ public class TracingFactory {
                     "otel.service.name", "slipway-" + service,
                     "otel.metrics.exporter", "none",
                     "otel.logs.exporter", "none"))
-        .addPropertiesCustomizer(
-            config ->
-                EXPORTER_SETTINGS.stream().anyMatch(key -> !config.getString(key, "").isBlank())
-                    ? Map.of()
-                    : Map.of("otel.sdk.disabled", "true"))
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();
+  }
+
+  /** {@code otel.a.b} as a system property, else {@code OTEL_A_B} in the environment. */
+  private static String setting(String key) {
+    String property = System.getProperty(key);
+    if (property != null) {
+      return property;
+    }
+    String variable = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_'));
+    return variable == null ? "" : variable;
   }
 
   @Singleton

@@ -64,6 +64,12 @@ public class TracingInterceptor implements ServerInterceptor, Ordered {
     ServerCall.Listener<Q> listener;
     try (Scope ignored = context.makeCurrent()) {
       listener = next.startCall(traced, headers);
+    } catch (RuntimeException e) {
+      if (ended.compareAndSet(false, true)) {
+        span.setStatus(StatusCode.ERROR, e.toString());
+        span.end();
+      }
+      throw e;
     }
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
@@ -86,7 +92,8 @@ public class TracingInterceptor implements ServerInterceptor, Ordered {
           super.onCancel();
         } finally {
           if (ended.compareAndSet(false, true)) {
-            span.setStatus(StatusCode.ERROR, "CANCELLED by the client");
+            span.setStatus(
+                StatusCode.ERROR, "cancelled: the client went away or its deadline passed");
             span.end();
           }
         }

@@ -5,6 +5,7 @@ import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +34,8 @@ public class PhaseJobRows {
    * A job this replica owns now, with the verdict it already reached (null: none yet) and the trace
    * it continues (null: none).
    */
-  public record Claimed(PhaseJob job, UUID owner, ReportStepRequest report, String traceparent) {}
+  public record Claimed(
+      PhaseJob job, UUID owner, @Nullable ReportStepRequest report, @Nullable String traceparent) {}
 
   /** Inserts the job in the inbox transaction; false when it exists already. */
   boolean insert(Connection tx, Claimed claimed, Instant now, Instant leaseUntil)

@@ -15,6 +15,7 @@ import dev.slipway.platform.tracing.Tracing;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.PhaseOutcome;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,7 +24,10 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -138,7 +142,12 @@ public class PhaseJobs implements EventHandler {
                 clock.instant().plus(lease),
                 lease,
                 clock,
-                until -> rows.renew(job, claimed.owner(), until) && stillCurrent(job),
+                until -> {
+                  // The renewer's own thread asks the orchestrator in the job's trace.
+                  try (Scope inJob = span.context().makeCurrent()) {
+                    return rows.renew(job, claimed.owner(), until) && stillCurrent(job);
+                  }
+                },
                 stop)) {
       ReportStepRequest report =
           claimed.report() != null ? claimed.report() : runToVerdict(claimed, stop);
@@ -177,6 +186,9 @@ public class PhaseJobs implements EventHandler {
   private void report(PhaseJobRows.Claimed claimed, ReportStepRequest report)
       throws InterruptedException {
     PhaseJob job = claimed.job();
+    if (report.getOutcome() == PhaseOutcome.PHASE_OUTCOME_ERRORED) {
+      Span.current().setStatus(StatusCode.ERROR, report.getSummary());
+    }
     boolean accepted = orchestrator.report(report);
     LOG.info(
         "{} attempt {} of {}: {}{}",

@@ -291,11 +291,16 @@ class EventConsumerTest {
             ("00-" + traceId + "-" + publishSpan + "-01").getBytes(StandardCharsets.UTF_8));
     send(record);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> spanInHandler.containsKey(traced));
+    // The span ends once the record's transaction and its after-commit work are done.
     List<SpanData> processed =
-        spans.getFinishedSpanItems().stream()
-            .filter(span -> span.getTraceId().equals(traceId))
-            .toList();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    spans.getFinishedSpanItems().stream()
+                        .filter(span -> span.getTraceId().equals(traceId))
+                        .toList(),
+                finished -> !finished.isEmpty());
     assertThat(processed).hasSize(1);
     SpanData span = processed.getFirst();
     assertThat(span.getName()).isEqualTo("process dev.slipway.deployment.kind_not_set.v1");
