@@ -1,5 +1,7 @@
 package dev.slipway.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.Phase;
@@ -13,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * An independent check of what a run left behind, read from the topic and the orchestrator's
@@ -27,15 +30,30 @@ final class Invariants {
 
   private Invariants() {}
 
+  /** Opens a connection to the Slipway database. */
+  interface Database {
+    Connection open() throws java.sql.SQLException;
+  }
+
   /** What is wrong with these deployments; empty when nothing is. */
   static List<String> violations(E2eEnvironment env, Set<String> deployments) throws Exception {
+    return violations(env.infrastructure.kafkaBootstrap(), env::slipway, deployments);
+  }
+
+  static List<String> violations(String kafka, Database database, Set<String> deployments)
+      throws Exception {
+    // What the relay has yet to publish gets a minute; what it never publishes is a violation.
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(() -> unpublished(database, deployments) == 0);
+    } catch (ConditionTimeoutException e) {
+      // Counted below, deployment by deployment.
+    }
     Map<String, List<DeploymentEvent>> onTopic = new HashMap<>();
-    for (var record :
-        AuditTopic.read(
-            env.infrastructure.kafkaBootstrap(),
-            Topics.DEPLOYMENTS,
-            r -> false,
-            Duration.ofSeconds(5))) {
+    for (var record : AuditTopic.readAll(kafka, Topics.DEPLOYMENTS, Duration.ofSeconds(60))) {
       DeploymentEvent event = AuditTopic.decode(record);
       if (deployments.contains(event.getDeploymentId())) {
         onTopic.computeIfAbsent(event.getDeploymentId(), k -> new ArrayList<>()).add(event);
@@ -45,12 +63,15 @@ final class Invariants {
     for (String id : deployments) {
       List<DeploymentEvent> events = onTopic.getOrDefault(id, List.of());
       String status =
-          stored(env, "select status from orchestrator.deployments where id = ?::uuid", id);
+          stored(database, "select status from orchestrator.deployments where id = ?::uuid", id);
       if (!TERMINAL.contains(status)) {
         violations.add(id + ": not terminal but " + status);
       }
       String outbox =
-          stored(env, "select count(*) from orchestrator.events where deployment_id = ?::uuid", id);
+          stored(
+              database,
+              "select count(*) from orchestrator.events where deployment_id = ?::uuid",
+              id);
       if (Long.parseLong(outbox) != events.size()) {
         violations.add(id + ": " + events.size() + " event(s) on the topic, " + outbox + " stored");
       }
@@ -126,8 +147,22 @@ final class Invariants {
     return violations;
   }
 
-  private static String stored(E2eEnvironment env, String sql, String id) throws Exception {
-    try (Connection c = env.slipway();
+  private static long unpublished(Database database, Set<String> deployments) throws Exception {
+    try (Connection c = database.open();
+        PreparedStatement select =
+            c.prepareStatement(
+                "select count(*) from orchestrator.events where published_at is null"
+                    + " and deployment_id = any (?::uuid[])")) {
+      select.setArray(1, c.createArrayOf("text", deployments.toArray()));
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
+  }
+
+  private static String stored(Database database, String sql, String id) throws Exception {
+    try (Connection c = database.open();
         PreparedStatement select = c.prepareStatement(sql)) {
       select.setString(1, id);
       try (ResultSet row = select.executeQuery()) {
