@@ -272,7 +272,9 @@ public class LocalSteps {
             "app",
             d.app(),
             "environment",
-            d.environment());
+            d.environment(),
+            "attempt",
+            Integer.toString(step.attempt()));
     List<String> argv =
         command.getCommandList().stream().map(arg -> Placeholders.substitute(arg, values)).toList();
     Path workdir = command.getWorkdir().isEmpty() ? null : Path.of(command.getWorkdir());

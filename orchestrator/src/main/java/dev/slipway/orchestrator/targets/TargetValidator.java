@@ -28,7 +28,7 @@ public final class TargetValidator {
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
   private static final Set<String> PLACEHOLDERS =
-      Set.of("version", "previousVersion", "deploymentId", "app", "environment");
+      Set.of("version", "previousVersion", "deploymentId", "app", "environment", "attempt");
 
   /** The event kinds notify rules and channel templates name. */
   public static final List<String> EVENTS =
