@@ -44,7 +44,12 @@ import org.slf4j.LoggerFactory;
 public class OutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   static final String TRANSACTIONAL_ID = "slipway-outbox-relay";
-  private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+  /**
+   * At most 5 s between attempts: events wait for Kafka at most that long after it is back, and
+   * each phase's deadline runs from its start, not from its publication.
+   */
+  private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5));
 
   private final DataSource dataSource;
   private final CommitSignal signal;
