@@ -5,12 +5,16 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The four services running against one PostgreSQL and one Kafka, each as its own JVM. */
 public final class Stack implements AutoCloseable {
@@ -220,11 +224,25 @@ public final class Stack implements AutoCloseable {
     return httpPorts.get(service);
   }
 
+  /**
+   * A port free now, below the kernel's ephemeral range (Linux: from 32768): a port the kernel
+   * hands out could be taken by any outgoing connection before the service binds it. Never the same
+   * port twice in this JVM.
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    for (int tries = 0; tries < 1_000; tries++) {
+      int port = PORTS_FROM + RANDOM.nextInt(PORTS_TO - PORTS_FROM);
+      if (isFree(port) && HANDED_OUT.add(port)) {
+        return port;
+      }
     }
+    throw new IOException("no free port between " + PORTS_FROM + " and " + PORTS_TO);
   }
+
+  private static final int PORTS_FROM = 20_000;
+  private static final int PORTS_TO = 32_000;
+  private static final Random RANDOM = new SecureRandom();
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   private static boolean isFree(int port) {
     try (ServerSocket socket = new ServerSocket(port)) {
