@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A webhook receiver that misbehaves on request: it answers 500, or 429 with {@code Retry-After},
- * or holds each request unanswered until it behaves again (then 503). It keeps every request it
- * accepted (204), and how many it turned away.
+ * A webhook receiver that misbehaves on request: it answers 500, or 429 with {@code Retry-After:
+ * 4}, or holds each request unanswered until it behaves again (then 500). It keeps every request it
+ * accepted (204), and counts those it turned away and those it held.
  */
 final class FaultyWebhook implements AutoCloseable {
   enum Mode {
@@ -29,8 +30,8 @@ final class FaultyWebhook implements AutoCloseable {
   private static final int MAX_BODY = 1024 * 1024;
   private final HttpServer server;
   private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger refused =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger refused = new AtomicInteger();
+  private final AtomicInteger held = new AtomicInteger();
   private final Object behaviour = new Object();
   private Mode mode = Mode.ACCEPT;
 
@@ -60,11 +61,16 @@ final class FaultyWebhook implements AutoCloseable {
     return refused.get();
   }
 
+  int held() {
+    return held.get();
+  }
+
   private void receive(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY);
       Mode now = current();
       if (now == Mode.HANG) {
+        held.incrementAndGet();
         awaitOtherThan(Mode.HANG);
         now = Mode.ERROR;
       }
@@ -78,12 +84,13 @@ final class FaultyWebhook implements AutoCloseable {
         }
         case THROTTLE -> {
           refused.incrementAndGet();
-          exchange.getResponseHeaders().set("Retry-After", "1");
+          // Longer than the first steps of the notifier's schedule: it must wait this long.
+          exchange.getResponseHeaders().set("Retry-After", "4");
           exchange.sendResponseHeaders(429, -1);
         }
         default -> {
           refused.incrementAndGet();
-          exchange.sendResponseHeaders(now == Mode.ERROR ? 500 : 503, -1);
+          exchange.sendResponseHeaders(500, -1);
         }
       }
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.Phase;
+import dev.slipway.proto.v1.PhaseOutcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +23,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * database rather than through Slipway's API: every deployment reached a terminal status, its
  * events are on the topic once each in sequence, all that its outbox holds, and they follow the
  * life of a deployment (requested first, finished last and once, one phase at a time, each attempt
- * started before it completes and every attempt newer than the last).
+ * started before it completes and every attempt newer than the last, each phase one that may follow
+ * the last as {@link PhaseOrder} says, and the end one that may follow the last phase).
  */
 final class Invariants {
   private static final Set<String> TERMINAL =
@@ -87,6 +89,8 @@ final class Invariants {
     DeploymentEvent.KindCase previous = null;
     Phase open = null;
     int openAttempt = 0;
+    Phase lastEnded = null;
+    PhaseOutcome lastOutcome = PhaseOutcome.PHASE_OUTCOME_UNSPECIFIED;
     for (int i = 0; i < events.size(); i++) {
       DeploymentEvent event = events.get(i);
       String at = id + " #" + event.getSequence() + " " + event.getKindCase();
@@ -108,6 +112,8 @@ final class Invariants {
           if (open != null) {
             violations.add(at + ": " + started.getPhase() + " started while " + open + " runs");
           }
+          PhaseOrder.refusesStart(lastEnded, lastOutcome, started.getPhase())
+              .ifPresent(why -> violations.add(at + ": " + why));
           if (started.getAttempt() <= lastAttempt.getOrDefault(started.getPhase(), 0)) {
             violations.add(at + ": attempt " + started.getAttempt() + " is not a new one");
           }
@@ -127,11 +133,15 @@ final class Invariants {
                     + " never started");
           }
           open = null;
+          lastEnded = completed.getPhase();
+          lastOutcome = completed.getOutcome();
         }
         case FINISHED -> {
           if (open != null) {
             violations.add(at + ": finished while " + open + " runs");
           }
+          PhaseOrder.refusesEnd(lastEnded, lastOutcome, status)
+              .ifPresent(why -> violations.add(at + ": " + why));
           String finished = event.getFinished().getStatus().name();
           if (!finished.equals("DEPLOYMENT_STATUS_" + status)) {
             violations.add(at + ": finished as " + finished + " but stored as " + status);
@@ -147,7 +157,9 @@ final class Invariants {
     return violations;
   }
 
-  private static long unpublished(Database database, Set<String> deployments) throws Exception {
+  /** How many events of these deployments the relay has yet to publish. */
+  static long unpublished(Database database, java.util.Collection<String> deployments)
+      throws java.sql.SQLException {
     try (Connection c = database.open();
         PreparedStatement select =
             c.prepareStatement(

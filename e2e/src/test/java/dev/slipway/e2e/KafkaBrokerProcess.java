@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -73,7 +76,12 @@ final class KafkaBrokerProcess implements AutoCloseable {
       format.destroyForcibly();
       throw new IOException("formatting Kafka's storage failed: see " + dir.resolve("format.log"));
     }
-    broker.start();
+    try {
+      broker.start();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      broker.stop();
+      throw e;
+    }
     return broker;
   }
 
@@ -98,8 +106,9 @@ final class KafkaBrokerProcess implements AutoCloseable {
                   AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
         admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
         return;
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
+          stop();
           throw new IOException(
               "the Kafka broker did not start: see " + dir.resolve("broker.log"), e);
         }
@@ -117,11 +126,12 @@ final class KafkaBrokerProcess implements AutoCloseable {
     }
   }
 
-  private ProcessBuilder java(String mainClass, String... args) {
+  /** This JVM's class path, in an argument file: a long one passes no argv limit. */
+  private ProcessBuilder java(String mainClass, String... args) throws IOException {
+    Path classpath = dir.resolve("classpath.args");
+    Files.writeString(classpath, "-cp \"" + System.getProperty("java.class.path") + "\"\n");
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "@" + classpath, mainClass));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
   }

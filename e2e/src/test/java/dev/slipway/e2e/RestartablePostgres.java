@@ -22,13 +22,14 @@ final class RestartablePostgres implements AutoCloseable {
     this.data = data;
     this.port = Stack.freePort();
     this.server = start(data, port);
+    Runtime.getRuntime().addShutdownHook(new Thread(this::closeQuietly));
   }
 
   private static EmbeddedPostgres start(Path data, int port) throws IOException {
     return EmbeddedPostgres.builder()
         .setDataDirectory(data)
         .setCleanDataDirectory(false)
-        .setRegisterShutdownHook(true)
+        .setRegisterShutdownHook(false)
         .setPort(port)
         .setServerConfig("max_connections", "300")
         .start();
@@ -53,5 +54,13 @@ final class RestartablePostgres implements AutoCloseable {
   @Override
   public synchronized void close() throws IOException {
     server.close();
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (IOException e) {
+      System.err.println("stopping the fault suite's PostgreSQL: " + e);
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.slipway.e2e.OtlpReceiver.ReceivedSpan;
 import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.DeploymentStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -153,6 +154,71 @@ class TracingTest {
       assertThat(AuditTopic.header(record, "traceparent")).isEqualTo(carried);
       assertThat(publishSpans).contains(carried.substring(36, 52));
     }
+  }
+
+  @Test
+  void anApprovalInAnotherTraceLeavesTheReleaseInItsOwn() throws Exception {
+    E2eEnvironment env = E2eEnvironment.get();
+    String app = "traced-gate-" + UUID.randomUUID().toString().substring(0, 6);
+    Path dir = Files.createTempDirectory("traced-gate");
+    env.apply(
+        dir,
+        app,
+        """
+        app: %s
+        environment: e2e
+        deploy: { command: ["true"] }
+        approval: { required: 1, timeout: 1h }
+        """
+            .formatted(app));
+    Path approver = env.token("tracing-approver-" + app, "approve:e2e", "read");
+    String releaseTrace = hex(16);
+    String approvalTrace = hex(16);
+
+    Cli.Run started =
+        Cli.run(
+            env.server(),
+            "--traceparent",
+            "00-" + releaseTrace + "-" + hex(8) + "-01",
+            "deploy",
+            "--app",
+            app,
+            "--env",
+            "e2e",
+            "--version",
+            "1.0.0",
+            "-o",
+            "json");
+    String id = E2eEnvironment.deployment(started.out()).getId();
+    Cli.Run approved =
+        Cli.as(
+            approver,
+            env.server(),
+            "--traceparent",
+            "00-" + approvalTrace + "-" + hex(8) + "-01",
+            "approve",
+            id);
+
+    assertThat(approved.exit()).as(approved.all()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+    List<String> traces = new java.util.ArrayList<>();
+    try (var c = env.slipway();
+        var select =
+            c.prepareStatement(
+                "select traceparent from orchestrator.events where deployment_id = ?::uuid order by sequence")) {
+      select.setString(1, id);
+      try (var rows = select.executeQuery()) {
+        while (rows.next()) {
+          traces.add(rows.getString(1).split("-")[1]);
+        }
+      }
+    }
+    assertThat(traces)
+        .as("every event, the approval's and those after it too, in the release's trace")
+        .hasSizeGreaterThan(4)
+        .containsOnly(releaseTrace);
   }
 
   private static List<ReceivedSpan> named(List<ReceivedSpan> spans, String prefix) {
