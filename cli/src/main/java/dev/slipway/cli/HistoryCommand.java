@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.proto.v1.DeploymentStatus;
 import dev.slipway.proto.v1.ListDeploymentsRequest;
 import dev.slipway.proto.v1.ListDeploymentsResponse;
 import java.io.PrintWriter;
@@ -7,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -33,6 +35,39 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--page-token", defaultValue = "", description = "Continue from a previous page.")
   String pageToken;
 
+  @Option(
+      names = "--status",
+      defaultValue = "",
+      description = "Only deployments with this status (SUCCEEDED, FAILED, ROLLED_BACK, ...).")
+  String status;
+
+  @Option(
+      names = "--by",
+      defaultValue = "",
+      description = "Only deployments requested by this token name.")
+  String requestedBy;
+
+  @Option(
+      names = "--of-version",
+      defaultValue = "",
+      description = "Only deployments of this version.")
+  String version;
+
+  private DeploymentStatus status() {
+    if (status.isBlank()) {
+      return DeploymentStatus.DEPLOYMENT_STATUS_UNSPECIFIED;
+    }
+    String name = status.strip().toUpperCase(java.util.Locale.ROOT);
+    try {
+      return DeploymentStatus.valueOf(
+          name.startsWith("DEPLOYMENT_STATUS_") ? name : "DEPLOYMENT_STATUS_" + name);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--status: '" + status + "' is not a deployment status (e.g. SUCCEEDED, FAILED)");
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -46,6 +81,9 @@ final class HistoryCommand implements Callable<Integer> {
                       .setEnvironment(environment)
                       .setPageSize(limit)
                       .setPageToken(pageToken)
+                      .setStatus(status())
+                      .setRequestedBy(requestedBy)
+                      .setVersion(version)
                       .build());
       if (root.output == SlipwayCli.Format.json) {
         Printer.json(out, page);

@@ -227,8 +227,12 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
         () -> {
           DeploymentHistory.Page page =
               history.list(
-                  request.getApp(),
-                  request.getEnvironment(),
+                  new DeploymentHistory.Filter(
+                      request.getApp(),
+                      request.getEnvironment(),
+                      statusFilter(request.getStatus()),
+                      request.getRequestedBy(),
+                      request.getVersion()),
                   request.getPageSize(),
                   request.getPageToken());
           ListDeploymentsResponse.Builder out =
@@ -587,6 +591,17 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   /** Without a key every request is new. */
   private String key(String key) {
     return key.isBlank() ? "generated:" + ids.get() : key;
+  }
+
+  /** The stored status a filter names; empty for any. */
+  private static String statusFilter(dev.slipway.proto.v1.DeploymentStatus status) {
+    if (status == dev.slipway.proto.v1.DeploymentStatus.DEPLOYMENT_STATUS_UNSPECIFIED) {
+      return "";
+    }
+    if (status == dev.slipway.proto.v1.DeploymentStatus.UNRECOGNIZED) {
+      throw new InvalidInput(List.of(new Violation("status", "is not a deployment status")));
+    }
+    return status.name().substring("DEPLOYMENT_STATUS_".length());
   }
 
   private static void throwIfAny(List<Violation> violations) {

@@ -104,6 +104,20 @@ public class DeploymentHistory {
 
   /** Keyset pagination on (created_at, id): a page costs the same at any depth. */
   public Page list(String app, String environment, int pageSize, String pageToken) {
+    return list(new Filter(app, environment, "", "", ""), pageSize, pageToken);
+  }
+
+  /** What a page of history is narrowed to; an empty field narrows nothing. */
+  public record Filter(
+      String app, String environment, String status, String requestedBy, String version) {
+    boolean onlyTarget() {
+      return status.isEmpty() && requestedBy.isEmpty() && version.isEmpty();
+    }
+  }
+
+  public Page list(Filter filter, int pageSize, String pageToken) {
+    String app = filter.app();
+    String environment = filter.environment();
     int size = pageSize <= 0 ? 50 : Math.min(pageSize, 500);
     KeysetCursor.Position<UUID> cursor =
         KeysetCursor.decode(
@@ -117,7 +131,17 @@ public class DeploymentHistory {
         transactions
             .read(
                 c -> {
-                  if (!app.isEmpty() && !environment.isEmpty()) {
+                  if (!filter.onlyTarget()) {
+                    return repository.pageFiltered(
+                        app,
+                        environment,
+                        filter.status(),
+                        filter.requestedBy(),
+                        filter.version(),
+                        before,
+                        beforeId,
+                        limit);
+                  } else if (!app.isEmpty() && !environment.isEmpty()) {
                     return repository.pageOfTarget(app, environment, before, beforeId, limit);
                   } else if (!app.isEmpty()) {
                     return repository.pageOfApp(app, before, beforeId, limit);

@@ -254,4 +254,22 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
       order by created_at desc, id desc limit :limit""")
   List<DeploymentRow> pageOfTarget(
       String app, String environment, Instant createdAt, UUID id, int limit);
+
+  /** Any of the filters, each empty for "any"; walks the newest-first index. */
+  @Query(
+      """
+      select * from deployments
+      where (:app = '' or app = :app) and (:environment = '' or environment = :environment)
+        and (:status = '' or status = :status) and (:requestedBy = '' or requested_by = :requestedBy)
+        and (:version = '' or version = :version) and (created_at, id) < (:createdAt, :id)
+      order by created_at desc, id desc limit :limit""")
+  List<DeploymentRow> pageFiltered(
+      String app,
+      String environment,
+      String status,
+      String requestedBy,
+      String version,
+      Instant createdAt,
+      UUID id,
+      int limit);
 }
