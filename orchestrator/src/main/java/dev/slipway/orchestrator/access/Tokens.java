@@ -151,6 +151,30 @@ public class Tokens implements TokenAuthenticator {
     return repository.findById(row.id()).orElseThrow();
   }
 
+  /**
+   * The row of a good token's secret; throws {@link TokenAuthenticator.Refused} as authenticate.
+   */
+  TokenRow authenticatedRow(String secret) {
+    authenticate(secret);
+    return repository
+        .findByHash(hash(secret))
+        .orElseThrow(() -> new TokenAuthenticator.Refused("unknown token"));
+  }
+
+  /** The caller a token row stands for now; refused when it is revoked or expired. */
+  Caller callerOf(TokenRow row) {
+    if (row.revokedAt() != null) {
+      throw new TokenAuthenticator.Refused(
+          "token '" + row.name() + "' was revoked at " + row.revokedAt());
+    }
+    if (row.expiresAt() != null && !clock.instant().isBefore(row.expiresAt())) {
+      throw new TokenAuthenticator.Refused(
+          "token '" + row.name() + "' expired at " + row.expiresAt());
+    }
+    return new Caller(
+        row.name(), Arrays.stream(row.scopes().split(" ")).map(Scope::parse).toList());
+  }
+
   /** Whether no token exists at all: the orchestrator's very first start. */
   public boolean none() {
     return repository.count() == 0;
@@ -173,17 +197,8 @@ public class Tokens implements TokenAuthenticator {
             .findByHash(hash)
             .orElseThrow(() -> new TokenAuthenticator.Refused("unknown token"));
     Instant now = clock.instant();
-    if (row.revokedAt() != null) {
-      throw new TokenAuthenticator.Refused(
-          "token '" + row.name() + "' was revoked at " + row.revokedAt());
-    }
-    if (row.expiresAt() != null && !now.isBefore(row.expiresAt())) {
-      throw new TokenAuthenticator.Refused(
-          "token '" + row.name() + "' expired at " + row.expiresAt());
-    }
+    Caller caller = callerOf(row);
     repository.touch(row.id(), now);
-    Caller caller =
-        new Caller(row.name(), Arrays.stream(row.scopes().split(" ")).map(Scope::parse).toList());
     long validFor =
         row.expiresAt() == null
             ? CACHE_NANOS
@@ -241,7 +256,7 @@ public class Tokens implements TokenAuthenticator {
     }
   }
 
-  private byte[] hash(String secret) {
+  byte[] hash(String secret) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(hashKey());
