@@ -1,0 +1,350 @@
+package dev.slipway.orchestrator.rest;
+
+import dev.slipway.orchestrator.access.Sessions;
+import dev.slipway.orchestrator.access.Tokens;
+import dev.slipway.orchestrator.outbox.CommitSignal;
+import dev.slipway.orchestrator.outbox.EventFeed;
+import dev.slipway.platform.auth.Scope;
+import dev.slipway.platform.auth.TokenAuthenticator;
+import dev.slipway.platform.grpc.Caller;
+import dev.slipway.proto.v1.Deployment;
+import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.DeploymentServiceGrpc;
+import dev.slipway.proto.v1.GetDeploymentRequest;
+import dev.slipway.proto.v1.WatchDeploymentRequest;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.sse.Event;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Server-sent events from the event log: one deployment's ({@code id} = its sequence) or every
+ * deployment's ({@code id} = a feed position). A client that reconnects with {@code Last-Event-ID}
+ * (EventSource does) resumes right after the last event it got. A {@code heartbeat} event every 15
+ * s keeps proxies from closing an idle stream; {@code end} says a deployment has finished.
+ */
+@Controller("/api/v1")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "events")
+public class EventStreams {
+  static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  private static final int MAX_FEEDS = 500;
+  private static final int BATCH = 200;
+  private final Semaphore feeds = new Semaphore(MAX_FEEDS);
+  private final Scheduler blocking =
+      Schedulers.fromExecutorService(Executors.newVirtualThreadPerTaskExecutor(), "sse");
+  private final ApiChannel api;
+  private final ApiAuth auth;
+  private final EventFeed feed;
+  private final CommitSignal signal;
+  private final Tokens tokens;
+  private final Sessions sessions;
+
+  public EventStreams(
+      ApiChannel api,
+      ApiAuth auth,
+      EventFeed feed,
+      CommitSignal signal,
+      Tokens tokens,
+      Sessions sessions) {
+    this.api = api;
+    this.auth = auth;
+    this.feed = feed;
+    this.signal = signal;
+    this.tokens = tokens;
+    this.sessions = sessions;
+  }
+
+  @Get(value = "/deployments/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
+  @Operation(
+      summary = "A deployment's events as server-sent events, then live ones until it finishes",
+      description =
+          "Each event's id is its sequence; reconnect with Last-Event-ID (or ?after=) to resume."
+              + " Event types: deployment-event (data: a DeploymentEvent), heartbeat, end.")
+  @ApiResponse(
+      responseCode = "200",
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_EVENT_STREAM,
+              schema = @Schema(ref = ApiSchemas.EVENT)))
+  public Publisher<Event<String>> deployment(
+      HttpRequest<?> request,
+      @PathVariable String id,
+      @Nullable @Header("Last-Event-ID") String lastEventId,
+      @Nullable @QueryValue String after) {
+    ApiAuth.Credentials credentials = auth.of(request);
+    long from = sequence(lastEventId != null ? lastEventId : after);
+    Deployment deployment =
+        api.unary(DeploymentServiceGrpc::newBlockingStub, credentials)
+            .getDeployment(GetDeploymentRequest.newBuilder().setDeploymentId(id).build());
+    if (deployment.hasFinishedAt() && from >= deployment.getLastSequence()) {
+      return Flux.just(end(deployment.getLastSequence()));
+    }
+    WatchRequest watch = new WatchRequest();
+    api.stub(DeploymentServiceGrpc::newStub, credentials)
+        .watchDeployment(
+            WatchDeploymentRequest.newBuilder().setDeploymentId(id).setAfterSequence(from).build(),
+            watch);
+    return Flux.<Event<String>, WatchRequest>generate(
+            () -> watch, EventStreams::next, WatchRequest::cancel)
+        .subscribeOn(blocking);
+  }
+
+  private static WatchRequest next(
+      WatchRequest watch, reactor.core.publisher.SynchronousSink<Event<String>> sink) {
+    if (watch.ended) {
+      sink.complete();
+      return watch;
+    }
+    Object next;
+    try {
+      next = watch.received.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sink.complete();
+      return watch;
+    }
+    switch (next) {
+      case null -> sink.next(heartbeat());
+      case DeploymentEvent event -> {
+        watch.call.request(1);
+        sink.next(
+            Event.of(ProtoJson.print(event))
+                .id(Long.toString(event.getSequence()))
+                .name("deployment-event"));
+        if (event.hasFinished()) {
+          watch.last = event.getSequence();
+          watch.finished = true;
+        }
+      }
+      case Throwable failure -> {
+        watch.ended = true;
+        sink.next(failureEvent(failure));
+      }
+      default -> {
+        watch.ended = true;
+        sink.next(watch.finished ? end(watch.last) : heartbeat());
+      }
+    }
+    return watch;
+  }
+
+  /** One WatchDeployment call read one event at a time: never more than two are held. */
+  private static final class WatchRequest
+      implements ClientResponseObserver<WatchDeploymentRequest, DeploymentEvent> {
+    private static final Object COMPLETED = new Object();
+    final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    ClientCallStreamObserver<WatchDeploymentRequest> call;
+    boolean finished;
+    boolean ended;
+    long last;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<WatchDeploymentRequest> call) {
+      this.call = call;
+      call.disableAutoRequestWithInitial(1);
+    }
+
+    @Override
+    public void onNext(DeploymentEvent event) {
+      received.add(event);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      received.add(failure);
+    }
+
+    @Override
+    public void onCompleted() {
+      received.add(COMPLETED);
+    }
+
+    void cancel() {
+      call.cancel("the client closed the event stream", null);
+    }
+  }
+
+  @Get(value = "/events", produces = MediaType.TEXT_EVENT_STREAM)
+  @Operation(
+      summary = "Every deployment's events as server-sent events, in commit order",
+      description =
+          "Starts now, or after the position in Last-Event-ID (or ?after=): each event's id is its"
+              + " position. Needs the read scope.")
+  @ApiResponse(
+      responseCode = "200",
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_EVENT_STREAM,
+              schema = @Schema(ref = ApiSchemas.EVENT)))
+  public Publisher<Event<String>> all(
+      HttpRequest<?> request,
+      @Nullable @Header("Last-Event-ID") String lastEventId,
+      @Nullable @QueryValue String after) {
+    ApiAuth.Credentials credentials = auth.of(request);
+    checkReader(credentials);
+    String resume = lastEventId != null ? lastEventId : after;
+    EventFeed.Position start =
+        resume == null || resume.isBlank()
+            ? feed.now()
+            : EventFeed.Position.parse(resume)
+                .orElseThrow(
+                    () ->
+                        ApiProblem.badRequest(
+                            "Last-Event-ID", "is not a feed position (an event's id)"));
+    if (!feeds.tryAcquire()) {
+      throw new ApiProblem(
+          HttpStatus.TOO_MANY_REQUESTS,
+          "resource-exhausted",
+          "this orchestrator already serves " + MAX_FEEDS + " event feeds; retry shortly");
+    }
+    FeedReader reader = new FeedReader(credentials, start);
+    return Flux.<Event<String>, FeedReader>generate(() -> reader, this::next, r -> feeds.release())
+        .subscribeOn(blocking);
+  }
+
+  private FeedReader next(
+      FeedReader reader, reactor.core.publisher.SynchronousSink<Event<String>> sink) {
+    try {
+      if (reader.buffer.isEmpty()) {
+        reader.fill();
+      }
+      EventFeed.Entry entry = reader.buffer.poll();
+      if (entry == null) {
+        checkReader(reader.credentials);
+        sink.next(heartbeat());
+      } else {
+        sink.next(
+            Event.of(ProtoJson.print(entry.event()))
+                .id(entry.position().text())
+                .name("deployment-event"));
+      }
+    } catch (ApiProblem refused) {
+      sink.next(Event.of(problemJson(refused)).name("error"));
+      sink.complete();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sink.complete();
+    }
+    return reader;
+  }
+
+  /** One feed client's position and what it read but has not sent yet. */
+  private final class FeedReader {
+    final ApiAuth.Credentials credentials;
+    final ArrayDeque<EventFeed.Entry> buffer = new ArrayDeque<>();
+    EventFeed.Position position;
+
+    FeedReader(ApiAuth.Credentials credentials, EventFeed.Position position) {
+      this.credentials = credentials;
+      this.position = position;
+    }
+
+    /** Reads what follows; waits for a commit (at most a heartbeat) when nothing does. */
+    void fill() throws InterruptedException {
+      long deadline = System.nanoTime() + HEARTBEAT.toNanos();
+      while (System.nanoTime() < deadline) {
+        long seen = signal.generation();
+        EventFeed.Batch batch = feed.after(position, BATCH);
+        if (!batch.entries().isEmpty()) {
+          buffer.addAll(batch.entries());
+          position = batch.entries().getLast().position();
+          return;
+        }
+        if (batch.pending()) {
+          // Committed behind a transaction still open: readable as soon as that one ends.
+          Thread.sleep(20);
+        } else {
+          signal.awaitAfter(seen, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+      }
+    }
+  }
+
+  /** The feed is for callers with the read scope; checked again at every heartbeat. */
+  private void checkReader(ApiAuth.Credentials credentials) {
+    Caller caller;
+    try {
+      caller =
+          credentials.session()
+              ? sessions.authenticate(credentials.bearer())
+              : tokens.authenticate(credentials.bearer());
+    } catch (TokenAuthenticator.Refused e) {
+      throw ApiProblem.unauthenticated(e.getMessage());
+    }
+    if (!caller.allows(Scope.Kind.READ, null)) {
+      throw new ApiProblem(
+          HttpStatus.FORBIDDEN,
+          "forbidden",
+          "token '" + caller.name() + "' lacks the scope read (or admin)");
+    }
+  }
+
+  private static long sequence(String text) {
+    if (text == null || text.isBlank()) {
+      return 0;
+    }
+    try {
+      long sequence = Long.parseLong(text.strip());
+      if (sequence >= 0) {
+        return sequence;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ApiProblem.badRequest("Last-Event-ID", "must be an event's sequence (0 or more)");
+  }
+
+  private static Event<String> heartbeat() {
+    return Event.of("{}").name("heartbeat");
+  }
+
+  private static Event<String> end(long lastSequence) {
+    return Event.of("{\"lastSequence\":\"" + lastSequence + "\"}").name("end");
+  }
+
+  private static Event<String> failureEvent(Throwable failure) {
+    ApiProblem problem =
+        failure instanceof StatusRuntimeException grpc
+            ? ApiProblem.of(grpc)
+            : new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", failure.toString());
+    return Event.of(problemJson(problem)).name("error");
+  }
+
+  private static String problemJson(ApiProblem problem) {
+    return "{\"type\":\""
+        + problem.type()
+        + "\",\"status\":"
+        + problem.status().getCode()
+        + ",\"detail\":"
+        + com.fasterxml.jackson.databind.node.TextNode.valueOf(problem.getMessage())
+        + "}";
+  }
+}
