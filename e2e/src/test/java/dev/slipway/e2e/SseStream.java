@@ -96,14 +96,17 @@ final class SseStream implements AutoCloseable {
     return (Event) next;
   }
 
-  /** Events up to and including the first that {@code last} matches (heartbeats left out). */
+  /**
+   * Events up to and including the first that {@code last} matches (heartbeats left out); fails
+   * when the stream ends before one does.
+   */
   List<Event> until(Predicate<Event> last, Duration timeout) throws InterruptedException {
     List<Event> seen = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Event event = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       if (event == null) {
-        return seen;
+        throw new AssertionError("the stream ended before the awaited event, after " + seen);
       }
       if (!event.name().equals("heartbeat")) {
         seen.add(event);

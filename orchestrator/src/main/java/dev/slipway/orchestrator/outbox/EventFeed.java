@@ -7,94 +7,66 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Every deployment's events in commit order, for readers that resume from a position (the REST
- * feed). An event is read only once every transaction that started before it has ended, so no event
- * can later appear behind a position already handed out: nothing missed, nothing twice.
+ * Every deployment's events by feed position, for readers that resume from one (the REST feed).
+ * {@link FeedSequencer} makes positions visible in increasing order only, so a reader that goes on
+ * from the last position it got misses nothing and sees nothing twice, and each deployment's events
+ * come in sequence.
  */
 @Singleton
 public class EventFeed {
-  private static final Pattern POSITION = Pattern.compile("(\\d{1,20})\\.(\\d{1,19})");
+  private static final Pattern POSITION = Pattern.compile("\\d{1,18}");
   private final Transactions transactions;
 
-  /** Where a reader stands: after the event of transaction {@code tx} with row {@code id}. */
-  public record Position(String tx, long id) {
-    public String text() {
-      return tx + "." + id;
-    }
-
-    /** A position as {@link #text()} wrote it; empty when it is not one. */
-    public static java.util.Optional<Position> parse(String text) {
-      var m = POSITION.matcher(text == null ? "" : text.strip());
-      return m.matches()
-          ? java.util.Optional.of(new Position(m.group(1), Long.parseLong(m.group(2))))
-          : java.util.Optional.empty();
-    }
-  }
-
-  /** An event and the position right after it. */
-  public record Entry(Position position, DeploymentEvent event) {}
-
-  /** A batch, and whether events exist past it that are not readable yet. */
-  public record Batch(List<Entry> entries, boolean pending) {}
+  /** An event and its position. */
+  public record Entry(long position, DeploymentEvent event) {}
 
   public EventFeed(Transactions transactions) {
     this.transactions = transactions;
   }
 
-  /** The position of now: what a reader that starts here receives is committed from now on. */
-  public Position now() {
+  /** A position as an event's id wrote it; empty when the text is not one. */
+  public static Optional<Long> position(String text) {
+    String digits = text == null ? "" : text.strip();
+    return POSITION.matcher(digits).matches()
+        ? Optional.of(Long.parseLong(digits))
+        : Optional.empty();
+  }
+
+  /** The last position given so far: a reader that starts there gets what is numbered next. */
+  public long now() {
     return transactions.read(
         c -> {
           try (PreparedStatement select =
-                  c.prepareStatement("select pg_snapshot_xmin(pg_current_snapshot())::text");
+                  c.prepareStatement("select coalesce(max(feed_position), 0) from events");
               ResultSet row = select.executeQuery()) {
             row.next();
-            return new Position(
-                Long.toString(Long.parseLong(row.getString(1)) - 1), Long.MAX_VALUE);
+            return row.getLong(1);
           }
         });
   }
 
-  /** Up to {@code limit} events after {@code after}, oldest first. */
-  public Batch after(Position after, int limit) {
+  /** Up to {@code limit} events after position {@code after}, in order. */
+  public List<Entry> after(long after, int limit) {
     return transactions.read(
         c -> {
           List<Entry> entries = new ArrayList<>();
           try (PreparedStatement select =
               c.prepareStatement(
-                  """
-                  select tx::text, id, payload from events
-                  where (tx, id) > (?::xid8, ?) and tx < pg_snapshot_xmin(pg_current_snapshot())
-                  order by tx, id limit ?""")) {
-            select.setString(1, after.tx());
-            select.setLong(2, after.id());
-            select.setInt(3, limit);
+                  "select feed_position, payload from events where feed_position > ?"
+                      + " order by feed_position limit ?")) {
+            select.setLong(1, after);
+            select.setInt(2, limit);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
-                entries.add(
-                    new Entry(
-                        new Position(rows.getString(1), rows.getLong(2)),
-                        EventLog.decode(rows.getBytes(3))));
+                entries.add(new Entry(rows.getLong(1), EventLog.decode(rows.getBytes(2))));
               }
             }
           }
-          if (entries.size() == limit) {
-            return new Batch(entries, true);
-          }
-          Position last = entries.isEmpty() ? after : entries.getLast().position();
-          try (PreparedStatement pending =
-              c.prepareStatement(
-                  "select exists (select 1 from events where (tx, id) > (?::xid8, ?))")) {
-            pending.setString(1, last.tx());
-            pending.setLong(2, last.id());
-            try (ResultSet row = pending.executeQuery()) {
-              row.next();
-              return new Batch(entries, row.getBoolean(1));
-            }
-          }
+          return entries;
         });
   }
 }

@@ -17,6 +17,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -34,6 +35,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,7 +50,8 @@ import reactor.core.scheduler.Schedulers;
  * Server-sent events from the event log: one deployment's ({@code id} = its sequence) or every
  * deployment's ({@code id} = a feed position). A client that reconnects with {@code Last-Event-ID}
  * (EventSource does) resumes right after the last event it got. A {@code heartbeat} event every 15
- * s keeps proxies from closing an idle stream; {@code end} says a deployment has finished.
+ * s keeps proxies from closing an idle stream and carries the position too; {@code end} says a
+ * deployment has finished. Credentials are checked again every heartbeat interval, busy or not.
  */
 @Controller("/api/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -86,38 +89,51 @@ public class EventStreams {
   @Operation(
       summary = "A deployment's events as server-sent events, then live ones until it finishes",
       description =
-          "Each event's id is its sequence; reconnect with Last-Event-ID (or ?after=) to resume."
-              + " Event types: deployment-event (data: a DeploymentEvent), heartbeat, end.")
+          "Each event's id is its sequence (a heartbeat's: the last one sent); reconnect with"
+              + " Last-Event-ID (or ?after=) to resume. Event types: deployment-event (data: a"
+              + " DeploymentEvent), heartbeat, end, problem (the stream was refused or failed). A"
+              + " reconnect after the end is answered 204, which stops EventSource.")
   @ApiResponse(
       responseCode = "200",
       content =
           @Content(
               mediaType = MediaType.TEXT_EVENT_STREAM,
               schema = @Schema(ref = ApiSchemas.EVENT)))
-  public Publisher<Event<String>> deployment(
+  @ApiResponse(responseCode = "204", description = "Finished, and Last-Event-ID is its last event")
+  public HttpResponse<Publisher<Event<String>>> deployment(
       HttpRequest<?> request,
       @PathVariable String id,
       @Nullable @Header("Last-Event-ID") String lastEventId,
       @Nullable @QueryValue String after) {
     ApiAuth.Credentials credentials = auth.of(request);
     long from = sequence(lastEventId != null ? lastEventId : after);
-    Deployment deployment =
-        api.unary(DeploymentServiceGrpc::newBlockingStub, credentials)
-            .getDeployment(GetDeploymentRequest.newBuilder().setDeploymentId(id).build());
+    Deployment deployment = deploymentOf(credentials, id);
     if (deployment.hasFinishedAt() && from >= deployment.getLastSequence()) {
-      return Flux.just(end(deployment.getLastSequence()));
+      return lastEventId != null
+          ? HttpResponse.noContent()
+          : HttpResponse.ok(Flux.just(end(deployment.getLastSequence())));
     }
-    WatchRequest watch = new WatchRequest();
+    return HttpResponse.ok(
+        Flux.<Event<String>, WatchRequest>generate(
+                () -> startWatch(credentials, id, from), this::next, WatchRequest::cancel)
+            .subscribeOn(blocking));
+  }
+
+  private Deployment deploymentOf(ApiAuth.Credentials credentials, String id) {
+    return api.unary(DeploymentServiceGrpc::newBlockingStub, credentials)
+        .getDeployment(GetDeploymentRequest.newBuilder().setDeploymentId(id).build());
+  }
+
+  private WatchRequest startWatch(ApiAuth.Credentials credentials, String id, long from) {
+    WatchRequest watch = new WatchRequest(credentials, id, from);
     api.stub(DeploymentServiceGrpc::newStub, credentials)
         .watchDeployment(
             WatchDeploymentRequest.newBuilder().setDeploymentId(id).setAfterSequence(from).build(),
             watch);
-    return Flux.<Event<String>, WatchRequest>generate(
-            () -> watch, EventStreams::next, WatchRequest::cancel)
-        .subscribeOn(blocking);
+    return watch;
   }
 
-  private static WatchRequest next(
+  private WatchRequest next(
       WatchRequest watch, reactor.core.publisher.SynchronousSink<Event<String>> sink) {
     if (watch.ended) {
       sink.complete();
@@ -125,32 +141,39 @@ public class EventStreams {
     }
     Object next;
     try {
+      if (System.nanoTime() >= watch.recheckAt) {
+        // A revoked token or a closed session ends the stream within a heartbeat, busy or not.
+        deploymentOf(watch.credentials, watch.id);
+        watch.recheckAt = System.nanoTime() + HEARTBEAT.toNanos();
+      }
       next = watch.received.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (StatusRuntimeException refused) {
+      watch.ended = true;
+      sink.next(problemEvent(refused));
+      return watch;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       sink.complete();
       return watch;
     }
     switch (next) {
-      case null -> sink.next(heartbeat());
+      case null -> sink.next(heartbeat(Long.toString(watch.last)));
       case DeploymentEvent event -> {
         watch.call.request(1);
+        watch.last = event.getSequence();
         sink.next(
             Event.of(ProtoJson.print(event))
                 .id(Long.toString(event.getSequence()))
                 .name("deployment-event"));
-        if (event.hasFinished()) {
-          watch.last = event.getSequence();
-          watch.finished = true;
-        }
+        watch.finished |= event.hasFinished();
       }
       case Throwable failure -> {
         watch.ended = true;
-        sink.next(failureEvent(failure));
+        sink.next(problemEvent(failure));
       }
       default -> {
         watch.ended = true;
-        sink.next(watch.finished ? end(watch.last) : heartbeat());
+        sink.next(watch.finished ? end(watch.last) : heartbeat(Long.toString(watch.last)));
       }
     }
     return watch;
@@ -161,10 +184,19 @@ public class EventStreams {
       implements ClientResponseObserver<WatchDeploymentRequest, DeploymentEvent> {
     private static final Object COMPLETED = new Object();
     final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    final ApiAuth.Credentials credentials;
+    final String id;
     ClientCallStreamObserver<WatchDeploymentRequest> call;
+    long recheckAt = System.nanoTime() + HEARTBEAT.toNanos();
     boolean finished;
     boolean ended;
     long last;
+
+    WatchRequest(ApiAuth.Credentials credentials, String id, long from) {
+      this.credentials = credentials;
+      this.id = id;
+      this.last = from;
+    }
 
     @Override
     public void beforeStart(ClientCallStreamObserver<WatchDeploymentRequest> call) {
@@ -194,10 +226,11 @@ public class EventStreams {
 
   @Get(value = "/events", produces = MediaType.TEXT_EVENT_STREAM)
   @Operation(
-      summary = "Every deployment's events as server-sent events, in commit order",
+      summary = "Every deployment's events as server-sent events, each deployment's in sequence",
       description =
           "Starts now, or after the position in Last-Event-ID (or ?after=): each event's id is its"
-              + " position. Needs the read scope.")
+              + " feed position, and so is every heartbeat's, so a reconnect resumes right there"
+              + " even before the first event. Needs the read scope.")
   @ApiResponse(
       responseCode = "200",
       content =
@@ -211,43 +244,55 @@ public class EventStreams {
     ApiAuth.Credentials credentials = auth.of(request);
     checkReader(credentials);
     String resume = lastEventId != null ? lastEventId : after;
-    EventFeed.Position start =
+    long start =
         resume == null || resume.isBlank()
             ? feed.now()
-            : EventFeed.Position.parse(resume)
+            : EventFeed.position(resume)
                 .orElseThrow(
                     () ->
                         ApiProblem.badRequest(
                             "Last-Event-ID", "is not a feed position (an event's id)"));
-    if (!feeds.tryAcquire()) {
-      throw new ApiProblem(
-          HttpStatus.TOO_MANY_REQUESTS,
-          "resource-exhausted",
-          "this orchestrator already serves " + MAX_FEEDS + " event feeds; retry shortly");
+    if (feeds.availablePermits() == 0) {
+      throw tooManyFeeds();
     }
-    FeedReader reader = new FeedReader(credentials, start);
-    return Flux.<Event<String>, FeedReader>generate(() -> reader, this::next, r -> feeds.release())
+    return Flux.<Event<String>, FeedReader>generate(
+            () -> new FeedReader(credentials, start, feeds.tryAcquire()),
+            this::next,
+            FeedReader::close)
         .subscribeOn(blocking);
+  }
+
+  private static ApiProblem tooManyFeeds() {
+    return new ApiProblem(
+        HttpStatus.TOO_MANY_REQUESTS,
+        "resource-exhausted",
+        "this orchestrator already serves " + MAX_FEEDS + " event feeds; retry shortly");
   }
 
   private FeedReader next(
       FeedReader reader, reactor.core.publisher.SynchronousSink<Event<String>> sink) {
     try {
+      if (!reader.admitted) {
+        throw tooManyFeeds();
+      }
+      if (System.nanoTime() >= reader.recheckAt) {
+        checkReader(reader.credentials);
+        reader.recheckAt = System.nanoTime() + HEARTBEAT.toNanos();
+      }
       if (reader.buffer.isEmpty()) {
         reader.fill();
       }
       EventFeed.Entry entry = reader.buffer.poll();
       if (entry == null) {
-        checkReader(reader.credentials);
-        sink.next(heartbeat());
+        sink.next(heartbeat(Long.toString(reader.position)));
       } else {
         sink.next(
             Event.of(ProtoJson.print(entry.event()))
-                .id(entry.position().text())
+                .id(Long.toString(entry.position()))
                 .name("deployment-event"));
       }
     } catch (ApiProblem refused) {
-      sink.next(Event.of(problemJson(refused)).name("error"));
+      sink.next(Event.of(problemJson(refused)).name("problem"));
       sink.complete();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -259,12 +304,15 @@ public class EventStreams {
   /** One feed client's position and what it read but has not sent yet. */
   private final class FeedReader {
     final ApiAuth.Credentials credentials;
+    final boolean admitted;
     final ArrayDeque<EventFeed.Entry> buffer = new ArrayDeque<>();
-    EventFeed.Position position;
+    long recheckAt = System.nanoTime() + HEARTBEAT.toNanos();
+    long position;
 
-    FeedReader(ApiAuth.Credentials credentials, EventFeed.Position position) {
+    FeedReader(ApiAuth.Credentials credentials, long position, boolean admitted) {
       this.credentials = credentials;
       this.position = position;
+      this.admitted = admitted;
     }
 
     /** Reads what follows; waits for a commit (at most a heartbeat) when nothing does. */
@@ -272,18 +320,19 @@ public class EventStreams {
       long deadline = System.nanoTime() + HEARTBEAT.toNanos();
       while (System.nanoTime() < deadline) {
         long seen = signal.generation();
-        EventFeed.Batch batch = feed.after(position, BATCH);
-        if (!batch.entries().isEmpty()) {
-          buffer.addAll(batch.entries());
-          position = batch.entries().getLast().position();
+        List<EventFeed.Entry> entries = feed.after(position, BATCH);
+        if (!entries.isEmpty()) {
+          buffer.addAll(entries);
+          position = entries.getLast().position();
           return;
         }
-        if (batch.pending()) {
-          // Committed behind a transaction still open: readable as soon as that one ends.
-          Thread.sleep(20);
-        } else {
-          signal.awaitAfter(seen, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        }
+        signal.awaitAfter(seen, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      }
+    }
+
+    void close() {
+      if (admitted) {
+        feeds.release();
       }
     }
   }
@@ -322,20 +371,20 @@ public class EventStreams {
     throw ApiProblem.badRequest("Last-Event-ID", "must be an event's sequence (0 or more)");
   }
 
-  private static Event<String> heartbeat() {
-    return Event.of("{}").name("heartbeat");
+  private static Event<String> heartbeat(String id) {
+    return Event.of("{}").id(id).name("heartbeat");
   }
 
   private static Event<String> end(long lastSequence) {
     return Event.of("{\"lastSequence\":\"" + lastSequence + "\"}").name("end");
   }
 
-  private static Event<String> failureEvent(Throwable failure) {
+  private static Event<String> problemEvent(Throwable failure) {
     ApiProblem problem =
         failure instanceof StatusRuntimeException grpc
             ? ApiProblem.of(grpc)
             : new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", failure.toString());
-    return Event.of(problemJson(problem)).name("error");
+    return Event.of(problemJson(problem)).name("problem");
   }
 
   private static String problemJson(ApiProblem problem) {
