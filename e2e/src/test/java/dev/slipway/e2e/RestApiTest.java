@@ -171,8 +171,8 @@ class RestApiTest {
       awaitStatus(id, DeploymentStatus.DEPLOYMENT_STATUS_AWAITING_APPROVAL);
 
       RestClient.Response own = post(deployer, "/api/v1/deployments/{id}/approve", "{}", id);
-      assertThat(own.status()).as(own.toString()).isIn(403, 409);
-      assertThat(own.header("Content-Type")).startsWith("application/problem+json");
+      assertProblem(own, 403, "forbidden");
+      assertThat(own.json().path("detail").asText()).contains("lacks the scope approve:e2e");
       RestClient.Response approved =
           post(approver, "/api/v1/deployments/{id}/approve", "{\"comment\": \"looks good\"}", id);
       assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
@@ -546,6 +546,31 @@ class RestApiTest {
     assertThat(badEnum.json().path("errors").get(0).path("field").asText()).isEqualTo("status");
     assertThat(badEnum.json().path("detail").asText()).contains("SUCCEEDED");
 
+    String elsewhere = "rest-elsewhere-" + suffix;
+    RestClient.Response mismatched =
+        rest.call("PUT", "/api/v1/targets/{app}/{environment}", "rest-path-" + suffix, "e2e")
+            .as(admin)
+            .body(
+                "application/yaml",
+                "app: " + elsewhere + "\nenvironment: e2e\ndeploy: {command: [\"true\"]}\n")
+            .send();
+    assertProblem(mismatched, 400, "invalid-request");
+    assertThat(mismatched.json().path("errors").get(0).path("field").asText()).isEqualTo("app");
+    assertThat(mismatched.json().path("detail").asText()).contains(elsewhere);
+    for (String app : List.of(elsewhere, "rest-path-" + suffix)) {
+      assertProblem(
+          rest.call("GET", "/api/v1/targets/{app}/{environment}", app, "e2e").as(reader).send(),
+          404,
+          "not-found");
+    }
+    RestClient.Response strayYaml =
+        rest.call("PUT", "/api/v1/targets/{app}/{environment}", "rest-path-" + suffix, "e2e")
+            .as(admin)
+            .body("application/yaml", "deploy: {command: [\"true\"]}\ncolour: blue\n")
+            .send();
+    assertProblem(strayYaml, 400, "invalid-request");
+    assertThat(strayYaml.json().path("errors").get(0).path("field").asText()).isEqualTo("colour");
+
     RestClient.Response missing =
         rest.call("GET", "/api/v1/deployments/{id}", UUID.randomUUID()).as(reader).send();
     assertProblem(missing, 404, "not-found");
@@ -687,6 +712,16 @@ class RestApiTest {
             .extracting(SseStream.Event::name)
             .containsExactly("end");
       }
+
+      RestClient.Response reconnectAfterEnd =
+          rest.call("GET", "/api/v1/deployments/{id}/events", id)
+              .as(reader)
+              .header("Accept", "text/event-stream")
+              .header("Last-Event-ID", Long.toString(whole.getLast().getSequence()))
+              .send();
+      assertThat(reconnectAfterEnd.status())
+          .as("a reconnect after the end stops EventSource: " + reconnectAfterEnd)
+          .isEqualTo(204);
 
       List<SseStream.Event> fedFirst = feed.until(e -> e.data().contains(id), RELEASE);
       feed.close();

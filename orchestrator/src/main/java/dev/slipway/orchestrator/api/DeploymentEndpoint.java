@@ -64,6 +64,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -265,13 +266,20 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
     }
     ServerCallStreamObserver<DeploymentEvent> stream =
         (ServerCallStreamObserver<DeploymentEvent>) response;
+    Semaphore ready = new Semaphore(0);
+    stream.setOnReadyHandler(ready::release);
+    stream.setOnCancelHandler(ready::release);
     Thread.ofVirtual()
         .name("watch-" + id)
-        .start(() -> stream(id, request.getAfterSequence(), stream));
+        .start(() -> stream(id, request.getAfterSequence(), stream, ready));
   }
 
+  /** Sends as fast as the client reads, no faster: a slow reader holds one batch, not the log. */
   private void stream(
-      UUID id, long afterSequence, ServerCallStreamObserver<DeploymentEvent> stream) {
+      UUID id,
+      long afterSequence,
+      ServerCallStreamObserver<DeploymentEvent> stream,
+      Semaphore ready) {
     long after = afterSequence;
     try (CommitSignal.Subscription commits = signal.watch(id)) {
       while (!stream.isCancelled()) {
@@ -279,6 +287,12 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
         long from = after;
         List<DeploymentEvent> events = transactions.read(c -> eventLog.after(c, id, from));
         for (DeploymentEvent event : events) {
+          while (!stream.isReady() && !stream.isCancelled()) {
+            ready.tryAcquire(1, TimeUnit.SECONDS);
+          }
+          if (stream.isCancelled()) {
+            return;
+          }
           stream.onNext(event);
           after = event.getSequence();
           if (event.hasFinished()) {

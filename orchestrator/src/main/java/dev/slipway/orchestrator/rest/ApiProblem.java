@@ -2,6 +2,7 @@ package dev.slipway.orchestrator.rest;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
+import dev.slipway.orchestrator.errors.InvalidInput;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.micronaut.http.HttpStatus;
@@ -40,6 +41,17 @@ public final class ApiProblem extends RuntimeException {
         List.of(new FieldError(field, message)));
   }
 
+  /** Bad input found before any call: every offending field. */
+  public static ApiProblem invalid(InvalidInput invalid) {
+    return new ApiProblem(
+        HttpStatus.BAD_REQUEST,
+        "invalid-request",
+        invalid.getMessage(),
+        invalid.violations().stream()
+            .map(v -> new FieldError(v.field(), v.description()))
+            .toList());
+  }
+
   public static ApiProblem unauthenticated(String detail) {
     return new ApiProblem(HttpStatus.UNAUTHORIZED, "unauthenticated", detail);
   }
@@ -54,7 +66,7 @@ public final class ApiProblem extends RuntimeException {
     String detail = failure.getStatus().getDescription();
     detail = detail == null ? failure.getStatus().getCode().toString() : detail;
     return switch (failure.getStatus().getCode()) {
-      case INVALID_ARGUMENT ->
+      case INVALID_ARGUMENT, OUT_OF_RANGE ->
           new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", detail, fieldsOf(failure));
       case UNAUTHENTICATED -> unauthenticated(detail);
       case PERMISSION_DENIED -> new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", detail);
@@ -63,7 +75,8 @@ public final class ApiProblem extends RuntimeException {
       case FAILED_PRECONDITION -> new ApiProblem(HttpStatus.CONFLICT, "refused", detail);
       case RESOURCE_EXHAUSTED ->
           new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "resource-exhausted", detail);
-      case UNAVAILABLE -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", detail);
+      case UNAVAILABLE, CANCELLED ->
+          new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", detail);
       case DEADLINE_EXCEEDED ->
           new ApiProblem(HttpStatus.GATEWAY_TIMEOUT, "deadline-exceeded", detail);
       case UNIMPLEMENTED -> new ApiProblem(HttpStatus.NOT_IMPLEMENTED, "unimplemented", detail);

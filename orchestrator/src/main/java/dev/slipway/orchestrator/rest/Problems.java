@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.platform.db.DatabaseException;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpHeaders;
@@ -88,6 +89,23 @@ public final class Problems {
     @Override
     public HttpResponse<?> handle(HttpRequest request, StatusRuntimeException failure) {
       return response(request, ApiProblem.of(failure));
+    }
+  }
+
+  /** The database failing under a REST-only call (sign-in): 503 when it may pass if retried. */
+  @Singleton
+  static final class DatabaseFailureHandler
+      implements ExceptionHandler<DatabaseException, HttpResponse<?>> {
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, DatabaseException failure) {
+      return response(
+          request,
+          failure.isTransient()
+              ? new ApiProblem(
+                  HttpStatus.SERVICE_UNAVAILABLE,
+                  "unavailable",
+                  "the orchestrator's database is unavailable; retry shortly")
+              : new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", failure.getMessage()));
     }
   }
 

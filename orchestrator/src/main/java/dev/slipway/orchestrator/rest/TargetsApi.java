@@ -1,6 +1,8 @@
 package dev.slipway.orchestrator.rest;
 
+import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.rest.ApiAuth.Credentials;
+import dev.slipway.orchestrator.targets.TargetDocuments;
 import dev.slipway.proto.v1.ApplyFreezeWindowRequest;
 import dev.slipway.proto.v1.ApplyTargetRequest;
 import dev.slipway.proto.v1.DeleteFreezeWindowRequest;
@@ -104,21 +106,25 @@ public class TargetsApi {
     if (body == null || body.isBlank()) {
       throw ApiProblem.badRequest("body", "is required: the target's spec");
     }
-    ApplyTargetRequest.Builder apply = ApplyTargetRequest.newBuilder();
     boolean yaml = request.getContentType().map(t -> t.getName().equals(YAML)).orElse(false);
-    if (yaml) {
-      apply.setDocument(body);
-    } else {
-      TargetSpec.Builder spec = ProtoJson.merge(body, TargetSpec.newBuilder());
-      checkNamed("app", spec.getApp(), app);
-      checkNamed("environment", spec.getEnvironment(), environment);
-      apply.setSpec(spec.setApp(app).setEnvironment(environment));
+    TargetSpec.Builder spec;
+    try {
+      spec =
+          yaml
+              ? TargetDocuments.parse(body).toBuilder()
+              : ProtoJson.merge(body, TargetSpec.newBuilder());
+    } catch (InvalidInput invalid) {
+      throw ApiProblem.invalid(invalid);
     }
-    var target = calls(request).applyTarget(apply.build());
-    if (yaml) {
-      checkNamed("app", target.getSpec().getApp(), app);
-      checkNamed("environment", target.getSpec().getEnvironment(), environment);
-    }
+    // The names are checked before anything is applied: a mismatch changes nothing.
+    checkNamed("app", spec.getApp(), app);
+    checkNamed("environment", spec.getEnvironment(), environment);
+    var target =
+        calls(request)
+            .applyTarget(
+                ApplyTargetRequest.newBuilder()
+                    .setSpec(spec.setApp(app).setEnvironment(environment))
+                    .build());
     return ProtoJson.ok(target);
   }
 
