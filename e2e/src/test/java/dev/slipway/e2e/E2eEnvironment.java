@@ -151,24 +151,13 @@ final class E2eEnvironment {
             ? "jdb-" + UUID.randomUUID()
             : infrastructure.password();
     setSecret(DemoTarget.DB_SECRET, journalDbSecret);
-    Matcher db = JDBC.matcher(journalDb);
-    if (!db.matches()) {
-      throw new IllegalStateException("unexpected JDBC URL " + journalDb);
-    }
     journal =
         new DemoTarget(
             "journal",
             "e2e",
             Stack.freePort(),
             workDir.resolve("journal"),
-            "postgresql://"
-                + infrastructure.user()
-                + "@"
-                + db.group(1)
-                + ":"
-                + db.group(2)
-                + "/"
-                + db.group(3),
+            backupUrl(journalDb),
             journalDb + "?user=" + infrastructure.user() + "&password=" + infrastructure.password(),
             home,
             Optional.of("ops"));
@@ -331,6 +320,27 @@ final class E2eEnvironment {
     Deployment.Builder builder = Deployment.newBuilder();
     JsonFormat.parser().merge(json, builder);
     return builder.build();
+  }
+
+  /** A database of the testkit's PostgreSQL as a backup item's url: user, host, port, name. */
+  String backupUrl(String jdbcUrl) {
+    Matcher db = JDBC.matcher(jdbcUrl);
+    if (!db.matches()) {
+      throw new IllegalStateException("unexpected JDBC URL " + jdbcUrl);
+    }
+    return "postgresql://%s@%s:%s/%s"
+        .formatted(infrastructure.user(), db.group(1), db.group(2), db.group(3));
+  }
+
+  /** Runs statements in a database of the testkit's PostgreSQL, as the target's own code would. */
+  void sql(String jdbcUrl, String... statements) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(jdbcUrl, infrastructure.user(), infrastructure.password());
+        java.sql.Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    }
   }
 
   Connection journalDatabase() throws SQLException {

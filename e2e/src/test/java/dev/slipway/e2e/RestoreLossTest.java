@@ -43,8 +43,7 @@ class RestoreLossTest {
     E2eEnvironment env = E2eEnvironment.get();
     String app = "lossy-" + UUID.randomUUID().toString().substring(0, 6);
     String database = env.infrastructure.createDatabase("lossy");
-    sql(
-        env,
+    env.sql(
         database,
         "create table entries (id serial primary key, body text not null)",
         "insert into entries (body) select 'entry ' || n from generate_series(1, 3) n",
@@ -93,10 +92,8 @@ class RestoreLossTest {
     await()
         .atMost(Duration.ofMinutes(1))
         .until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_DEPLOY);
-    sql(
-        env,
-        database,
-        "insert into entries (body) select 'lost ' || n from generate_series(1, 37) n");
+    env.sql(
+        database, "insert into entries (body) select 'lost ' || n from generate_series(1, 37) n");
     Files.createFile(go);
     Deployment rolledBack =
         await()
@@ -286,18 +283,6 @@ class RestoreLossTest {
         ResultSet rows = s.executeQuery("select count(*) from entries")) {
       rows.next();
       return rows.getLong(1);
-    }
-  }
-
-  private static void sql(E2eEnvironment env, String database, String... statements)
-      throws Exception {
-    try (Connection c =
-            DriverManager.getConnection(
-                database, env.infrastructure.user(), env.infrastructure.password());
-        Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
-      }
     }
   }
 }
