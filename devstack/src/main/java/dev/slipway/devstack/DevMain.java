@@ -80,6 +80,10 @@ public final class DevMain {
         "  admin token        "
             + stack.adminTokenFile()
             + " (./slipway uses it when SLIPWAY_TOKEN is unset)");
+    System.out.println(
+        "  dashboard          http://127.0.0.1:" + stack.httpPort(Service.ORCHESTRATOR) + "/");
+    // A local development stack: its admin token is the sign-in token the dashboard asks for.
+    System.out.println("  sign in with       " + Files.readString(stack.adminTokenFile()).strip());
     System.out.println("  try: ./slipway --server " + stack.orchestratorAddress() + " status");
 
     boolean demoOk = true;
