@@ -336,6 +336,17 @@ class RestApiTest {
               .build();
       assertThat(current.getCurrentVersion()).isEqualTo("1.0.0");
       assertThat(current.getCurrentDeployedBy()).isEqualTo("rest-ci-" + suffix);
+      assertThat(current.getLastDeployment())
+          .as("the newest deployment in brief")
+          .satisfies(
+              last -> {
+                assertThat(last.getId()).isEqualTo(id);
+                assertThat(last.getVersion()).isEqualTo("1.0.0");
+                assertThat(last.getStatus())
+                    .isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+                assertThat(last.getRequestedBy()).isEqualTo("rest-ci-" + suffix);
+                assertThat(last.getCreatedAt()).isEqualTo(created.getCreatedAt());
+              });
       List<Target> all = new ArrayList<>();
       String token = "";
       do {

@@ -124,6 +124,7 @@ final class ProtoMapper {
     if (stored.currentSince() != null) {
       target.setCurrentSince(EventCodec.timestamp(stored.currentSince()));
     }
+    stored.lastDeployment().ifPresent(target::setLastDeployment);
     return target.build();
   }
 }

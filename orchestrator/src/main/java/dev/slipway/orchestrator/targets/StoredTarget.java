@@ -1,17 +1,28 @@
 package dev.slipway.orchestrator.targets;
 
+import dev.slipway.orchestrator.outbox.EventCodec;
+import dev.slipway.proto.v1.DeploymentBrief;
+import dev.slipway.proto.v1.DeploymentStatus;
 import dev.slipway.proto.v1.TargetSpec;
 import java.time.Instant;
+import java.util.Optional;
 
-/** A registered target as stored: its spec, revision and what runs there now. */
+/**
+ * A registered target as stored: its spec, revision, what runs there now and its newest deployment.
+ */
 public record StoredTarget(
     TargetSpec spec,
     long revision,
     Instant updatedAt,
     String currentVersion,
-    String lastDeploymentId,
+    Optional<DeploymentBrief> lastDeployment,
     Instant currentSince,
     String currentDeployedBy) {
+
+  /** Id of the newest deployment, empty if none. */
+  public String lastDeploymentId() {
+    return lastDeployment.map(DeploymentBrief::getId).orElse("");
+  }
 
   static StoredTarget of(TargetRow.View row) {
     return new StoredTarget(
@@ -19,8 +30,19 @@ public record StoredTarget(
         row.revision(),
         row.updatedAt(),
         row.currentVersion() == null ? "" : row.currentVersion(),
-        row.lastDeploymentId() == null ? "" : row.lastDeploymentId().toString(),
+        Optional.ofNullable(row.lastDeploymentId()).map(id -> brief(id.toString(), row)),
         row.currentSince(),
         row.currentDeployedBy() == null ? "" : row.currentDeployedBy());
+  }
+
+  private static DeploymentBrief brief(String id, TargetRow.View row) {
+    return DeploymentBrief.newBuilder()
+        .setId(id)
+        .setVersion(row.lastVersion())
+        .setStatus(DeploymentStatus.valueOf("DEPLOYMENT_STATUS_" + row.lastStatus()))
+        .setRequestedBy(row.lastRequestedBy())
+        .setCreatedAt(EventCodec.timestamp(row.lastCreatedAt()))
+        .setReason(row.lastReason())
+        .build();
   }
 }

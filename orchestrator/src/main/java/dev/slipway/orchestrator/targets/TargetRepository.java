@@ -17,10 +17,15 @@ public interface TargetRepository extends GenericRepository<TargetRow, TargetRow
   String VIEW =
       """
       select t.spec_json, t.revision, t.updated_at, t.current_version,
-        (select d.id from deployments d where d.app = t.app and d.environment = t.environment
-         order by d.created_at desc, d.id desc limit 1) as last_deployment_id,
+        d.id as last_deployment_id, d.version as last_version, d.status as last_status,
+        d.requested_by as last_requested_by, d.created_at as last_created_at,
+        d.reason as last_reason,
         l.since as current_since, l.deployed_by as current_deployed_by
       from targets t left join lateral (
+        select id, version, status, requested_by, created_at, reason from deployments
+          where app = t.app and environment = t.environment
+          order by created_at desc, id desc limit 1) d on true
+      left join lateral (
         select since, deployed_by from ledger where app = t.app and environment = t.environment
           and version = t.current_version order by since desc, id desc limit 1) l on true""";
 

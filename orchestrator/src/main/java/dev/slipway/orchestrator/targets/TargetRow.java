@@ -29,7 +29,8 @@ public record TargetRow(
   /**
    * A target as read for the API, with the newest deployment of it.
    *
-   * @param lastDeploymentId null when the target was never deployed
+   * @param lastDeploymentId null when the target was never deployed, and so are the other last
+   *     fields
    */
   @Introspected
   public record View(
@@ -38,6 +39,11 @@ public record TargetRow(
       Instant updatedAt,
       @Nullable String currentVersion,
       @Nullable UUID lastDeploymentId,
+      @Nullable String lastVersion,
+      @Nullable String lastStatus,
+      @Nullable String lastRequestedBy,
+      @Nullable Instant lastCreatedAt,
+      @Nullable String lastReason,
       @Nullable Instant currentSince,
       @Nullable String currentDeployedBy) {}
 }
