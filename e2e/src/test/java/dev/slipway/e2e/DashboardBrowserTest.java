@@ -86,6 +86,12 @@ class DashboardBrowserTest {
 
   @AfterEach
   void signOut() {
+    List<String> broken =
+        browser.manage().logs().get("browser").getAll().stream()
+            .map(org.openqa.selenium.logging.LogEntry::getMessage)
+            .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught"))
+            .toList();
+    assertThat(broken).as("script errors or CSP violations in the browser").isEmpty();
     browser.manage().deleteAllCookies();
     browser.manage().window().setSize(new Dimension(1280, 900));
   }
@@ -118,7 +124,9 @@ class DashboardBrowserTest {
               return chip.equals("succeeded");
             });
     assertThat(pageWasNotReloaded()).as("updated live, without a reload").isTrue();
-    assertThat(seen).as("phases seen on the page").contains("verify", "succeeded");
+    assertThat(seen)
+        .as("phases seen on the page, in order")
+        .containsSubsequence("awaiting approval", "verify", "succeeded");
     assertThat(text(By.id("main")))
         .contains("Approvals 1 of 1", "dash-approver-" + suffix, "ship it");
     assertThat(
@@ -144,8 +152,14 @@ class DashboardBrowserTest {
     signIn(selfApprover, "dash-self-" + suffix);
     browser.get(base + "#/deployments/" + own);
     awaitChip("awaiting approval");
-    assertThat(button("Approve").isEnabled()).as("not for your own deployment").isFalse();
+    assertThat(button("Approve").getAttribute("aria-disabled"))
+        .as("not for your own deployment")
+        .isEqualTo("true");
     assertThat(text(By.id("why-Approve"))).contains("you requested it");
+    button("Approve").click();
+    awaitText(
+        By.cssSelector("[role=alert]"),
+        "Approve is not possible now: you requested it; another identity must approve");
     assertThat(Cli.run(env.server(), "cancel", own).exit()).isZero();
 
     String other = deployFromCli(deployer, app, "1.0.1");
@@ -226,24 +240,42 @@ class DashboardBrowserTest {
     browser.findElement(By.id("confirm")).sendKeys(app);
     button("Rollback").click();
     new WebDriverWait(browser, Duration.ofSeconds(20))
-        .withMessage(() -> "the rollback was not started: " + page())
-        .until(
-            b ->
-                b.findElement(By.id("status"))
-                    .getAttribute("textContent")
-                    .contains("Rollback done"));
-    String rollback =
-        read("/api/v1/targets/{app}/{environment}", app, "e2e").path("lastDeploymentId").asText();
-    assertThat(rollback).isNotEqualTo(bad);
-    org.awaitility.Awaitility.await()
-        .atMost(RELEASE)
-        .until(
-            () -> read("/api/v1/deployments/{id}", rollback).path("status").asText(),
-            "DEPLOYMENT_STATUS_SUCCEEDED"::equals);
+        .withMessage(() -> "the rollback's page was not shown: " + page())
+        .until(b -> !b.getCurrentUrl().endsWith(bad));
+    String rollback = browser.getCurrentUrl().replaceFirst(".*#/deployments/", "");
+    assertThat(
+            read("/api/v1/targets/{app}/{environment}", app, "e2e")
+                .path("lastDeploymentId")
+                .asText())
+        .isEqualTo(rollback);
+    awaitChip("succeeded");
+    assertThat(text(By.id("status")))
+        .isIn("Rollback started as deployment " + rollback, "Now succeeded");
+    assertThat(text(By.cssSelector("main h1"))).isEqualTo(app + " → e2e 1.0.0");
+    assertThat(text(By.id("main")))
+        .contains("rollback from 1.1.0", "requested by dash-approver-" + suffix);
+    awaitText(By.cssSelector(".set"), "SHA-256");
+    assertThat(text(By.cssSelector(".set")))
+        .as("the rollback's backup set, each artifact with its checksum")
+        .containsPattern("postgres \\S+/dashbad\\S* [\\d,]+ bytes [0-9a-f]{64}");
+    screenshot("deployment-rolled-back-by-hand");
     assertThat(
             read("/api/v1/targets/{app}/{environment}", app, "e2e").path("currentVersion").asText())
         .isEqualTo("1.0.0");
     assertThat(Files.readString(served).strip()).isEqualTo("1.0.0");
+
+    browser.get(base + "#/targets/" + app + "/e2e");
+    awaitText(By.cssSelector("main h1"), app + " in e2e");
+    assertThat(text(By.id("spec")))
+        .as("the spec names its secret and holds no password")
+        .contains("\"passwordSecret\": \"" + DemoTarget.DB_SECRET + "\"")
+        .doesNotContain(env.journalDbSecret);
+    assertThat(
+            browser.findElements(By.cssSelector(".ledger tbody tr td:first-child")).stream()
+                .map(WebElement::getText)
+                .toList())
+        .as("the ledger, newest first")
+        .containsExactly("1.0.0", "1.1.0", "2.0.0-bad", "1.1.0", "1.0.0");
   }
 
   @Test
@@ -255,13 +287,35 @@ class DashboardBrowserTest {
     awaitText(By.cssSelector("main h1"), "Overview");
     WebElement cell = browser.findElement(By.cssSelector(".matrix td[data-target]"));
     assertThat(cell.getCssValue("display")).isEqualTo("block");
-    Long overflow =
-        (Long)
-            ((JavascriptExecutor) browser)
-                .executeScript(
-                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-    assertThat(overflow).as("no horizontal scrolling at 390 px").isLessThanOrEqualTo(0L);
+    assertThat(overflow()).as("no horizontal scrolling at 390 px").isLessThanOrEqualTo(0L);
     screenshot("overview-390px");
+
+    browser.findElement(By.cssSelector(".matrix td[data-target^='dash-bad-'] a")).click();
+    awaitText(By.cssSelector("main h1"), " in e2e");
+    browser.get(base + "#/history?app=dash-bad-" + suffix);
+    awaitText(By.cssSelector(".history tbody"), "2.0.0-bad");
+    browser.findElement(By.linkText("dash-bad-" + suffix + " → e2e 2.0.0-bad")).click();
+    awaitChip("rolled back");
+    assertThat(overflow()).as("a deployment page at 390 px: %s", wide()).isLessThanOrEqualTo(0L);
+    screenshot("deployment-390px");
+  }
+
+  /** The elements wider than the window, for a failure's message. */
+  private static Object wide() {
+    return ((JavascriptExecutor) browser)
+        .executeScript(
+            """
+            const w = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('main *')]
+              .filter(e => e.getBoundingClientRect().right > w && !e.closest('.scroll'))
+              .map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 40));""");
+  }
+
+  private static long overflow() {
+    return (Long)
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
   }
 
   @Test
