@@ -26,17 +26,14 @@ public final class DevMain {
     boolean withDemo = demoOnly || arguments.contains("--demo");
     Path home = Path.of(System.getProperty("slipway.home", ".")).toAbsolutePath().normalize();
     Path workDir = home.resolve(".slipway").resolve(demoOnly ? "demo" : "dev");
-    deleteRecursively(workDir);
-    Files.createDirectories(workDir);
+    WorkDirectory.fresh(workDir);
 
     long started = System.nanoTime();
     System.out.println("starting PostgreSQL 15 and Kafka (KRaft) in-process ...");
-    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(workDir.resolve("postgres"));
-    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
-    postgres.createDatabase("slipway");
+    EmbeddedInfrastructure embedded = EmbeddedInfrastructure.start(workDir);
+    EmbeddedPostgresServer postgres = embedded.postgres();
     postgres.createDatabase("journal");
-    Infrastructure infrastructure =
-        new Infrastructure(postgres.jdbcUrl("slipway"), "postgres", "", kafka.bootstrapServers());
+    Infrastructure infrastructure = embedded.infrastructure();
     System.out.println(
         "starting orchestrator, backup-service, health-service, notifier-service ...");
     Map<Service, Map<String, String>> properties = new EnumMap<>(Service.class);
@@ -61,8 +58,7 @@ public final class DevMain {
           try {
             demo.stop();
             stack.close();
-            kafka.close();
-            postgres.close();
+            embedded.close();
           } catch (Exception e) {
             System.err.println("shutdown: " + e);
           }
@@ -106,16 +102,5 @@ public final class DevMain {
     }
     System.out.println("stack is running; Ctrl-C stops it");
     new CountDownLatch(1).await();
-  }
-
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }

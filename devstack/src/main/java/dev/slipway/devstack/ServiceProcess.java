@@ -73,6 +73,11 @@ public final class ServiceProcess implements AutoCloseable {
     return new ServiceProcess(service, builder.start(), port, credentials, log);
   }
 
+  /** The JVM's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Where its gRPC server listens. */
   public String address() {
     return "127.0.0.1:" + port;

@@ -202,6 +202,11 @@ public final class Stack implements AutoCloseable {
     }
   }
 
+  /** The running first instance of a service, if it runs. */
+  public java.util.Optional<ServiceProcess> process(Service service) {
+    return java.util.Optional.ofNullable(processes.get(service));
+  }
+
   /** The first admin token, written by the orchestrator on its first start (owner-only). */
   public Path adminTokenFile() {
     return workDir.resolve("admin.token");
