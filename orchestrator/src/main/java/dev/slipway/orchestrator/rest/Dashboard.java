@@ -19,11 +19,13 @@ import java.util.Map;
 @Controller
 @Hidden
 public class Dashboard {
-  private static final Map<String, String> ASSETS =
-      Map.of("app.js", "text/javascript;charset=utf-8", "app.css", "text/css;charset=utf-8");
+  private record Asset(String contentType, byte[] body) {}
+
   private final byte[] page = read("index.html");
-  private final Map<String, byte[]> assets =
-      Map.of("app.js", read("app.js"), "app.css", read("app.css"));
+  private final Map<String, Asset> assets =
+      Map.of(
+          "app.js", new Asset("text/javascript;charset=utf-8", read("app.js")),
+          "app.css", new Asset("text/css;charset=utf-8", read("app.css")));
 
   @Get(produces = MediaType.TEXT_HTML)
   public HttpResponse<byte[]> page() {
@@ -32,10 +34,10 @@ public class Dashboard {
 
   @Get("/assets/{name}")
   public HttpResponse<byte[]> asset(@PathVariable String name) {
-    byte[] body = assets.get(name);
-    return body == null
+    Asset asset = assets.get(name);
+    return asset == null
         ? HttpResponse.notFound()
-        : HttpResponse.ok(body).contentType(ASSETS.get(name));
+        : HttpResponse.ok(asset.body()).contentType(asset.contentType());
   }
 
   private static byte[] read(String name) {
