@@ -120,13 +120,13 @@ final class E2eEnvironment {
                                 "slipway.notifier.channels.mail.to",
                                 "ops@example.com, oncall@example.com"),
                             Map.entry("slipway.grpc.reflection", "true")),
-                    // A short runner lease, so a test sees a killed orchestrator's deploy resumed
-                    // quickly.
+                    // A short runner lease, so a test sees a lost lease within seconds; long
+                    // enough that a killed runner is seen gone by its process before it runs out.
                     // JSON logs from all but the notifier, which keeps the default text.
                     Service.ORCHESTRATOR,
                         Map.of(
                             "slipway.runner-lease",
-                            "3s",
+                            "6s",
                             "slipway.grpc.reflection",
                             "true",
                             "SLIPWAY_LOG_FORMAT",

@@ -8,6 +8,7 @@ import dev.slipway.devstack.ServiceProcess;
 import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.DeploymentStatus;
+import dev.slipway.proto.v1.Phase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two orchestrators and two of each worker on one PostgreSQL and one Kafka: releases on many
  * targets spread across them, and killing the orchestrator that relays the outbox hands publishing
- * to the other within seconds, each target's events still in order.
+ * to the other within seconds, each target's events still in order, and the step it was running to
+ * the other at once.
  */
 class ReplicasTest {
   private static final int TARGETS = 12;
@@ -101,6 +103,21 @@ class ReplicasTest {
           deploy: { command: ["true"] }
           """
               .formatted(after));
+      // A step running on the orchestrator about to be killed: the other replica, on this host,
+      // sees its process gone and resumes it without waiting for the lease to run out.
+      String inflight = "inflight-" + run;
+      Path marker = dir.resolve("inflight-runs");
+      env.apply(
+          dir,
+          inflight,
+          """
+          app: %1$s
+          environment: e2e
+          deploy: { command: ["sh", "-c", "echo start >> %2$s; sleep 4; echo end >> %2$s"] }
+          """
+              .formatted(inflight, marker));
+      String inflightId = deploy(env.server(), inflight);
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(marker));
       env.stack.kill(Service.ORCHESTRATOR);
       leaderKilled = true;
       long killed = System.nanoTime();
@@ -119,6 +136,30 @@ class ReplicasTest {
       assertThat(Files.readString(second.log())).contains(RELAYS);
       releases.put(after, afterId);
 
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  status(second.address(), inflightId)
+                      == DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+      assertThat(
+              E2eEnvironment.deployment(
+                      Cli.run(second.address(), "status", inflightId, "-o", "json").out())
+                  .getPhasesList()
+                  .stream()
+                  .filter(p -> p.getPhase() == Phase.PHASE_DEPLOY)
+                  .map(p -> p.getAttempt() + " " + p.getOutcome() + " " + p.getSummary()))
+          .as("resumed because its runner's process was gone, before its lease ran out")
+          .satisfiesExactly(
+              first ->
+                  assertThat(first)
+                      .startsWith("1 PHASE_OUTCOME_ERRORED runner lost (its orchestrator process")
+                      .endsWith("is gone); retrying"),
+              resumed -> assertThat(resumed).startsWith("2 PHASE_OUTCOME_SUCCEEDED"));
+      assertThat(Files.readAllLines(marker))
+          .as("the killed runner's command died with it; the resumed one ran to its end")
+          .containsExactly("start", "start", "end");
+
       Map<String, List<Long>> sequences = new LinkedHashMap<>();
       for (DeploymentEvent event : published) {
         if (releases.containsValue(event.getDeploymentId())) {
@@ -135,6 +176,7 @@ class ReplicasTest {
                   assertThat(seen)
                       .containsExactlyElementsOf(
                           LongStream.rangeClosed(1, seen.size()).boxed().toList()));
+      releases.put(inflight, inflightId);
       assertThat(Invariants.violations(env, java.util.Set.copyOf(releases.values())))
           .as("checked independently on the topic and in the database")
           .isEmpty();

@@ -83,14 +83,17 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
         d.backupTaken(),
         now,
         d.status().terminal() ? now : null,
-        leaseUntil);
+        leaseUntil,
+        leaseUntil == null ? null : LeaseHolder.SELF.host(),
+        leaseUntil == null ? null : LeaseHolder.SELF.process());
   }
 
   @Query(
       """
       update deployments set status = :status, attempt = :attempt, deadline = :deadline,
         reason = :reason, last_sequence = :lastSequence, backup_taken = :backupTaken,
-        updated_at = :now, finished_at = :finishedAt, runner_lease_until = :leaseUntil
+        updated_at = :now, finished_at = :finishedAt, runner_lease_until = :leaseUntil,
+        runner_holder_host = :holderHost, runner_holder_process = :holderProcess
       where id = :id""")
   void transition(
       UUID id,
@@ -102,7 +105,9 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
       boolean backupTaken,
       Instant now,
       @Nullable Instant finishedAt,
-      @Nullable Instant leaseUntil);
+      @Nullable Instant leaseUntil,
+      @Nullable String holderHost,
+      @Nullable String holderProcess);
 
   @Query("select * from deployments where id = :id for update")
   Optional<DeploymentRow> lockRow(UUID id);
@@ -199,15 +204,38 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
         and (runner_lease_until is null or runner_lease_until < :now) limit 100""")
   List<UUID> withExpiredRunnerLease(Instant now);
 
+  /** Deployments in a local phase whose runner's lease runs on, held by a process of this host. */
   @Query(
       """
-      update deployments set runner_lease_until = :until
-      where id = :id and attempt = :attempt and status = :status""")
-  long extendLease(UUID id, int attempt, Status status, Instant until);
+      select id, runner_holder_host as host, runner_holder_process as process from deployments
+      where status in ('DEPLOY', 'REVERT') and runner_lease_until >= :now
+        and runner_holder_host = :host limit 100""")
+  List<HeldLease> leasesHeldOnHost(String host, Instant now);
 
-  /** Extends the runner lease while the same attempt still runs; false when it no longer does. */
+  /** A runner lease that has not run out, and who holds it. */
+  @Introspected
+  record HeldLease(UUID id, String host, String process) {
+    LeaseHolder holder() {
+      return new LeaseHolder(host, process);
+    }
+  }
+
+  @Query(
+      """
+      update deployments set runner_lease_until = :until,
+        runner_holder_host = :holderHost, runner_holder_process = :holderProcess
+      where id = :id and attempt = :attempt and status = :status""")
+  long extendLease(
+      UUID id, int attempt, Status status, Instant until, String holderHost, String holderProcess);
+
+  /**
+   * Extends the runner lease, held by this process, while the same attempt still runs; false when
+   * it no longer does.
+   */
   default boolean renewLease(UUID id, int attempt, Status status, Instant until) {
-    return extendLease(id, attempt, status, until) == 1;
+    return extendLease(
+            id, attempt, status, until, LeaseHolder.SELF.host(), LeaseHolder.SELF.process())
+        == 1;
   }
 
   /** Records the session the attempt's command runs in, on which host. */

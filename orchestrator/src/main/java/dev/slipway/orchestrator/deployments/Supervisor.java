@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every unfinished deployment moving: fails phases whose deadline passed, resumes local
- * phases whose runner died (its lease expired) as a new attempt, wakes waits whose time came (an
- * approval expires, a freeze ends), and starts a queue whose target is free. This is how a
- * restarted orchestrator, or another replica, picks up where a dead one stopped.
+ * phases whose runner died as a new attempt (at once when its process was on this host and is gone,
+ * otherwise when its lease expired), wakes waits whose time came (an approval expires, a freeze
+ * ends), and starts a queue whose target is free. This is how a restarted orchestrator, or another
+ * replica, picks up where a dead one stopped.
  */
 @Singleton
 public class Supervisor {
@@ -61,11 +62,14 @@ public class Supervisor {
     try {
       // A runner that died is resumed first: its attempt may also be past its deadline, and that
       // is the orchestrator's failure, not the release's.
+      String host = LeaseHolder.SELF.host();
+      for (var held : transactions.read(c -> repository.leasesHeldOnHost(host, clock.instant()))) {
+        if (held.holder().goneFromThisHost()) {
+          resume(held.id(), "its orchestrator process " + held.process() + " is gone");
+        }
+      }
       for (UUID id : transactions.read(c -> repository.withExpiredRunnerLease(clock.instant()))) {
-        current(id)
-            .ifPresent(
-                phaseAndAttempt ->
-                    feed(id, new Input.Resume(phaseAndAttempt.phase(), phaseAndAttempt.attempt())));
+        resume(id, "its lease expired: its orchestrator stopped renewing it");
       }
       for (UUID id : transactions.read(c -> repository.pastDeadline(clock.instant()))) {
         feed(
@@ -86,6 +90,10 @@ public class Supervisor {
   }
 
   private record PhaseAndAttempt(Phase phase, int attempt) {}
+
+  private void resume(UUID id, String why) {
+    current(id).ifPresent(p -> feed(id, new Input.Resume(p.phase(), p.attempt(), why)));
+  }
 
   private java.util.Optional<PhaseAndAttempt> current(UUID id) {
     return transactions

@@ -233,7 +233,7 @@ public final class DeploymentMachine {
             resume.phase(),
             resume.attempt(),
             Outcome.ERRORED,
-            "runner lost (orchestrator restarted); retrying");
+            "runner lost (" + resume.why() + "); retrying");
     return enter(deployment, resume.phase(), resume.attempt() + 1, now, List.of(abandoned));
   }
 

@@ -78,8 +78,11 @@ public sealed interface Input {
   /** The deadline of one attempt of one phase passed without a result. */
   record DeadlinePassed(Phase phase, int attempt) implements Input {}
 
-  /** A local phase lost its runner (the orchestrator restarted): run it again as a new attempt. */
-  record Resume(Phase phase, int attempt) implements Input {}
+  /**
+   * A local phase lost its runner (its orchestrator died or stopped renewing the lease, {@code
+   * why}): run it again as a new attempt.
+   */
+  record Resume(Phase phase, int attempt, String why) implements Input {}
 
   /** A user asked to cancel. */
   record Cancel(String reason) implements Input {

@@ -322,7 +322,7 @@ class DeploymentMachineTableTest {
               standing.backupTaken(),
               List.of(
                   completed(
-                      r.phase(), Outcome.ERRORED, "runner lost (orchestrator restarted); retrying"),
+                      r.phase(), Outcome.ERRORED, "runner lost (its lease expired); retrying"),
                   new PhaseStarted(r.phase(), 2, deadline(r.phase()))));
         }
       };
@@ -711,7 +711,7 @@ class DeploymentMachineTableTest {
         inputs.add(new StepResult(phase, attempt, Outcome.FAILED, "boom"));
         inputs.add(new StepResult(phase, attempt, Outcome.ERRORED, "boom"));
         inputs.add(new DeadlinePassed(phase, attempt));
-        inputs.add(new Resume(phase, attempt));
+        inputs.add(new Resume(phase, attempt, "its lease expired"));
         inputs.add(new Progress(phase, attempt, "1 MiB dumped", 1L << 20));
       }
     }

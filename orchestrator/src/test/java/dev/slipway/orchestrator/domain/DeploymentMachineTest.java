@@ -121,7 +121,8 @@ class DeploymentMachineTest {
         (Transition)
             DeploymentMachine.decide(
                 in(Status.DEPLOY, FULL, DeploymentMachine.MAX_RUNNER_ATTEMPTS),
-                new Resume(Phase.DEPLOY, DeploymentMachine.MAX_RUNNER_ATTEMPTS),
+                new Resume(
+                    Phase.DEPLOY, DeploymentMachine.MAX_RUNNER_ATTEMPTS, "its lease expired"),
                 NOW);
     assertThat(t.next().status()).isEqualTo(Status.FAILED);
     assertThat(t.next().reason())
@@ -135,7 +136,8 @@ class DeploymentMachineTest {
   void resumingALocalPhaseStartsANewAttempt() {
     Transition t =
         (Transition)
-            DeploymentMachine.decide(in(Status.DEPLOY, FULL, 1), new Resume(Phase.DEPLOY, 1), NOW);
+            DeploymentMachine.decide(
+                in(Status.DEPLOY, FULL, 1), new Resume(Phase.DEPLOY, 1, "its lease expired"), NOW);
     assertThat(t.next().attempt()).isEqualTo(2);
     assertThat(t.localStep()).contains(new LocalStep(Phase.DEPLOY, 2));
     assertThat(
