@@ -7,6 +7,7 @@ import dev.slipway.devstack.WorkDirectory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,10 @@ public final class BenchMain {
     boolean quick = List.of(args).contains("--quick");
     int runs = quick ? 20 : 200;
     int history = quick ? 10_000 : 1_000_000;
+    int targets = quick ? 100 : 1_000;
+    Duration window = Duration.ofSeconds(quick ? 2 : 15);
+    int backupMb = quick ? 20 : 500;
+    int backupRuns = quick ? 1 : 3;
     Path home = Path.of(System.getProperty("slipway.home", ".")).toAbsolutePath().normalize();
     Path workDir = home.resolve(".slipway").resolve("bench");
     WorkDirectory.fresh(workDir);
@@ -42,12 +47,17 @@ public final class BenchMain {
         NoopRelease.breakdown(db, report);
         System.out.println("bench: event fan-out ...");
         FanOut.measure(db, report);
+        System.out.printf("bench: sustained releases across %,d targets ...%n", targets);
+        SustainedReleases.measure(slipway, targets, window, report);
+        System.out.printf("bench: backup of a %d MB database against pg_dump ...%n", backupMb);
+        BackupVsDump.measure(
+            slipway, embedded.postgres(), db, workDir, backupMb, backupRuns, report);
         System.out.printf("bench: reads with %,d deployments in history ...%n", history);
         HistoryReads.measure(slipway, db, history, report);
         System.out.println("bench: services' memory and start ...");
         ServiceFootprint.measure(stack, report);
         System.out.println("bench: kill -9 of the orchestrator mid-deploy ...");
-        CrashResume.measure(stack, slipway, report);
+        CrashResume.measure(stack, slipway, stack.adminTokenFile(), report);
       }
     }
     System.out.println();

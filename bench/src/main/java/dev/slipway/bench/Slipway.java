@@ -48,14 +48,18 @@ final class Slipway implements AutoCloseable {
 
   /** Registers app in the bench environment with this deploy command, no backup, no checks. */
   void target(String app, List<String> deploy) {
-    deployments.applyTarget(
-        ApplyTargetRequest.newBuilder()
-            .setSpec(
-                TargetSpec.newBuilder()
-                    .setApp(app)
-                    .setEnvironment(ENVIRONMENT)
-                    .setDeploy(CommandStep.newBuilder().addAllCommand(deploy)))
-            .build());
+    target(spec(app, deploy));
+  }
+
+  void target(TargetSpec.Builder spec) {
+    deployments.applyTarget(ApplyTargetRequest.newBuilder().setSpec(spec).build());
+  }
+
+  static TargetSpec.Builder spec(String app, List<String> deploy) {
+    return TargetSpec.newBuilder()
+        .setApp(app)
+        .setEnvironment(ENVIRONMENT)
+        .setDeploy(CommandStep.newBuilder().addAllCommand(deploy));
   }
 
   Deployment create(String app, String version) {
