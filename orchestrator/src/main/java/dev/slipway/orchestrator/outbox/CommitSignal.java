@@ -23,18 +23,26 @@ import org.slf4j.LoggerFactory;
  * whose payload names the deployment. The relay waits for any commit; a watcher of one deployment
  * waits for commits of that deployment only, so a busy system does not wake every watcher. Waiters
  * block with a timeout, so a lost notification only costs the timeout, never an event. Locks, not
- * monitors: watchers are virtual threads.
+ * monitors: watchers are virtual threads. The feed sequencer's notification (payload {@value
+ * #NUMBERED}) wakes only the readers of the numbered feed: the relay and the sequencer itself have
+ * nothing to do for it, and the feed's readers nothing before it.
  */
 @Context
 public class CommitSignal {
   private static final Logger LOG = LoggerFactory.getLogger(CommitSignal.class);
   private final DataSource dataSource;
   private final ReentrantLock lock = new ReentrantLock();
+
+  /** The payload of the sequencer's notification: events got their feed positions. */
+  static final String NUMBERED = "numbered";
+
   private final Condition anyCommit = lock.newCondition();
+  private final Condition feedNumbered = lock.newCondition();
   private final Map<UUID, Watch> watched = new HashMap<>();
   private final Thread listener;
   private volatile boolean running = true;
   private long generation;
+  private long numbered;
 
   public CommitSignal(Transactions transactions) {
     this.dataSource = transactions.dataSource();
@@ -64,6 +72,32 @@ public class CommitSignal {
       while (current.getAsLong() == seen && running && left > 0) {
         left = changed.awaitNanos(left);
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many times events got feed positions; pass it to {@link #awaitNumberedAfter}. */
+  public long numbered() {
+    lock.lock();
+    try {
+      return numbered;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until events get feed positions after {@code seen}, or the timeout. */
+  public void awaitNumberedAfter(long seen, Duration timeout) throws InterruptedException {
+    awaitChange(feedNumbered, () -> numbered, seen, timeout);
+  }
+
+  /** Events got feed positions in this process; the NOTIFY will also arrive, this is sooner. */
+  void bumpNumbered() {
+    lock.lock();
+    try {
+      numbered++;
+      feedNumbered.signalAll();
     } finally {
       lock.unlock();
     }
@@ -106,6 +140,8 @@ public class CommitSignal {
     try {
       generation++;
       anyCommit.signalAll();
+      numbered++;
+      feedNumbered.signalAll();
       for (Watch watch : watched.values()) {
         watch.generation++;
         watch.changed.signalAll();
@@ -172,7 +208,11 @@ public class CommitSignal {
           var notifications = pg.getNotifications(1000);
           if (notifications != null) {
             for (var notification : notifications) {
-              bump(deploymentOf(notification.getParameter()));
+              if (NUMBERED.equals(notification.getParameter())) {
+                bumpNumbered();
+              } else {
+                bump(deploymentOf(notification.getParameter()));
+              }
             }
           }
         }

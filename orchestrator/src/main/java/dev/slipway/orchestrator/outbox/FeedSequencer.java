@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * short transaction under a transaction-level advisory lock, so passes of all replicas follow one
  * another and positions become visible in increasing order only. A deployment's next event is
  * written only after its previous one committed, so id order keeps each deployment in sequence. A
- * pass that numbers anything notifies, which wakes the feeds of every replica.
+ * pass that numbers anything notifies, which wakes the feeds of every replica (and nothing else).
  */
 @Context
 public class FeedSequencer {
@@ -67,7 +67,11 @@ public class FeedSequencer {
 
   /** Numbers up to a batch of events; how many it numbered. */
   int numberBatch() {
-    return transactions.inTransaction(FeedSequencer::number);
+    int numbered = transactions.inTransaction(FeedSequencer::number);
+    if (numbered > 0) {
+      signal.bumpNumbered();
+    }
+    return numbered;
   }
 
   private static int number(Connection c) throws SQLException {
@@ -102,8 +106,9 @@ public class FeedSequencer {
       }
       update.executeBatch();
     }
-    try (PreparedStatement notify = c.prepareStatement("select pg_notify(?, '')")) {
+    try (PreparedStatement notify = c.prepareStatement("select pg_notify(?, ?)")) {
       notify.setString(1, EventLog.CHANNEL);
+      notify.setString(2, CommitSignal.NUMBERED);
       notify.execute();
     }
     return ids.size();

@@ -315,18 +315,19 @@ public class EventStreams {
       this.admitted = admitted;
     }
 
-    /** Reads what follows; waits for a commit (at most a heartbeat) when nothing does. */
+    /** Reads what follows; waits for events numbered (at most a heartbeat) when nothing does. */
     void fill() throws InterruptedException {
       long deadline = System.nanoTime() + HEARTBEAT.toNanos();
       while (System.nanoTime() < deadline) {
-        long seen = signal.generation();
+        long seen = signal.numbered();
         List<EventFeed.Entry> entries = feed.after(position, BATCH);
         if (!entries.isEmpty()) {
           buffer.addAll(entries);
           position = entries.getLast().position();
           return;
         }
-        signal.awaitAfter(seen, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        signal.awaitNumberedAfter(
+            seen, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       }
     }
 

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** Commits announced through a real PostgreSQL NOTIFY wake the watchers of that deployment only. */
+/**
+ * Commits announced through a real PostgreSQL NOTIFY wake the watchers of that deployment only, and
+ * events numbered wake the feeds only.
+ */
 class CommitSignalTest {
   private static Transactions transactions;
   private static CommitSignal signal;
@@ -62,12 +65,50 @@ class CommitSignalTest {
     }
   }
 
+  @Test
+  void eventsNumberedWakeTheFeedsOnlyAndACommitWakesNoFeed() throws Exception {
+    long seenNumbered = signal.numbered();
+    long seenAny = signal.generation();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              notify(CommitSignal.NUMBERED);
+              return signal.numbered() != seenNumbered;
+            });
+    assertThat(signal.generation())
+        .as("the relay and the sequencer have nothing to do for positions given")
+        .isEqualTo(seenAny);
+
+    long numbered = signal.numbered();
+    UUID deployment = UUID.randomUUID();
+    try (CommitSignal.Subscription watch = signal.watch(deployment)) {
+      long seen = watch.generation();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                notify(deployment.toString());
+                return watch.generation() != seen;
+              });
+    }
+    assertThat(signal.numbered())
+        .as("a commit gives no positions: the feeds wait for the sequencer")
+        .isEqualTo(numbered);
+  }
+
   private static void notify(UUID deployment) {
+    notify(deployment.toString());
+  }
+
+  private static void notify(String payload) {
     transactions.inTransaction(
         c -> {
           try (PreparedStatement notify = c.prepareStatement("select pg_notify(?, ?)")) {
             notify.setString(1, EventLog.CHANNEL);
-            notify.setString(2, deployment.toString());
+            notify.setString(2, payload);
             return notify.execute();
           }
         });
