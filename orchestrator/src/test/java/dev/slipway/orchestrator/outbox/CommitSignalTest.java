@@ -67,36 +67,37 @@ class CommitSignalTest {
 
   @Test
   void eventsNumberedWakeTheFeedsOnlyAndACommitWakesNoFeed() throws Exception {
-    long seenNumbered = signal.numbered();
-    long seenAny = signal.generation();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              notify(CommitSignal.NUMBERED);
-              return signal.numbered() != seenNumbered;
-            });
-    assertThat(signal.generation())
-        .as("the relay and the sequencer have nothing to do for positions given")
-        .isEqualTo(seenAny);
-
-    long numbered = signal.numbered();
     UUID deployment = UUID.randomUUID();
     try (CommitSignal.Subscription watch = signal.watch(deployment)) {
-      long seen = watch.generation();
+      // Notified until heard, then once each: a repeated notification would blur what woke what.
+      long first = watch.generation();
       await()
           .atMost(Duration.ofSeconds(10))
           .pollInterval(Duration.ofMillis(200))
           .until(
               () -> {
-                notify(deployment.toString());
-                return watch.generation() != seen;
+                notify(deployment);
+                return watch.generation() != first;
               });
+      Thread.sleep(500);
+
+      long numbered = signal.numbered();
+      long seen = watch.generation();
+      notify(deployment);
+      watch.awaitAfter(seen, Duration.ofSeconds(10));
+      assertThat(watch.generation()).isNotEqualTo(seen);
+      assertThat(signal.numbered())
+          .as("a commit gives no positions: the feeds wait for the sequencer")
+          .isEqualTo(numbered);
+
+      long seenAny = signal.generation();
+      notify(CommitSignal.NUMBERED);
+      signal.awaitNumberedAfter(numbered, Duration.ofSeconds(10));
+      assertThat(signal.numbered()).as("the feeds are woken").isNotEqualTo(numbered);
+      assertThat(signal.generation())
+          .as("the relay and the sequencer have nothing to do for positions given")
+          .isEqualTo(seenAny);
     }
-    assertThat(signal.numbered())
-        .as("a commit gives no positions: the feeds wait for the sequencer")
-        .isEqualTo(numbered);
   }
 
   private static void notify(UUID deployment) {
