@@ -8,6 +8,7 @@ import dev.slipway.testkit.TestInfrastructure;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,12 @@ class CommitSignalTest {
                 notify(deployment);
                 return watch.generation() != first;
               });
-      Thread.sleep(500);
+      // Quiet for a while: every notification sent so far has arrived.
+      AtomicLong last = new AtomicLong(signal.generation());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .during(Duration.ofMillis(500))
+          .until(() -> last.getAndSet(signal.generation()) == last.get());
 
       long numbered = signal.numbered();
       long seen = watch.generation();
