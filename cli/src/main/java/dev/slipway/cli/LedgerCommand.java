@@ -4,6 +4,7 @@ import dev.slipway.proto.v1.GetLedgerRequest;
 import dev.slipway.proto.v1.GetLedgerResponse;
 import dev.slipway.proto.v1.LedgerEntry;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,6 +87,12 @@ final class LedgerCommand implements Callable<Integer> {
                 : ", approved by " + String.join(", ", e.getApprovedByList()))
             + "  via "
             + e.getDeploymentId());
+    if (e.hasHealth()) {
+      out.println(
+          "  health: "
+              + Printer.health(
+                  e.getHealth(), e.hasUntil() ? Printer.instant(e.getUntil()) : Instant.now()));
+    }
     if (e.getLeft().equals("rolled_back")) {
       out.println("  rolled back by " + e.getLeftDeploymentId() + ": " + e.getLeftReason());
       e.getLeftEvidenceList()

@@ -8,6 +8,7 @@ import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.PhaseRecord;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -117,6 +118,24 @@ final class Printer {
                   + event.getFreezeOverridden().getBy()
                   + ": "
                   + event.getFreezeOverridden().getReason();
+          case HEALTH_CHANGED ->
+              "standing watch of "
+                  + event.getTarget().getApp()
+                  + "/"
+                  + event.getTarget().getEnvironment()
+                  + " "
+                  + event.getHealthChanged().getVersion()
+                  + ": "
+                  + verdict(event.getHealthChanged().getVerdict())
+                  + " (was "
+                  + verdict(event.getHealthChanged().getPrevious())
+                  + " for "
+                  + lasted(
+                      Duration.between(
+                          instant(event.getHealthChanged().getPreviousSince()),
+                          instant(event.getTime())))
+                  + "): "
+                  + event.getHealthChanged().getSummary();
           case PHASE_PROGRESS ->
               name(event.getPhaseProgress().getPhase())
                   + " #"
@@ -233,6 +252,36 @@ final class Printer {
       case DEPLOYMENT_KIND_RESTORE -> "restore ";
       default -> "";
     };
+  }
+
+  static String verdict(dev.slipway.proto.v1.HealthVerdict verdict) {
+    return verdict.name().substring("HEALTH_VERDICT_".length());
+  }
+
+  /** The standing watch's verdict of a running version: "UNHEALTHY for 4m10s (since …): …". */
+  static String health(dev.slipway.proto.v1.WatchedHealth health, Instant now) {
+    return verdict(health.getVerdict())
+        + " for "
+        + lasted(Duration.between(instant(health.getSince()), now))
+        + " (since "
+        + time(health.getSince())
+        + ")"
+        + (health.getSummary().isEmpty() ? "" : ": " + health.getSummary());
+  }
+
+  /** A duration as people read it: 45s, 4m10s, 3h2m, 2d5h. */
+  static String lasted(Duration duration) {
+    long s = Math.max(0, duration.toSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return s / 60 + "m" + (s % 60 == 0 ? "" : s % 60 + "s");
+    }
+    if (s < 86400) {
+      return s / 3600 + "h" + (s % 3600 / 60 == 0 ? "" : s % 3600 / 60 + "m");
+    }
+    return s / 86400 + "d" + (s % 86400 / 3600 == 0 ? "" : s % 86400 / 3600 + "h");
   }
 
   static String status(dev.slipway.proto.v1.DeploymentStatus status) {

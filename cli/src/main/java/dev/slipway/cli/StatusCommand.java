@@ -5,6 +5,7 @@ import dev.slipway.proto.v1.GetDeploymentRequest;
 import dev.slipway.proto.v1.GetTargetRequest;
 import dev.slipway.proto.v1.Target;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,6 +71,9 @@ final class StatusCommand implements Callable<Integer> {
           return ExitCode.SUCCEEDED;
         }
         line(out, target);
+        if (target.hasCurrentHealth()) {
+          out.println("health: " + Printer.health(target.getCurrentHealth(), Instant.now()));
+        }
         if (!target.getLastDeploymentId().isEmpty()) {
           Printer.deployment(
               out,

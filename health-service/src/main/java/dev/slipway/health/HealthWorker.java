@@ -275,7 +275,7 @@ public class HealthWorker implements PhaseWorker {
             .toList());
   }
 
-  private static String failures(List<Observation> round, int rounds) {
+  static String failures(List<Observation> round, int rounds) {
     return round.stream()
         .filter(o -> !o.passed())
         .map(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.platform.events.PhaseNames;
+import dev.slipway.platform.events.WatchVerdicts;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.grpc.ProtoTime;
 import dev.slipway.platform.kafka.EventHandler;
@@ -37,7 +38,10 @@ public class Notifications implements EventHandler {
           "failed",
           "cancelled",
           "rolled_back",
-          "rollback_failed");
+          "rollback_failed",
+          "unhealthy",
+          "healthy",
+          "unchecked");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CACHED_DEPLOYMENTS = 1_000;
@@ -71,7 +75,7 @@ public class Notifications implements EventHandler {
    */
   @Override
   public void beforeTransaction(DeploymentEvent event) throws InterruptedException {
-    String id = event.getDeploymentId();
+    String id = deploymentOf(event);
     StepContext context = deployments.get(id);
     if (context == null) {
       context = orchestrator.stepContext(id);
@@ -89,11 +93,11 @@ public class Notifications implements EventHandler {
   @Override
   public Runnable handle(DeploymentEvent event, Connection tx) throws SQLException {
     String type = type(event);
-    StepContext deployment = deployments.get(event.getDeploymentId());
+    StepContext deployment = deployments.get(deploymentOf(event));
     if (deployment == null) {
       // Evicted since it was fetched: the consumer retries, fetching it again first.
       throw new IllegalStateException(
-          "the context of deployment " + event.getDeploymentId() + " is not fetched");
+          "the context of deployment " + deploymentOf(event) + " is not fetched");
     }
     int created = 0;
     for (NotifyRule rule : deployment.getSpec().getNotifyList()) {
@@ -115,12 +119,29 @@ public class Notifications implements EventHandler {
             ids.get(),
             UUID.fromString(event.getEventId()),
             channel,
-            UUID.fromString(event.getDeploymentId()),
+            UUID.fromString(deploymentOf(event)),
             type,
             payload,
             configured ? DeliveryStatus.PENDING : DeliveryStatus.FAILED,
             configured ? "" : "channel '" + channel + "' is not configured on the notifier-service",
             clock.instant());
+  }
+
+  /**
+   * The deployment whose pinned spec says who is told: the event's own, or for a target event the
+   * one that put the watched version in place.
+   */
+  private static String deploymentOf(DeploymentEvent event) {
+    return event.hasHealthChanged()
+        ? event.getHealthChanged().getDeploymentId()
+        : event.getDeploymentId();
+  }
+
+  /** The version the event is about: a deployment's, or the one a target event watched. */
+  private static String versionOf(DeploymentEvent event, StepContext deployment) {
+    return event.hasHealthChanged()
+        ? event.getHealthChanged().getVersion()
+        : deployment.getVersion();
   }
 
   /** The notify rule name of an event: requested, phase_started, phase_completed, succeeded, ... */
@@ -144,20 +165,21 @@ public class Notifications implements EventHandler {
               .name()
               .substring("DEPLOYMENT_STATUS_".length())
               .toLowerCase(Locale.ROOT);
+      case HEALTH_CHANGED -> WatchVerdicts.name(event.getHealthChanged().getVerdict());
       case KIND_NOT_SET -> "unknown";
     };
   }
 
   private static String payload(DeploymentEvent event, StepContext deployment, String type) {
     ObjectNode body = JSON.createObjectNode();
-    body.put("type", "deployment." + type);
+    body.put("type", (event.hasHealthChanged() ? "target." : "deployment.") + type);
     body.put("eventId", event.getEventId());
-    body.put("deploymentId", event.getDeploymentId());
+    body.put("deploymentId", deploymentOf(event));
     body.put("sequence", event.getSequence());
     body.put("time", instant(event.getTime()));
     body.put("app", event.getTarget().getApp());
     body.put("environment", event.getTarget().getEnvironment());
-    body.put("version", deployment.getVersion());
+    body.put("version", versionOf(event, deployment));
     body.put("previousVersion", deployment.getPreviousVersion());
     body.put("requestedBy", deployment.getRequestedBy());
     if (!deployment.getRestoreSetId().isEmpty()) {
@@ -196,6 +218,12 @@ public class Notifications implements EventHandler {
         body.put("window", event.getFreezeOverridden().getWindow());
         body.put("reason", event.getFreezeOverridden().getReason());
       }
+      case HEALTH_CHANGED -> {
+        body.put("verdict", type);
+        body.put("previous", WatchVerdicts.name(event.getHealthChanged().getPrevious()));
+        body.put("previousSince", instant(event.getHealthChanged().getPreviousSince()));
+        body.put("summary", event.getHealthChanged().getSummary());
+      }
       case FINISHED -> {
         body.put(
             "status",
@@ -218,7 +246,7 @@ public class Notifications implements EventHandler {
             + "/"
             + event.getTarget().getEnvironment()
             + " "
-            + deployment.getVersion()
+            + versionOf(event, deployment)
             + (deployment.getRestoreSetId().isEmpty()
                 ? ""
                 : " restore of backup set " + deployment.getRestoreSetId());
@@ -240,6 +268,16 @@ public class Notifications implements EventHandler {
               + deployment.getRequestedBy()
               + ") — slipway approve "
               + event.getDeploymentId();
+      case HEALTH_CHANGED ->
+          what
+              + ": "
+              + type
+              + " (was "
+              + WatchVerdicts.name(event.getHealthChanged().getPrevious())
+              + " since "
+              + instant(event.getHealthChanged().getPreviousSince())
+              + ") — "
+              + event.getHealthChanged().getSummary();
       default -> what + ": " + type.replace('_', ' ');
     };
   }

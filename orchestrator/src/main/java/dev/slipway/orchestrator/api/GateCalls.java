@@ -9,6 +9,7 @@ import dev.slipway.orchestrator.gates.Freezes;
 import dev.slipway.orchestrator.ledger.Ledger;
 import dev.slipway.orchestrator.outbox.EventCodec;
 import dev.slipway.orchestrator.targets.TargetDocuments;
+import dev.slipway.orchestrator.watch.Watches;
 import dev.slipway.platform.grpc.Caller;
 import dev.slipway.proto.v1.ApplyFreezeWindowRequest;
 import dev.slipway.proto.v1.FreezeWindow;
@@ -17,6 +18,7 @@ import dev.slipway.proto.v1.GetLedgerResponse;
 import dev.slipway.proto.v1.LedgerEntry;
 import dev.slipway.proto.v1.ListFreezeWindowsResponse;
 import dev.slipway.proto.v1.PhaseEvidence;
+import dev.slipway.proto.v1.WatchedHealth;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -85,6 +87,13 @@ class GateCalls {
       }
       if (row.leftDeploymentId() != null) {
         e.setLeftDeploymentId(row.leftDeploymentId().toString());
+      }
+      if (row.watched()) {
+        e.setHealth(
+            WatchedHealth.newBuilder()
+                .setVerdict(Watches.verdict(row.health()))
+                .setSince(EventCodec.timestamp(row.healthSince()))
+                .setSummary(row.healthSummary()));
       }
       entry
           .leftEvidence()

@@ -125,6 +125,7 @@ final class ProtoMapper {
       target.setCurrentSince(EventCodec.timestamp(stored.currentSince()));
     }
     stored.lastDeployment().ifPresent(target::setLastDeployment);
+    stored.currentHealth().ifPresent(target::setCurrentHealth);
     return target.build();
   }
 }

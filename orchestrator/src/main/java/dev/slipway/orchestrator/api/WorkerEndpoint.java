@@ -31,7 +31,11 @@ import dev.slipway.proto.internal.v1.GetChannelsRequest;
 import dev.slipway.proto.internal.v1.GetChannelsResponse;
 import dev.slipway.proto.internal.v1.GetRetentionRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
+import dev.slipway.proto.internal.v1.ListWatchesRequest;
+import dev.slipway.proto.internal.v1.ListWatchesResponse;
 import dev.slipway.proto.internal.v1.Principal;
+import dev.slipway.proto.internal.v1.ReportWatchVerdictRequest;
+import dev.slipway.proto.internal.v1.ReportWatchVerdictResponse;
 import dev.slipway.proto.internal.v1.ResolveSecretRequest;
 import dev.slipway.proto.internal.v1.ResolveSecretResponse;
 import dev.slipway.proto.internal.v1.RetentionContext;
@@ -62,6 +66,7 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
   private final Targets targets;
   private final Quarantine quarantine;
   private final Channels channels;
+  private final WatchCalls watches;
 
   public WorkerEndpoint(
       Transactions transactions,
@@ -70,8 +75,10 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
       Tokens tokens,
       Targets targets,
       Quarantine quarantine,
-      Channels channels)
+      Channels channels,
+      WatchCalls watches)
       throws GeneralSecurityException {
+    this.watches = watches;
     this.channels = channels;
     this.transactions = transactions;
     this.repository = repository;
@@ -241,6 +248,18 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
           }
           return context.build();
         });
+  }
+
+  @Override
+  public void listWatches(
+      ListWatchesRequest request, StreamObserver<ListWatchesResponse> response) {
+    GrpcErrors.respond(response, () -> watches.list(request));
+  }
+
+  @Override
+  public void reportWatchVerdict(
+      ReportWatchVerdictRequest request, StreamObserver<ReportWatchVerdictResponse> response) {
+    GrpcErrors.respond(response, () -> watches.report(request));
   }
 
   @Override

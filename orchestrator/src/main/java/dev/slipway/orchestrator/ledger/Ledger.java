@@ -34,6 +34,9 @@ public class Ledger {
     this.phases = phases;
   }
 
+  /** A version put in place passed its release's checks: the watch starts from healthy. */
+  public static final String HEALTHY = "HEALTHY";
+
   /** Who put a version back after a failed release: Slipway, not the release's requester. */
   static final String AUTOMATIC = "slipway";
 
@@ -79,7 +82,22 @@ public class Ledger {
         .ifPresent(r -> repository.close(r.id(), now, leftHow, d.id(), why));
     repository.save(
         new LedgerRow(
-            null, d.app(), d.environment(), version, d.id(), arrived, by, now, null, "", null, ""));
+            null,
+            d.app(),
+            d.environment(),
+            version,
+            d.id(),
+            arrived,
+            by,
+            now,
+            null,
+            "",
+            null,
+            "",
+            HEALTHY,
+            now,
+            "",
+            repository.specHasWatch(d.id())));
   }
 
   /** One entry with who approved the deployment behind it and, after a rollback, what failed. */

@@ -17,6 +17,10 @@ public interface LedgerRepository extends CrudRepository<LedgerRow, Long> {
   Optional<LedgerRow> running(String app, String environment);
 
   @Query(
+      "select (spec_json::jsonb -> 'watch') is not null from deployments where id = :deploymentId")
+  boolean specHasWatch(UUID deploymentId);
+
+  @Query(
       """
       update ledger set until = :until, left_how = :how, left_deployment_id = :deploymentId,
         left_reason = :reason

@@ -7,7 +7,10 @@ import io.micronaut.data.annotation.MappedEntity;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A row of {@code ledger}: one stretch of time one version ran on one target. */
+/**
+ * A row of {@code ledger}: one stretch of time one version ran on one target, with the standing
+ * watch's verdict of it ({@code health} a {@code HealthVerdict} name without its prefix).
+ */
 @MappedEntity("ledger")
 public record LedgerRow(
     @Id @GeneratedValue @Nullable Long id,
@@ -21,4 +24,8 @@ public record LedgerRow(
     @Nullable Instant until,
     String leftHow,
     @Nullable UUID leftDeploymentId,
-    String leftReason) {}
+    String leftReason,
+    String health,
+    Instant healthSince,
+    String healthSummary,
+    boolean watched) {}

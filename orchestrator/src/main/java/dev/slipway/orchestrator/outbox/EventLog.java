@@ -67,9 +67,39 @@ public class EventLog {
         }
       }
     }
+    notify(tx, before.id().toString());
+  }
+
+  /**
+   * Appends a target event (one that belongs to no deployment: sequence 0) built by {@code
+   * envelope} around a fresh event id, in the caller's trace if any.
+   */
+  public void appendTargetEvent(
+      Connection tx,
+      String app,
+      String environment,
+      java.util.function.Function<String, dev.slipway.proto.v1.DeploymentEvent> envelope,
+      Instant now)
+      throws SQLException {
+    UUID eventId = ids.get();
+    try (PreparedStatement insert =
+        tx.prepareStatement(
+            "insert into events (event_id, deployment_id, sequence, target_key, payload, created_at, traceparent)"
+                + " values (?, null, 0, ?, ?, ?, ?)")) {
+      insert.setObject(1, eventId);
+      insert.setString(2, TargetKey.of(app, environment));
+      insert.setBytes(3, envelope.apply(eventId.toString()).toByteArray());
+      insert.setTimestamp(4, Timestamp.from(now));
+      insert.setString(5, Tracing.currentTraceparent().orElse(null));
+      insert.executeUpdate();
+    }
+    notify(tx, TargetKey.of(app, environment));
+  }
+
+  private static void notify(Connection tx, String payload) throws SQLException {
     try (PreparedStatement notify = tx.prepareStatement("select pg_notify(?, ?)")) {
       notify.setString(1, CHANNEL);
-      notify.setString(2, before.id().toString());
+      notify.setString(2, payload);
       notify.execute();
     }
   }

@@ -23,6 +23,7 @@ public final class SpecSecrets {
     }
     List<HealthCheck> checks = new ArrayList<>(spec.getHealth().getChecksList());
     checks.addAll(spec.getPreflight().getChecksList());
+    checks.addAll(spec.getWatch().getChecksList());
     for (HealthCheck check : checks) {
       names.addAll(check.getSecretHeadersMap().values());
       if (!check.getPasswordSecret().isEmpty()) {

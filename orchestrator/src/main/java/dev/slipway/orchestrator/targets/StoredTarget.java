@@ -3,7 +3,9 @@ package dev.slipway.orchestrator.targets;
 import dev.slipway.orchestrator.outbox.EventCodec;
 import dev.slipway.proto.v1.DeploymentBrief;
 import dev.slipway.proto.v1.DeploymentStatus;
+import dev.slipway.proto.v1.HealthVerdict;
 import dev.slipway.proto.v1.TargetSpec;
+import dev.slipway.proto.v1.WatchedHealth;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -17,7 +19,8 @@ public record StoredTarget(
     String currentVersion,
     Optional<DeploymentBrief> lastDeployment,
     Instant currentSince,
-    String currentDeployedBy) {
+    String currentDeployedBy,
+    Optional<WatchedHealth> currentHealth) {
 
   /** Id of the newest deployment, empty if none. */
   public String lastDeploymentId() {
@@ -32,7 +35,15 @@ public record StoredTarget(
         row.currentVersion() == null ? "" : row.currentVersion(),
         Optional.ofNullable(row.lastDeploymentId()).map(id -> brief(id.toString(), row)),
         row.currentSince(),
-        row.currentDeployedBy() == null ? "" : row.currentDeployedBy());
+        row.currentDeployedBy() == null ? "" : row.currentDeployedBy(),
+        Boolean.TRUE.equals(row.currentWatched())
+            ? Optional.of(
+                WatchedHealth.newBuilder()
+                    .setVerdict(HealthVerdict.valueOf("HEALTH_VERDICT_" + row.currentHealth()))
+                    .setSince(EventCodec.timestamp(row.currentHealthSince()))
+                    .setSummary(row.currentHealthSummary())
+                    .build())
+            : Optional.empty());
   }
 
   private static DeploymentBrief brief(String id, TargetRow.View row) {

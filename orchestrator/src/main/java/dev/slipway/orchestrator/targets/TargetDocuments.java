@@ -39,6 +39,7 @@ public final class TargetDocuments {
           liftSecretEnv(tree, "rollback");
           liftSecretHeaders(tree, "health");
           liftSecretHeaders(tree, "preflight");
+          liftSecretHeaders(tree, "watch");
           // approval: { required: true } is the four-eyes rule: one approver besides the requester.
           if (tree.get("approval") instanceof ObjectNode approval
               && approval.get("required") != null

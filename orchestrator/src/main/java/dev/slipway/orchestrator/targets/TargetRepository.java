@@ -20,13 +20,16 @@ public interface TargetRepository extends GenericRepository<TargetRow, TargetRow
         d.id as last_deployment_id, d.version as last_version, d.status as last_status,
         d.requested_by as last_requested_by, d.created_at as last_created_at,
         d.reason as last_reason,
-        l.since as current_since, l.deployed_by as current_deployed_by
+        l.since as current_since, l.deployed_by as current_deployed_by,
+        l.health as current_health, l.health_since as current_health_since,
+        l.health_summary as current_health_summary, l.watched as current_watched
       from targets t left join lateral (
         select id, version, status, requested_by, created_at, reason from deployments
           where app = t.app and environment = t.environment
           order by created_at desc, id desc limit 1) d on true
       left join lateral (
-        select since, deployed_by from ledger where app = t.app and environment = t.environment
+        select since, deployed_by, health, health_since, health_summary,
+          watched and until is null as watched from ledger where app = t.app and environment = t.environment
           and version = t.current_version order by since desc, id desc limit 1) l on true""";
 
   /** Inserts or replaces a target, bumping its revision. */

@@ -45,5 +45,9 @@ public record TargetRow(
       @Nullable Instant lastCreatedAt,
       @Nullable String lastReason,
       @Nullable Instant currentSince,
-      @Nullable String currentDeployedBy) {}
+      @Nullable String currentDeployedBy,
+      @Nullable String currentHealth,
+      @Nullable Instant currentHealthSince,
+      @Nullable String currentHealthSummary,
+      @Nullable Boolean currentWatched) {}
 }

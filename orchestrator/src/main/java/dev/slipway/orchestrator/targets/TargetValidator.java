@@ -14,6 +14,7 @@ import dev.slipway.proto.v1.NotifyRule;
 import dev.slipway.proto.v1.TargetSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -47,7 +48,10 @@ public final class TargetValidator {
           "approval_rejected",
           "approval_expired",
           "held",
-          "freeze_overridden");
+          "freeze_overridden",
+          "unhealthy",
+          "healthy",
+          "unchecked");
 
   private static final List<String> HTTP_METHODS = List.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
   private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
@@ -134,6 +138,9 @@ public final class TargetValidator {
     duration("health.bake", spec.getHealth().getBake());
     if (!spec.getHealth().getBake().isEmpty() && spec.getHealth().getChecksCount() == 0) {
       fail("health.bake", "needs health.checks to run during the bake");
+    }
+    if (spec.hasWatch()) {
+      watch(spec);
     }
     for (int i = 0; i < spec.getPreflight().getChecksCount(); i++) {
       check("preflight.checks[" + i + "]", spec.getPreflight().getChecks(i));
@@ -358,6 +365,25 @@ public final class TargetValidator {
     }
   }
 
+  private void watch(TargetSpec spec) {
+    for (int i = 0; i < spec.getWatch().getChecksCount(); i++) {
+      check("watch.checks[" + i + "]", spec.getWatch().getChecks(i));
+    }
+    if (spec.getWatch().getChecksCount() == 0 && spec.getHealth().getChecksCount() == 0) {
+      fail("watch.checks", "needs checks to run: its own, or health.checks");
+    }
+    try {
+      Duration interval = Durations.parse(spec.getWatch().getInterval(), null);
+      if (interval != null
+          && (interval.compareTo(Duration.ofSeconds(1)) < 0
+              || interval.compareTo(Duration.ofDays(1)) > 0)) {
+        fail("watch.interval", "must be between 1s and 24h");
+      }
+    } catch (IllegalArgumentException e) {
+      fail("watch.interval", e.getMessage());
+    }
+  }
+
   private void notifyRule(String field, NotifyRule rule) {
     if (rule.getChannel().isBlank()) {
       fail(field + ".channel", "is required: the name of a channel configured on the notifier");
@@ -385,7 +411,7 @@ public final class TargetValidator {
    */
   private void positiveDuration(String field, String text) {
     try {
-      java.time.Duration value = Durations.parse(text, null);
+      Duration value = Durations.parse(text, null);
       if (value != null && !value.isPositive()) {
         fail(field, "must be more than 0s");
       }

@@ -97,6 +97,8 @@ public final class AccessRules {
     rule(WorkerServiceGrpc.getAuthenticateMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getGetRetentionMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(WorkerServiceGrpc.getGetChannelsMethod(), new Rule(Kind.INTERNAL, NONE));
+    rule(WorkerServiceGrpc.getListWatchesMethod(), new Rule(Kind.INTERNAL, NONE));
+    rule(WorkerServiceGrpc.getReportWatchVerdictMethod(), new Rule(Kind.INTERNAL, NONE));
     rule(ChannelServiceGrpc.getApplyChannelMethod(), new Rule(Kind.ADMIN, NONE));
     rule(ChannelServiceGrpc.getDeleteChannelMethod(), new Rule(Kind.ADMIN, NONE));
 

@@ -22,7 +22,11 @@ public final class CloudEventHeaders {
     headers.put("ce_id", event.getEventId());
     headers.put("ce_type", type(event));
     headers.put("ce_source", SOURCE);
-    headers.put("ce_subject", event.getDeploymentId());
+    headers.put(
+        "ce_subject",
+        event.getDeploymentId().isEmpty()
+            ? TargetKey.of(event.getTarget())
+            : event.getDeploymentId());
     headers.put("ce_time", Instant.ofEpochMilli(Timestamps.toMillis(event.getTime())).toString());
     headers.put("content-type", CONTENT_TYPE);
     return headers;

@@ -9,15 +9,20 @@ import dev.slipway.proto.internal.v1.GetBackupKeyRequest;
 import dev.slipway.proto.internal.v1.GetChannelsRequest;
 import dev.slipway.proto.internal.v1.GetRetentionRequest;
 import dev.slipway.proto.internal.v1.GetStepContextRequest;
+import dev.slipway.proto.internal.v1.ListWatchesRequest;
+import dev.slipway.proto.internal.v1.ListWatchesResponse;
 import dev.slipway.proto.internal.v1.Principal;
 import dev.slipway.proto.internal.v1.ReportProgressRequest;
 import dev.slipway.proto.internal.v1.ReportStepRequest;
+import dev.slipway.proto.internal.v1.ReportWatchVerdictRequest;
+import dev.slipway.proto.internal.v1.ReportWatchVerdictResponse;
 import dev.slipway.proto.internal.v1.ResolveSecretRequest;
 import dev.slipway.proto.internal.v1.ResolvedChannel;
 import dev.slipway.proto.internal.v1.RetentionContext;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.internal.v1.StepReportServiceGrpc;
 import dev.slipway.proto.internal.v1.WorkerServiceGrpc;
+import dev.slipway.proto.v1.TargetRef;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -116,6 +121,18 @@ public final class OrchestratorClient implements AutoCloseable {
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .getChannels(GetChannelsRequest.getDefaultInstance())
         .getChannelsList();
+  }
+
+  /** A page of the targets to watch between releases (one target when {@code only} is set). */
+  public ListWatchesResponse watches(Optional<TargetRef> only, String pageToken) {
+    ListWatchesRequest.Builder request = ListWatchesRequest.newBuilder().setPageToken(pageToken);
+    only.ifPresent(request::setTarget);
+    return workers.withDeadlineAfter(10, TimeUnit.SECONDS).listWatches(request.build());
+  }
+
+  /** A watch's verdict of a target's running version, sent once: the watch sends it again. */
+  public ReportWatchVerdictResponse reportWatch(ReportWatchVerdictRequest request) {
+    return workers.withDeadlineAfter(10, TimeUnit.SECONDS).reportWatchVerdict(request);
   }
 
   /** The keyset that encrypts backups at rest. */

@@ -4,6 +4,7 @@ import dev.slipway.platform.db.DatabaseException;
 import dev.slipway.platform.db.Inbox;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.events.Topics;
+import dev.slipway.proto.v1.DeploymentEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -16,14 +17,18 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import io.opentelemetry.api.trace.Tracer;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts the service's consumer of the deployment topic once the service is up. A service takes
- * part by providing one {@link EventHandler} bean; its consumer group is named after the service.
+ * part by providing one {@link EventHandler} bean, and any {@link EventTap}s it keeps in step with
+ * the events; its consumer group is named after the service.
  */
 @Singleton
 @Requires(beans = EventHandler.class)
@@ -39,6 +44,7 @@ public class EventConsumerLifecycle {
 
   public EventConsumerLifecycle(
       EventHandler handler,
+      List<EventTap> taps,
       Transactions transactions,
       Clock clock,
       @Value("${slipway.kafka.bootstrap-servers}") String bootstrapServers,
@@ -60,9 +66,30 @@ public class EventConsumerLifecycle {
             "slipway-" + service,
             Topics.DEPLOYMENTS,
             transactions,
-            handler,
+            taps.isEmpty() ? handler : tapped(handler, List.copyOf(taps)),
             meters,
             tracer);
+  }
+
+  /** The handler, with each tap told of an event once its transaction committed. */
+  private static EventHandler tapped(EventHandler handler, List<EventTap> taps) {
+    return new EventHandler() {
+      @Override
+      public void beforeTransaction(DeploymentEvent event) throws InterruptedException {
+        handler.beforeTransaction(event);
+      }
+
+      @Override
+      public Runnable handle(DeploymentEvent event, Connection tx) throws SQLException {
+        Runnable after = handler.handle(event, tx);
+        return () -> {
+          after.run();
+          for (EventTap tap : taps) {
+            tap.seen(event);
+          }
+        };
+      }
+    };
   }
 
   @EventListener
