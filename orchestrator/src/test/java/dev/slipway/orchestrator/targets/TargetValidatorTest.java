@@ -94,7 +94,7 @@ class TargetValidatorTest {
                         "notify[0].on[0]: 'started' is not one of: requested, phase_started, phase_completed, succeeded,"
                             + " failed, cancelled, rolled_back, rollback_failed, queued, approval_requested,"
                             + " approval_given, approval_rejected, approval_expired, held,"
-                            + " freeze_overridden"));
+                            + " freeze_overridden, unhealthy, healthy, unchecked"));
   }
 
   @Test
@@ -150,6 +150,44 @@ class TargetValidatorTest {
                         "health.interval",
                         "notify[0].channel",
                         "notify[0].on[0]"));
+  }
+
+  @Test
+  void aWatchNeedsChecksAndASaneIntervalAndItsSecretsAreTheSpecs() {
+    String base = "app: a\nenvironment: b\ndeploy: { command: [\"true\"] }\n";
+    assertThatThrownBy(
+            () ->
+                TargetValidator.validate(TargetDocuments.parse(base + "watch: { interval: 5m }\n")))
+        .hasMessage("watch.checks: needs checks to run: its own, or health.checks");
+    assertThatThrownBy(
+            () ->
+                TargetValidator.validate(
+                    TargetDocuments.parse(
+                        base
+                            + "watch: { interval: 500ms, checks: [{ type: tcp, address: nowhere }] }\n")))
+        .hasMessage(
+            "watch.checks[0].address: must be host:port; watch.interval: must be between 1s and"
+                + " 24h");
+    TargetSpec watched =
+        TargetDocuments.parse(
+            base
+                + """
+                health: { checks: [{ type: tcp, address: "127.0.0.1:5432" }] }
+                watch:
+                  interval: 15m
+                  checks:
+                    - { type: http, url: "http://127.0.0.1:5000/health", headers: { Authorization: { secret: watch-token } } }
+                """);
+    TargetValidator.validate(watched);
+    assertThat(watched.getWatch().getChecks(0).getSecretHeadersMap())
+        .containsExactly(java.util.Map.entry("Authorization", "watch-token"));
+    assertThat(SpecSecrets.referencedBy(watched)).containsExactly("watch-token");
+    TargetSpec byDefault =
+        TargetDocuments.parse(
+            base + "health: { checks: [{ type: tcp, address: \"127.0.0.1:1\" }] }\nwatch: {}\n");
+    TargetValidator.validate(byDefault);
+    assertThat(byDefault.hasWatch()).as("an empty watch runs the health checks every 15m").isTrue();
+    assertThat(TargetDocuments.toJson(byDefault)).contains("\"watch\":{}");
   }
 
   @Test
