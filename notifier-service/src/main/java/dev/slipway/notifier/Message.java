@@ -24,7 +24,7 @@ public record Message(
    */
   public static Message of(JsonNode event, Map<String, Template> templates) {
     Message message = of(event);
-    Template template = templates.get(text(event, "type").replace("deployment.", ""));
+    Template template = templates.get(kind(event));
     if (template == null) {
       return message;
     }
@@ -50,7 +50,7 @@ public record Message(
 
   /** The message of a stored webhook payload. */
   public static Message of(JsonNode event) {
-    String type = text(event, "type").replace("deployment.", "");
+    String type = kind(event);
     String target = text(event, "app") + "/" + text(event, "environment");
     String version = text(event, "version");
     String id = text(event, "deploymentId");
@@ -138,6 +138,39 @@ public record Message(
               "It starts when the window ends; to go now: slipway deploy ... --override-freeze --reason TEXT",
               facts,
               id);
+      case "unhealthy" ->
+          new Message(
+              target + ": " + version + " is UNHEALTHY",
+              text(event, "summary"),
+              "Nothing was rolled back (the release is over). Roll back: slipway rollback --app "
+                  + text(event, "app")
+                  + " --env "
+                  + text(event, "environment")
+                  + ", or deploy a fix; see how long: slipway status --app "
+                  + text(event, "app")
+                  + " --env "
+                  + text(event, "environment"),
+              facts,
+              id);
+      case "healthy" ->
+          new Message(
+              target + ": " + version + " is healthy again",
+              text(event, "summary")
+                  + " ("
+                  + text(event, "previous")
+                  + " since "
+                  + text(event, "previousSince")
+                  + ")",
+              "",
+              facts,
+              id);
+      case "unchecked" ->
+          new Message(
+              target + ": " + version + " cannot be checked",
+              text(event, "summary"),
+              "The checks could not run: look at the health-service and what it reaches",
+              facts,
+              id);
       case "phase_completed" ->
           new Message(
               target
@@ -153,6 +186,11 @@ public record Message(
           new Message(
               target + ": " + type.replace('_', ' '), reason, "Details: " + status, facts, id);
     };
+  }
+
+  /** The event's kind without its family: succeeded, unhealthy, ... */
+  private static String kind(JsonNode event) {
+    return text(event, "type").replaceFirst("^(deployment|target)\\.", "");
   }
 
   private static String text(JsonNode event, String field) {

@@ -35,6 +35,44 @@ class SlackMessageTest {
   }
 
   @Test
+  void theWatchsVerdictsSayWhatWasSeenAndThatNothingWasRolledBack() {
+    JsonNode unhealthy =
+        JSON.createObjectNode()
+            .put("type", "target.unhealthy")
+            .put("deploymentId", "d-1")
+            .put("app", "journal")
+            .put("environment", "production")
+            .put("version", "2.0.0")
+            .put("requestedBy", "ci-prod")
+            .put("summary", "check 'app' failed 3 rounds in a row: HTTP 503 (expected 200)");
+    Message message = Message.of(unhealthy);
+    assertThat(message.title()).isEqualTo("journal/production: 2.0.0 is UNHEALTHY");
+    assertThat(message.why())
+        .isEqualTo("check 'app' failed 3 rounds in a row: HTTP 503 (expected 200)");
+    assertThat(message.next())
+        .startsWith("Nothing was rolled back (the release is over). Roll back: slipway rollback")
+        .endsWith("see how long: slipway status --app journal --env production");
+    assertThat(message.facts()).containsEntry("Deployment", "d-1");
+    JsonNode healthy =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) unhealthy.deepCopy())
+            .put("type", "target.healthy")
+            .put("summary", "1 check(s) passed 1 round(s) in a row")
+            .put("previous", "unhealthy")
+            .put("previousSince", "2026-12-04T19:00:00Z");
+    assertThat(Message.of(healthy).title()).isEqualTo("journal/production: 2.0.0 is healthy again");
+    assertThat(Message.of(healthy).why())
+        .isEqualTo("1 check(s) passed 1 round(s) in a row (unhealthy since 2026-12-04T19:00:00Z)");
+    assertThat(
+            Message.of(
+                    healthy,
+                    java.util.Map.of(
+                        "healthy", new Message.Template("${target} recovered", "", "")))
+                .title())
+        .as("a channel's template for the kind")
+        .isEqualTo("journal/production recovered");
+  }
+
+  @Test
   void aChannelsTemplateRewordsThePartsItGivesAndKeepsTheDefaultsOfTheOthers() {
     Message.Template template =
         new Message.Template(
