@@ -25,6 +25,7 @@ public final class BenchMain {
     int runs = quick ? 20 : 200;
     int history = quick ? 10_000 : 1_000_000;
     int targets = quick ? 100 : 1_000;
+    int watched = quick ? 100 : 2_400;
     Duration window = Duration.ofSeconds(quick ? 2 : 15);
     int backupMb = quick ? 20 : 500;
     int backupRuns = quick ? 1 : 3;
@@ -58,6 +59,8 @@ public final class BenchMain {
         ServiceFootprint.measure(stack, report);
         System.out.println("bench: kill -9 of the orchestrator mid-deploy ...");
         CrashResume.measure(stack, slipway, stack.adminTokenFile(), report);
+        System.out.printf("bench: standing watch of %,d targets ...%n", watched);
+        WatchChecks.measure(slipway, watched, window, report);
       }
     }
     System.out.println();
