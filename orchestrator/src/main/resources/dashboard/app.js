@@ -3,7 +3,7 @@
 // Everything it shows comes from the REST API; every button is enforced there too.
 const state = { me: null, csrf: null, feed: null, stream: null, refresh: null, timer: null, view: 0, told: '' };
 const ACTIVE = ['REQUESTED', 'QUEUED', 'AWAITING_APPROVAL', 'HELD', 'PREFLIGHT', 'BACKUP', 'DEPLOY',
-  'VERIFY', 'BAKE', 'SNAPSHOT', 'RESTORE', 'REVERT', 'VERIFY_ROLLBACK'];
+  'VERIFY', 'SWITCH', 'VERIFY_LIVE', 'BAKE', 'SNAPSHOT', 'RESTORE', 'REVERT', 'VERIFY_ROLLBACK'];
 const FAILED = ['FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'];
 const ROUNDS_SHOWN = 100;
 
@@ -311,6 +311,7 @@ async function deployment(id) {
       d.reason ? h('p', { class: s === 'SUCCEEDED' ? '' : 'error', id: 'reason' }, d.reason) : '',
       d.forceReason ? h('p', { class: 'banner' }, 'Forced: ' + d.forceReason) : '',
       d.freezeOverrideReason ? h('p', { class: 'banner' }, 'Freeze overridden: ' + d.freezeOverrideReason) : '',
+      d.slot ? h('p', {}, 'Blue-green: deploys to slot ' + d.slot + (d.switched ? ', traffic switched to it' : ', traffic not switched')) : '',
       losses.length ? h('section', { id: 'loss', 'aria-labelledby': 'loss-title' }, h('h2', { id: 'loss-title' }, 'What the restore discards'),
         h('ul', {}, losses.map(e => h('li', {}, e.detail)))) : '');
     approvals.replaceChildren(

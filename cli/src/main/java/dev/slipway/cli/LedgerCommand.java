@@ -86,7 +86,8 @@ final class LedgerCommand implements Callable<Integer> {
                 ? ""
                 : ", approved by " + String.join(", ", e.getApprovedByList()))
             + "  via "
-            + e.getDeploymentId());
+            + e.getDeploymentId()
+            + (e.getSlot().isEmpty() ? "" : "  slot " + e.getSlot()));
     if (e.hasHealth()) {
       out.println(
           "  health: "

@@ -46,11 +46,17 @@ final class Printer {
                   + (event.getRequested().getPreviousVersion().isEmpty()
                       ? ""
                       : " (running: " + event.getRequested().getPreviousVersion() + ")")
+                  + (event.getRequested().getSlot().isEmpty()
+                      ? ""
+                      : " to slot " + event.getRequested().getSlot())
                   + " as deployment "
                   + event.getDeploymentId();
           case PHASE_STARTED ->
               name(event.getPhaseStarted().getPhase())
                   + " started"
+                  + (event.getPhaseStarted().getSlot().isEmpty()
+                      ? ""
+                      : " (slot " + event.getPhaseStarted().getSlot() + ")")
                   + (event.getPhaseStarted().getAttempt() > 1
                       ? " (attempt " + event.getPhaseStarted().getAttempt() + ")"
                       : "");
@@ -174,6 +180,12 @@ final class Printer {
             + DATE_TIME.format(instant(d.getCreatedAt())));
     if (!d.getReason().isEmpty()) {
       out.println("  reason: " + d.getReason());
+    }
+    if (!d.getSlot().isEmpty()) {
+      out.println(
+          "  blue-green: deploys to slot "
+              + d.getSlot()
+              + (d.getSwitched() ? "; traffic switched to it" : "; traffic not switched"));
     }
     if (!d.getRestoreSetId().isEmpty()) {
       out.println(

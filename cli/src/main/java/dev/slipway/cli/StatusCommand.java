@@ -71,6 +71,9 @@ final class StatusCommand implements Callable<Integer> {
           return ExitCode.SUCCEEDED;
         }
         line(out, target);
+        if (!target.getCurrentSlot().isEmpty()) {
+          out.println("serving from slot: " + target.getCurrentSlot());
+        }
         if (target.hasCurrentHealth()) {
           out.println("health: " + Printer.health(target.getCurrentHealth(), Instant.now()));
         }

@@ -140,7 +140,11 @@ final class Invariants {
           if (open != null) {
             violations.add(at + ": finished while " + open + " runs");
           }
-          PhaseOrder.refusesEnd(lastEnded, lastOutcome, status)
+          PhaseOrder.refusesEnd(
+                  lastEnded,
+                  lastOutcome,
+                  status,
+                  !events.getFirst().getRequested().getSlot().isEmpty())
               .ifPresent(why -> violations.add(at + ": " + why));
           String finished = event.getFinished().getStatus().name();
           if (!finished.equals("DEPLOYMENT_STATUS_" + status)) {

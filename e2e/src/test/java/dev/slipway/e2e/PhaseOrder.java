@@ -24,15 +24,26 @@ final class PhaseOrder {
       Map.of(
           Phase.PHASE_PREFLIGHT, EnumSet.of(Phase.PHASE_BACKUP, Phase.PHASE_DEPLOY),
           Phase.PHASE_BACKUP, EnumSet.of(Phase.PHASE_DEPLOY),
-          Phase.PHASE_DEPLOY, EnumSet.of(Phase.PHASE_VERIFY, Phase.PHASE_BAKE),
-          Phase.PHASE_VERIFY, EnumSet.of(Phase.PHASE_BAKE),
+          Phase.PHASE_DEPLOY, EnumSet.of(Phase.PHASE_VERIFY, Phase.PHASE_BAKE, Phase.PHASE_SWITCH),
+          Phase.PHASE_VERIFY, EnumSet.of(Phase.PHASE_BAKE, Phase.PHASE_SWITCH),
+          Phase.PHASE_SWITCH, EnumSet.of(Phase.PHASE_VERIFY_LIVE),
+          Phase.PHASE_VERIFY_LIVE, EnumSet.of(Phase.PHASE_BAKE),
           Phase.PHASE_SNAPSHOT, EnumSet.of(Phase.PHASE_RESTORE, Phase.PHASE_REVERT),
           Phase.PHASE_RESTORE, EnumSet.of(Phase.PHASE_VERIFY, Phase.PHASE_REVERT),
           Phase.PHASE_REVERT, EnumSet.of(Phase.PHASE_VERIFY_ROLLBACK));
 
   /** A failed release is rolled back: its broken state snapshotted first, or reverted at once. */
   private static final Set<Phase> ROLLED_BACK_WHEN_FAILED =
-      EnumSet.of(Phase.PHASE_DEPLOY, Phase.PHASE_VERIFY, Phase.PHASE_BAKE);
+      EnumSet.of(
+          Phase.PHASE_DEPLOY,
+          Phase.PHASE_VERIFY,
+          Phase.PHASE_SWITCH,
+          Phase.PHASE_VERIFY_LIVE,
+          Phase.PHASE_BAKE);
+
+  /** Blue-green phases before the switch: failing there leaves traffic where it was. */
+  private static final Set<Phase> BEFORE_THE_SWITCH =
+      EnumSet.of(Phase.PHASE_DEPLOY, Phase.PHASE_VERIFY);
 
   private static final Set<Phase> ROLLBACK =
       EnumSet.of(
@@ -64,9 +75,19 @@ final class PhaseOrder {
         : Optional.of(next + " started after " + last + " ended " + outcome);
   }
 
-  /** Why a deployment may not end {@code status} after its last phase ended so. */
-  static Optional<String> refusesEnd(Phase last, PhaseOutcome outcome, String status) {
+  /**
+   * Why a deployment may not end {@code status} after its last phase ended so; a blue-green release
+   * that fails before its switch is rolled back by never moving traffic.
+   */
+  static Optional<String> refusesEnd(
+      Phase last, PhaseOutcome outcome, String status, boolean blueGreen) {
     boolean succeeded = outcome == PhaseOutcome.PHASE_OUTCOME_SUCCEEDED;
+    if (status.equals("ROLLED_BACK")
+        && blueGreen
+        && outcome == PhaseOutcome.PHASE_OUTCOME_FAILED
+        && BEFORE_THE_SWITCH.contains(last)) {
+      return Optional.empty();
+    }
     return switch (status) {
       case "SUCCEEDED" ->
           last != null && succeeded

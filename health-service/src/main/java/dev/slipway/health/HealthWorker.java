@@ -11,6 +11,7 @@ import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.process.StopSignal;
 import dev.slipway.platform.spec.HealthSettings;
+import dev.slipway.platform.spec.SlotPlaceholder;
 import dev.slipway.platform.worker.PhaseJob;
 import dev.slipway.platform.worker.PhaseWorker;
 import dev.slipway.proto.internal.v1.Evidence;
@@ -33,8 +34,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Runs PREFLIGHT, VERIFY and VERIFY_ROLLBACK (rounds of checks until the policy reaches a verdict)
- * and BAKE (rounds for the bake time, unless the checks fail or cannot run often enough first).
+ * Runs PREFLIGHT, VERIFY, VERIFY_LIVE and VERIFY_ROLLBACK (rounds of checks until the policy
+ * reaches a verdict, with ${slot} put in for a blue-green target) and BAKE (rounds for the bake
+ * time, unless the checks fail or cannot run often enough first).
  */
 @Singleton
 public class HealthWorker implements PhaseWorker {
@@ -61,7 +63,11 @@ public class HealthWorker implements PhaseWorker {
   @Override
   public Set<Phase> phases() {
     return Set.of(
-        Phase.PHASE_PREFLIGHT, Phase.PHASE_VERIFY, Phase.PHASE_VERIFY_ROLLBACK, Phase.PHASE_BAKE);
+        Phase.PHASE_PREFLIGHT,
+        Phase.PHASE_VERIFY,
+        Phase.PHASE_VERIFY_LIVE,
+        Phase.PHASE_VERIFY_ROLLBACK,
+        Phase.PHASE_BAKE);
   }
 
   @Override
@@ -75,7 +81,9 @@ public class HealthWorker implements PhaseWorker {
     List<Check> checks = new ArrayList<>();
     for (HealthCheck spec : specs) {
       try {
-        checks.add(CheckSpecs.check(spec, name -> secret(job, name)));
+        checks.add(
+            CheckSpecs.check(
+                SlotPlaceholder.in(spec, deployment.getSlot()), name -> secret(job, name)));
       } catch (StatusRuntimeException e) {
         return new Result(
             PhaseOutcome.PHASE_OUTCOME_ERRORED,
@@ -98,7 +106,8 @@ public class HealthWorker implements PhaseWorker {
                 settings.successThreshold(),
                 settings.failureThreshold(),
                 settings.errorLimit(),
-                settings.startPeriod());
+                // A switched slot has been running since its VERIFY.
+                job.phase() == Phase.PHASE_VERIFY_LIVE ? Duration.ZERO : settings.startPeriod());
     Instant started = clock.instant();
     Instant giveUp = job.deadline().minus(REPORT_MARGIN);
     List<Observation> round = List.of();

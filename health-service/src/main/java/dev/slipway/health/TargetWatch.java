@@ -8,6 +8,7 @@ import dev.slipway.platform.events.TargetKey;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.HealthSettings;
+import dev.slipway.platform.spec.SlotPlaceholder;
 import dev.slipway.proto.internal.v1.ReportWatchVerdictRequest;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.internal.v1.Watch;
@@ -68,7 +69,7 @@ final class TargetWatch {
     for (HealthCheck check : specs) {
       checks.add(
           CheckSpecs.check(
-              check,
+              SlotPlaceholder.in(check, watch.getSlot()),
               name -> new String(orchestrator.secret(deployment, name), StandardCharsets.UTF_8)));
     }
     return new TargetWatch(

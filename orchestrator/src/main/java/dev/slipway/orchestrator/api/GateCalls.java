@@ -81,7 +81,8 @@ class GateCalls {
               .setDeployedBy(row.deployedBy())
               .addAllApprovedBy(entry.approvedBy())
               .setLeft(row.leftHow())
-              .setLeftReason(row.leftReason());
+              .setLeftReason(row.leftReason())
+              .setSlot(row.slot());
       if (row.until() != null) {
         e.setUntil(EventCodec.timestamp(row.until()));
       }

@@ -50,6 +50,8 @@ final class ProtoMapper {
             .setTargetRevision(d.targetRevision())
             .setForceReason(stored.forceReason())
             .setFreezeOverrideReason(d.freezeOverrideReason())
+            .setSlot(d.plan().slot())
+            .setSwitched(d.switched())
             .setApprovalsRequired(d.plan().approvals())
             .setQueuePosition(detail.queuePosition());
     stored.restoreSet().ifPresent(set -> message.setRestoreSetId(set.toString()));
@@ -126,6 +128,7 @@ final class ProtoMapper {
     }
     stored.lastDeployment().ifPresent(target::setLastDeployment);
     stored.currentHealth().ifPresent(target::setCurrentHealth);
+    target.setCurrentSlot(stored.currentSlot());
     return target.build();
   }
 }

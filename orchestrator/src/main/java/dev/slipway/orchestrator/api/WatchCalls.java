@@ -69,6 +69,7 @@ class WatchCalls {
         .setDeploymentId(w.deploymentId().toString())
         .setPaused(w.paused())
         .setVerdict(Watches.verdict(w.health()))
+        .setSlot(w.slot())
         .build();
   }
 

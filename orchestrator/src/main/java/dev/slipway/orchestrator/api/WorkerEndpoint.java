@@ -103,7 +103,8 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
                   phase ->
                       context
                           .setCurrentPhase(EventCodec.phase(phase))
-                          .setCurrentAttempt(d.attempt()));
+                          .setCurrentAttempt(d.attempt())
+                          .setSlot(d.slotFor(phase)));
           stored.restoreSet().ifPresent(set -> context.setRestoreSetId(set.toString()));
           return context
               .setDeploymentId(d.id().toString())

@@ -68,7 +68,9 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
             now,
             now,
             null,
-            traceparent));
+            traceparent,
+            d.plan().slot(),
+            d.switched()));
   }
 
   /** Stores the state a transition reached; a local step's runner holds its lease until then. */
@@ -81,6 +83,8 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
         d.reason(),
         d.lastSequence(),
         d.backupTaken(),
+        d.plan().slot(),
+        d.switched(),
         now,
         d.status().terminal() ? now : null,
         leaseUntil,
@@ -92,7 +96,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
       """
       update deployments set status = :status, attempt = :attempt, deadline = :deadline,
         reason = :reason, last_sequence = :lastSequence, backup_taken = :backupTaken,
-        updated_at = :now, finished_at = :finishedAt, runner_lease_until = :leaseUntil,
+        slot = :slot, switched = :switched, updated_at = :now, finished_at = :finishedAt, runner_lease_until = :leaseUntil,
         runner_holder_host = :holderHost, runner_holder_process = :holderProcess
       where id = :id""")
   void transition(
@@ -103,6 +107,8 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
       String reason,
       long lastSequence,
       boolean backupTaken,
+      String slot,
+      boolean switched,
       Instant now,
       @Nullable Instant finishedAt,
       @Nullable Instant leaseUntil,
@@ -200,7 +206,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
   /** Deployments in a local phase whose runner stopped renewing its lease. */
   @Query(
       """
-      select id from deployments where status in ('DEPLOY', 'REVERT')
+      select id from deployments where status in ('DEPLOY', 'SWITCH', 'REVERT')
         and (runner_lease_until is null or runner_lease_until < :now) limit 100""")
   List<UUID> withExpiredRunnerLease(Instant now);
 
@@ -208,7 +214,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
   @Query(
       """
       select id, runner_holder_host as host, runner_holder_process as process from deployments
-      where status in ('DEPLOY', 'REVERT') and runner_lease_until >= :now
+      where status in ('DEPLOY', 'SWITCH', 'REVERT') and runner_lease_until >= :now
         and runner_holder_host = :host limit 100""")
   List<HeldLease> leasesHeldOnHost(String host, Instant now);
 

@@ -8,7 +8,10 @@ import io.micronaut.data.annotation.MappedEntity;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A row of {@code deployments}: the state machine's view of a deployment, and its pinned spec. */
+/**
+ * A row of {@code deployments}: the state machine's view of a deployment, and its pinned spec. A
+ * blue-green release's {@code slot} is the one it deploys to.
+ */
 @MappedEntity("deployments")
 public record DeploymentRow(
     @Id UUID id,
@@ -36,4 +39,6 @@ public record DeploymentRow(
     Instant createdAt,
     Instant updatedAt,
     @Nullable Instant finishedAt,
-    @Nullable String traceparent) {}
+    @Nullable String traceparent,
+    String slot,
+    boolean switched) {}

@@ -10,6 +10,7 @@ import dev.slipway.orchestrator.domain.Input;
 import dev.slipway.orchestrator.domain.Kind;
 import dev.slipway.orchestrator.domain.Outcome;
 import dev.slipway.orchestrator.domain.Phase;
+import dev.slipway.orchestrator.domain.Plan;
 import dev.slipway.orchestrator.domain.Status;
 import dev.slipway.orchestrator.errors.NotFound;
 import dev.slipway.orchestrator.errors.Refused;
@@ -216,7 +217,8 @@ public class Deployments {
                       previous,
                       request.requestedBy(),
                       target.revision(),
-                      PlanFactory.plan(target.spec(), previous),
+                      PlanFactory.plan(
+                          target.spec(), previous, PlanFactory.idleSlot(target.currentSlot())),
                       request.freezeOverrideReason());
               Input first = behind.<Input>map(queue -> queue).orElse(new Input.Start());
               Transition start =
@@ -457,7 +459,9 @@ public class Deployments {
         case DeploymentEvent.ApprovalGiven given ->
             approvals.add(next.id(), given.by(), given.comment(), now);
         case DeploymentEvent.PhaseCompleted done when done.outcome() == Outcome.SUCCEEDED -> {
-          if (done.phase() == Phase.DEPLOY) {
+          // A blue-green version runs on the target once traffic is switched to it.
+          Phase arrives = next.plan().blueGreen() ? Phase.SWITCH : Phase.DEPLOY;
+          if (done.phase() == arrives) {
             ledger.deployed(next, now);
           } else if (done.phase() == Phase.REVERT) {
             ledger.reverted(next, now);
@@ -466,13 +470,15 @@ public class Deployments {
         default -> {}
       }
     }
-    // A verification that could not run leaves the new version in place, unverified: it runs there.
-    // A restore changes data, never the version.
+    // A verification that could not run leaves the new version in place, unverified: it runs there
+    // (for blue-green, once traffic is on its slot). A restore changes data, never the version.
+    boolean verifying =
+        before.status() == Status.VERIFY_LIVE
+            || before.status() == Status.BAKE
+            || (before.status() == Status.VERIFY && !next.plan().blueGreen());
     boolean inPlace =
         next.kind() != Kind.RESTORE
-            && (next.status() == Status.SUCCEEDED
-                || (next.status() == Status.FAILED
-                    && (before.status() == Status.VERIFY || before.status() == Status.BAKE)));
+            && (next.status() == Status.SUCCEEDED || (next.status() == Status.FAILED && verifying));
     if (inPlace) {
       targets.setCurrentVersion(next.app(), next.environment(), next.version());
     }
@@ -508,13 +514,18 @@ public class Deployments {
    */
   private Deployment followingTheRunningVersion(StoredDeployment queued) {
     Deployment d = queued.deployment();
-    String running =
-        targets.find(d.app(), d.environment()).map(StoredTarget::currentVersion).orElse("");
-    if (running.equals(d.previousVersion())) {
+    Optional<StoredTarget> target = targets.find(d.app(), d.environment());
+    String running = target.map(StoredTarget::currentVersion).orElse("");
+    Plan plan =
+        PlanFactory.plan(
+            queued.spec(),
+            running,
+            PlanFactory.idleSlot(target.map(StoredTarget::currentSlot).orElse("")));
+    if (running.equals(d.previousVersion()) && plan.slot().equals(d.plan().slot())) {
       return d;
     }
     deployments.setPreviousVersion(d.id(), running);
-    return d.following(running, PlanFactory.plan(queued.spec(), running));
+    return d.following(running, plan);
   }
 
   private void afterCommit(Transition transition) {

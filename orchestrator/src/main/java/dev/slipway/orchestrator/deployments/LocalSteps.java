@@ -40,10 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The step driver for DEPLOY and REVERT: runs the target's command for one attempt, keeps its
- * output as step log lines, and feeds the result back into the state machine. The command runs only
- * while this runner holds the attempt's lease: a lost lease (a database away too long, a cancelled
- * deployment, an attempt taken over) stops it, and its result is then not reported.
+ * The step driver for DEPLOY, SWITCH and REVERT: runs the target's command for one attempt, keeps
+ * its output as step log lines, and feeds the result back into the state machine. The command runs
+ * only while this runner holds the attempt's lease: a lost lease (a database away too long, a
+ * cancelled deployment, an attempt taken over) stops it, and its result is then not reported.
  */
 @Singleton
 public class LocalSteps {
@@ -246,16 +246,29 @@ public class LocalSteps {
         .orElse(true);
   }
 
+  /**
+   * The command of a local step: a switch (blue-green's SWITCH, and its REVERT, which switches
+   * back), the rollback command of a REVERT when the spec has one, else the deploy command.
+   */
   private static CommandStep command(StoredDeployment stored, LocalStep step) {
+    if (switches(stored, step)) {
+      return stored.spec().getStrategy().getBlueGreen().getSwitch();
+    }
     boolean ownRollback = step.phase() == Phase.REVERT && stored.spec().hasRollback();
     return ownRollback ? stored.spec().getRollback() : stored.spec().getDeploy();
+  }
+
+  private static boolean switches(StoredDeployment stored, LocalStep step) {
+    return step.phase() == Phase.SWITCH
+        || (step.phase() == Phase.REVERT && stored.deployment().plan().blueGreen());
   }
 
   private CommandRunner.Outcome execute(
       StoredDeployment stored, LocalStep step, CommandStep command, StopSignal stop)
       throws InterruptedException {
     Deployment d = stored.deployment();
-    boolean ownRollback = step.phase() == Phase.REVERT && stored.spec().hasRollback();
+    boolean ownRollback =
+        step.phase() == Phase.REVERT && (stored.spec().hasRollback() || switches(stored, step));
     boolean revert = step.phase() == Phase.REVERT;
     // Reverting with the deploy command deploys the previous version; a rollback command is told
     // both.
@@ -263,6 +276,8 @@ public class LocalSteps {
     String previous = revert && !ownRollback ? d.version() : d.previousVersion();
     Map<String, String> values =
         Map.of(
+            "slot",
+            d.slotFor(step.phase()),
             "version",
             version,
             "previousVersion",

@@ -32,7 +32,7 @@ public record StoredDeployment(
             row.previousVersion(),
             row.requestedBy(),
             row.targetRevision(),
-            PlanFactory.plan(spec, row.previousVersion()),
+            PlanFactory.plan(spec, row.previousVersion(), row.slot()),
             row.status(),
             row.attempt(),
             row.deadline(),
@@ -40,7 +40,8 @@ public record StoredDeployment(
             row.lastSequence(),
             row.backupTaken(),
             java.util.List.of(),
-            row.freezeOverrideReason());
+            row.freezeOverrideReason(),
+            row.switched());
     return new StoredDeployment(
         d,
         spec,

@@ -17,6 +17,8 @@ import java.util.UUID;
  * @param backupTaken the pre-deploy backup succeeded, so a rollback can restore it
  * @param approvedBy who approved it, in order
  * @param freezeOverrideReason why it may run inside freeze windows; empty when it may not
+ * @param switched blue-green: its SWITCH ran (or failed part way), so traffic may be on the new
+ *     slot and a rollback switches back
  */
 public record Deployment(
     UUID id,
@@ -35,7 +37,8 @@ public record Deployment(
     long lastSequence,
     boolean backupTaken,
     List<String> approvedBy,
-    String freezeOverrideReason) {
+    String freezeOverrideReason,
+    boolean switched) {
 
   public Deployment {
     approvedBy = List.copyOf(approvedBy);
@@ -70,7 +73,8 @@ public record Deployment(
         0,
         false,
         List.of(),
-        freezeOverrideReason);
+        freezeOverrideReason,
+        false);
   }
 
   /** Gates (approvals, freezes) apply to releases of new versions, not to manual rollbacks. */
@@ -100,7 +104,8 @@ public record Deployment(
         lastSequence,
         backupTaken,
         approvedBy,
-        freezeOverrideReason);
+        freezeOverrideReason,
+        switched);
   }
 
   /** The same deployment with the approvals recorded so far. */
@@ -135,6 +140,43 @@ public record Deployment(
     return with(status, attempt, deadline, reason, backupTaken, approvers);
   }
 
+  Deployment withSwitched() {
+    return new Deployment(
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        previousVersion,
+        requestedBy,
+        targetRevision,
+        plan,
+        status,
+        attempt,
+        deadline,
+        reason,
+        lastSequence,
+        backupTaken,
+        approvedBy,
+        freezeOverrideReason,
+        true);
+  }
+
+  /**
+   * Blue-green: the slot a phase works on: the new one from DEPLOY to BAKE, the one serving before
+   * for PREFLIGHT and the way back; empty for a direct target and for the data phases.
+   */
+  public String slotFor(Phase phase) {
+    if (!plan.blueGreen()) {
+      return "";
+    }
+    return switch (phase) {
+      case DEPLOY, VERIFY, SWITCH, VERIFY_LIVE, BAKE -> plan.slot();
+      case PREFLIGHT, REVERT, VERIFY_ROLLBACK -> plan.liveSlot();
+      case BACKUP, SNAPSHOT, RESTORE -> "";
+    };
+  }
+
   Deployment withLastSequence(long sequence) {
     return new Deployment(
         id,
@@ -153,7 +195,8 @@ public record Deployment(
         sequence,
         backupTaken,
         approvedBy,
-        freezeOverrideReason);
+        freezeOverrideReason,
+        switched);
   }
 
   private Deployment with(
@@ -180,6 +223,7 @@ public record Deployment(
         lastSequence,
         taken,
         approvers,
-        freezeOverrideReason);
+        freezeOverrideReason,
+        switched);
   }
 }

@@ -34,10 +34,13 @@ import java.util.Optional;
  *
  * <pre>
  * [QUEUED] -> REQUESTED -> [AWAITING_APPROVAL] -> [HELD] -> PREFLIGHT -> BACKUP -> [HELD] -> DEPLOY
- *   -> VERIFY -> [BAKE] -> SUCCEEDED
+ *   -> VERIFY -> [SWITCH -> VERIFY_LIVE] -> [BAKE] -> SUCCEEDED
  * rejected, approval expired, PREFLIGHT/BACKUP failure -> FAILED (nothing changed)
  * cancel before DEPLOY -> CANCELLED
  * DEPLOY/VERIFY/BAKE failure -> [SNAPSHOT -> RESTORE] -> REVERT -> [VERIFY_ROLLBACK] -> ROLLED_BACK
+ * blue-green: DEPLOY and VERIFY work on the idle slot, SWITCH moves traffic to it, VERIFY_LIVE
+ *   checks it serving; a failure before the switch ends ROLLED_BACK after [SNAPSHOT -> RESTORE]
+ *   with traffic never moved, one after it REVERTs by switching back
  * any rollback phase failure -> ROLLBACK_FAILED
  * a phase that could not run (ERRORED, or a worker's deadline passed) -> FAILED, or ROLLBACK_FAILED
  *   once rolling back: Slipway's own failure never starts a rollback
@@ -280,9 +283,17 @@ public final class DeploymentMachine {
       case DEPLOY ->
           plan.healthChecks()
               ? enter(deployment, Phase.VERIFY, 1, now, events)
-              : finish(deployment, Status.SUCCEEDED, "", events);
+              : verified(deployment, now, events);
       case VERIFY ->
-          plan.bake() && deployment.kind() != Kind.RESTORE
+          deployment.kind() == Kind.RESTORE
+              ? finish(deployment, Status.SUCCEEDED, "", events)
+              : verified(deployment, now, events);
+      case SWITCH ->
+          plan.healthChecks()
+              ? enter(deployment, Phase.VERIFY_LIVE, 1, now, events)
+              : finish(deployment, Status.SUCCEEDED, "", events);
+      case VERIFY_LIVE ->
+          plan.bake()
               ? enter(deployment, Phase.BAKE, 1, now, events)
               : finish(deployment, Status.SUCCEEDED, "", events);
       case BAKE -> finish(deployment, Status.SUCCEEDED, "", events);
@@ -292,14 +303,16 @@ public final class DeploymentMachine {
               ? plan.healthChecks()
                   ? enter(deployment, Phase.VERIFY, 1, now, events)
                   : finish(deployment, Status.SUCCEEDED, "", events)
-              : plan.revertible()
-                  ? enter(deployment, Phase.REVERT, 1, now, events)
-                  : finish(
-                      deployment,
-                      Status.ROLLBACK_FAILED,
-                      deployment.reason()
-                          + "; data restored but there is no previous version to revert to",
-                      events);
+              : neverSwitched(deployment)
+                  ? finish(deployment, Status.ROLLED_BACK, neverSwitchedReason(deployment), events)
+                  : plan.revertible()
+                      ? enter(deployment, Phase.REVERT, 1, now, events)
+                      : finish(
+                          deployment,
+                          Status.ROLLBACK_FAILED,
+                          deployment.reason()
+                              + "; data restored but there is no previous version to revert to",
+                          events);
       case REVERT ->
           plan.healthChecks()
               ? enter(deployment, Phase.VERIFY_ROLLBACK, 1, now, events)
@@ -318,7 +331,7 @@ public final class DeploymentMachine {
     return switch (phase) {
       case PREFLIGHT, BACKUP ->
           finish(deployment, Status.FAILED, phase + " failed: " + summary, events);
-      case DEPLOY, VERIFY, BAKE ->
+      case DEPLOY, VERIFY, SWITCH, VERIFY_LIVE, BAKE ->
           startRollback(deployment.withReason(phase + " failed: " + summary), now, events);
       case SNAPSHOT, RESTORE, REVERT, VERIFY_ROLLBACK ->
           finish(
@@ -350,7 +363,31 @@ public final class DeploymentMachine {
               couldNotRun
                   + "; version "
                   + deployment.version()
-                  + " is deployed but unverified, and nothing was rolled back",
+                  + (deployment.plan().blueGreen()
+                      ? " is on the idle slot "
+                          + deployment.plan().slot()
+                          + ", unverified, and traffic was not switched"
+                      : " is deployed but unverified, and nothing was rolled back"),
+              events);
+      case SWITCH ->
+          finish(
+              deployment,
+              Status.FAILED,
+              couldNotRun
+                  + "; traffic may be partly on slot "
+                  + deployment.plan().slot()
+                  + ", and nothing was rolled back",
+              events);
+      case VERIFY_LIVE ->
+          finish(
+              deployment,
+              Status.FAILED,
+              couldNotRun
+                  + "; version "
+                  + deployment.version()
+                  + " serves from slot "
+                  + deployment.plan().slot()
+                  + " but is unverified there, and nothing was rolled back",
               events);
       case BAKE ->
           finish(
@@ -392,6 +429,9 @@ public final class DeploymentMachine {
     if (plan.restoreOnRollback() && deployment.backupTaken()) {
       return enter(deployment, Phase.SNAPSHOT, 1, now, events);
     }
+    if (neverSwitched(deployment)) {
+      return finish(deployment, Status.ROLLED_BACK, neverSwitchedReason(deployment), events);
+    }
     if (plan.revertible()) {
       return enter(deployment, Phase.REVERT, 1, now, events);
     }
@@ -400,6 +440,34 @@ public final class DeploymentMachine {
         Status.ROLLBACK_FAILED,
         deployment.reason() + "; there is no previous version to revert to",
         events);
+  }
+
+  /**
+   * After the checks that follow a deploy (or the deploy, without checks): a blue-green release
+   * switches traffic, a direct one bakes or is done.
+   */
+  private static Decision verified(
+      Deployment deployment, Instant now, List<DeploymentEvent> events) {
+    Plan plan = deployment.plan();
+    if (plan.blueGreen()) {
+      // Marked before it runs: a switch that fails part way is switched back.
+      return enter(deployment.withSwitched(), Phase.SWITCH, 1, now, events);
+    }
+    return plan.bake()
+        ? enter(deployment, Phase.BAKE, 1, now, events)
+        : finish(deployment, Status.SUCCEEDED, "", events);
+  }
+
+  /** A blue-green release that failed before its switch: traffic never left the slot it was on. */
+  private static boolean neverSwitched(Deployment deployment) {
+    return deployment.plan().blueGreen() && !deployment.switched();
+  }
+
+  private static String neverSwitchedReason(Deployment deployment) {
+    return deployment.reason()
+        + "; traffic was never switched to slot "
+        + deployment.plan().slot()
+        + ", nothing to switch back";
   }
 
   /** The first phase of the plan; a restore on demand first snapshots what it overwrites. */

@@ -10,6 +10,10 @@ public enum Phase {
   DEPLOY(Worker.ORCHESTRATOR),
   /** Health checks after the deploy. */
   VERIFY(Worker.HEALTH_SERVICE),
+  /** Blue-green: the switch command moves traffic to the new slot. */
+  SWITCH(Worker.ORCHESTRATOR),
+  /** Blue-green: health checks again once traffic is on the new slot. */
+  VERIFY_LIVE(Worker.HEALTH_SERVICE),
   /** Health checks kept running for a while after VERIFY passed, before the release counts. */
   BAKE(Worker.HEALTH_SERVICE),
   /** Backup of the state the failed release left, taken before it is overwritten. */

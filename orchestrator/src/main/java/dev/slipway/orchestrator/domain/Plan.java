@@ -17,6 +17,8 @@ import java.util.Map;
  * @param approvals approvals a release needs before anything runs (0: none)
  * @param approvalTimeout how long a release waits for them before it fails
  * @param timeouts how long each phase may run before it fails
+ * @param slot blue-green: the slot the release deploys to ({@link #BLUE} or {@link #GREEN}); empty
+ *     for a direct target
  */
 public record Plan(
     boolean preflight,
@@ -27,7 +29,10 @@ public record Plan(
     boolean revertible,
     int approvals,
     Duration approvalTimeout,
-    Map<Phase, Duration> timeouts) {
+    Map<Phase, Duration> timeouts,
+    String slot) {
+  public static final String BLUE = "blue";
+  public static final String GREEN = "green";
 
   public Plan {
     timeouts = Map.copyOf(timeouts);
@@ -39,6 +44,43 @@ public record Plan(
     if (bake && !healthChecks) {
       throw new IllegalArgumentException("a bake needs health checks");
     }
+    if (!slot.isEmpty() && !slot.equals(BLUE) && !slot.equals(GREEN)) {
+      throw new IllegalArgumentException("no slot " + slot);
+    }
+  }
+
+  /** A direct plan (no slots). */
+  public Plan(
+      boolean preflight,
+      boolean backup,
+      boolean restoreOnRollback,
+      boolean healthChecks,
+      boolean bake,
+      boolean revertible,
+      int approvals,
+      Duration approvalTimeout,
+      Map<Phase, Duration> timeouts) {
+    this(
+        preflight,
+        backup,
+        restoreOnRollback,
+        healthChecks,
+        bake,
+        revertible,
+        approvals,
+        approvalTimeout,
+        timeouts,
+        "");
+  }
+
+  /** Whether the release deploys to an idle slot and switches traffic to it. */
+  public boolean blueGreen() {
+    return !slot.isEmpty();
+  }
+
+  /** Blue-green: the slot serving before the release, and the one a rollback switches back to. */
+  public String liveSlot() {
+    return slot.equals(BLUE) ? GREEN : BLUE;
   }
 
   /** A plan without gates or bake. */

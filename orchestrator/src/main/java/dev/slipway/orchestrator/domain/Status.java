@@ -20,6 +20,10 @@ public enum Status {
   DEPLOY(Phase.DEPLOY, false, false),
   /** The new version is being checked. */
   VERIFY(Phase.VERIFY, false, false),
+  /** Blue-green: traffic is being moved to the new slot. */
+  SWITCH(Phase.SWITCH, false, false),
+  /** Blue-green: the new slot is being checked with traffic on it. */
+  VERIFY_LIVE(Phase.VERIFY_LIVE, false, false),
   /** The new version passed VERIFY and is watched for the bake time before it counts. */
   BAKE(Phase.BAKE, false, false),
   /** The new version runs and is healthy. */

@@ -3,6 +3,7 @@ package dev.slipway.orchestrator.ledger;
 import dev.slipway.orchestrator.deployments.PhaseRepository;
 import dev.slipway.orchestrator.domain.Deployment;
 import dev.slipway.orchestrator.domain.Kind;
+import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.gates.ApprovalRepository;
 import dev.slipway.orchestrator.paging.KeysetCursor;
 import dev.slipway.platform.db.Transactions;
@@ -14,7 +15,8 @@ import java.util.Optional;
 
 /**
  * What ran where, from when to when, by whom: an entry opens when a version is put in place (its
- * DEPLOY, or a REVERT to it) and closes when another one replaces it or it is rolled back.
+ * DEPLOY, a blue-green SWITCH to its slot, or a REVERT to it) and closes when another one replaces
+ * it or it is rolled back.
  */
 @Singleton
 public class Ledger {
@@ -97,7 +99,9 @@ public class Ledger {
             HEALTHY,
             now,
             "",
-            repository.specHasWatch(d.id())));
+            repository.specHasWatch(d.id()),
+            // A version put back is in the slot the release left; a new one in the slot it took.
+            d.slotFor(arrived.equals("automatic_rollback") ? Phase.REVERT : Phase.SWITCH)));
   }
 
   /** One entry with who approved the deployment behind it and, after a rollback, what failed. */

@@ -28,4 +28,5 @@ public record LedgerRow(
     String health,
     Instant healthSince,
     String healthSummary,
-    boolean watched) {}
+    boolean watched,
+    String slot) {}

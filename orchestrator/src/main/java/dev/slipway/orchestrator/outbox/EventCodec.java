@@ -51,13 +51,15 @@ public final class EventCodec {
                   .setPreviousVersion(r.previousVersion())
                   .setKind(kind(r.kind()))
                   .setRequestedBy(r.requestedBy())
-                  .setTargetRevision(r.targetRevision()));
+                  .setTargetRevision(r.targetRevision())
+                  .setSlot(deployment.plan().slot()));
       case DeploymentEvent.PhaseStarted s ->
           envelope.setPhaseStarted(
               PhaseStarted.newBuilder()
                   .setPhase(phase(s.phase()))
                   .setAttempt(s.attempt())
-                  .setDeadline(timestamp(s.deadline())));
+                  .setDeadline(timestamp(s.deadline()))
+                  .setSlot(deployment.slotFor(s.phase())));
       case DeploymentEvent.PhaseCompleted c ->
           envelope.setPhaseCompleted(
               PhaseCompleted.newBuilder()

@@ -18,7 +18,11 @@ public final class PlanFactory {
 
   private PlanFactory() {}
 
-  public static Plan plan(TargetSpec spec, String previousVersion) {
+  /**
+   * The plan of a deployment of the spec; {@code slot} is the slot a blue-green release deploys to
+   * (empty for a direct target).
+   */
+  public static Plan plan(TargetSpec spec, String previousVersion, String slot) {
     Map<Phase, Duration> timeouts = new EnumMap<>(Phase.class);
     Duration deploy = commandTimeout(spec.getDeploy().getTimeout());
     timeouts.put(Phase.DEPLOY, deploy.plus(GRACE));
@@ -32,6 +36,10 @@ public final class PlanFactory {
     timeouts.put(Phase.VERIFY, health.longestVerdict(true));
     timeouts.put(Phase.BAKE, health.longestBake());
     timeouts.put(Phase.VERIFY_ROLLBACK, health.longestVerdict(true));
+    timeouts.put(
+        Phase.SWITCH,
+        commandTimeout(spec.getStrategy().getBlueGreen().getSwitch().getTimeout()).plus(GRACE));
+    timeouts.put(Phase.VERIFY_LIVE, health.longestVerdict(false));
     timeouts.put(Phase.BACKUP, BACKUP_TIMEOUT);
     timeouts.put(Phase.SNAPSHOT, BACKUP_TIMEOUT);
     timeouts.put(Phase.RESTORE, BACKUP_TIMEOUT);
@@ -43,10 +51,21 @@ public final class PlanFactory {
         backup && spec.getBackup().getRestoreOnRollback(),
         checks,
         checks && health.bake().compareTo(Duration.ZERO) > 0,
-        !previousVersion.isEmpty() || spec.hasRollback(),
+        // Blue-green reverts by switching back, which needs a version in the other slot.
+        !previousVersion.isEmpty() || (spec.hasRollback() && !blueGreen(spec)),
         spec.getApproval().getRequired(),
         Durations.parse(spec.getApproval().getTimeout(), DEFAULT_APPROVAL_TIMEOUT),
-        timeouts);
+        timeouts,
+        blueGreen(spec) ? slot : "");
+  }
+
+  public static boolean blueGreen(TargetSpec spec) {
+    return spec.getStrategy().hasBlueGreen();
+  }
+
+  /** The slot a blue-green release deploys to: the one not serving ({@code live}, maybe empty). */
+  public static String idleSlot(String live) {
+    return Plan.BLUE.equals(live) ? Plan.GREEN : Plan.BLUE;
   }
 
   public static Duration commandTimeout(String text) {

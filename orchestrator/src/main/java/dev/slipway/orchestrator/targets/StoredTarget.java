@@ -20,7 +20,8 @@ public record StoredTarget(
     Optional<DeploymentBrief> lastDeployment,
     Instant currentSince,
     String currentDeployedBy,
-    Optional<WatchedHealth> currentHealth) {
+    Optional<WatchedHealth> currentHealth,
+    String currentSlot) {
 
   /** Id of the newest deployment, empty if none. */
   public String lastDeploymentId() {
@@ -43,7 +44,8 @@ public record StoredTarget(
                     .setSince(EventCodec.timestamp(row.currentHealthSince()))
                     .setSummary(row.currentHealthSummary())
                     .build())
-            : Optional.empty());
+            : Optional.empty(),
+        row.currentSlot() == null ? "" : row.currentSlot());
   }
 
   private static DeploymentBrief brief(String id, TargetRow.View row) {

@@ -49,5 +49,6 @@ public record TargetRow(
       @Nullable String currentHealth,
       @Nullable Instant currentHealthSince,
       @Nullable String currentHealthSummary,
-      @Nullable Boolean currentWatched) {}
+      @Nullable Boolean currentWatched,
+      @Nullable String currentSlot) {}
 }

@@ -1,10 +1,12 @@
 package dev.slipway.orchestrator.targets;
 
+import dev.slipway.orchestrator.domain.Plan;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.InvalidInput.Violation;
 import dev.slipway.platform.spec.AllowedRoots;
 import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.PostgresUrl;
+import dev.slipway.platform.spec.SlotPlaceholder;
 import dev.slipway.proto.v1.BackupItem;
 import dev.slipway.proto.v1.BackupRetention;
 import dev.slipway.proto.v1.BackupSpec;
@@ -56,7 +58,11 @@ public final class TargetValidator {
   private static final List<String> HTTP_METHODS = List.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
   private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
 
+  private static final String SLOT_WITHOUT_BLUE_GREEN =
+      "uses ${slot}, which only a blue-green target (strategy.blueGreen) has";
+
   private final List<Violation> violations = new ArrayList<>();
+  private boolean blueGreen;
   private final AllowedRoots backupRoots;
 
   private TargetValidator(AllowedRoots backupRoots) {
@@ -102,6 +108,17 @@ public final class TargetValidator {
   private void check(TargetSpec spec) {
     name("app", spec.getApp());
     name("environment", spec.getEnvironment());
+    blueGreen = spec.getStrategy().hasBlueGreen();
+    if (blueGreen) {
+      if (!spec.getStrategy().getBlueGreen().hasSwitch()) {
+        fail("strategy.blueGreen.switch", "is required: the command that moves traffic to ${slot}");
+      } else {
+        command("strategy.blueGreen.switch", spec.getStrategy().getBlueGreen().getSwitch());
+      }
+      if (spec.hasRollback()) {
+        fail("rollback", "a blue-green target rolls back by switching back: remove rollback");
+      }
+    }
     if (!spec.hasDeploy()) {
       fail("deploy", "is required: the command that deploys a version");
     } else {
@@ -182,12 +199,17 @@ public final class TargetValidator {
       }
       Matcher placeholder = PLACEHOLDER.matcher(arg);
       while (placeholder.find()) {
-        if (!PLACEHOLDERS.contains(placeholder.group(1))) {
+        boolean slot = placeholder.group(1).equals("slot");
+        if (slot && !blueGreen) {
+          fail(field + ".command[" + i + "]", SLOT_WITHOUT_BLUE_GREEN);
+        } else if (!slot && !PLACEHOLDERS.contains(placeholder.group(1))) {
           fail(
               field + ".command[" + i + "]",
               "unknown placeholder ${"
                   + placeholder.group(1)
-                  + "}; allowed: ${version} ${previousVersion} ${deploymentId} ${app} ${environment}");
+                  + "}; allowed: ${version} ${previousVersion} ${deploymentId} ${app} ${environment}"
+                  + " ${attempt}"
+                  + (blueGreen ? " ${slot}" : ""));
         }
       }
     }
@@ -275,7 +297,11 @@ public final class TargetValidator {
     }
   }
 
-  private void check(String field, HealthCheck check) {
+  private void check(String field, HealthCheck given) {
+    if (SlotPlaceholder.usedIn(given) && !blueGreen) {
+      fail(field, SLOT_WITHOUT_BLUE_GREEN);
+    }
+    HealthCheck check = SlotPlaceholder.in(given, Plan.BLUE);
     switch (check.getType()) {
       case "http" -> {
         try {

@@ -29,7 +29,8 @@ public interface WatchRepository extends GenericRepository<LedgerRow, Long> {
       String version,
       UUID deploymentId,
       String health,
-      boolean paused) {}
+      boolean paused,
+      String slot) {}
 
   String WATCHED =
       """
@@ -38,7 +39,7 @@ public interface WatchRepository extends GenericRepository<LedgerRow, Long> {
           and """
           + UNDER_WAY
           + """
-          ) as paused
+          ) as paused, l.slot
       from ledger l where l.until is null and l.watched""";
 
   /** Watched targets after (app, environment), in that order. */

@@ -55,6 +55,8 @@ class DeploymentMachineTableTest {
       new Freeze("weekend", "change freeze", NOW.plus(Duration.ofHours(2)));
   private static final String HELD_NOW =
       "held by freeze window 'weekend' (change freeze) until " + FREEZE.until();
+  private static final String NEVER_SWITCHED =
+      "; traffic was never switched to slot green, nothing to switch back";
   private static final String HELD_BEFORE =
       "held by freeze window 'release-train' (train) until " + NOW;
 
@@ -66,7 +68,8 @@ class DeploymentMachineTableTest {
       boolean checks,
       boolean bake,
       boolean revertible,
-      boolean approvals) {
+      boolean approvals,
+      boolean blueGreen) {
     Plan plan() {
       Map<Phase, Duration> timeouts = new EnumMap<>(Phase.class);
       for (Phase phase : Phase.values()) {
@@ -81,7 +84,8 @@ class DeploymentMachineTableTest {
           revertible,
           approvals ? 2 : 0,
           APPROVAL_TIMEOUT,
-          timeouts);
+          timeouts,
+          blueGreen ? Plan.GREEN : "");
     }
 
     List<Phase> forward() {
@@ -90,17 +94,20 @@ class DeploymentMachineTableTest {
       if (backup) path.add(Phase.BACKUP);
       path.add(Phase.DEPLOY);
       if (checks) path.add(Phase.VERIFY);
+      if (blueGreen) path.add(Phase.SWITCH);
+      if (blueGreen && checks) path.add(Phase.VERIFY_LIVE);
       if (bake) path.add(Phase.BAKE);
       return path;
     }
 
-    List<Phase> back(boolean backupTaken) {
+    /** Blue-green before its switch: traffic never moved, so there is nothing to revert. */
+    List<Phase> back(boolean backupTaken, boolean switched) {
       List<Phase> path = new ArrayList<>();
       if (restore && backupTaken) {
         path.add(Phase.SNAPSHOT);
         path.add(Phase.RESTORE);
       }
-      if (revertible) {
+      if (revertible && (!blueGreen || switched)) {
         path.add(Phase.REVERT);
         if (checks) path.add(Phase.VERIFY_ROLLBACK);
       }
@@ -132,8 +139,8 @@ class DeploymentMachineTableTest {
     }
 
     /** The way back: a restore has none, it stops where it fails. */
-    List<Phase> back(Shape shape, boolean backupTaken) {
-      return restores() ? List.of() : shape.back(backupTaken);
+    List<Phase> back(Shape shape, boolean backupTaken, boolean switched) {
+      return restores() ? List.of() : shape.back(backupTaken, switched);
     }
   }
 
@@ -144,7 +151,8 @@ class DeploymentMachineTableTest {
       int attempt,
       List<String> approvedBy,
       Instant deadline,
-      String reason) {
+      String reason,
+      boolean switched) {
     boolean rollingBack(Who who) {
       return !who.restores()
           && status.phase().map(p -> p.ordinal() >= Phase.SNAPSHOT.ordinal()).orElse(false);
@@ -160,8 +168,24 @@ class DeploymentMachineTableTest {
         String reason,
         List<String> approvedBy,
         boolean backupTaken,
-        List<DeploymentEvent> events)
-        implements Expected {}
+        List<DeploymentEvent> events,
+        boolean switched)
+        implements Expected {
+      Moves(
+          Status to,
+          int attempt,
+          Instant deadline,
+          String reason,
+          List<String> approvedBy,
+          boolean backupTaken,
+          List<DeploymentEvent> events) {
+        this(to, attempt, deadline, reason, approvedBy, backupTaken, events, false);
+      }
+
+      Moves switching(boolean on) {
+        return new Moves(to, attempt, deadline, reason, approvedBy, backupTaken, events, on);
+      }
+    }
 
     record Refuses() implements Expected {}
 
@@ -216,6 +240,7 @@ class DeploymentMachineTableTest {
         }
         assertThat(next.approvedBy()).as(pair + " approvals").isEqualTo(moves.approvedBy());
         assertThat(next.backupTaken()).as(pair + " backup taken").isEqualTo(moves.backupTaken());
+        assertThat(next.switched()).as(pair + " switched").isEqualTo(moves.switched());
         assertThat(t.localStep())
             .as(pair + " local step")
             .isEqualTo(
@@ -231,7 +256,15 @@ class DeploymentMachineTableTest {
   /** The expected decision for one deployment, written from the lifecycle's rules. */
   private record Oracle(Shape shape, Who who, Standing standing, Optional<Freeze> freeze) {
 
+    /** Traffic is on the new slot from the moment SWITCH starts, whatever follows. */
     Expected expected(Input input) {
+      Expected decided = decide(input);
+      return decided instanceof Expected.Moves moves
+          ? moves.switching(standing.switched() || moves.to() == Status.SWITCH)
+          : decided;
+    }
+
+    private Expected decide(Input input) {
       Status status = standing.status();
       if (status.terminal()) {
         boolean asks =
@@ -278,9 +311,7 @@ class DeploymentMachineTableTest {
                 ? new Expected.Ignores()
                 : after(r.phase(), r.outcome(), r.summary());
         case Progress p ->
-            !current(p.phase(), p.attempt())
-                    || p.phase() == Phase.DEPLOY
-                    || p.phase() == Phase.REVERT
+            !current(p.phase(), p.attempt()) || p.phase().runsLocally()
                 ? new Expected.Ignores()
                 : new Expected.Moves(
                     status,
@@ -294,7 +325,7 @@ class DeploymentMachineTableTest {
           if (!current(d.phase(), d.attempt())) {
             yield new Expected.Ignores();
           }
-          yield d.phase() == Phase.DEPLOY || d.phase() == Phase.REVERT
+          yield d.phase().runsLocally()
               ? after(
                   d.phase(),
                   Outcome.FAILED,
@@ -309,8 +340,7 @@ class DeploymentMachineTableTest {
                       + " (is it running, and can it reach Kafka and the orchestrator?)");
         }
         case Resume r -> {
-          if (!current(r.phase(), r.attempt())
-              || !(r.phase() == Phase.DEPLOY || r.phase() == Phase.REVERT)) {
+          if (!current(r.phase(), r.attempt()) || !r.phase().runsLocally()) {
             yield new Expected.Ignores();
           }
           yield new Expected.Moves(
@@ -425,7 +455,9 @@ class DeploymentMachineTableTest {
       boolean rollingBack = rollingBack();
       boolean taken =
           standing.backupTaken() || (phase == Phase.BACKUP && outcome == Outcome.SUCCEEDED);
-      List<Phase> path = rollingBack ? who.back(shape, taken) : who.forward(shape);
+      List<Phase> path =
+          rollingBack ? who.back(shape, taken, standing.switched()) : who.forward(shape);
+      boolean neverSwitched = shape.blueGreen() && !standing.switched();
       String reason = reason();
       return switch (outcome) {
         case SUCCEEDED -> {
@@ -437,6 +469,9 @@ class DeploymentMachineTableTest {
           }
           if (!rollingBack) {
             yield finish(Status.SUCCEEDED, "", List.of(completed));
+          }
+          if (phase == Phase.RESTORE && neverSwitched) {
+            yield finish(Status.ROLLED_BACK, reason + NEVER_SWITCHED, List.of(completed));
           }
           yield phase == Phase.RESTORE
               ? finish(
@@ -460,7 +495,10 @@ class DeploymentMachineTableTest {
           if (phase == Phase.PREFLIGHT || phase == Phase.BACKUP) {
             yield finish(Status.FAILED, failure, List.of(completed));
           }
-          List<Phase> back = shape.back(taken);
+          List<Phase> back = shape.back(taken, standing.switched());
+          if (back.isEmpty() && neverSwitched) {
+            yield finish(Status.ROLLED_BACK, failure + NEVER_SWITCHED, List.of(completed));
+          }
           yield back.isEmpty()
               ? finish(
                   Status.ROLLBACK_FAILED,
@@ -490,8 +528,20 @@ class DeploymentMachineTableTest {
               switch (phase) {
                 case DEPLOY -> couldNotRun + "; nothing was rolled back";
                 case VERIFY ->
+                    shape.blueGreen()
+                        ? couldNotRun
+                            + "; version 1.1.0 is on the idle slot green, unverified, and traffic"
+                            + " was not switched"
+                        : couldNotRun
+                            + "; version 1.1.0 is deployed but unverified, and nothing was rolled"
+                            + " back";
+                case SWITCH ->
                     couldNotRun
-                        + "; version 1.1.0 is deployed but unverified, and nothing was rolled back";
+                        + "; traffic may be partly on slot green, and nothing was rolled back";
+                case VERIFY_LIVE ->
+                    couldNotRun
+                        + "; version 1.1.0 serves from slot green but is unverified there, and"
+                        + " nothing was rolled back";
                 case BAKE ->
                     couldNotRun
                         + "; version 1.1.0 is deployed and passed VERIFY but did not finish its"
@@ -619,11 +669,19 @@ class DeploymentMachineTableTest {
     }
     for (Phase phase : who.forward(shape)) {
       boolean taken = !who.restores() && shape.backup() && phase.ordinal() > Phase.BACKUP.ordinal();
-      all.add(new Standing(Status.running(phase), taken, 1, approved, NOW, ""));
+      boolean switched =
+          !who.restores() && shape.blueGreen() && phase.ordinal() >= Phase.SWITCH.ordinal();
+      all.add(new Standing(Status.running(phase), taken, 1, approved, NOW, "", switched));
     }
-    for (boolean taken : shape.backup() ? new boolean[] {false, true} : new boolean[] {false}) {
-      for (Phase phase : who.back(shape, taken)) {
-        all.add(new Standing(Status.running(phase), taken, 1, approved, NOW, FIRST_FAILURE));
+    boolean[] either = {false, true};
+    boolean[] no = {false};
+    for (boolean taken : shape.backup() ? either : no) {
+      for (boolean switched : shape.blueGreen() ? either : no) {
+        for (Phase phase : who.back(shape, taken, switched)) {
+          all.add(
+              new Standing(
+                  Status.running(phase), taken, 1, approved, NOW, FIRST_FAILURE, switched));
+        }
       }
     }
     for (Status status : Status.values()) {
@@ -639,7 +697,7 @@ class DeploymentMachineTableTest {
       List<String> approvedBy,
       Instant deadline,
       String reason) {
-    return new Standing(status, taken, attempt, approvedBy, deadline, reason);
+    return new Standing(status, taken, attempt, approvedBy, deadline, reason, false);
   }
 
   private static PhaseCompleted completed(Phase phase, Outcome outcome, String summary) {
@@ -657,16 +715,16 @@ class DeploymentMachineTableTest {
 
   private static String worker(Phase phase) {
     return switch (phase) {
-      case PREFLIGHT, VERIFY, BAKE, VERIFY_ROLLBACK -> "health-service";
+      case PREFLIGHT, VERIFY, VERIFY_LIVE, BAKE, VERIFY_ROLLBACK -> "health-service";
       case BACKUP, SNAPSHOT, RESTORE -> "backup-service";
-      case DEPLOY, REVERT -> "orchestrator";
+      case DEPLOY, SWITCH, REVERT -> "orchestrator";
     };
   }
 
-  /** Every combination of optional phases and gates; a bake needs checks. */
+  /** Every combination of optional phases, gates and strategy; a bake needs checks. */
   private static List<Shape> shapes() {
     List<Shape> shapes = new ArrayList<>();
-    for (int bits = 0; bits < 128; bits++) {
+    for (int bits = 0; bits < 256; bits++) {
       boolean checks = (bits & 8) != 0;
       boolean bake = (bits & 16) != 0;
       if (bake && !checks) continue;
@@ -678,7 +736,8 @@ class DeploymentMachineTableTest {
               checks,
               bake,
               (bits & 32) != 0,
-              (bits & 64) != 0));
+              (bits & 64) != 0,
+              (bits & 128) != 0));
     }
     return shapes;
   }
@@ -736,6 +795,7 @@ class DeploymentMachineTableTest {
         SEQUENCE,
         standing.backupTaken(),
         standing.approvedBy(),
-        who.override());
+        who.override(),
+        standing.switched());
   }
 }

@@ -178,7 +178,8 @@ class DeploymentMachineTest {
             7,
             false,
             List.of(),
-            "");
+            "",
+            false);
     boolean pastBackup = status.ordinal() > Status.BACKUP.ordinal();
     return d.withBackupTaken(pastBackup && plan.backup());
   }

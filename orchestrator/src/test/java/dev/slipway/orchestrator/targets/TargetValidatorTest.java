@@ -55,7 +55,7 @@ class TargetValidatorTest {
     TargetSpec spec = TargetDocuments.parse(readmeExample());
     TargetValidator.validate(spec);
 
-    Plan plan = PlanFactory.plan(spec, "1.0.0");
+    Plan plan = PlanFactory.plan(spec, "1.0.0", "");
     assertThat(plan.preflight()).isTrue();
     assertThat(plan.backup()).isTrue();
     assertThat(plan.restoreOnRollback()).isTrue();

@@ -15,3 +15,12 @@ alter table ledger add column watched boolean not null default false;
 update ledger l set watched = true from deployments d
     where d.id = l.deployment_id and (d.spec_json::jsonb -> 'watch') is not null;
 create index ledger_watched_running on ledger (app, environment) where until is null and watched;
+
+-- Blue-green: the slot a release deploys to and whether its switch ran; the slot a version served
+-- from. Empty for direct targets.
+alter table deployments add column slot text not null default '';
+alter table deployments add column switched boolean not null default false;
+alter table ledger add column slot text not null default '';
+-- A switch is a local step, scanned like DEPLOY and REVERT.
+drop index deployments_running_locally;
+create index deployments_running_locally on deployments (id) where status in ('DEPLOY', 'SWITCH', 'REVERT');
