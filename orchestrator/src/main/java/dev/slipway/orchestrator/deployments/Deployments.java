@@ -170,6 +170,19 @@ public class Deployments {
       }
       // A concurrent request won the race; this time the checks below see its row.
       return createOnce(request);
+    } catch (Refused busy) {
+      // The target may be busy with this very request, committed by a retry racing it after this
+      // one looked its key up: then it is the answer.
+      Optional<StoredDeployment> same =
+          transactions.read(
+              c ->
+                  deployments
+                      .findByIdempotencyKey(request.idempotencyKey())
+                      .map(StoredDeployment::of));
+      if (same.isEmpty()) {
+        throw busy;
+      }
+      return CreateChecks.sameRequest(same.get(), request);
     }
   }
 

@@ -51,13 +51,14 @@ class LedgerIndexTest {
             s.execute(
                 """
                 insert into ledger (app, environment, version, deployment_id, arrived, deployed_by,
-                  since, until, left_how)
+                  since, until, left_how, health_since)
                 select 'app-' || mod(n, 100), 'prod', '1.0.' || n,
                   ('00000000-0000-0000-0000-' || lpad(n::text, 12, '0'))::uuid, 'deploy', 'ci',
                   timestamptz '2026-01-01' + n * interval '1 minute',
                   case when n > %d then null
                     else timestamptz '2026-01-01' + (n + 100) * interval '1 minute' end,
-                  case when n > %d then '' else 'replaced' end
+                  case when n > %d then '' else 'replaced' end,
+                  timestamptz '2026-01-01' + n * interval '1 minute'
                 from generate_series(1, %d) n"""
                     .formatted(ENTRIES - 100, ENTRIES - 100, ENTRIES));
             s.execute("analyze deployments");
