@@ -1,6 +1,8 @@
 package dev.slipway.devstack;
 
+import dev.slipway.devstack.demo.BlueGreenTarget;
 import dev.slipway.devstack.demo.Demo;
+import dev.slipway.devstack.demo.DemoProxy;
 import dev.slipway.devstack.demo.DemoTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ public final class DevMain {
     EmbeddedInfrastructure embedded = EmbeddedInfrastructure.start(workDir);
     EmbeddedPostgresServer postgres = embedded.postgres();
     postgres.createDatabase("journal");
+    postgres.createDatabase("journal_bg");
     Infrastructure infrastructure = embedded.infrastructure();
     System.out.println(
         "starting orchestrator, backup-service, health-service, notifier-service ...");
@@ -49,6 +52,20 @@ public final class DevMain {
             postgres.jdbcUrl("journal") + "?user=postgres",
             home,
             Optional.empty());
+    BlueGreenTarget blueGreen =
+        new BlueGreenTarget(
+            "journal-bg",
+            "demo",
+            workDir.resolve("journal-bg"),
+            Stack.freePort(),
+            Stack.freePort(),
+            Stack.freePort(),
+            postgres.jdbcUrl("journal_bg") + "?user=postgres",
+            home);
+    DemoProxy proxy =
+        withDemo
+            ? DemoProxy.start(blueGreen.proxyPort(), blueGreen.slots(), blueGreen.slotPorts())
+            : null;
     AtomicBoolean stopped = new AtomicBoolean();
     Runnable shutdown =
         () -> {
@@ -57,6 +74,10 @@ public final class DevMain {
           }
           try {
             demo.stop();
+            blueGreen.stop();
+            if (proxy != null) {
+              proxy.close();
+            }
             stack.close();
             embedded.close();
           } catch (Exception e) {
@@ -88,7 +109,13 @@ public final class DevMain {
       // real one would be.
       String password = java.util.UUID.randomUUID().toString();
       demoOk =
-          new Demo(stack.orchestratorAddress(), stack.adminTokenFile(), demo, password, System.out)
+          new Demo(
+                  stack.orchestratorAddress(),
+                  stack.adminTokenFile(),
+                  demo,
+                  blueGreen,
+                  password,
+                  System.out)
               .run(workDir.resolve("journal-target.yaml"));
       System.out.println(
           demoOk

@@ -18,13 +18,15 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The demo script: register the journal, ship 1.1.0 (expected SUCCEEDED), then ship the broken
  * 2.0.0 (expected ROLLED_BACK: health fails, database and config restored, 1.1.0 back), then turn
- * the gates on and ship 1.2.0 through a reviewer's approval and a bake, and print the ledger — all
- * through the real CLI against the running stack.
+ * the gates on and ship 1.2.0 through a reviewer's approval and a bake, and print the ledger; then
+ * a blue-green journal: 1.1.0 switched to, 2.1.0 switched back from — all through the real CLI
+ * against the running stack.
  */
 public final class Demo {
   private final String server;
   private final Path tokenFile;
   private final DemoTarget target;
+  private final BlueGreenTarget blueGreen;
   private final String databasePassword;
   private final PrintStream out;
 
@@ -33,7 +35,13 @@ public final class Demo {
    * @param databasePassword the journal database's password, stored as the secret the spec names
    */
   public Demo(
-      String server, Path tokenFile, DemoTarget target, String databasePassword, PrintStream out) {
+      String server,
+      Path tokenFile,
+      DemoTarget target,
+      BlueGreenTarget blueGreen,
+      String databasePassword,
+      PrintStream out) {
+    this.blueGreen = blueGreen;
     this.server = server;
     this.tokenFile = tokenFile;
     this.target = target;
@@ -80,12 +88,13 @@ public final class Demo {
     steps.add(gatedRelease(specFile, "1.2.0"));
     out.println();
     cli("ledger", "--app", target.app(), "--env", target.environment());
+    steps.addAll(blueGreenReleases(specFile.resolveSibling("journal-bg.yaml")));
     out.println();
     out.println("== demo summary");
     boolean ok = true;
     for (Step step : steps) {
       out.printf(
-          "  %-6s exit %d (expected %d) in %d ms  %s%n",
+          "  %-16s exit %d (expected %d) in %d ms  %s%n",
           step.version(),
           step.exit(),
           step.expectedExit(),
@@ -104,11 +113,54 @@ public final class Demo {
   }
 
   private Step release(String version, int expectedExit, String what) {
+    return release(target.app(), target.environment(), version, expectedExit, what);
+  }
+
+  private Step release(
+      String app, String environment, String version, int expectedExit, String what) {
     out.println();
-    out.println("== demo: deploying " + version + " — " + what);
+    out.println("== demo: deploying " + app + " " + version + " — " + what);
     long started = System.nanoTime();
-    int exit = cli(deploy(version));
-    return new Step(version, expectedExit, exit, Duration.ofNanos(System.nanoTime() - started));
+    int exit = cli(deploy(app, environment, version));
+    String label = app.equals(target.app()) ? version : app + " " + version;
+    return new Step(label, expectedExit, exit, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /**
+   * The blue-green journal: a release to the idle slot and a switch, then one that is healthy on
+   * its slot but fails once it takes traffic, switched back at once with no redeploy.
+   */
+  private List<Step> blueGreenReleases(Path specFile) throws Exception {
+    out.println();
+    out.println("== demo: a blue-green journal; 1.0.0 serves from the green slot behind a proxy");
+    blueGreen.installInitialVersion("1.0.0");
+    if (cli("target", "apply", "-f", blueGreen.writeSpec(specFile).toString())
+        != ExitCode.SUCCEEDED) {
+      return List.of(
+          new Step(blueGreen.app(), ExitCode.SUCCEEDED, ExitCode.INTERNAL, Duration.ZERO));
+    }
+    String app = blueGreen.app();
+    String environment = blueGreen.environment();
+    List<Step> steps = new ArrayList<>();
+    steps.add(
+        release(
+            app,
+            environment,
+            "1.1.0",
+            ExitCode.SUCCEEDED,
+            "to the idle blue slot, checked there, then traffic switched to it"));
+    steps.add(
+        release(
+            app,
+            environment,
+            "2.1.0",
+            ExitCode.ROLLED_BACK,
+            "healthy on its slot, but its journal page fails once it takes traffic: switched"
+                + " back to blue at once, nothing redeployed"));
+    out.println();
+    cli("ledger", "--app", app, "--env", environment);
+    out.println("  blue-green journal: http://127.0.0.1:" + blueGreen.proxyPort() + "/");
+    return steps;
   }
 
   /**
@@ -125,7 +177,9 @@ public final class Demo {
       return new Step(version, ExitCode.SUCCEEDED, ExitCode.INTERNAL, Duration.ZERO);
     }
     long started = System.nanoTime();
-    CompletableFuture<Integer> release = CompletableFuture.supplyAsync(() -> cli(deploy(version)));
+    CompletableFuture<Integer> release =
+        CompletableFuture.supplyAsync(
+            () -> cli(deploy(target.app(), target.environment(), version)));
     String id = awaitApproval();
     int exit =
         id == null
@@ -196,13 +250,13 @@ public final class Demo {
     return null;
   }
 
-  private String[] deploy(String version) {
+  private String[] deploy(String app, String environment, String version) {
     return new String[] {
       "deploy",
       "--app",
-      target.app(),
+      app,
       "--env",
-      target.environment(),
+      environment,
       "--version",
       version,
       "--wait",

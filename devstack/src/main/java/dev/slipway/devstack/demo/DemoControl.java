@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The demo's deploy script, written in Java so the demo needs nothing but a JDK: {@code deploy
  * --version V --port P --db JDBC_URL --workdir DIR} stops the running journal, applies the database
- * migrations up to V, writes V's config and starts V in the background.
+ * migrations up to V, writes V's config and starts V in the background. For the blue-green journal
+ * {@code --slot S --port-blue P --port-green P} picks the slot's port, and {@code switch --slots
+ * DIR --slot S} moves the proxy's traffic to a slot.
  */
 public final class DemoControl {
   /** Migrations by version, in release order. 2.0.0's is destructive on purpose. */
@@ -43,6 +45,8 @@ public final class DemoControl {
         List.of(
             "insert into entries (title, mood) values ('Shipped through an approval and a bake',"
                 + " 'proud')"));
+    // Blue-green's bad release: its schema is 1.2.0's, its journal page is broken.
+    MIGRATIONS.put("2.1.0", List.of());
     MIGRATIONS.put(
         "2.0.0",
         List.of(
@@ -53,12 +57,22 @@ public final class DemoControl {
   private DemoControl() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && "switch".equals(args[0])) {
+      Map<String, String> options = options(args);
+      switchTo(Path.of(options.get("slots")), options.get("slot"));
+      return;
+    }
     if (args.length == 0 || !"deploy".equals(args[0])) {
       System.err.println(
-          "usage: DemoControl deploy --version V --port P --db JDBC_URL --workdir DIR");
+          "usage: DemoControl deploy --version V --port P --db JDBC_URL --workdir DIR\n"
+              + "       DemoControl switch --slots DIR --slot blue|green");
       System.exit(2);
     }
     Map<String, String> options = options(args);
+    if (options.containsKey("slot")) {
+      // Blue-green: each slot has its own port (--port-blue, --port-green) and workdir.
+      options.put("port", options.get("port-" + options.get("slot")));
+    }
     String version = options.get("version");
     if (!MIGRATIONS.containsKey(version)) {
       System.err.println("unknown version " + version + "; known: " + MIGRATIONS.keySet());
@@ -73,6 +87,37 @@ public final class DemoControl {
         "{\"version\":\"" + version + "\",\"greeting\":\"Welcome to journal " + version + "\"}\n");
     start(workdir, options);
     System.out.println("deployed journal " + version);
+  }
+
+  /** Deploys a version by hand, as a human did before Slipway took over. */
+  static void deployNow(String version, int port, String jdbcUrl, Path workdir) throws Exception {
+    main(
+        new String[] {
+          "deploy",
+          "--version",
+          version,
+          "--port",
+          Integer.toString(port),
+          "--db",
+          jdbcUrl,
+          "--workdir",
+          workdir.toString()
+        });
+  }
+
+  /**
+   * Moves traffic to a slot: {@code DIR/live} becomes a link to {@code DIR/SLOT}, replaced in one
+   * rename so the proxy never sees it missing.
+   */
+  static void switchTo(Path slots, String slot) throws IOException {
+    if (!Files.isDirectory(slots.resolve(slot))) {
+      throw new IOException("slot " + slot + " has nothing deployed in " + slots);
+    }
+    Path next = slots.resolve("live.next");
+    Files.deleteIfExists(next);
+    Files.createSymbolicLink(next, Path.of(slot));
+    Files.move(next, slots.resolve("live"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    System.out.println("traffic now goes to slot " + slot);
   }
 
   /** The table a version reads from; 2.0.0 expects one nobody created. */

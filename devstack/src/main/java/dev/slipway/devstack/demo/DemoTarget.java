@@ -35,7 +35,7 @@ public record DemoTarget(
         List.of(
             java,
             "-cp",
-            classpath(),
+            classpath(devstackHome),
             DemoControl.class.getName(),
             "deploy",
             "--version",
@@ -102,25 +102,17 @@ public record DemoTarget(
 
   /** Writes the spec to a file for {@code slipway target apply -f}. */
   public Path writeSpec(Path file) throws IOException {
+    return write(file, spec());
+  }
+
+  static Path write(Path file, String spec) throws IOException {
     Files.createDirectories(file.getParent());
-    Files.writeString(file, spec());
-    return file;
+    return Files.writeString(file, spec);
   }
 
   /** Puts the version that ran before Slipway took over in place, as a human would have. */
   public void installInitialVersion(String version) throws Exception {
-    DemoControl.main(
-        new String[] {
-          "deploy",
-          "--version",
-          version,
-          "--port",
-          Integer.toString(port),
-          "--db",
-          jdbcUrl,
-          "--workdir",
-          workdir.toString()
-        });
+    DemoControl.deployNow(version, port, jdbcUrl, workdir);
   }
 
   /** Stops the running journal, if any. */
@@ -132,14 +124,15 @@ public record DemoTarget(
     }
   }
 
-  private String classpath() throws IOException {
+  /** The devstack's classes and dependencies, for a command that runs {@link DemoControl}. */
+  static String classpath(Path devstackHome) throws IOException {
     Path target = devstackHome.resolve("devstack").resolve("target");
     return target.resolve("classes")
         + java.io.File.pathSeparator
         + Files.readString(target.resolve("classpath.txt")).strip();
   }
 
-  private static String yamlList(List<String> items) {
+  static String yamlList(List<String> items) {
     StringBuilder out = new StringBuilder("[");
     for (String item : items) {
       out.append(out.length() == 1 ? "" : ", ")

@@ -89,7 +89,8 @@ class GateCalls {
       if (row.leftDeploymentId() != null) {
         e.setLeftDeploymentId(row.leftDeploymentId().toString());
       }
-      if (row.watched()) {
+      // A closed entry shows the watch's verdict only when the watch changed it while it ran.
+      if (row.watched() && (row.until() == null || !row.healthSince().equals(row.since()))) {
         e.setHealth(
             WatchedHealth.newBuilder()
                 .setVerdict(Watches.verdict(row.health()))
