@@ -311,7 +311,7 @@ async function deployment(id) {
       d.reason ? h('p', { class: s === 'SUCCEEDED' ? '' : 'error', id: 'reason' }, d.reason) : '',
       d.forceReason ? h('p', { class: 'banner' }, 'Forced: ' + d.forceReason) : '',
       d.freezeOverrideReason ? h('p', { class: 'banner' }, 'Freeze overridden: ' + d.freezeOverrideReason) : '',
-      d.slot ? h('p', {}, 'Blue-green: deploys to slot ' + d.slot + (d.switched ? ', traffic switched to it' : ', traffic not switched')) : '',
+      d.slot ? h('p', {}, 'Blue-green: deploys to slot ' + d.slot + (d.switched ? ', its switch ran' : ', traffic not switched to it')) : '',
       losses.length ? h('section', { id: 'loss', 'aria-labelledby': 'loss-title' }, h('h2', { id: 'loss-title' }, 'What the restore discards'),
         h('ul', {}, losses.map(e => h('li', {}, e.detail)))) : '');
     approvals.replaceChildren(

@@ -185,7 +185,7 @@ final class Printer {
       out.println(
           "  blue-green: deploys to slot "
               + d.getSlot()
-              + (d.getSwitched() ? "; traffic switched to it" : "; traffic not switched"));
+              + (d.getSwitched() ? "; its switch ran" : "; traffic not switched to it"));
     }
     if (!d.getRestoreSetId().isEmpty()) {
       out.println(

@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
 public class StandingWatch implements EventTap, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StandingWatch.class);
   private static final Duration LEAD_CHECK = Duration.ofSeconds(2);
+
+  /** How long a confirmed lead is trusted: rounds stop this long after the last confirmation. */
+  private static final Duration LEAD_VALID = Duration.ofSeconds(5);
+
   private static final int MAX_PENDING_REFRESHES = 10_000;
   private final OrchestratorClient orchestrator;
   private final Probe probe;
@@ -69,7 +73,8 @@ public class StandingWatch implements EventTap, AutoCloseable {
   private final ExecutorService rounds =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("watch-round-", 0).factory());
   private final Thread keeper = Thread.ofPlatform().name("watch-keeper").unstarted(this::keep);
-  private volatile boolean leading;
+  private final Thread leader = Thread.ofPlatform().name("watch-lead").unstarted(this::lead);
+  private volatile long leadUntil;
   private volatile boolean closed;
 
   public StandingWatch(
@@ -97,7 +102,35 @@ public class StandingWatch implements EventTap, AutoCloseable {
 
   @EventListener
   void onStartup(StartupEvent event) {
+    leader.start();
     keeper.start();
+  }
+
+  /** Whether this replica's lead was confirmed recently enough to act on. */
+  private boolean leading() {
+    return System.nanoTime() - leadUntil < 0;
+  }
+
+  /**
+   * Confirms the lead every {@link #LEAD_CHECK}, on a thread of its own so that nothing the keeper
+   * waits for delays it; a lead not confirmed for {@link #LEAD_VALID} stops every round.
+   */
+  private void lead() {
+    while (!closed) {
+      long asked = System.nanoTime();
+      if (leadership.holds()) {
+        leadUntil = asked + LEAD_VALID.toNanos();
+      } else if (leadUntil != 0) {
+        LOG.warn("standing watch: lead lost, every watch stops");
+        leadUntil = 0;
+        stopAll();
+      }
+      try {
+        Thread.sleep(LEAD_CHECK);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /** A deployment that starts pauses its target's watch at once; one that ends renews it. */
@@ -120,19 +153,17 @@ public class StandingWatch implements EventTap, AutoCloseable {
     long nextFull = 0;
     while (!closed) {
       try {
-        boolean lead = leadership.holds();
-        if (!lead && leading) {
-          LOG.warn("standing watch: lead lost, every watch stops");
-          stopAll();
+        boolean lead = leading();
+        if (!lead) {
+          nextFull = 0; // a new lead starts from a full read
         }
-        leading = lead;
         if (lead && System.nanoTime() >= nextFull) {
           refreshes.clear();
           refreshAll();
           nextFull = System.nanoTime() + refresh.toNanos();
         }
         TargetRef one = refreshes.poll(LEAD_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-        if (one != null && leading) {
+        if (one != null && leading()) {
           refreshOne(one);
         }
       } catch (InterruptedException e) {
@@ -178,7 +209,9 @@ public class StandingWatch implements EventTap, AutoCloseable {
   private void follow(Watch watch, boolean spread) throws InterruptedException {
     String key = TargetKey.of(watch.getTarget());
     TargetWatch current = watches.get(key);
-    if (current != null && current.watch().getDeploymentId().equals(watch.getDeploymentId())) {
+    // The same ledger entry: after a rollback the version put back has a new one, though it names
+    // the same deployment.
+    if (current != null && current.watch().getEntryId() == watch.getEntryId()) {
       current.paused = watch.getPaused();
       return;
     }
@@ -214,12 +247,15 @@ public class StandingWatch implements EventTap, AutoCloseable {
       permits.acquire();
       try {
         lateness.record(Math.max(0, System.nanoTime() - dueNanos), TimeUnit.NANOSECONDS);
-        if (leading && !watch.paused && !watch.stopped) {
+        if (leading() && !watch.paused && !watch.stopped) {
           TargetWatch.Round round = watch.round(probe);
           meters
               .counter("slipway.watch.rounds", "outcome", outcome(round.observations()))
               .increment();
-          round.change().ifPresent(change -> report(watch, change));
+          // Checked again: the lead may have been lost while the round ran.
+          if (leading() && !watch.stopped) {
+            round.change().ifPresent(change -> report(watch, change));
+          }
         }
       } finally {
         permits.release();
@@ -289,7 +325,9 @@ public class StandingWatch implements EventTap, AutoCloseable {
   public void close() throws InterruptedException {
     closed = true;
     keeper.interrupt();
+    leader.interrupt();
     keeper.join(5_000);
+    leader.join(5_000);
     stopAll();
     timer.shutdownNow();
     rounds.shutdownNow();

@@ -59,7 +59,12 @@ final class TargetWatch {
   static TargetWatch prepare(Watch watch, OrchestratorClient orchestrator)
       throws InterruptedException {
     String deployment = watch.getDeploymentId();
-    StepContext context = orchestrator.stepContext(deployment);
+    StepContext context =
+        orchestrator
+            .stepContextNow(deployment)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("the orchestrator did not answer for " + deployment));
     TargetSpec spec = context.getSpec();
     List<HealthCheck> specs =
         spec.getWatch().getChecksCount() > 0
@@ -115,6 +120,7 @@ final class TargetWatch {
             ReportWatchVerdictRequest.newBuilder()
                 .setTarget(watch.getTarget())
                 .setDeploymentId(watch.getDeploymentId())
+                .setEntryId(watch.getEntryId())
                 .setVerdict(verdict)
                 .setSummary(summary(verdict, observed))
                 .build()));

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 final class WatchLeadership implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchLeadership.class);
   private static final long LOCK_KEY = 0x5117_0a73L;
+  private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(3);
   private final DataSource dataSource;
   private Connection session;
   private boolean held;
@@ -32,14 +33,18 @@ final class WatchLeadership implements AutoCloseable {
       if (session == null) {
         session = dataSource.getConnection();
         session.setAutoCommit(true);
+        // A half-open connection fails the check within seconds rather than hanging it.
+        session.setNetworkTimeout(Runnable::run, (int) TIMEOUT.toMillis());
       }
       if (held) {
         try (Statement alive = session.createStatement()) {
+          alive.setQueryTimeout((int) TIMEOUT.toSeconds());
           alive.execute("select 1");
         }
         return true;
       }
       try (PreparedStatement lock = session.prepareStatement("select pg_try_advisory_lock(?)")) {
+        lock.setQueryTimeout((int) TIMEOUT.toSeconds());
         lock.setLong(1, LOCK_KEY);
         try (ResultSet row = lock.executeQuery()) {
           held = row.next() && row.getBoolean(1);

@@ -62,6 +62,9 @@ public record Message(
       facts.put("Previous", text(event, "previousVersion"));
     }
     facts.put("Requested by", text(event, "requestedBy"));
+    if (!text(event, "slot").isEmpty()) {
+      facts.put("Slot", text(event, "slot"));
+    }
     facts.put("Deployment", id);
     String reason = text(event, "reason");
     String restored = text(event, "restoreSetId");

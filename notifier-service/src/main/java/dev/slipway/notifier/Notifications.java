@@ -186,7 +186,17 @@ public class Notifications implements EventHandler {
       body.put("restoreSetId", deployment.getRestoreSetId());
     }
     switch (event.getKindCase()) {
-      case PHASE_STARTED -> body.put("phase", PhaseNames.of(event.getPhaseStarted().getPhase()));
+      case PHASE_STARTED -> {
+        body.put("phase", PhaseNames.of(event.getPhaseStarted().getPhase()));
+        if (!event.getPhaseStarted().getSlot().isEmpty()) {
+          body.put("slot", event.getPhaseStarted().getSlot());
+        }
+      }
+      case REQUESTED -> {
+        if (!event.getRequested().getSlot().isEmpty()) {
+          body.put("slot", event.getRequested().getSlot());
+        }
+      }
       case PHASE_COMPLETED -> {
         body.put("phase", PhaseNames.of(event.getPhaseCompleted().getPhase()));
         body.put("succeeded", event.getPhaseCompleted().getSucceeded());

@@ -50,7 +50,7 @@ final class ProtoMapper {
             .setTargetRevision(d.targetRevision())
             .setForceReason(stored.forceReason())
             .setFreezeOverrideReason(d.freezeOverrideReason())
-            .setSlot(d.plan().slot())
+            .setSlot(d.releaseSlot())
             .setSwitched(d.switched())
             .setApprovalsRequired(d.plan().approvals())
             .setQueuePosition(detail.queuePosition());

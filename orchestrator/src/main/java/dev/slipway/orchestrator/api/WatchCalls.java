@@ -54,6 +54,7 @@ class WatchCalls {
             request.getTarget().getApp(),
             request.getTarget().getEnvironment(),
             deploymentId,
+            request.getEntryId(),
             request.getVerdict(),
             request.getSummary());
     return ReportWatchVerdictResponse.newBuilder()
@@ -70,6 +71,7 @@ class WatchCalls {
         .setPaused(w.paused())
         .setVerdict(Watches.verdict(w.health()))
         .setSlot(w.slot())
+        .setEntryId(w.id())
         .build();
   }
 

@@ -69,7 +69,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
             now,
             null,
             traceparent,
-            d.plan().slot(),
+            d.plan().liveSlot(),
             d.switched()));
   }
 
@@ -83,7 +83,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
         d.reason(),
         d.lastSequence(),
         d.backupTaken(),
-        d.plan().slot(),
+        d.plan().liveSlot(),
         d.switched(),
         now,
         d.status().terminal() ? now : null,
@@ -96,7 +96,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
       """
       update deployments set status = :status, attempt = :attempt, deadline = :deadline,
         reason = :reason, last_sequence = :lastSequence, backup_taken = :backupTaken,
-        slot = :slot, switched = :switched, updated_at = :now, finished_at = :finishedAt, runner_lease_until = :leaseUntil,
+        live_slot = :liveSlot, switched = :switched, updated_at = :now, finished_at = :finishedAt, runner_lease_until = :leaseUntil,
         runner_holder_host = :holderHost, runner_holder_process = :holderProcess
       where id = :id""")
   void transition(
@@ -107,7 +107,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
       String reason,
       long lastSequence,
       boolean backupTaken,
-      String slot,
+      String liveSlot,
       boolean switched,
       Instant now,
       @Nullable Instant finishedAt,

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * A row of {@code deployments}: the state machine's view of a deployment, and its pinned spec. A
- * blue-green release's {@code slot} is the one it deploys to.
+ * blue-green release's {@code liveSlot} is the one serving when it was planned (it deploys to the
+ * other).
  */
 @MappedEntity("deployments")
 public record DeploymentRow(
@@ -40,5 +41,5 @@ public record DeploymentRow(
     Instant updatedAt,
     @Nullable Instant finishedAt,
     @Nullable String traceparent,
-    String slot,
+    String liveSlot,
     boolean switched) {}

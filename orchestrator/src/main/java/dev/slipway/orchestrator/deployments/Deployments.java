@@ -230,8 +230,7 @@ public class Deployments {
                       previous,
                       request.requestedBy(),
                       target.revision(),
-                      PlanFactory.plan(
-                          target.spec(), previous, PlanFactory.idleSlot(target.currentSlot())),
+                      PlanFactory.plan(target.spec(), previous, target.currentSlot()),
                       request.freezeOverrideReason());
               Input first = behind.<Input>map(queue -> queue).orElse(new Input.Start());
               Transition start =
@@ -471,6 +470,12 @@ public class Deployments {
       switch (event) {
         case DeploymentEvent.ApprovalGiven given ->
             approvals.add(next.id(), given.by(), given.comment(), now);
+        case DeploymentEvent.PhaseCompleted done
+            when done.outcome() == Outcome.ERRORED
+                && (done.phase() == Phase.VERIFY
+                    || done.phase() == Phase.VERIFY_LIVE
+                    || done.phase() == Phase.VERIFY_ROLLBACK) ->
+            ledger.unverified(next, done.phase() + " could not run: " + done.summary(), now);
         case DeploymentEvent.PhaseCompleted done when done.outcome() == Outcome.SUCCEEDED -> {
           // A blue-green version runs on the target once traffic is switched to it.
           Phase arrives = next.plan().blueGreen() ? Phase.SWITCH : Phase.DEPLOY;
@@ -530,11 +535,8 @@ public class Deployments {
     Optional<StoredTarget> target = targets.find(d.app(), d.environment());
     String running = target.map(StoredTarget::currentVersion).orElse("");
     Plan plan =
-        PlanFactory.plan(
-            queued.spec(),
-            running,
-            PlanFactory.idleSlot(target.map(StoredTarget::currentSlot).orElse("")));
-    if (running.equals(d.previousVersion()) && plan.slot().equals(d.plan().slot())) {
+        PlanFactory.plan(queued.spec(), running, target.map(StoredTarget::currentSlot).orElse(""));
+    if (running.equals(d.previousVersion()) && plan.liveSlot().equals(d.plan().liveSlot())) {
       return d;
     }
     deployments.setPreviousVersion(d.id(), running);

@@ -101,7 +101,7 @@ public interface PhaseRepository extends GenericRepository<PhaseEntry, PhaseEntr
       select e.name, e.passed, e.detail from phase_evidence e
         join phases p using (deployment_id, phase, attempt)
       where e.deployment_id = :deploymentId and p.outcome = 'FAILED' and not e.passed
-        and p.phase in ('DEPLOY', 'VERIFY', 'BAKE')
+        and p.phase in ('DEPLOY', 'VERIFY', 'SWITCH', 'VERIFY_LIVE', 'BAKE')
       order by p.started_at, e.position limit 50""")
   List<EvidenceRow> failedEvidence(UUID deploymentId);
 

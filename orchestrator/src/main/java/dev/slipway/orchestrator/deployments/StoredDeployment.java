@@ -32,7 +32,7 @@ public record StoredDeployment(
             row.previousVersion(),
             row.requestedBy(),
             row.targetRevision(),
-            PlanFactory.plan(spec, row.previousVersion(), row.slot()),
+            PlanFactory.plan(spec, row.previousVersion(), row.liveSlot()),
             row.status(),
             row.attempt(),
             row.deadline(),

@@ -162,6 +162,11 @@ public record Deployment(
         true);
   }
 
+  /** Blue-green: the slot a release deploys to; empty for a direct target and for a restore. */
+  public String releaseSlot() {
+    return kind == Kind.RESTORE ? "" : plan.slot();
+  }
+
   /**
    * Blue-green: the slot a phase works on: the new one from DEPLOY to BAKE, the one serving before
    * for PREFLIGHT and the way back; empty for a direct target and for the data phases.
@@ -169,6 +174,10 @@ public record Deployment(
   public String slotFor(Phase phase) {
     if (!plan.blueGreen()) {
       return "";
+    }
+    if (kind == Kind.RESTORE) {
+      // A restore changes data under the version serving: it checks the slot that serves.
+      return phase == Phase.VERIFY ? plan.liveSlot() : "";
     }
     return switch (phase) {
       case DEPLOY, VERIFY, SWITCH, VERIFY_LIVE, BAKE -> plan.slot();

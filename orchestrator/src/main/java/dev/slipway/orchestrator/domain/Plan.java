@@ -19,6 +19,8 @@ import java.util.Map;
  * @param timeouts how long each phase may run before it fails
  * @param slot blue-green: the slot the release deploys to ({@link #BLUE} or {@link #GREEN}); empty
  *     for a direct target
+ * @param live blue-green: the slot serving when the release was planned; empty when none is known
+ *     (a first release, a target that was direct), and then there is no slot to switch back to
  */
 public record Plan(
     boolean preflight,
@@ -30,7 +32,8 @@ public record Plan(
     int approvals,
     Duration approvalTimeout,
     Map<Phase, Duration> timeouts,
-    String slot) {
+    String slot,
+    String live) {
   public static final String BLUE = "blue";
   public static final String GREEN = "green";
 
@@ -47,6 +50,36 @@ public record Plan(
     if (!slot.isEmpty() && !slot.equals(BLUE) && !slot.equals(GREEN)) {
       throw new IllegalArgumentException("no slot " + slot);
     }
+    if (!live.isEmpty() && (slot.isEmpty() || live.equals(slot) || !other(slot).equals(live))) {
+      throw new IllegalArgumentException(
+          "slot " + live + " cannot serve while " + slot + " is idle");
+    }
+  }
+
+  /** A blue-green plan whose other slot serves. */
+  public Plan(
+      boolean preflight,
+      boolean backup,
+      boolean restoreOnRollback,
+      boolean healthChecks,
+      boolean bake,
+      boolean revertible,
+      int approvals,
+      Duration approvalTimeout,
+      Map<Phase, Duration> timeouts,
+      String slot) {
+    this(
+        preflight,
+        backup,
+        restoreOnRollback,
+        healthChecks,
+        bake,
+        revertible,
+        approvals,
+        approvalTimeout,
+        timeouts,
+        slot,
+        slot.isEmpty() ? "" : other(slot));
   }
 
   /** A direct plan (no slots). */
@@ -78,8 +111,16 @@ public record Plan(
     return !slot.isEmpty();
   }
 
-  /** Blue-green: the slot serving before the release, and the one a rollback switches back to. */
+  /**
+   * Blue-green: the slot serving before the release, and the one a rollback switches back to; empty
+   * when none is known.
+   */
   public String liveSlot() {
+    return live;
+  }
+
+  /** The slot that is not {@code slot} (blue when {@code slot} is empty). */
+  public static String other(String slot) {
     return slot.equals(BLUE) ? GREEN : BLUE;
   }
 

@@ -39,6 +39,9 @@ public class Ledger {
   /** A version put in place passed its release's checks: the watch starts from healthy. */
   public static final String HEALTHY = "HEALTHY";
 
+  /** A version put in place whose checks did not run: nothing is known of its health. */
+  public static final String UNCHECKED = "UNCHECKED";
+
   /** Who put a version back after a failed release: Slipway, not the release's requester. */
   static final String AUTOMATIC = "slipway";
 
@@ -61,14 +64,27 @@ public class Ledger {
   /** In the transaction of a REVERT that succeeded: the previous version runs again. */
   public void reverted(Deployment d, Instant now) {
     Optional<LedgerRow> running = repository.running(d.app(), d.environment());
-    if (running.isPresent() && running.get().version().equals(d.previousVersion())) {
-      return; // the failed DEPLOY never put its version in place
+    if (running.isPresent()
+        && running.get().version().equals(d.previousVersion())
+        && running.get().slot().equals(d.slotFor(Phase.REVERT))) {
+      return; // the failed DEPLOY (or a switch that failed) never put its version in place
     }
     if (d.previousVersion().isEmpty()) {
       running.ifPresent(r -> repository.close(r.id(), now, "rolled_back", d.id(), d.reason()));
       return;
     }
     arrive(d, d.previousVersion(), "automatic_rollback", AUTOMATIC, "rolled_back", d.reason(), now);
+  }
+
+  /**
+   * In the transaction of a check phase that could not run: the version this deployment put in
+   * place is unverified, so the watch does not start from healthy.
+   */
+  public void unverified(Deployment d, String why, Instant now) {
+    repository
+        .running(d.app(), d.environment())
+        .filter(row -> row.deploymentId().equals(d.id()))
+        .ifPresent(row -> repository.unverified(row.id(), UNCHECKED, now, why));
   }
 
   private void arrive(
@@ -96,9 +112,10 @@ public class Ledger {
             "",
             null,
             "",
-            HEALTHY,
+            // Checks that follow will have passed, or the version is marked unchecked.
+            d.plan().healthChecks() ? HEALTHY : UNCHECKED,
             now,
-            "",
+            d.plan().healthChecks() ? "" : "its release ran no checks",
             repository.specHasWatch(d.id()),
             // A version put back is in the slot the release left; a new one in the slot it took.
             d.slotFor(arrived.equals("automatic_rollback") ? Phase.REVERT : Phase.SWITCH)));

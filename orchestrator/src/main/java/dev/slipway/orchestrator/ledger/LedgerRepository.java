@@ -21,6 +21,10 @@ public interface LedgerRepository extends CrudRepository<LedgerRow, Long> {
   boolean specHasWatch(UUID deploymentId);
 
   @Query(
+      "update ledger set health = :health, health_since = :since, health_summary = :why where id = :id")
+  void unverified(long id, String health, Instant since, String why);
+
+  @Query(
       """
       update ledger set until = :until, left_how = :how, left_deployment_id = :deploymentId,
         left_reason = :reason

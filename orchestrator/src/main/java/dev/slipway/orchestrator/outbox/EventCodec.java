@@ -52,7 +52,7 @@ public final class EventCodec {
                   .setKind(kind(r.kind()))
                   .setRequestedBy(r.requestedBy())
                   .setTargetRevision(r.targetRevision())
-                  .setSlot(deployment.plan().slot()));
+                  .setSlot(deployment.releaseSlot()));
       case DeploymentEvent.PhaseStarted s ->
           envelope.setPhaseStarted(
               PhaseStarted.newBuilder()

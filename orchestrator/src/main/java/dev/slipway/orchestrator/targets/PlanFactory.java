@@ -19,26 +19,29 @@ public final class PlanFactory {
   private PlanFactory() {}
 
   /**
-   * The plan of a deployment of the spec; {@code slot} is the slot a blue-green release deploys to
-   * (empty for a direct target).
+   * The plan of a deployment of the spec; {@code live} is the slot serving on a blue-green target
+   * (empty when none is known), and the release deploys to the other one.
    */
-  public static Plan plan(TargetSpec spec, String previousVersion, String slot) {
+  public static Plan plan(TargetSpec spec, String previousVersion, String live) {
     Map<Phase, Duration> timeouts = new EnumMap<>(Phase.class);
     Duration deploy = commandTimeout(spec.getDeploy().getTimeout());
     timeouts.put(Phase.DEPLOY, deploy.plus(GRACE));
+    Duration switchTo =
+        commandTimeout(spec.getStrategy().getBlueGreen().getSwitch().getTimeout()).plus(GRACE);
     timeouts.put(
         Phase.REVERT,
-        spec.hasRollback()
-            ? commandTimeout(spec.getRollback().getTimeout()).plus(GRACE)
-            : deploy.plus(GRACE));
+        // A blue-green revert is the switch back.
+        blueGreen(spec)
+            ? switchTo
+            : spec.hasRollback()
+                ? commandTimeout(spec.getRollback().getTimeout()).plus(GRACE)
+                : deploy.plus(GRACE));
     HealthSettings health = HealthSettings.of(spec.getHealth());
     timeouts.put(Phase.PREFLIGHT, health.longestVerdict(false));
     timeouts.put(Phase.VERIFY, health.longestVerdict(true));
     timeouts.put(Phase.BAKE, health.longestBake());
     timeouts.put(Phase.VERIFY_ROLLBACK, health.longestVerdict(true));
-    timeouts.put(
-        Phase.SWITCH,
-        commandTimeout(spec.getStrategy().getBlueGreen().getSwitch().getTimeout()).plus(GRACE));
+    timeouts.put(Phase.SWITCH, switchTo);
     timeouts.put(Phase.VERIFY_LIVE, health.longestVerdict(false));
     timeouts.put(Phase.BACKUP, BACKUP_TIMEOUT);
     timeouts.put(Phase.SNAPSHOT, BACKUP_TIMEOUT);
@@ -51,21 +54,19 @@ public final class PlanFactory {
         backup && spec.getBackup().getRestoreOnRollback(),
         checks,
         checks && health.bake().compareTo(Duration.ZERO) > 0,
-        // Blue-green reverts by switching back, which needs a version in the other slot.
-        !previousVersion.isEmpty() || (spec.hasRollback() && !blueGreen(spec)),
+        // Blue-green reverts by switching back, which needs a slot known to hold the version.
+        blueGreen(spec)
+            ? !previousVersion.isEmpty() && !live.isEmpty()
+            : !previousVersion.isEmpty() || spec.hasRollback(),
         spec.getApproval().getRequired(),
         Durations.parse(spec.getApproval().getTimeout(), DEFAULT_APPROVAL_TIMEOUT),
         timeouts,
-        blueGreen(spec) ? slot : "");
+        blueGreen(spec) ? Plan.other(live) : "",
+        blueGreen(spec) ? live : "");
   }
 
   public static boolean blueGreen(TargetSpec spec) {
     return spec.getStrategy().hasBlueGreen();
-  }
-
-  /** The slot a blue-green release deploys to: the one not serving ({@code live}, maybe empty). */
-  public static String idleSlot(String live) {
-    return Plan.BLUE.equals(live) ? Plan.GREEN : Plan.BLUE;
   }
 
   public static Duration commandTimeout(String text) {

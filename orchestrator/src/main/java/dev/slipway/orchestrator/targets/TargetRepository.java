@@ -23,13 +23,14 @@ public interface TargetRepository extends GenericRepository<TargetRow, TargetRow
         l.since as current_since, l.deployed_by as current_deployed_by,
         l.health as current_health, l.health_since as current_health_since,
         l.health_summary as current_health_summary, l.watched as current_watched,
-        l.slot as current_slot
+        (select slot from ledger o where o.app = t.app and o.environment = t.environment
+          and o.until is null) as current_slot
       from targets t left join lateral (
         select id, version, status, requested_by, created_at, reason from deployments
           where app = t.app and environment = t.environment
           order by created_at desc, id desc limit 1) d on true
       left join lateral (
-        select since, deployed_by, health, health_since, health_summary, slot,
+        select since, deployed_by, health, health_since, health_summary,
           watched and until is null as watched from ledger where app = t.app and environment = t.environment
           and version = t.current_version order by since desc, id desc limit 1) l on true""";
 

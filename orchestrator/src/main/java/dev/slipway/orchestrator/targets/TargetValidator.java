@@ -118,6 +118,15 @@ public final class TargetValidator {
       if (spec.hasRollback()) {
         fail("rollback", "a blue-green target rolls back by switching back: remove rollback");
       }
+      if (spec.getDeploy().getCommandList().stream().noneMatch(arg -> arg.contains("${slot}"))) {
+        fail(
+            "deploy.command",
+            "must name ${slot}: a blue-green release deploys to the idle slot, never in place");
+      }
+      if (spec.getStrategy().getBlueGreen().getSwitch().getCommandList().stream()
+          .noneMatch(arg -> arg.contains("${slot}"))) {
+        fail("strategy.blueGreen.switch.command", "must name ${slot}: the slot traffic moves to");
+      }
     }
     if (!spec.hasDeploy()) {
       fail("deploy", "is required: the command that deploys a version");

@@ -24,6 +24,7 @@ public interface WatchRepository extends GenericRepository<LedgerRow, Long> {
   /** One watched target: what runs, who put it there, and whether a deployment runs now. */
   @Introspected
   record Watched(
+      long id,
       String app,
       String environment,
       String version,
@@ -34,7 +35,7 @@ public interface WatchRepository extends GenericRepository<LedgerRow, Long> {
 
   String WATCHED =
       """
-      select l.app, l.environment, l.version, l.deployment_id, l.health,
+      select l.id, l.app, l.environment, l.version, l.deployment_id, l.health,
         exists (select 1 from deployments r where r.app = l.app and r.environment = l.environment
           and """
           + UNDER_WAY

@@ -65,7 +65,12 @@ public class Watches {
   public record Report(boolean accepted, boolean changed) {}
 
   public Report report(
-      String app, String environment, UUID deploymentId, HealthVerdict verdict, String summary) {
+      String app,
+      String environment,
+      UUID deploymentId,
+      long entryId,
+      HealthVerdict verdict,
+      String summary) {
     if (verdict == HealthVerdict.HEALTH_VERDICT_UNSPECIFIED
         || verdict == HealthVerdict.UNRECOGNIZED) {
       throw new InvalidInput("verdict", "must be HEALTHY, UNHEALTHY or UNCHECKED");
@@ -79,6 +84,7 @@ public class Watches {
           Optional<WatchRepository.Watched> watched = repository.one(app, environment);
           if (running.isEmpty()
               || !running.get().deploymentId().equals(deploymentId)
+              || running.get().id() != entryId
               || watched.isEmpty()
               || watched.get().paused()) {
             return new Report(false, false);

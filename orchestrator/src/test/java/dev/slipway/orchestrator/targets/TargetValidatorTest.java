@@ -191,6 +191,57 @@ class TargetValidatorTest {
   }
 
   @Test
+  void aBlueGreenTargetNamesItsSlotsAndOnlyItMay() {
+    assertThatThrownBy(
+            () ->
+                TargetValidator.validate(
+                    TargetDocuments.parse(
+                        """
+                        app: a
+                        environment: b
+                        deploy: { command: ["deploy.sh"] }
+                        rollback: { command: ["rollback.sh"] }
+                        strategy: { blueGreen: { switch: { command: ["switch.sh"] } } }
+                        """)))
+        .hasMessage(
+            "rollback: a blue-green target rolls back by switching back: remove rollback;"
+                + " deploy.command: must name ${slot}: a blue-green release deploys to the idle"
+                + " slot, never in place; strategy.blueGreen.switch.command: must name ${slot}: the"
+                + " slot traffic moves to");
+    assertThatThrownBy(
+            () ->
+                TargetValidator.validate(
+                    TargetDocuments.parse(
+                        """
+                        app: a
+                        environment: b
+                        deploy: { command: ["deploy.sh", "${slot}"] }
+                        health: { checks: [{ type: http, url: "http://app-${slot}:8080/health" }] }
+                        """)))
+        .hasMessage(
+            "deploy.command[1]: uses ${slot}, which only a blue-green target (strategy.blueGreen)"
+                + " has; health.checks[0]: uses ${slot}, which only a blue-green target"
+                + " (strategy.blueGreen) has");
+    TargetSpec blueGreen =
+        TargetDocuments.parse(
+            """
+            app: a
+            environment: b
+            deploy: { command: ["deploy.sh", "--slot", "${slot}"] }
+            strategy: { blueGreen: { switch: { command: ["switch.sh", "${slot}"] } } }
+            health: { checks: [{ type: http, url: "http://app-${slot}:8080/health" }] }
+            """);
+    TargetValidator.validate(blueGreen);
+    assertThat(PlanFactory.plan(blueGreen, "1.0.0", "blue"))
+        .extracting(Plan::slot, Plan::liveSlot, Plan::revertible)
+        .containsExactly("green", "blue", true);
+    assertThat(PlanFactory.plan(blueGreen, "1.0.0", ""))
+        .as("nothing known to serve: no slot to switch back to")
+        .extracting(Plan::slot, Plan::liveSlot, Plan::revertible)
+        .containsExactly("blue", "", false);
+  }
+
+  @Test
   void aMissingDeployStepAndAnUnknownPlaceholderAreNamed() {
     assertThatThrownBy(
             () -> TargetValidator.validate(TargetDocuments.parse("app: a\nenvironment: b\n")))

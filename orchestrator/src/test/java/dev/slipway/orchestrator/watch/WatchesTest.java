@@ -56,7 +56,7 @@ class WatchesTest {
     assertThat(watches.page(0, "").watches())
         .as("only the target whose running version's spec has a watch")
         .extracting(w -> w.app() + " " + w.version() + " " + w.health() + " " + w.paused())
-        .containsExactly("watched 1.0.0 HEALTHY false");
+        .containsExactly("watched 1.0.0 UNCHECKED false");
 
     assertThat(report(first, HealthVerdict.HEALTH_VERDICT_UNHEALTHY, "check 'up' failed"))
         .isEqualTo(new Watches.Report(true, true));
@@ -65,6 +65,12 @@ class WatchesTest {
         .isEqualTo(new Watches.Report(true, false));
     assertThat(report(UUID.randomUUID(), HealthVerdict.HEALTH_VERDICT_HEALTHY, "stale"))
         .as("a watch of another release is stale")
+        .isEqualTo(new Watches.Report(false, false));
+    long entry = watches.one("watched", "qa").orElseThrow().id();
+    assertThat(
+            watches.report(
+                "watched", "qa", first, entry + 1, HealthVerdict.HEALTH_VERDICT_HEALTHY, "other"))
+        .as("a watch of another ledger entry of the same deployment is stale")
         .isEqualTo(new Watches.Report(false, false));
     assertThatThrownBy(() -> report(first, HealthVerdict.HEALTH_VERDICT_UNSPECIFIED, ""))
         .isInstanceOf(InvalidInput.class)
@@ -80,7 +86,8 @@ class WatchesTest {
     assertThat(changed.getHealthChanged().getVerdict())
         .isEqualTo(HealthVerdict.HEALTH_VERDICT_UNHEALTHY);
     assertThat(changed.getHealthChanged().getPrevious())
-        .isEqualTo(HealthVerdict.HEALTH_VERDICT_HEALTHY);
+        .as("its release ran no checks")
+        .isEqualTo(HealthVerdict.HEALTH_VERDICT_UNCHECKED);
     assertThat(changed.getHealthChanged().getVersion()).isEqualTo("1.0.0");
     assertThat(changed.getHealthChanged().getDeploymentId()).isEqualTo(first.toString());
     assertThat(changed.getHealthChanged().getSummary()).isEqualTo("check 'up' failed");
@@ -106,9 +113,9 @@ class WatchesTest {
                 "SUCCEEDED"
                     .equals(single("select status from deployments where id = '" + second + "'")));
     assertThat(watches.page(0, "").watches())
-        .as("the new version is watched from healthy: its release passed")
+        .as("the new version is watched from unchecked: its release ran no checks")
         .extracting(w -> w.version() + " " + w.deploymentId() + " " + w.health() + " " + w.paused())
-        .containsExactly("2.0.0 " + second + " HEALTHY false");
+        .containsExactly("2.0.0 " + second + " UNCHECKED false");
   }
 
   private static void apply(String app, String command, boolean watched) {
@@ -143,7 +150,8 @@ class WatchesTest {
   }
 
   private static Watches.Report report(UUID deployment, HealthVerdict verdict, String summary) {
-    return watches.report("watched", "qa", deployment, verdict, summary);
+    long entry = watches.one("watched", "qa").map(WatchRepository.Watched::id).orElse(0L);
+    return watches.report("watched", "qa", deployment, entry, verdict, summary);
   }
 
   private static List<String> ledger(String app) {
