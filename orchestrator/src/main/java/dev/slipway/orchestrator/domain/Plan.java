@@ -56,7 +56,7 @@ public record Plan(
     }
   }
 
-  /** A blue-green plan whose other slot serves. */
+  /** A plan whose other slot serves (blue-green), or a direct one ({@code slot} empty). */
   public Plan(
       boolean preflight,
       boolean backup,
@@ -80,30 +80,6 @@ public record Plan(
         timeouts,
         slot,
         slot.isEmpty() ? "" : other(slot));
-  }
-
-  /** A direct plan (no slots). */
-  public Plan(
-      boolean preflight,
-      boolean backup,
-      boolean restoreOnRollback,
-      boolean healthChecks,
-      boolean bake,
-      boolean revertible,
-      int approvals,
-      Duration approvalTimeout,
-      Map<Phase, Duration> timeouts) {
-    this(
-        preflight,
-        backup,
-        restoreOnRollback,
-        healthChecks,
-        bake,
-        revertible,
-        approvals,
-        approvalTimeout,
-        timeouts,
-        "");
   }
 
   /** Whether the release deploys to an idle slot and switches traffic to it. */
@@ -141,7 +117,8 @@ public record Plan(
         revertible,
         0,
         Duration.ZERO,
-        timeouts);
+        timeouts,
+        "");
   }
 
   public Duration timeout(Phase phase) {
