@@ -102,14 +102,15 @@ class StandingWatchTest {
         .atMost(Duration.ofSeconds(20))
         .until(() -> env.status(second).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_DEPLOY);
     answer.set(503);
-    Thread.sleep(4_000); // four watch rounds' worth: the watch would have called it unhealthy
+    // Failing for four watch rounds' worth, long enough for the watch to call it unhealthy.
+    noNewVerdictFor(env, name, Duration.ofSeconds(4));
     answer.set(200);
     Deployment done =
         await()
             .atMost(Duration.ofSeconds(60))
             .until(() -> env.status(second), d -> d.hasFinishedAt());
     assertThat(done.getStatus()).isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
-    Thread.sleep(3_000); // the new version's watch runs its first rounds
+    noNewVerdictFor(env, name, Duration.ofSeconds(3)); // the new version's first rounds
     List<DeploymentEvent> after = verdicts(env, name);
     assertThat(after).as("no verdict while the release ran, nor after it").hasSize(2);
 
@@ -138,6 +139,15 @@ class StandingWatchTest {
           - { channel: ops, on: [unhealthy, healthy] }
         """
         .formatted(name, slow, app.getAddress().getPort());
+  }
+
+  /** The target's two verdicts stay the only ones for {@code quiet}. */
+  private static void noNewVerdictFor(E2eEnvironment env, String name, Duration quiet) {
+    await()
+        .during(quiet)
+        .atMost(quiet.plusSeconds(5))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> verdicts(env, name).size() == 2);
   }
 
   private static List<DeploymentEvent> awaitVerdicts(E2eEnvironment env, String name, int count) {
