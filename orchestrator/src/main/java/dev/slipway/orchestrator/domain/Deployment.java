@@ -110,56 +110,39 @@ public record Deployment(
 
   /** The same deployment with the approvals recorded so far. */
   public Deployment withApprovals(List<String> approvers) {
-    return with(status, attempt, deadline, reason, backupTaken, approvers);
+    return with(status, attempt, deadline, reason, backupTaken, approvers, switched);
   }
 
   Deployment inPhase(Phase phase, int newAttempt, Instant newDeadline) {
-    return with(Status.running(phase), newAttempt, newDeadline, reason, backupTaken, approvedBy);
+    return with(
+        Status.running(phase), newAttempt, newDeadline, reason, backupTaken, approvedBy, switched);
   }
 
   /** Waiting without a phase: queued, for approval, or held; the deadline is when to look again. */
   Deployment waiting(Status waiting, Instant until, String why) {
-    return with(waiting, attempt, until, why, backupTaken, approvedBy);
+    return with(waiting, attempt, until, why, backupTaken, approvedBy, switched);
   }
 
   Deployment finished(Status terminal, String why) {
-    return with(terminal, attempt, null, why, backupTaken, approvedBy);
+    return with(terminal, attempt, null, why, backupTaken, approvedBy, switched);
   }
 
   Deployment withReason(String why) {
-    return with(status, attempt, deadline, why, backupTaken, approvedBy);
+    return with(status, attempt, deadline, why, backupTaken, approvedBy, switched);
   }
 
   Deployment withBackupTaken(boolean taken) {
-    return with(status, attempt, deadline, reason, taken, approvedBy);
+    return with(status, attempt, deadline, reason, taken, approvedBy, switched);
   }
 
   Deployment approvedAlsoBy(String approver) {
     List<String> approvers = new ArrayList<>(approvedBy);
     approvers.add(approver);
-    return with(status, attempt, deadline, reason, backupTaken, approvers);
+    return with(status, attempt, deadline, reason, backupTaken, approvers, switched);
   }
 
   Deployment withSwitched() {
-    return new Deployment(
-        id,
-        app,
-        environment,
-        kind,
-        version,
-        previousVersion,
-        requestedBy,
-        targetRevision,
-        plan,
-        status,
-        attempt,
-        deadline,
-        reason,
-        lastSequence,
-        backupTaken,
-        approvedBy,
-        freezeOverrideReason,
-        true);
+    return with(status, attempt, deadline, reason, backupTaken, approvedBy, true);
   }
 
   /** Blue-green: the slot a release deploys to; empty for a direct target and for a restore. */
@@ -214,7 +197,8 @@ public record Deployment(
       Instant newDeadline,
       String newReason,
       boolean taken,
-      List<String> approvers) {
+      List<String> approvers,
+      boolean switchedNow) {
     return new Deployment(
         id,
         app,
@@ -233,6 +217,6 @@ public record Deployment(
         taken,
         approvers,
         freezeOverrideReason,
-        switched);
+        switchedNow);
   }
 }
