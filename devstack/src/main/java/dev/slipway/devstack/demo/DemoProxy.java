@@ -24,6 +24,10 @@ import java.util.concurrent.Executors;
 public final class DemoProxy implements AutoCloseable {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** The journal's pages are small; more than this is not passed on. */
+  private static final int MAX_BODY = 1 << 20;
+
   private final HttpServer server;
 
   private DemoProxy(HttpServer server) {
@@ -59,18 +63,22 @@ public final class DemoProxy implements AutoCloseable {
       return;
     }
     try {
-      HttpResponse<byte[]> answer =
+      HttpResponse<java.io.InputStream> answer =
           CLIENT.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+              HttpResponse.BodyHandlers.ofInputStream());
+      byte[] body;
+      try (java.io.InputStream in = answer.body()) {
+        body = in.readNBytes(MAX_BODY);
+      }
       answer
           .headers()
           .firstValue("content-type")
           .ifPresent(type -> exchange.getResponseHeaders().set("content-type", type));
       exchange.getResponseHeaders().set("x-slot", slot);
-      send(exchange, answer.statusCode(), answer.body());
+      send(exchange, answer.statusCode(), body);
     } catch (IOException e) {
       respond(exchange, 502, "slot " + slot + " does not answer: " + e.getMessage());
     } catch (InterruptedException e) {
