@@ -64,6 +64,7 @@ public class HealthHistoryEndpoint extends HealthServiceGrpc.HealthServiceImplBa
     return CheckRound.newBuilder()
         .setPhase(PhaseNames.parse(row.phase()))
         .setAttempt(row.attempt())
+        .setStep(row.step())
         .setRound(row.round())
         .setCheck(row.checkName())
         .setOutcome(CheckOutcome.valueOf("CHECK_OUTCOME_" + row.outcome().name()))

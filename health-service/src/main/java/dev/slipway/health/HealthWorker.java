@@ -10,6 +10,7 @@ import dev.slipway.health.probes.Probe;
 import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.process.StopSignal;
+import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.HealthSettings;
 import dev.slipway.platform.spec.SlotPlaceholder;
 import dev.slipway.platform.worker.PhaseJob;
@@ -35,8 +36,9 @@ import java.util.stream.Collectors;
 
 /**
  * Runs PREFLIGHT, VERIFY, VERIFY_LIVE and VERIFY_ROLLBACK (rounds of checks until the policy
- * reaches a verdict, with ${slot} put in for a blue-green target) and BAKE (rounds for the bake
- * time, unless the checks fail or cannot run often enough first).
+ * reaches a verdict, with ${slot} put in for a blue-green target), BAKE and a canary step's
+ * ANALYSIS (rounds for the bake time or the step's pause, unless the checks fail or cannot run
+ * often enough first).
  */
 @Singleton
 public class HealthWorker implements PhaseWorker {
@@ -67,7 +69,8 @@ public class HealthWorker implements PhaseWorker {
         Phase.PHASE_VERIFY,
         Phase.PHASE_VERIFY_LIVE,
         Phase.PHASE_VERIFY_ROLLBACK,
-        Phase.PHASE_BAKE);
+        Phase.PHASE_BAKE,
+        Phase.PHASE_ANALYSIS);
   }
 
   @Override
@@ -96,7 +99,14 @@ public class HealthWorker implements PhaseWorker {
     }
     HealthSettings settings = HealthSettings.of(deployment.getSpec().getHealth());
     if (job.phase() == Phase.PHASE_BAKE) {
-      return bake(job, checks, settings, stop);
+      return overSpan(job, checks, settings, stop, settings.bake(), "the bake");
+    }
+    if (job.phase() == Phase.PHASE_ANALYSIS) {
+      Duration pause =
+          Durations.parse(
+              deployment.getSpec().getStrategy().getCanary().getSteps(job.step() - 1).getPause(),
+              Duration.ZERO);
+      return overSpan(job, checks, settings, stop, pause, "step " + job.step() + "'s pause");
     }
     VerdictPolicy policy =
         preflight
@@ -152,23 +162,32 @@ public class HealthWorker implements PhaseWorker {
   }
 
   /**
-   * Rounds on the check interval until the bake time is over: failureThreshold failing rounds in a
-   * row fail it, errorLimit rounds in a row that could not run make it errored, and it passes once
-   * the time is up with neither, provided some round saw the app (without one it has no data). The
-   * bake is measured from the phase's start, which its deadline gives, so a job taken over by
-   * another replica finishes on time.
+   * Rounds on the check interval until the span (the bake, a canary step's pause) is over:
+   * failureThreshold failing rounds in a row fail it, errorLimit rounds in a row that could not run
+   * make it errored, and it passes once the time is up with neither, provided some round saw the
+   * app (without one it has no data). An ANALYSIS in which every round had a check answering no
+   * data (no traffic to judge) ends NO_DATA, for the target's noData policy. The span is measured
+   * from the phase's start, which its deadline gives, so a job taken over by another replica
+   * finishes on time.
    */
-  private Result bake(PhaseJob job, List<Check> checks, HealthSettings settings, StopSignal stop)
+  private Result overSpan(
+      PhaseJob job,
+      List<Check> checks,
+      HealthSettings settings,
+      StopSignal stop,
+      Duration span,
+      String what)
       throws InterruptedException {
     VerdictPolicy policy =
         new VerdictPolicy(
             Integer.MAX_VALUE, settings.failureThreshold(), settings.errorLimit(), Duration.ZERO);
-    Instant ends = job.deadline().minus(settings.longestBake().minus(settings.bake()));
-    Instant started = ends.minus(settings.bake());
+    Instant ends = job.deadline().minus(settings.longestSpan(Duration.ZERO));
+    Instant started = ends.minus(span);
     List<Observation> round = List.of();
     int rounds = 0;
     int failing = 0;
     int seen = 0;
+    int empty = 0;
     while (!stop.stopped()) {
       round = observe(checks, settings);
       rounds++;
@@ -176,6 +195,7 @@ public class HealthWorker implements PhaseWorker {
       boolean errored = round.stream().anyMatch(o -> o.outcome() == CheckOutcome.ERRORED);
       failing += failed ? 1 : 0;
       seen += failed || !errored ? 1 : 0;
+      empty += !failed && round.stream().anyMatch(o -> o.outcome() == CheckOutcome.NO_DATA) ? 1 : 0;
       Duration elapsed = Duration.between(started, clock.instant());
       record(job, rounds, round, true);
       switch (policy.afterRound(round, elapsed)) {
@@ -184,7 +204,9 @@ public class HealthWorker implements PhaseWorker {
               false,
               "after "
                   + elapsed.toSeconds()
-                  + "s of the bake: "
+                  + "s of "
+                  + what
+                  + ": "
                   + failures(round, policy.consecutiveFailures()),
               evidence(round));
         }
@@ -197,31 +219,48 @@ public class HealthWorker implements PhaseWorker {
         default -> {}
       }
       if (!clock.instant().plus(settings.interval()).isBefore(ends)) {
-        return seen == 0
-            ? new Result(
-                PhaseOutcome.PHASE_OUTCOME_ERRORED,
-                "no data: none of the bake's "
-                    + rounds
-                    + " round(s) could run its checks; last: "
-                    + failures(round, 0),
-                evidence(round))
-            : Result.of(
-                true,
-                rounds
-                    + " round(s) over the "
-                    + settings.bake().toSeconds()
-                    + "s bake, "
-                    + failing
-                    + " of them with a failing check, never "
-                    + settings.failureThreshold()
-                    + " in a row",
-                evidence(round));
+        if (seen == 0) {
+          return new Result(
+              PhaseOutcome.PHASE_OUTCOME_ERRORED,
+              "no data: none of the "
+                  + rounds
+                  + " round(s) of "
+                  + what
+                  + " could run its checks; last: "
+                  + failures(round, 0),
+              evidence(round));
+        }
+        if (job.phase() == Phase.PHASE_ANALYSIS && empty == rounds) {
+          return new Result(
+              PhaseOutcome.PHASE_OUTCOME_NO_DATA,
+              "every one of the "
+                  + rounds
+                  + " round(s) over "
+                  + span.toSeconds()
+                  + "s had a check with no data; last: "
+                  + failures(round, 0),
+              evidence(round));
+        }
+        return Result.of(
+            true,
+            rounds
+                + " round(s) over "
+                + what
+                + " ("
+                + span.toSeconds()
+                + "s), "
+                + failing
+                + " of them with a failing check, never "
+                + settings.failureThreshold()
+                + " in a row",
+            evidence(round));
       }
       Thread.sleep(settings.interval());
     }
     return new Result(
         PhaseOutcome.PHASE_OUTCOME_ERRORED,
-        "bake stopped after "
+        what
+            + " stopped after "
             + rounds
             + " round(s): "
             + stop.reason().orElse("stopped")
@@ -280,7 +319,8 @@ public class HealthWorker implements PhaseWorker {
                         o.detail(),
                         (int) Math.min(Integer.MAX_VALUE, o.latencyMillis()),
                         counted,
-                        now))
+                        now,
+                        job.step()))
             .toList());
   }
 
@@ -291,7 +331,11 @@ public class HealthWorker implements PhaseWorker {
             o ->
                 "check '"
                     + o.check()
-                    + (o.outcome() == CheckOutcome.ERRORED ? "' could not run" : "' failed")
+                    + switch (o.outcome()) {
+                      case ERRORED -> "' could not run";
+                      case NO_DATA -> "' had no data";
+                      default -> "' failed";
+                    }
                     + (rounds > 1 ? " " + rounds + " rounds in a row" : "")
                     + ": "
                     + o.detail())

@@ -34,6 +34,7 @@ public class Notifications implements EventHandler {
       Set.of(
           "requested",
           "approval_requested",
+          "paused",
           "succeeded",
           "failed",
           "cancelled",
@@ -158,6 +159,8 @@ public class Notifications implements EventHandler {
       case APPROVAL_EXPIRED -> "approval_expired";
       case HELD -> "held";
       case FREEZE_OVERRIDDEN -> "freeze_overridden";
+      case PAUSED -> "paused";
+      case RESUMED -> "resumed";
       case FINISHED ->
           event
               .getFinished()
@@ -191,6 +194,19 @@ public class Notifications implements EventHandler {
         if (!event.getPhaseStarted().getSlot().isEmpty()) {
           body.put("slot", event.getPhaseStarted().getSlot());
         }
+        if (event.getPhaseStarted().getStep() > 0) {
+          body.put("step", event.getPhaseStarted().getStep());
+          body.put("weight", event.getPhaseStarted().getWeight());
+        }
+      }
+      case PAUSED -> {
+        body.put("step", event.getPaused().getStep());
+        body.put("weight", event.getPaused().getWeight());
+        body.put("reason", event.getPaused().getReason());
+      }
+      case RESUMED -> {
+        body.put("by", event.getResumed().getBy());
+        body.put("step", event.getResumed().getStep());
       }
       case REQUESTED -> {
         if (!event.getRequested().getSlot().isEmpty()) {
@@ -204,6 +220,9 @@ public class Notifications implements EventHandler {
             "outcome",
             event.getPhaseCompleted().getOutcome().name().substring("PHASE_OUTCOME_".length()));
         body.put("summary", event.getPhaseCompleted().getSummary());
+        if (event.getPhaseCompleted().getStep() > 0) {
+          body.put("step", event.getPhaseCompleted().getStep());
+        }
       }
       case APPROVAL_REQUESTED -> {
         body.put("approvalsRequired", event.getApprovalRequested().getRequired());
@@ -277,6 +296,18 @@ public class Notifications implements EventHandler {
               + "; requested by "
               + deployment.getRequestedBy()
               + ") — slipway approve "
+              + event.getDeploymentId();
+      case PAUSED ->
+          what
+              + ": canary paused at step "
+              + event.getPaused().getStep()
+              + " ("
+              + event.getPaused().getWeight()
+              + "%) — "
+              + event.getPaused().getReason()
+              + " — slipway promote "
+              + event.getDeploymentId()
+              + " or slipway abort "
               + event.getDeploymentId();
       case HEALTH_CHANGED ->
           what

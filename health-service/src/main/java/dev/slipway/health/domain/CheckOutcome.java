@@ -10,5 +10,10 @@ public enum CheckOutcome {
    * The check could not run at all (its host does not resolve, a proxy refused it): it proves
    * nothing about the app, so it never counts as a failure.
    */
-  ERRORED
+  ERRORED,
+  /**
+   * The check ran and had nothing to judge (a command check exiting 3, for no traffic): neither
+   * good nor bad; a canary step that saw only this follows its noData policy.
+   */
+  NO_DATA
 }

@@ -6,11 +6,11 @@ import java.util.List;
 /**
  * Decides, round after round, whether a target is proven healthy or unhealthy, or whether its
  * checks cannot run. A round passes when every check passes and fails when any check failed; a
- * round whose only trouble is checks that could not run is errored. {@code successThreshold}
- * passing rounds in a row prove health, {@code failureThreshold} failing rounds in a row prove
- * failure, {@code errorLimit} errored rounds in a row end the verification as could-not-run (it
- * proves nothing about the release). Failures and errors during the start period do not count (the
- * new version may still be starting).
+ * round whose only trouble is checks that could not run is errored; a check with no data to judge
+ * (no traffic) spoils neither. {@code successThreshold} passing rounds in a row prove health,
+ * {@code failureThreshold} failing rounds in a row prove failure, {@code errorLimit} errored rounds
+ * in a row end the verification as could-not-run (it proves nothing about the release). Failures
+ * and errors during the start period do not count (the new version may still be starting).
  */
 public final class VerdictPolicy {
   /** Where the evidence stands after a round. */

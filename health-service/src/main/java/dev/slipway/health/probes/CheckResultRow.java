@@ -22,4 +22,5 @@ public record CheckResultRow(
     String detail,
     int latencyMs,
     boolean counted,
-    Instant checkedAt) {}
+    Instant checkedAt,
+    int step) {}

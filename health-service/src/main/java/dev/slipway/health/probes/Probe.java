@@ -83,6 +83,9 @@ public class Probe {
           check.name(), CheckOutcome.ERRORED, e.getMessage(), millisSince(started));
     }
     long millis = millisSince(started);
+    if (seen.noData()) {
+      return new Observation(check.name(), CheckOutcome.NO_DATA, seen.what(), millis);
+    }
     if (!seen.passed()) {
       return new Observation(check.name(), CheckOutcome.FAILED, seen.what(), millis);
     }

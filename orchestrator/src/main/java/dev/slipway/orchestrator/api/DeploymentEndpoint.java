@@ -19,6 +19,7 @@ import dev.slipway.platform.auth.Scope;
 import dev.slipway.platform.db.Transactions;
 import dev.slipway.platform.grpc.Caller;
 import dev.slipway.platform.grpc.FieldError;
+import dev.slipway.proto.v1.AbortDeploymentRequest;
 import dev.slipway.proto.v1.ApplyFreezeWindowRequest;
 import dev.slipway.proto.v1.ApplyTargetRequest;
 import dev.slipway.proto.v1.ApproveDeploymentRequest;
@@ -187,6 +188,9 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
           if (request.getAttempt() < 1) {
             throw new InvalidInput("attempt", "must be 1 or more");
           }
+          if (request.getStep() < 0) {
+            throw new InvalidInput("step", "must not be negative");
+          }
           if (request.getAfterLine() < 0) {
             throw new InvalidInput("after_line", "must not be negative");
           }
@@ -200,6 +204,7 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
               history.stepLogs(
                   id,
                   EventCodec.phase(request.getPhase()),
+                  request.getStep(),
                   request.getAttempt(),
                   request.getAfterLine(),
                   size);
@@ -484,6 +489,11 @@ public class DeploymentEndpoint extends DeploymentServiceGrpc.DeploymentServiceI
   public void promoteDeployment(
       PromoteDeploymentRequest request, StreamObserver<Deployment> response) {
     actOn(request.getDeploymentId(), response, gates::promote);
+  }
+
+  @Override
+  public void abortDeployment(AbortDeploymentRequest request, StreamObserver<Deployment> response) {
+    actOn(request.getDeploymentId(), response, id -> gates.abort(id, request.getReason()));
   }
 
   @Override

@@ -56,6 +56,14 @@ class GateCalls {
     deployments.apply(id, new Input.Promote(Caller.current().name()), false);
   }
 
+  void abort(UUID id, String reason) {
+    if (reason.isBlank()) {
+      throw new InvalidInput("reason", "is required: say why the release is aborted");
+    }
+    bounded("reason", reason);
+    deployments.apply(id, new Input.Abort(Caller.current().name(), reason), false);
+  }
+
   GetLedgerResponse ledger(GetLedgerRequest request) {
     if (request.getApp().isEmpty() || request.getEnvironment().isEmpty()) {
       throw new InvalidInput(

@@ -52,6 +52,8 @@ final class ProtoMapper {
             .setFreezeOverrideReason(d.freezeOverrideReason())
             .setSlot(d.releaseSlot())
             .setSwitched(d.switched())
+            .setStep(d.step())
+            .setWeight(d.weight())
             .setApprovalsRequired(d.plan().approvals())
             .setQueuePosition(detail.queuePosition());
     stored.restoreSet().ifPresent(set -> message.setRestoreSetId(set.toString()));
@@ -73,6 +75,7 @@ final class ProtoMapper {
           PhaseRecord.newBuilder()
               .setPhase(EventCodec.phase(Phase.valueOf(row.phase())))
               .setAttempt(row.attempt())
+              .setStep(row.step())
               .setOutcome(PhaseOutcome.valueOf("PHASE_OUTCOME_" + row.outcome()))
               .setSummary(row.summary())
               .setStartedAt(EventCodec.timestamp(row.startedAt()))

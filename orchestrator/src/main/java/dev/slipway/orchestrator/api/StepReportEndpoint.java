@@ -52,7 +52,12 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
               .toList();
       Input.StepResult result =
           new Input.StepResult(
-              at.phase(), request.getAttempt(), outcome(request), request.getSummary(), evidence);
+              at.phase(),
+              request.getAttempt(),
+              outcome(request),
+              request.getSummary(),
+              evidence,
+              request.getStep());
       Decision decision = deployments.apply(at.id(), result, false);
       response.onNext(
           ReportStepResponse.newBuilder()
@@ -75,10 +80,14 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
         throw new InvalidInput("bytes", "must not be negative");
       }
       boolean accepted = false;
-      if (takesProgressNow(at, request.getAttempt())) {
+      if (takesProgressNow(at, request.getStep(), request.getAttempt())) {
         Input.Progress progress =
             new Input.Progress(
-                at.phase(), request.getAttempt(), request.getDetail(), request.getBytes());
+                at.phase(),
+                request.getAttempt(),
+                request.getDetail(),
+                request.getBytes(),
+                request.getStep());
         // Skipping a locked deployment: progress is never worth waiting for.
         accepted = deployments.apply(at.id(), progress, true) instanceof Decision.Transition;
       }
@@ -92,12 +101,12 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
   }
 
   /** At most one progress event per phase attempt every few seconds, whatever a worker sends. */
-  private boolean takesProgressNow(Attempt at, int attempt) {
+  private boolean takesProgressNow(Attempt at, int step, int attempt) {
     if (lastProgress.size() > MAX_TRACKED) {
       lastProgress.clear();
     }
     Instant now = clock.instant();
-    String key = at.id() + "/" + at.phase() + "/" + attempt;
+    String key = at.id() + "/" + at.phase() + "/" + step + "/" + attempt;
     boolean[] taken = {false};
     lastProgress.compute(
         key,
@@ -160,6 +169,7 @@ public class StepReportEndpoint extends StepReportServiceGrpc.StepReportServiceI
       case PHASE_OUTCOME_SUCCEEDED -> Outcome.SUCCEEDED;
       case PHASE_OUTCOME_FAILED -> Outcome.FAILED;
       case PHASE_OUTCOME_ERRORED -> Outcome.ERRORED;
+      case PHASE_OUTCOME_NO_DATA -> Outcome.NO_DATA;
       case PHASE_OUTCOME_UNSPECIFIED -> request.getSucceeded() ? Outcome.SUCCEEDED : Outcome.FAILED;
       case PHASE_OUTCOME_RUNNING, UNRECOGNIZED ->
           throw new InvalidInput("outcome", request.getOutcome() + " is not how a phase ends");

@@ -104,6 +104,7 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
                       context
                           .setCurrentPhase(EventCodec.phase(phase))
                           .setCurrentAttempt(d.attempt())
+                          .setCurrentStep(d.stepOf(phase))
                           .setSlot(d.slotFor(phase)));
           stored.restoreSet().ifPresent(set -> context.setRestoreSetId(set.toString()));
           return context

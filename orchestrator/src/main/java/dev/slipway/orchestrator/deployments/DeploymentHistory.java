@@ -40,6 +40,7 @@ public class DeploymentHistory {
   /** One attempt of one phase, as the API shows it. */
   public record PhaseRow(
       String phase,
+      int step,
       int attempt,
       String outcome,
       String summary,
@@ -68,10 +69,12 @@ public class DeploymentHistory {
           List<PhaseRow> rows = new ArrayList<>();
           for (PhaseEntry entry : phases.ofDeployment(id)) {
             Phase phase = entry.key().phase();
+            int step = entry.key().step();
             int attempt = entry.key().attempt();
             rows.add(
                 new PhaseRow(
                     phase.name(),
+                    step,
                     attempt,
                     entry.outcome(),
                     entry.summary(),
@@ -79,11 +82,11 @@ public class DeploymentHistory {
                     entry.finishedAt(),
                     logTail <= 0
                         ? List.of()
-                        : stepLogs.tail(id, phase, attempt, logTail).stream()
+                        : stepLogs.tail(id, phase, step, attempt, logTail).stream()
                             .map(StepLogs.Line::text)
                             .toList(),
-                    (int) stepLogs.count(id, phase, attempt),
-                    phases.evidence(id, phase, attempt)));
+                    (int) stepLogs.count(id, phase, step, attempt),
+                    phases.evidence(id, phase, step, attempt)));
           }
           Deployment d = stored.deployment();
           int position =
@@ -98,8 +101,9 @@ public class DeploymentHistory {
   }
 
   /** A page of a phase attempt's output (one line more than asked, to tell whether more exist). */
-  public List<StepLogs.Line> stepLogs(UUID id, Phase phase, int attempt, int afterLine, int size) {
-    return transactions.read(c -> stepLogs.page(id, phase, attempt, afterLine, size + 1));
+  public List<StepLogs.Line> stepLogs(
+      UUID id, Phase phase, int step, int attempt, int afterLine, int size) {
+    return transactions.read(c -> stepLogs.page(id, phase, step, attempt, afterLine, size + 1));
   }
 
   /** Keyset pagination on (created_at, id): a page costs the same at any depth. */

@@ -50,7 +50,7 @@ public class DeploymentMetrics {
                         .increment());
         case DeploymentEvent.PhaseCompleted completed ->
             phases
-                .startedAt(next.id(), completed.phase(), completed.attempt())
+                .startedAt(next.id(), completed.phase(), completed.step(), completed.attempt())
                 .map(started -> Duration.between(started, now))
                 .ifPresent(
                     took ->

@@ -70,7 +70,8 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
             null,
             traceparent,
             d.plan().liveSlot(),
-            d.switched()));
+            d.switched(),
+            d.step()));
   }
 
   /** Stores the state a transition reached; a local step's runner holds its lease until then. */
@@ -85,6 +86,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
         d.backupTaken(),
         d.plan().liveSlot(),
         d.switched(),
+        d.step(),
         now,
         d.status().terminal() ? now : null,
         leaseUntil,
@@ -96,7 +98,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
       """
       update deployments set status = :status, attempt = :attempt, deadline = :deadline,
         reason = :reason, last_sequence = :lastSequence, backup_taken = :backupTaken,
-        live_slot = :liveSlot, switched = :switched, updated_at = :now, finished_at = :finishedAt, runner_lease_until = :leaseUntil,
+        live_slot = :liveSlot, switched = :switched, step = :step, updated_at = :now, finished_at = :finishedAt, runner_lease_until = :leaseUntil,
         runner_holder_host = :holderHost, runner_holder_process = :holderProcess
       where id = :id""")
   void transition(
@@ -109,6 +111,7 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
       boolean backupTaken,
       String liveSlot,
       boolean switched,
+      int step,
       Instant now,
       @Nullable Instant finishedAt,
       @Nullable Instant leaseUntil,
@@ -230,17 +233,23 @@ public interface DeploymentRepository extends CrudRepository<DeploymentRow, UUID
       """
       update deployments set runner_lease_until = :until,
         runner_holder_host = :holderHost, runner_holder_process = :holderProcess
-      where id = :id and attempt = :attempt and status = :status""")
+      where id = :id and attempt = :attempt and status = :status and (:step = 0 or step = :step)""")
   long extendLease(
-      UUID id, int attempt, Status status, Instant until, String holderHost, String holderProcess);
+      UUID id,
+      int step,
+      int attempt,
+      Status status,
+      Instant until,
+      String holderHost,
+      String holderProcess);
 
   /**
-   * Extends the runner lease, held by this process, while the same attempt still runs; false when
-   * it no longer does.
+   * Extends the runner lease, held by this process, while the same attempt (of the same canary
+   * step, when {@code step} is not 0) still runs; false when it no longer does.
    */
-  default boolean renewLease(UUID id, int attempt, Status status, Instant until) {
+  default boolean renewLease(UUID id, int step, int attempt, Status status, Instant until) {
     return extendLease(
-            id, attempt, status, until, LeaseHolder.SELF.host(), LeaseHolder.SELF.process())
+            id, step, attempt, status, until, LeaseHolder.SELF.host(), LeaseHolder.SELF.process())
         == 1;
   }
 

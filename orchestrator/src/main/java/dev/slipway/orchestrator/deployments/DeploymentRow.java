@@ -42,4 +42,5 @@ public record DeploymentRow(
     @Nullable Instant finishedAt,
     @Nullable String traceparent,
     String liveSlot,
-    boolean switched) {}
+    boolean switched,
+    int step) {}

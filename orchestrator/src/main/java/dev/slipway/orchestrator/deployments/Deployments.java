@@ -474,6 +474,7 @@ public class Deployments {
             when done.outcome() == Outcome.ERRORED
                 && (done.phase() == Phase.VERIFY
                     || done.phase() == Phase.VERIFY_LIVE
+                    || done.phase() == Phase.ANALYSIS
                     || done.phase() == Phase.VERIFY_ROLLBACK) ->
             ledger.unverified(next, done.phase() + " could not run: " + done.summary(), now);
         case DeploymentEvent.PhaseCompleted done when done.outcome() == Outcome.SUCCEEDED -> {
@@ -489,9 +490,12 @@ public class Deployments {
       }
     }
     // A verification that could not run leaves the new version in place, unverified: it runs there
-    // (for blue-green, once traffic is on its slot). A restore changes data, never the version.
+    // (for blue-green, once traffic is on its slot; for a canary, taking its step's share). A
+    // restore changes data, never the version.
     boolean verifying =
         before.status() == Status.VERIFY_LIVE
+            || before.status() == Status.WEIGHT
+            || before.status() == Status.ANALYSIS
             || before.status() == Status.BAKE
             || (before.status() == Status.VERIFY && !next.plan().blueGreen());
     boolean inPlace =

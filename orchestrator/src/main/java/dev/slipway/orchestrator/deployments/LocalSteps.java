@@ -40,10 +40,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The step driver for DEPLOY, SWITCH and REVERT: runs the target's command for one attempt, keeps
- * its output as step log lines, and feeds the result back into the state machine. The command runs
- * only while this runner holds the attempt's lease: a lost lease (a database away too long, a
- * cancelled deployment, an attempt taken over) stops it, and its result is then not reported.
+ * The step driver for DEPLOY, SWITCH, WEIGHT and REVERT: runs the target's command for one attempt
+ * (a canary's REVERT first sets the weight back to 0), keeps its output as step log lines, and
+ * feeds the result back into the state machine. The command runs only while this runner holds the
+ * attempt's lease: a lost lease (a database away too long, a cancelled deployment, an attempt taken
+ * over) stops it, and its result is then not reported.
  */
 @Singleton
 public class LocalSteps {
@@ -120,8 +121,12 @@ public class LocalSteps {
   private void runCurrent(UUID id, LocalStep step, StoredDeployment stored)
       throws InterruptedException {
     Status status = Status.running(step.phase());
-    CommandStep command = command(stored, step);
-    StopSignal stop = StopSignal.after(PlanFactory.commandTimeout(command.getTimeout()), clock);
+    List<CommandStep> commands = commands(stored, step);
+    Duration timeout =
+        commands.stream()
+            .map(command -> PlanFactory.commandTimeout(command.getTimeout()))
+            .reduce(Duration.ZERO, Duration::plus);
+    StopSignal stop = StopSignal.after(timeout, clock);
     if (!work.begin(stop)) {
       // Shutting down: released, so that another replica, or this one restarted, resumes it.
       renew(id, step, status, clock.instant());
@@ -139,14 +144,18 @@ public class LocalSteps {
       if (step.attempt() > 1) {
         awaitEarlierAttemptGone(id, step);
       }
-      runHeld(stored, step, command, status, stop);
+      runHeld(stored, step, commands, status, stop);
     } finally {
       work.end(stop);
     }
   }
 
   private void runHeld(
-      StoredDeployment stored, LocalStep step, CommandStep command, Status status, StopSignal stop)
+      StoredDeployment stored,
+      LocalStep step,
+      List<CommandStep> commands,
+      Status status,
+      StopSignal stop)
       throws InterruptedException {
     UUID id = stored.deployment().id();
     CommandRunner.Outcome outcome;
@@ -158,7 +167,7 @@ public class LocalSteps {
             clock,
             until -> renew(id, step, status, until),
             stop)) {
-      outcome = execute(stored, step, command, stop);
+      outcome = executeAll(stored, step, commands, stop);
     }
     // A command that ended before the hand-back stopped it is reported as it ended.
     boolean lost = stop.leaseLost();
@@ -194,7 +203,9 @@ public class LocalSteps {
             outcome.succeeded()
                 ? Outcome.SUCCEEDED
                 : outcome.ran() ? Outcome.FAILED : Outcome.ERRORED,
-            outcome.summary()),
+            outcome.summary(),
+            List.of(),
+            step.step()),
         false);
   }
 
@@ -247,12 +258,33 @@ public class LocalSteps {
   }
 
   /**
+   * The commands of a local step, run in order while each succeeds: its own, after setting the
+   * weight back to 0 for the REVERT of a canary that had set one.
+   */
+  private static List<CommandStep> commands(StoredDeployment stored, LocalStep step) {
+    CommandStep own = command(stored, step);
+    return unweights(stored, step) ? List.of(setWeight(stored), own) : List.of(own);
+  }
+
+  private static boolean unweights(StoredDeployment stored, LocalStep step) {
+    return step.phase() == Phase.REVERT && stored.deployment().step() > 0;
+  }
+
+  private static CommandStep setWeight(StoredDeployment stored) {
+    return stored.spec().getStrategy().getCanary().getSetWeight();
+  }
+
+  /**
    * The command of a local step: a switch (blue-green's SWITCH, and its REVERT, which switches
-   * back), the rollback command of a REVERT when the spec has one, else the deploy command.
+   * back), a canary's setWeight, the rollback command of a REVERT when the spec has one, else the
+   * deploy command.
    */
   private static CommandStep command(StoredDeployment stored, LocalStep step) {
     if (switches(stored, step)) {
       return stored.spec().getStrategy().getBlueGreen().getSwitch();
+    }
+    if (step.phase() == Phase.WEIGHT) {
+      return setWeight(stored);
     }
     boolean ownRollback = step.phase() == Phase.REVERT && stored.spec().hasRollback();
     return ownRollback ? stored.spec().getRollback() : stored.spec().getDeploy();
@@ -263,13 +295,39 @@ public class LocalSteps {
         || (step.phase() == Phase.REVERT && stored.deployment().plan().blueGreen());
   }
 
+  /** Runs the commands in order into one log, stopping at the first that does not succeed. */
+  private CommandRunner.Outcome executeAll(
+      StoredDeployment stored, LocalStep step, List<CommandStep> commands, StopSignal stop)
+      throws InterruptedException {
+    LineSink sink = new LineSink(stored.deployment().id(), step);
+    CommandRunner.Outcome outcome = null;
+    for (int i = 0; i < commands.size(); i++) {
+      boolean settingWeight = step.phase() == Phase.WEIGHT || (unweights(stored, step) && i == 0);
+      outcome = execute(stored, step, commands.get(i), settingWeight, stop, sink);
+      if (!outcome.succeeded()) {
+        return settingWeight && step.phase() == Phase.REVERT
+            ? outcome.withPrefix("setting the weight back to 0: ")
+            : outcome;
+      }
+    }
+    return outcome;
+  }
+
   private CommandRunner.Outcome execute(
-      StoredDeployment stored, LocalStep step, CommandStep command, StopSignal stop)
+      StoredDeployment stored,
+      LocalStep step,
+      CommandStep command,
+      boolean settingWeight,
+      StopSignal stop,
+      LineSink sink)
       throws InterruptedException {
     Deployment d = stored.deployment();
     boolean ownRollback =
-        step.phase() == Phase.REVERT && (stored.spec().hasRollback() || switches(stored, step));
+        step.phase() == Phase.REVERT
+            && (stored.spec().hasRollback() || switches(stored, step) || settingWeight);
     boolean revert = step.phase() == Phase.REVERT;
+    // A canary's way back sets the weight to 0 before anything else.
+    int weight = step.phase() == Phase.WEIGHT ? d.plan().canary().step(step.step()).weight() : 0;
     // Reverting with the deploy command deploys the previous version; a rollback command is told
     // both.
     String version = revert && !ownRollback ? d.previousVersion() : d.version();
@@ -289,7 +347,9 @@ public class LocalSteps {
             "environment",
             d.environment(),
             "attempt",
-            Integer.toString(step.attempt()));
+            Integer.toString(step.attempt()),
+            "weight",
+            settingWeight ? Integer.toString(weight) : "");
     List<String> argv =
         command.getCommandList().stream().map(arg -> Placeholders.substitute(arg, values)).toList();
     Path workdir = command.getWorkdir().isEmpty() ? null : Path.of(command.getWorkdir());
@@ -306,7 +366,7 @@ public class LocalSteps {
       env.put(variable.getKey(), value);
       secretValues.add(value);
     }
-    LineSink sink = new LineSink(d.id(), step, new Masking(secretValues));
+    sink.mask(new Masking(secretValues));
     LOG.info(
         "{} {} attempt {}: running {} with {} argument(s)",
         d.id(),
@@ -333,22 +393,27 @@ public class LocalSteps {
 
   private boolean renew(UUID id, LocalStep step, Status status, java.time.Instant until) {
     return transactions.inTransaction(
-        c -> repository.renewLease(id, step.attempt(), status, until));
+        c -> repository.renewLease(id, step.step(), step.attempt(), status, until));
   }
 
   /** Buffers output lines and writes them in batches. */
   private final class LineSink {
     private final UUID id;
     private final LocalStep step;
-    private final Masking masking;
+    private Masking masking = new Masking(List.of());
     private final List<String> pending = new ArrayList<>();
     private int written;
     private String last = "";
 
-    LineSink(UUID id, LocalStep step, Masking masking) {
+    LineSink(UUID id, LocalStep step) {
       this.id = id;
       this.step = step;
-      this.masking = masking;
+    }
+
+    /** Masks the secrets of the command about to run. */
+    synchronized void mask(Masking secrets) {
+      masking = secrets;
+      last = "";
     }
 
     synchronized void accept(String output) {
@@ -370,7 +435,13 @@ public class LocalSteps {
         transactions.inTransaction(
             c -> {
               stepLogs.append(
-                  id, step.phase(), step.attempt(), written + 1, pending, clock.instant());
+                  id,
+                  step.phase(),
+                  step.step(),
+                  step.attempt(),
+                  written + 1,
+                  pending,
+                  clock.instant());
               return null;
             });
         written += pending.size();

@@ -22,10 +22,11 @@ public record PhaseEntry(
     Instant startedAt,
     @Nullable Instant finishedAt) {
 
-  /** The primary key: deployment, phase, attempt. */
+  /** The primary key: deployment, phase, canary step (0 outside the steps), attempt. */
   @Embeddable
   public record Key(
       @MappedProperty("deployment_id") UUID deploymentId,
       @MappedProperty("phase") Phase phase,
+      @MappedProperty("step") int step,
       @MappedProperty("attempt") int attempt) {}
 }

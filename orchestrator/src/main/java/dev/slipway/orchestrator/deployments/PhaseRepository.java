@@ -22,30 +22,38 @@ public interface PhaseRepository extends GenericRepository<PhaseEntry, PhaseEntr
 
   @Query(
       """
-      insert into phases (deployment_id, phase, attempt, outcome, summary, started_at)
-      values (:deploymentId, :phase, :attempt, 'RUNNING', '', :now)""")
-  void started(UUID deploymentId, Phase phase, int attempt, Instant now);
+      insert into phases (deployment_id, phase, step, attempt, outcome, summary, started_at)
+      values (:deploymentId, :phase, :step, :attempt, 'RUNNING', '', :now)""")
+  void started(UUID deploymentId, Phase phase, int step, int attempt, Instant now);
 
   @Query(
       """
       update phases set outcome = :outcome, summary = :summary, finished_at = :now
-      where deployment_id = :deploymentId and phase = :phase and attempt = :attempt""")
+      where deployment_id = :deploymentId and phase = :phase and step = :step and attempt = :attempt""")
   void completed(
-      UUID deploymentId, Phase phase, int attempt, Outcome outcome, String summary, Instant now);
+      UUID deploymentId,
+      Phase phase,
+      int step,
+      int attempt,
+      Outcome outcome,
+      String summary,
+      Instant now);
 
   @Query(
       """
       select started_at from phases
-      where deployment_id = :deploymentId and phase = :phase and attempt = :attempt""")
-  Optional<Instant> startedAt(UUID deploymentId, Phase phase, int attempt);
+      where deployment_id = :deploymentId and phase = :phase and step = :step and attempt = :attempt""")
+  Optional<Instant> startedAt(UUID deploymentId, Phase phase, int step, int attempt);
 
   /** Keeps the phases table in step with the events of a transition. */
   default void record(UUID deploymentId, List<DeploymentEvent> events, Instant now) {
     for (DeploymentEvent event : events) {
       switch (event) {
-        case DeploymentEvent.PhaseStarted s -> started(deploymentId, s.phase(), s.attempt(), now);
+        case DeploymentEvent.PhaseStarted s ->
+            started(deploymentId, s.phase(), s.step(), s.attempt(), now);
         case DeploymentEvent.PhaseCompleted c ->
-            completed(deploymentId, c.phase(), c.attempt(), c.outcome(), c.summary(), now);
+            completed(
+                deploymentId, c.phase(), c.step(), c.attempt(), c.outcome(), c.summary(), now);
         default -> {}
       }
     }
@@ -53,17 +61,18 @@ public interface PhaseRepository extends GenericRepository<PhaseEntry, PhaseEntr
 
   @Query(
       """
-      select * from phases where deployment_id = :deploymentId order by started_at, attempt""")
+      select * from phases where deployment_id = :deploymentId order by started_at, step, attempt""")
   List<PhaseEntry> ofDeployment(UUID deploymentId);
 
   @Query(
       """
-      insert into phase_evidence (deployment_id, phase, attempt, position, name, passed, detail)
-      values (:deploymentId, :phase, :attempt, :position, :name, :passed, :detail)
+      insert into phase_evidence (deployment_id, phase, step, attempt, position, name, passed, detail)
+      values (:deploymentId, :phase, :step, :attempt, :position, :name, :passed, :detail)
       on conflict do nothing""")
   void addEvidence(
       UUID deploymentId,
       Phase phase,
+      int step,
       int attempt,
       int position,
       String name,
@@ -77,6 +86,7 @@ public interface PhaseRepository extends GenericRepository<PhaseEntry, PhaseEntr
       addEvidence(
           deploymentId,
           result.phase(),
+          result.step(),
           result.attempt(),
           position++,
           evidence.name(),
@@ -92,22 +102,22 @@ public interface PhaseRepository extends GenericRepository<PhaseEntry, PhaseEntr
   @Query(
       """
       select name, passed, detail from phase_evidence
-      where deployment_id = :deploymentId and phase = :phase and attempt = :attempt order by position""")
-  List<EvidenceRow> evidenceRows(UUID deploymentId, Phase phase, int attempt);
+      where deployment_id = :deploymentId and phase = :phase and step = :step and attempt = :attempt order by position""")
+  List<EvidenceRow> evidenceRows(UUID deploymentId, Phase phase, int step, int attempt);
 
   /** What failed in the phase that sent a deployment back: the checks that did not pass. */
   @Query(
       """
       select e.name, e.passed, e.detail from phase_evidence e
-        join phases p using (deployment_id, phase, attempt)
+        join phases p using (deployment_id, phase, step, attempt)
       where e.deployment_id = :deploymentId and p.outcome = 'FAILED' and not e.passed
-        and p.phase in ('DEPLOY', 'VERIFY', 'SWITCH', 'VERIFY_LIVE', 'BAKE')
+        and p.phase in ('DEPLOY', 'VERIFY', 'SWITCH', 'VERIFY_LIVE', 'WEIGHT', 'ANALYSIS', 'BAKE')
       order by p.started_at, e.position limit 50""")
   List<EvidenceRow> failedEvidence(UUID deploymentId);
 
   /** The evidence of one phase attempt, in the order it was reported. */
-  default List<Input.Evidence> evidence(UUID deploymentId, Phase phase, int attempt) {
-    return evidenceRows(deploymentId, phase, attempt).stream()
+  default List<Input.Evidence> evidence(UUID deploymentId, Phase phase, int step, int attempt) {
+    return evidenceRows(deploymentId, phase, step, attempt).stream()
         .map(e -> new Input.Evidence(e.name(), e.passed(), e.detail()))
         .toList();
   }

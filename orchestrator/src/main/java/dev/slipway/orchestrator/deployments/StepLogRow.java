@@ -17,6 +17,7 @@ public record StepLogRow(@EmbeddedId Key key, String line, Instant loggedAt) {
   public record Key(
       @MappedProperty("deployment_id") UUID deploymentId,
       @MappedProperty("phase") Phase phase,
+      @MappedProperty("step") int step,
       @MappedProperty("attempt") int attempt,
       @MappedProperty("line_no") int lineNo) {}
 }

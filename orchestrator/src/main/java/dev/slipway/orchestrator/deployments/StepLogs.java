@@ -21,6 +21,7 @@ public interface StepLogs extends CrudRepository<StepLogRow, StepLogRow.Key> {
   default void append(
       UUID deploymentId,
       Phase phase,
+      int step,
       int attempt,
       int firstLineNo,
       List<String> lines,
@@ -30,7 +31,7 @@ public interface StepLogs extends CrudRepository<StepLogRow, StepLogRow.Key> {
             .mapToObj(
                 i ->
                     new StepLogRow(
-                        new StepLogRow.Key(deploymentId, phase, attempt, firstLineNo + i),
+                        new StepLogRow.Key(deploymentId, phase, step, attempt, firstLineNo + i),
                         cut(lines.get(i)),
                         now))
             .toList());
@@ -48,23 +49,23 @@ public interface StepLogs extends CrudRepository<StepLogRow, StepLogRow.Key> {
   @Query(
       """
       select line_no, text from (select line_no, line as text from step_logs
-        where deployment_id = :deploymentId and phase = :phase and attempt = :attempt
+        where deployment_id = :deploymentId and phase = :phase and step = :step and attempt = :attempt
         order by line_no desc limit :count) t
       order by line_no""")
-  List<Line> tail(UUID deploymentId, Phase phase, int attempt, int count);
+  List<Line> tail(UUID deploymentId, Phase phase, int step, int attempt, int count);
 
   /** How many lines a phase attempt's output has. */
   @Query(
       """
       select count(*) from step_logs
-      where deployment_id = :deploymentId and phase = :phase and attempt = :attempt""")
-  long count(UUID deploymentId, Phase phase, int attempt);
+      where deployment_id = :deploymentId and phase = :phase and step = :step and attempt = :attempt""")
+  long count(UUID deploymentId, Phase phase, int step, int attempt);
 
   /** Up to {@code limit} lines after line {@code afterLine}. */
   @Query(
       """
       select line_no, line as text from step_logs
-      where deployment_id = :deploymentId and phase = :phase and attempt = :attempt and line_no > :afterLine
+      where deployment_id = :deploymentId and phase = :phase and step = :step and attempt = :attempt and line_no > :afterLine
       order by line_no limit :limit""")
-  List<Line> page(UUID deploymentId, Phase phase, int attempt, int afterLine, int limit);
+  List<Line> page(UUID deploymentId, Phase phase, int step, int attempt, int afterLine, int limit);
 }

@@ -41,7 +41,8 @@ public record StoredDeployment(
             row.backupTaken(),
             java.util.List.of(),
             row.freezeOverrideReason(),
-            row.switched());
+            row.switched(),
+            row.step());
     return new StoredDeployment(
         d,
         spec,

@@ -75,7 +75,7 @@ public class Supervisor {
         feed(
             id,
             current(id)
-                .<Input>map(p -> new Input.DeadlinePassed(p.phase(), p.attempt()))
+                .<Input>map(p -> new Input.DeadlinePassed(p.phase(), p.attempt(), p.step()))
                 .orElse(new Input.Wake()));
       }
       for (UUID id : transactions.read(c -> repository.held())) {
@@ -89,10 +89,10 @@ public class Supervisor {
     }
   }
 
-  private record PhaseAndAttempt(Phase phase, int attempt) {}
+  private record PhaseAndAttempt(Phase phase, int attempt, int step) {}
 
   private void resume(UUID id, String why) {
-    current(id).ifPresent(p -> feed(id, new Input.Resume(p.phase(), p.attempt(), why)));
+    current(id).ifPresent(p -> feed(id, new Input.Resume(p.phase(), p.attempt(), why, p.step())));
   }
 
   private java.util.Optional<PhaseAndAttempt> current(UUID id) {
@@ -103,7 +103,10 @@ public class Supervisor {
                 s.deployment()
                     .status()
                     .phase()
-                    .map(p -> new PhaseAndAttempt(p, s.deployment().attempt())));
+                    .map(
+                        p ->
+                            new PhaseAndAttempt(
+                                p, s.deployment().attempt(), s.deployment().stepOf(p))));
   }
 
   /** One deployment's input; its failure is logged and the others still get theirs. */

@@ -8,7 +8,7 @@ public sealed interface Decision {
 
   /**
    * Apply this: store {@code next}, publish {@code events} in order, then run {@code localStep} (a
-   * DEPLOY or REVERT attempt) once committed.
+   * command of DEPLOY, SWITCH, WEIGHT or REVERT) once committed.
    */
   record Transition(Deployment next, List<DeploymentEvent> events, Optional<LocalStep> localStep)
       implements Decision {
@@ -23,6 +23,10 @@ public sealed interface Decision {
   /** The input is not allowed now; the caller is told why. */
   record Refused(String why) implements Decision {}
 
-  /** A local phase attempt the orchestrator must run. */
-  record LocalStep(Phase phase, int attempt) {}
+  /** A local phase attempt the orchestrator must run; {@code step}: a canary's WEIGHT step. */
+  record LocalStep(Phase phase, int attempt, int step) {
+    public LocalStep(Phase phase, int attempt) {
+      this(phase, attempt, 0);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.orchestrator.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.UUID;
  * @param freezeOverrideReason why it may run inside freeze windows; empty when it may not
  * @param switched blue-green: its SWITCH ran (or failed part way), so traffic may be on the new
  *     slot and a rollback switches back
+ * @param step canary: the step it is at, 1-based (0 before the first); a rollback keeps the step it
+ *     failed at, so its REVERT first sets the weight back to 0
  */
 public record Deployment(
     UUID id,
@@ -38,7 +41,8 @@ public record Deployment(
     boolean backupTaken,
     List<String> approvedBy,
     String freezeOverrideReason,
-    boolean switched) {
+    boolean switched,
+    int step) {
 
   public Deployment {
     approvedBy = List.copyOf(approvedBy);
@@ -74,7 +78,8 @@ public record Deployment(
         false,
         List.of(),
         freezeOverrideReason,
-        false);
+        false,
+        0);
   }
 
   /** Gates (approvals, freezes) apply to releases of new versions, not to manual rollbacks. */
@@ -105,7 +110,8 @@ public record Deployment(
         backupTaken,
         approvedBy,
         freezeOverrideReason,
-        switched);
+        switched,
+        step);
   }
 
   /** The same deployment with the approvals recorded so far. */
@@ -145,6 +151,46 @@ public record Deployment(
     return with(status, attempt, deadline, reason, backupTaken, approvedBy, true);
   }
 
+  /** Canary: the same deployment at step {@code number}. */
+  Deployment atStep(int number) {
+    return new Deployment(
+        id,
+        app,
+        environment,
+        kind,
+        version,
+        previousVersion,
+        requestedBy,
+        targetRevision,
+        plan,
+        status,
+        attempt,
+        deadline,
+        reason,
+        lastSequence,
+        backupTaken,
+        approvedBy,
+        freezeOverrideReason,
+        switched,
+        number);
+  }
+
+  /** The step a phase of this deployment belongs to: the current one for WEIGHT and ANALYSIS. */
+  public int stepOf(Phase phase) {
+    return phase.perStep() ? step : 0;
+  }
+
+  /** Canary: the percent of traffic its current step puts on the new version; 0 before any. */
+  public int weight() {
+    return step == 0 ? 0 : plan.canary().step(step).weight();
+  }
+
+  /** How long a phase may run: an ANALYSIS gets its step's pause on top of its margin. */
+  public Duration timeoutOf(Phase phase) {
+    Duration timeout = plan.timeout(phase);
+    return phase == Phase.ANALYSIS ? timeout.plus(plan.canary().step(step).pause()) : timeout;
+  }
+
   /** Blue-green: the slot a release deploys to; empty for a direct target and for a restore. */
   public String releaseSlot() {
     return kind == Kind.RESTORE ? "" : plan.slot();
@@ -165,7 +211,7 @@ public record Deployment(
     return switch (phase) {
       case DEPLOY, VERIFY, SWITCH, VERIFY_LIVE, BAKE -> plan.slot();
       case PREFLIGHT, REVERT, VERIFY_ROLLBACK -> plan.liveSlot();
-      case BACKUP, SNAPSHOT, RESTORE -> "";
+      case BACKUP, SNAPSHOT, RESTORE, WEIGHT, ANALYSIS -> "";
     };
   }
 
@@ -188,7 +234,8 @@ public record Deployment(
         backupTaken,
         approvedBy,
         freezeOverrideReason,
-        switched);
+        switched,
+        step);
   }
 
   private Deployment with(
@@ -217,6 +264,7 @@ public record Deployment(
         taken,
         approvers,
         freezeOverrideReason,
-        switchedNow);
+        switchedNow,
+        step);
   }
 }

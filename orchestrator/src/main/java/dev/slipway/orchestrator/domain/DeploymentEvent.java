@@ -32,16 +32,31 @@ public sealed interface DeploymentEvent {
   /** The deployment went past a freeze window in force, as its override allows. */
   record FreezeOverridden(String window, String reason, String by) implements DeploymentEvent {}
 
-  /** A phase began; its worker acts on it. */
-  record PhaseStarted(Phase phase, int attempt, Instant deadline) implements DeploymentEvent {}
+  /** A phase began; its worker acts on it. {@code step}: a canary's, 0 outside the steps. */
+  record PhaseStarted(Phase phase, int attempt, Instant deadline, int step)
+      implements DeploymentEvent {
+    public PhaseStarted(Phase phase, int attempt, Instant deadline) {
+      this(phase, attempt, deadline, 0);
+    }
+  }
 
   /** A phase ended. */
-  record PhaseCompleted(Phase phase, int attempt, Outcome outcome, String summary)
-      implements DeploymentEvent {}
+  record PhaseCompleted(Phase phase, int attempt, Outcome outcome, String summary, int step)
+      implements DeploymentEvent {
+    public PhaseCompleted(Phase phase, int attempt, Outcome outcome, String summary) {
+      this(phase, attempt, outcome, summary, 0);
+    }
+  }
 
   /** A long phase's worker says how far it has come; nothing changes state. */
-  record PhaseProgress(Phase phase, int attempt, String detail, long bytes)
+  record PhaseProgress(Phase phase, int attempt, String detail, long bytes, int step)
       implements DeploymentEvent {}
+
+  /** Canary: the deployment waits at {@code step} for a person to promote or abort it. */
+  record Paused(int step, int weight, String reason) implements DeploymentEvent {}
+
+  /** Canary: a person promoted the deployment paused at {@code step}; the next step begins. */
+  record Resumed(String by, int step) implements DeploymentEvent {}
 
   /** The deployment reached a terminal status. */
   record Finished(Status status, String reason) implements DeploymentEvent {}

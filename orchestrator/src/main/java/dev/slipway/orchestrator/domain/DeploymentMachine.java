@@ -5,11 +5,14 @@ import dev.slipway.orchestrator.domain.Decision.LocalStep;
 import dev.slipway.orchestrator.domain.Decision.Refused;
 import dev.slipway.orchestrator.domain.Decision.Transition;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Finished;
+import dev.slipway.orchestrator.domain.DeploymentEvent.Paused;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseCompleted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseProgress;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseStarted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Queued;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Requested;
+import dev.slipway.orchestrator.domain.DeploymentEvent.Resumed;
+import dev.slipway.orchestrator.domain.Input.Abort;
 import dev.slipway.orchestrator.domain.Input.Approve;
 import dev.slipway.orchestrator.domain.Input.Cancel;
 import dev.slipway.orchestrator.domain.Input.DeadlinePassed;
@@ -34,10 +37,14 @@ import java.util.Optional;
  *
  * <pre>
  * [QUEUED] -> REQUESTED -> [AWAITING_APPROVAL] -> [HELD] -> PREFLIGHT -> BACKUP -> [HELD] -> DEPLOY
- *   -> VERIFY -> [SWITCH -> VERIFY_LIVE] -> [BAKE] -> SUCCEEDED
+ *   -> VERIFY -> [SWITCH -> VERIFY_LIVE] -> [(WEIGHT -> [ANALYSIS]) per canary step] -> [BAKE]
+ *   -> SUCCEEDED
  * rejected, approval expired, PREFLIGHT/BACKUP failure -> FAILED (nothing changed)
  * cancel before DEPLOY -> CANCELLED
- * DEPLOY/VERIFY/BAKE failure -> [SNAPSHOT -> RESTORE] -> REVERT -> [VERIFY_ROLLBACK] -> ROLLED_BACK
+ * DEPLOY/VERIFY/WEIGHT/ANALYSIS/BAKE failure, or an abort
+ *   -> [SNAPSHOT -> RESTORE] -> REVERT -> [VERIFY_ROLLBACK] -> ROLLED_BACK
+ * canary: an ANALYSIS that saw no data follows noData: the next step, a rollback, or PAUSED until
+ *   a promote (next step) or an abort (rollback); a canary's REVERT first sets the weight to 0
  * blue-green: DEPLOY and VERIFY work on the idle slot, SWITCH moves traffic to it, VERIFY_LIVE
  *   checks it serving; a failure before the switch ends ROLLED_BACK after [SNAPSHOT -> RESTORE]
  *   with traffic never moved, one after it REVERTs by switching back
@@ -79,7 +86,8 @@ public final class DeploymentMachine {
       case Approve approve -> Gates.approve(deployment, approve, now, freeze);
       case Reject reject -> Gates.reject(deployment, reject);
       case Wake wake -> Gates.wake(deployment, now, freeze);
-      case Promote promote -> promote(deployment, promote);
+      case Promote promote -> promote(deployment, promote, now);
+      case Abort abort -> abort(deployment, abort, now);
       case StepResult result -> onResult(deployment, result, now, freeze);
       case Progress progress -> onProgress(deployment, progress);
       case DeadlinePassed passed -> onDeadline(deployment, passed, now);
@@ -93,7 +101,8 @@ public final class DeploymentMachine {
     return input instanceof Cancel
         || input instanceof Approve
         || input instanceof Reject
-        || input instanceof Promote;
+        || input instanceof Promote
+        || input instanceof Abort;
   }
 
   private static Decision start(Deployment deployment, Instant now, Optional<Freeze> freeze) {
@@ -130,26 +139,83 @@ public final class DeploymentMachine {
         Optional.empty());
   }
 
-  private static Decision promote(Deployment deployment, Promote promote) {
-    if (deployment.status() != Status.BAKE) {
+  private static Decision promote(Deployment deployment, Promote promote, Instant now) {
+    return switch (deployment.status()) {
+      case BAKE ->
+          finish(
+              deployment,
+              Status.SUCCEEDED,
+              "",
+              List.of(
+                  completedNow(
+                      deployment,
+                      Outcome.SUCCEEDED,
+                      "promoted by " + promote.by() + " before the bake ended")));
+      case ANALYSIS ->
+          nextStep(
+              deployment,
+              now,
+              List.of(
+                  completedNow(
+                      deployment,
+                      Outcome.SUCCEEDED,
+                      "promoted by " + promote.by() + " before the pause ended")));
+      case PAUSED ->
+          nextStep(
+              deployment.withReason(""),
+              now,
+              List.of(new Resumed(promote.by(), deployment.step())));
+      default ->
+          new Refused(
+              "only a baking deployment, or a canary analysing or paused, can be promoted; this"
+                  + " one is "
+                  + deployment.status());
+    };
+  }
+
+  /**
+   * A person rolls back a release whose new version is only being looked at. While a command runs
+   * it is refused: its runner would go on with it.
+   */
+  private static Decision abort(Deployment deployment, Abort abort, Instant now) {
+    String why = "aborted by " + abort.by() + ": " + abort.reason();
+    boolean checking =
+        switch (deployment.status()) {
+          case VERIFY, VERIFY_LIVE, ANALYSIS, BAKE, PAUSED -> true;
+          default -> false;
+        };
+    if (!checking || deployment.kind() == Kind.RESTORE) {
       return new Refused(
-          "only a baking deployment can be promoted; this one is " + deployment.status());
+          "cannot abort during "
+              + deployment.status()
+              + (deployment.status().cancellable()
+                  ? ": nothing has changed yet; cancel instead"
+                  : deployment.status().phase().map(Phase::runsLocally).orElse(false)
+                      ? ": its command is running; abort once it is done"
+                      : ": only a release being checked, or a paused canary, can be aborted"));
     }
-    PhaseCompleted baked =
-        new PhaseCompleted(
-            Phase.BAKE,
-            deployment.attempt(),
-            Outcome.SUCCEEDED,
-            "promoted by " + promote.by() + " before the bake ended");
-    return finish(deployment, Status.SUCCEEDED, "", List.of(baked));
+    List<DeploymentEvent> closed =
+        deployment.status() == Status.PAUSED
+            ? List.of()
+            : List.of(completedNow(deployment, Outcome.FAILED, why));
+    return startRollback(deployment.withReason(why), now, closed);
+  }
+
+  /** The current phase attempt ending now, as a person decided. */
+  private static PhaseCompleted completedNow(
+      Deployment deployment, Outcome outcome, String summary) {
+    Phase phase = deployment.status().phase().orElseThrow();
+    return new PhaseCompleted(
+        phase, deployment.attempt(), outcome, summary, deployment.stepOf(phase));
   }
 
   private static Decision onResult(
       Deployment deployment, StepResult result, Instant now, Optional<Freeze> freeze) {
-    if (!isCurrent(deployment, result.phase(), result.attempt())) {
+    if (!isCurrent(deployment, result.phase(), result.step(), result.attempt())) {
       return new Ignored(
           "stale report for "
               + result.phase()
+              + (result.step() > 0 ? " step " + result.step() : "")
               + " attempt "
               + result.attempt()
               + "; deployment is in "
@@ -158,18 +224,27 @@ public final class DeploymentMachine {
               + deployment.attempt());
     }
     PhaseCompleted completed =
-        new PhaseCompleted(result.phase(), result.attempt(), result.outcome(), result.summary());
+        new PhaseCompleted(
+            result.phase(), result.attempt(), result.outcome(), result.summary(), result.step());
     return switch (result.outcome()) {
       case SUCCEEDED -> afterSuccess(deployment, result.phase(), completed, now, freeze);
       case FAILED -> afterFailure(deployment, result.phase(), completed, result.summary(), now);
       case ERRORED -> afterError(deployment, result.phase(), completed, result.summary());
+      case NO_DATA ->
+          result.phase() == Phase.ANALYSIS
+              ? afterNoData(deployment, completed, result.summary(), now)
+              : afterError(
+                  deployment,
+                  result.phase(),
+                  completed,
+                  "the worker reported no data, which only an ANALYSIS can: " + result.summary());
     };
   }
 
   /** A worker's phase that is still current says how far it has come; nothing else changes. */
   private static Decision onProgress(Deployment deployment, Progress progress) {
     if (progress.phase().runsLocally()
-        || !isCurrent(deployment, progress.phase(), progress.attempt())) {
+        || !isCurrent(deployment, progress.phase(), progress.step(), progress.attempt())) {
       return new Ignored(
           "progress of " + progress.phase() + " attempt " + progress.attempt() + ", not current");
     }
@@ -178,7 +253,11 @@ public final class DeploymentMachine {
         deployment,
         List.of(
             new PhaseProgress(
-                progress.phase(), progress.attempt(), progress.detail(), progress.bytes())),
+                progress.phase(),
+                progress.attempt(),
+                progress.detail(),
+                progress.bytes(),
+                progress.step())),
         Optional.empty());
   }
 
@@ -187,17 +266,17 @@ public final class DeploymentMachine {
    * overruns means the worker never answered, which says nothing about the release.
    */
   private static Decision onDeadline(Deployment deployment, DeadlinePassed passed, Instant now) {
-    if (!isCurrent(deployment, passed.phase(), passed.attempt())) {
+    if (!isCurrent(deployment, passed.phase(), passed.step(), passed.attempt())) {
       return new Ignored("deadline of a phase that is no longer current");
     }
     Phase phase = passed.phase();
-    Duration timeout = deployment.plan().timeout(phase);
+    Duration timeout = deployment.timeoutOf(phase);
     if (phase.runsLocally()) {
       String summary = phase + " did not finish within " + timeout;
       return afterFailure(
           deployment,
           phase,
-          new PhaseCompleted(phase, passed.attempt(), Outcome.FAILED, summary),
+          new PhaseCompleted(phase, passed.attempt(), Outcome.FAILED, summary, passed.step()),
           summary,
           now);
     }
@@ -210,12 +289,13 @@ public final class DeploymentMachine {
     return afterError(
         deployment,
         phase,
-        new PhaseCompleted(phase, passed.attempt(), Outcome.ERRORED, summary),
+        new PhaseCompleted(phase, passed.attempt(), Outcome.ERRORED, summary, passed.step()),
         summary);
   }
 
   private static Decision onResume(Deployment deployment, Resume resume, Instant now) {
-    if (!resume.phase().runsLocally() || !isCurrent(deployment, resume.phase(), resume.attempt())) {
+    if (!resume.phase().runsLocally()
+        || !isCurrent(deployment, resume.phase(), resume.step(), resume.attempt())) {
       return new Ignored(
           "nothing to resume for " + resume.phase() + " attempt " + resume.attempt());
     }
@@ -228,7 +308,8 @@ public final class DeploymentMachine {
       return afterError(
           deployment,
           resume.phase(),
-          new PhaseCompleted(resume.phase(), resume.attempt(), Outcome.ERRORED, summary),
+          new PhaseCompleted(
+              resume.phase(), resume.attempt(), Outcome.ERRORED, summary, resume.step()),
           summary);
     }
     PhaseCompleted abandoned =
@@ -236,7 +317,8 @@ public final class DeploymentMachine {
             resume.phase(),
             resume.attempt(),
             Outcome.ERRORED,
-            "runner lost (" + resume.why() + "); retrying");
+            "runner lost (" + resume.why() + "); retrying",
+            resume.step());
     return enter(deployment, resume.phase(), resume.attempt() + 1, now, List.of(abandoned));
   }
 
@@ -261,7 +343,11 @@ public final class DeploymentMachine {
                 phase ->
                     List.of(
                         new PhaseCompleted(
-                            phase, deployment.attempt(), Outcome.FAILED, "cancelled: " + reason)))
+                            phase,
+                            deployment.attempt(),
+                            Outcome.FAILED,
+                            "cancelled: " + reason,
+                            deployment.stepOf(phase))))
             .orElse(List.of());
     return finish(deployment, Status.CANCELLED, reason, closed);
   }
@@ -296,6 +382,11 @@ public final class DeploymentMachine {
           plan.bake()
               ? enter(deployment, Phase.BAKE, 1, now, events)
               : finish(deployment, Status.SUCCEEDED, "", events);
+      case WEIGHT ->
+          plan.canary().step(deployment.step()).analysed()
+              ? enter(deployment, Phase.ANALYSIS, 1, now, events)
+              : nextStep(deployment, now, events);
+      case ANALYSIS -> nextStep(deployment, now, events);
       case BAKE -> finish(deployment, Status.SUCCEEDED, "", events);
       case SNAPSHOT -> enter(deployment, Phase.RESTORE, 1, now, events);
       case RESTORE ->
@@ -333,6 +424,11 @@ public final class DeploymentMachine {
           finish(deployment, Status.FAILED, phase + " failed: " + summary, events);
       case DEPLOY, VERIFY, SWITCH, VERIFY_LIVE, BAKE ->
           startRollback(deployment.withReason(phase + " failed: " + summary), now, events);
+      case WEIGHT, ANALYSIS ->
+          startRollback(
+              deployment.withReason(phase + " " + atStep(deployment) + " failed: " + summary),
+              now,
+              events);
       case SNAPSHOT, RESTORE, REVERT, VERIFY_ROLLBACK ->
           finish(
               deployment,
@@ -388,6 +484,36 @@ public final class DeploymentMachine {
                   + " serves from slot "
                   + deployment.plan().slot()
                   + " but is unverified there, and nothing was rolled back",
+              events);
+      case WEIGHT ->
+          finish(
+              deployment,
+              Status.FAILED,
+              phase
+                  + " "
+                  + atStep(deployment)
+                  + " could not run: "
+                  + summary
+                  + "; up to "
+                  + deployment.weight()
+                  + "% of traffic may be on version "
+                  + deployment.version()
+                  + ", and nothing was rolled back",
+              events);
+      case ANALYSIS ->
+          finish(
+              deployment,
+              Status.FAILED,
+              phase
+                  + " "
+                  + atStep(deployment)
+                  + " could not run: "
+                  + summary
+                  + "; version "
+                  + deployment.version()
+                  + " takes "
+                  + deployment.weight()
+                  + "% of traffic, unanalysed, and nothing was rolled back",
               events);
       case BAKE ->
           finish(
@@ -453,9 +579,50 @@ public final class DeploymentMachine {
       // Marked before it runs: a switch that fails part way is switched back.
       return enter(deployment.withSwitched(), Phase.SWITCH, 1, now, events);
     }
+    if (plan.canary().enabled()) {
+      return enter(deployment.atStep(1), Phase.WEIGHT, 1, now, events);
+    }
     return plan.bake()
         ? enter(deployment, Phase.BAKE, 1, now, events)
         : finish(deployment, Status.SUCCEEDED, "", events);
+  }
+
+  /**
+   * Canary: after a step, the next one, or once the last is done (all traffic on the new version)
+   * the bake or success.
+   */
+  private static Decision nextStep(
+      Deployment deployment, Instant now, List<DeploymentEvent> events) {
+    if (!deployment.plan().canary().last(deployment.step())) {
+      return enter(deployment.atStep(deployment.step() + 1), Phase.WEIGHT, 1, now, events);
+    }
+    return deployment.plan().bake()
+        ? enter(deployment, Phase.BAKE, 1, now, events)
+        : finish(deployment, Status.SUCCEEDED, "", events);
+  }
+
+  /** Canary: an analysis that had nothing to judge, handled as the target's noData says. */
+  private static Decision afterNoData(
+      Deployment deployment, PhaseCompleted completed, String summary, Instant now) {
+    List<DeploymentEvent> events = List.of(completed);
+    String seen = "ANALYSIS " + atStep(deployment) + " saw no data: " + summary;
+    return switch (deployment.plan().canary().noData()) {
+      case CONTINUE -> nextStep(deployment, now, events);
+      case FAIL -> startRollback(deployment.withReason(seen + " (noData: fail)"), now, events);
+      case PAUSE -> {
+        String reason =
+            seen + " (noData: pause); promote to go on with the next step, or abort to roll back";
+        List<DeploymentEvent> paused = new ArrayList<>(events);
+        paused.add(new Paused(deployment.step(), deployment.weight(), reason));
+        yield transition(
+            deployment.waiting(Status.PAUSED, null, reason), deployment, paused, Optional.empty());
+      }
+    };
+  }
+
+  /** "step 2 (50%)": where a canary stands, for reasons. */
+  private static String atStep(Deployment deployment) {
+    return "step " + deployment.step() + " (" + deployment.weight() + "%)";
   }
 
   /** A blue-green release that failed before its switch: traffic never left the slot it was on. */
@@ -482,19 +649,21 @@ public final class DeploymentMachine {
     return plan.backup() ? Phase.BACKUP : Phase.DEPLOY;
   }
 
-  private static boolean isCurrent(Deployment deployment, Phase phase, int attempt) {
+  private static boolean isCurrent(Deployment deployment, Phase phase, int step, int attempt) {
     return deployment.status().phase().equals(Optional.of(phase))
+        && deployment.stepOf(phase) == step
         && deployment.attempt() == attempt;
   }
 
   static Transition enter(
       Deployment deployment, Phase phase, int attempt, Instant now, List<DeploymentEvent> before) {
-    Instant deadline = now.plus(deployment.plan().timeout(phase));
+    Instant deadline = now.plus(deployment.timeoutOf(phase));
+    int step = deployment.stepOf(phase);
     List<DeploymentEvent> events = new ArrayList<>(before);
-    events.add(new PhaseStarted(phase, attempt, deadline));
+    events.add(new PhaseStarted(phase, attempt, deadline, step));
     Deployment next = deployment.inPhase(phase, attempt, deadline);
     Optional<LocalStep> local =
-        phase.runsLocally() ? Optional.of(new LocalStep(phase, attempt)) : Optional.empty();
+        phase.runsLocally() ? Optional.of(new LocalStep(phase, attempt, step)) : Optional.empty();
     return transition(next, deployment, events, local);
   }
 

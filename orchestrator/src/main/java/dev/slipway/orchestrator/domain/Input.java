@@ -25,19 +25,30 @@ public sealed interface Input {
     }
   }
 
-  /** End a bake early: the release counts as good now. */
+  /**
+   * End a bake early (the release counts as good now), a canary's analysis early (as passed), or a
+   * canary's pause (the next step begins).
+   */
   record Promote(String by) implements Input {}
+
+  /** Roll back a release whose new version is being checked, or a paused canary. */
+  record Abort(String by, String reason) implements Input {
+    public Abort {
+      reason = cut(reason);
+    }
+  }
 
   /** A waiting deployment's deadline passed: its approval expires, or its hold is looked at. */
   record Wake() implements Input {}
 
   /**
-   * A worker's (or the local step driver's) result for one attempt of one phase, with what the
-   * worker looked at. The summary travels in events, notifications and the phase record: it is cut
-   * to {@link #MAX_SUMMARY} characters; evidence is kept to {@link #MAX_EVIDENCE} items.
+   * A worker's (or the local step driver's) result for one attempt of one phase (of one canary
+   * step: {@code step}, 0 outside the steps), with what the worker looked at. The summary travels
+   * in events, notifications and the phase record: it is cut to {@link #MAX_SUMMARY} characters;
+   * evidence is kept to {@link #MAX_EVIDENCE} items.
    */
   record StepResult(
-      Phase phase, int attempt, Outcome outcome, String summary, List<Evidence> evidence)
+      Phase phase, int attempt, Outcome outcome, String summary, List<Evidence> evidence, int step)
       implements Input {
     public static final int MAX_SUMMARY = 2_000;
     public static final int MAX_EVIDENCE = 50;
@@ -47,8 +58,13 @@ public sealed interface Input {
       evidence = List.copyOf(evidence.subList(0, Math.min(evidence.size(), MAX_EVIDENCE)));
     }
 
+    public StepResult(
+        Phase phase, int attempt, Outcome outcome, String summary, List<Evidence> evidence) {
+      this(phase, attempt, outcome, summary, evidence, 0);
+    }
+
     public StepResult(Phase phase, int attempt, Outcome outcome, String summary) {
-      this(phase, attempt, outcome, summary, List.of());
+      this(phase, attempt, outcome, summary, List.of(), 0);
     }
   }
 
@@ -67,7 +83,7 @@ public sealed interface Input {
   }
 
   /** A worker says how far a phase attempt it runs has come; the detail is one short line. */
-  record Progress(Phase phase, int attempt, String detail, long bytes) implements Input {
+  record Progress(Phase phase, int attempt, String detail, long bytes, int step) implements Input {
     public static final int MAX_DETAIL = 200;
 
     public Progress {
@@ -75,14 +91,22 @@ public sealed interface Input {
     }
   }
 
-  /** The deadline of one attempt of one phase passed without a result. */
-  record DeadlinePassed(Phase phase, int attempt) implements Input {}
+  /** The deadline of one attempt of one phase (of one canary step) passed without a result. */
+  record DeadlinePassed(Phase phase, int attempt, int step) implements Input {
+    public DeadlinePassed(Phase phase, int attempt) {
+      this(phase, attempt, 0);
+    }
+  }
 
   /**
    * A local phase lost its runner (its orchestrator died or stopped renewing the lease, {@code
    * why}): run it again as a new attempt.
    */
-  record Resume(Phase phase, int attempt, String why) implements Input {}
+  record Resume(Phase phase, int attempt, String why, int step) implements Input {
+    public Resume(Phase phase, int attempt, String why) {
+      this(phase, attempt, why, 0);
+    }
+  }
 
   /** A user asked to cancel. */
   record Cancel(String reason) implements Input {

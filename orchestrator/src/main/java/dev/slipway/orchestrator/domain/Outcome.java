@@ -14,5 +14,10 @@ public enum Outcome {
    * The phase could not run: Slipway's own component failed or never answered (a worker down, its
    * database or Kafka out). Proves nothing about the release, so it never starts a rollback.
    */
-  ERRORED
+  ERRORED,
+  /**
+   * A canary's ANALYSIS ran its checks for the whole pause and they had nothing to judge (no
+   * traffic): neither good nor bad; the target's noData policy decides.
+   */
+  NO_DATA
 }

@@ -14,6 +14,10 @@ public enum Phase {
   SWITCH(Worker.ORCHESTRATOR),
   /** Blue-green: health checks again once traffic is on the new slot. */
   VERIFY_LIVE(Worker.HEALTH_SERVICE),
+  /** Canary: the setWeight command sends a step's share of traffic to the new version. */
+  WEIGHT(Worker.ORCHESTRATOR),
+  /** Canary: health checks for a step's pause, at its weight. */
+  ANALYSIS(Worker.HEALTH_SERVICE),
   /** Health checks kept running for a while after VERIFY passed, before the release counts. */
   BAKE(Worker.HEALTH_SERVICE),
   /** Backup of the state the failed release left, taken before it is overwritten. */
@@ -56,5 +60,10 @@ public enum Phase {
   /** True when the orchestrator runs the phase itself, in process. */
   public boolean runsLocally() {
     return worker == Worker.ORCHESTRATOR;
+  }
+
+  /** True for the phases a canary runs once per step. */
+  public boolean perStep() {
+    return this == WEIGHT || this == ANALYSIS;
   }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
  *     for a direct target
  * @param live blue-green: the slot serving when the release was planned; empty when none is known
  *     (a first release, a target that was direct), and then there is no slot to switch back to
+ * @param canary the canary steps, {@link Canary#NONE} for a release that moves traffic at once
  */
 public record Plan(
     boolean preflight,
@@ -33,7 +34,8 @@ public record Plan(
     Duration approvalTimeout,
     Map<Phase, Duration> timeouts,
     String slot,
-    String live) {
+    String live,
+    Canary canary) {
   public static final String BLUE = "blue";
   public static final String GREEN = "green";
 
@@ -53,6 +55,9 @@ public record Plan(
     if (!live.isEmpty() && (slot.isEmpty() || live.equals(slot) || !other(slot).equals(live))) {
       throw new IllegalArgumentException(
           "slot " + live + " cannot serve while " + slot + " is idle");
+    }
+    if (canary.enabled() && !slot.isEmpty()) {
+      throw new IllegalArgumentException("a release is blue-green or a canary, not both");
     }
   }
 
@@ -79,7 +84,25 @@ public record Plan(
         approvalTimeout,
         timeouts,
         slot,
-        slot.isEmpty() ? "" : other(slot));
+        slot.isEmpty() ? "" : other(slot),
+        Canary.NONE);
+  }
+
+  /** This plan as a canary with {@code steps}. */
+  public Plan withCanary(Canary steps) {
+    return new Plan(
+        preflight,
+        backup,
+        restoreOnRollback,
+        healthChecks,
+        bake,
+        revertible,
+        approvals,
+        approvalTimeout,
+        timeouts,
+        slot,
+        live,
+        steps);
   }
 
   /** Whether the release deploys to an idle slot and switches traffic to it. */

@@ -24,6 +24,15 @@ public enum Status {
   SWITCH(Phase.SWITCH, false, false),
   /** Blue-green: the new slot is being checked with traffic on it. */
   VERIFY_LIVE(Phase.VERIFY_LIVE, false, false),
+  /** Canary: traffic is being shifted to a step's weight. */
+  WEIGHT(Phase.WEIGHT, false, false),
+  /** Canary: a step's weight is analysed for its pause. */
+  ANALYSIS(Phase.ANALYSIS, false, false),
+  /**
+   * Canary: a step's analysis saw no data and the noData policy is pause; a person promotes (next
+   * step) or aborts (rollback).
+   */
+  PAUSED(null, false, false),
   /** The new version passed VERIFY and is watched for the bake time before it counts. */
   BAKE(Phase.BAKE, false, false),
   /** The new version runs and is healthy. */

@@ -15,8 +15,10 @@ import dev.slipway.proto.v1.ApprovalRequested;
 import dev.slipway.proto.v1.DeploymentFinished;
 import dev.slipway.proto.v1.DeploymentHeld;
 import dev.slipway.proto.v1.DeploymentKind;
+import dev.slipway.proto.v1.DeploymentPaused;
 import dev.slipway.proto.v1.DeploymentQueued;
 import dev.slipway.proto.v1.DeploymentRequested;
+import dev.slipway.proto.v1.DeploymentResumed;
 import dev.slipway.proto.v1.DeploymentStatus;
 import dev.slipway.proto.v1.FreezeOverridden;
 import dev.slipway.proto.v1.PhaseCompleted;
@@ -59,7 +61,9 @@ public final class EventCodec {
                   .setPhase(phase(s.phase()))
                   .setAttempt(s.attempt())
                   .setDeadline(timestamp(s.deadline()))
-                  .setSlot(deployment.slotFor(s.phase())));
+                  .setSlot(deployment.slotFor(s.phase()))
+                  .setStep(s.step())
+                  .setWeight(weight(deployment, s.phase(), s.step())));
       case DeploymentEvent.PhaseCompleted c ->
           envelope.setPhaseCompleted(
               PhaseCompleted.newBuilder()
@@ -67,14 +71,24 @@ public final class EventCodec {
                   .setAttempt(c.attempt())
                   .setSucceeded(c.outcome() == Outcome.SUCCEEDED)
                   .setOutcome(outcome(c.outcome()))
-                  .setSummary(c.summary()));
+                  .setSummary(c.summary())
+                  .setStep(c.step()));
       case DeploymentEvent.PhaseProgress p ->
           envelope.setPhaseProgress(
               PhaseProgress.newBuilder()
                   .setPhase(phase(p.phase()))
                   .setAttempt(p.attempt())
                   .setDetail(p.detail())
-                  .setBytes(p.bytes()));
+                  .setBytes(p.bytes())
+                  .setStep(p.step()));
+      case DeploymentEvent.Paused p ->
+          envelope.setPaused(
+              DeploymentPaused.newBuilder()
+                  .setStep(p.step())
+                  .setWeight(p.weight())
+                  .setReason(p.reason()));
+      case DeploymentEvent.Resumed r ->
+          envelope.setResumed(DeploymentResumed.newBuilder().setBy(r.by()).setStep(r.step()));
       case DeploymentEvent.Finished f ->
           envelope.setFinished(
               DeploymentFinished.newBuilder().setStatus(status(f.status())).setReason(f.reason()));
@@ -115,6 +129,11 @@ public final class EventCodec {
                   .setBy(f.by()));
     }
     return envelope.build();
+  }
+
+  /** The weight a canary step's phase sets or analyses; 0 outside the steps. */
+  private static int weight(Deployment deployment, Phase phase, int step) {
+    return phase.perStep() && step > 0 ? deployment.plan().canary().step(step).weight() : 0;
   }
 
   public static dev.slipway.proto.v1.Phase phase(Phase phase) {

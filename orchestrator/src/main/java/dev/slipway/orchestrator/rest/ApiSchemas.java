@@ -1,6 +1,7 @@
 package dev.slipway.orchestrator.rest;
 
 import com.google.protobuf.Descriptors.Descriptor;
+import dev.slipway.proto.v1.AbortDeploymentRequest;
 import dev.slipway.proto.v1.ApproveDeploymentRequest;
 import dev.slipway.proto.v1.BackupSet;
 import dev.slipway.proto.v1.CancelDeploymentRequest;
@@ -39,6 +40,7 @@ final class ApiSchemas {
   static final String CANCEL = REF + "slipway.v1.CancelDeploymentRequest";
   static final String APPROVE = REF + "slipway.v1.ApproveDeploymentRequest";
   static final String REJECT = REF + "slipway.v1.RejectDeploymentRequest";
+  static final String ABORT = REF + "slipway.v1.AbortDeploymentRequest";
   static final String EVENT = REF + "slipway.v1.DeploymentEvent";
   static final String TARGET = REF + "slipway.v1.Target";
   static final String TARGET_SPEC = REF + "slipway.v1.TargetSpec";
@@ -69,6 +71,7 @@ final class ApiSchemas {
           CancelDeploymentRequest.getDescriptor(),
           ApproveDeploymentRequest.getDescriptor(),
           RejectDeploymentRequest.getDescriptor(),
+          AbortDeploymentRequest.getDescriptor(),
           DeploymentEvent.getDescriptor(),
           Target.getDescriptor(),
           TargetSpec.getDescriptor(),

@@ -1,6 +1,7 @@
 package dev.slipway.orchestrator.rest;
 
 import dev.slipway.orchestrator.rest.ApiAuth.Credentials;
+import dev.slipway.proto.v1.AbortDeploymentRequest;
 import dev.slipway.proto.v1.ApproveDeploymentRequest;
 import dev.slipway.proto.v1.CancelDeploymentRequest;
 import dev.slipway.proto.v1.CreateDeploymentRequest;
@@ -230,7 +231,10 @@ public class DeploymentsApi {
   }
 
   @Post("/{id}/promote")
-  @Operation(summary = "End a deployment's BAKE early: it succeeds now")
+  @Operation(
+      summary =
+          "End a deployment's BAKE early (it succeeds now), a canary's ANALYSIS early (as passed),"
+              + " or a canary's pause (its next step begins)")
   @ApiResponse(
       responseCode = "200",
       content = @Content(schema = @Schema(ref = ApiSchemas.DEPLOYMENT)))
@@ -238,5 +242,19 @@ public class DeploymentsApi {
     return ProtoJson.ok(
         calls(request)
             .promoteDeployment(PromoteDeploymentRequest.newBuilder().setDeploymentId(id).build()));
+  }
+
+  @Post("/{id}/abort")
+  @Operation(
+      summary = "Roll back a release being checked (VERIFY, ANALYSIS, BAKE…) or a paused canary")
+  @RequestBody(content = @Content(schema = @Schema(ref = ApiSchemas.ABORT)))
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(ref = ApiSchemas.DEPLOYMENT)))
+  public HttpResponse<String> abort(
+      HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body) {
+    AbortDeploymentRequest.Builder abort =
+        ProtoJson.merge(body, AbortDeploymentRequest.newBuilder()).setDeploymentId(id);
+    return ProtoJson.ok(calls(request).abortDeployment(abort.build()));
   }
 }

@@ -1,12 +1,15 @@
 package dev.slipway.orchestrator.targets;
 
+import dev.slipway.orchestrator.domain.Canary;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.domain.Plan;
 import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.HealthSettings;
+import dev.slipway.proto.v1.CanarySpec;
 import dev.slipway.proto.v1.TargetSpec;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** Derives what a deployment will do, and how long each phase may take, from its target spec. */
@@ -28,18 +31,21 @@ public final class PlanFactory {
     timeouts.put(Phase.DEPLOY, deploy.plus(GRACE));
     Duration switchTo =
         commandTimeout(spec.getStrategy().getBlueGreen().getSwitch().getTimeout()).plus(GRACE);
+    Duration setWeight = commandTimeout(spec.getStrategy().getCanary().getSetWeight().getTimeout());
+    Duration revert = spec.hasRollback() ? commandTimeout(spec.getRollback().getTimeout()) : deploy;
     timeouts.put(
         Phase.REVERT,
-        // A blue-green revert is the switch back.
+        // A blue-green revert is the switch back; a canary's first sets the weight back to 0.
         blueGreen(spec)
             ? switchTo
-            : spec.hasRollback()
-                ? commandTimeout(spec.getRollback().getTimeout()).plus(GRACE)
-                : deploy.plus(GRACE));
+            : canary(spec).enabled() ? setWeight.plus(revert).plus(GRACE) : revert.plus(GRACE));
+    timeouts.put(Phase.WEIGHT, setWeight.plus(GRACE));
     HealthSettings health = HealthSettings.of(spec.getHealth());
     timeouts.put(Phase.PREFLIGHT, health.longestVerdict(false));
     timeouts.put(Phase.VERIFY, health.longestVerdict(true));
     timeouts.put(Phase.BAKE, health.longestBake());
+    // Each step's pause comes on top (Deployment.timeoutOf).
+    timeouts.put(Phase.ANALYSIS, health.longestSpan(Duration.ZERO));
     timeouts.put(Phase.VERIFY_ROLLBACK, health.longestVerdict(true));
     timeouts.put(Phase.SWITCH, switchTo);
     timeouts.put(Phase.VERIFY_LIVE, health.longestVerdict(false));
@@ -62,7 +68,23 @@ public final class PlanFactory {
         Durations.parse(spec.getApproval().getTimeout(), DEFAULT_APPROVAL_TIMEOUT),
         timeouts,
         blueGreen(spec) ? Plan.other(live) : "",
-        blueGreen(spec) ? live : "");
+        blueGreen(spec) ? live : "",
+        canary(spec));
+  }
+
+  /** The canary steps of the spec; {@link Canary#NONE} without a canary strategy. */
+  public static Canary canary(TargetSpec spec) {
+    if (!spec.getStrategy().hasCanary()) {
+      return Canary.NONE;
+    }
+    CanarySpec canary = spec.getStrategy().getCanary();
+    return new Canary(
+        canary.getStepsList().stream()
+            .map(s -> new Canary.Step(s.getWeight(), Durations.parse(s.getPause(), Duration.ZERO)))
+            .toList(),
+        canary.getNoData().isEmpty()
+            ? Canary.NoData.PAUSE
+            : Canary.NoData.valueOf(canary.getNoData().toUpperCase(Locale.ROOT)));
   }
 
   public static boolean blueGreen(TargetSpec spec) {

@@ -10,6 +10,8 @@ import dev.slipway.platform.spec.SlotPlaceholder;
 import dev.slipway.proto.v1.BackupItem;
 import dev.slipway.proto.v1.BackupRetention;
 import dev.slipway.proto.v1.BackupSpec;
+import dev.slipway.proto.v1.CanarySpec;
+import dev.slipway.proto.v1.CanaryStep;
 import dev.slipway.proto.v1.CommandStep;
 import dev.slipway.proto.v1.HealthCheck;
 import dev.slipway.proto.v1.NotifyRule;
@@ -51,6 +53,8 @@ public final class TargetValidator {
           "approval_expired",
           "held",
           "freeze_overridden",
+          "paused",
+          "resumed",
           "unhealthy",
           "healthy",
           "unchecked");
@@ -58,6 +62,8 @@ public final class TargetValidator {
   private static final List<String> HTTP_METHODS = List.of("GET", "HEAD", "POST", "PUT", "OPTIONS");
   private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
 
+  private static final String SET_WEIGHT = "strategy.canary.setWeight";
+  private static final int MAX_CANARY_STEPS = 20;
   private static final String SLOT_WITHOUT_BLUE_GREEN =
       "uses ${slot}, which only a blue-green target (strategy.blueGreen) has";
 
@@ -109,25 +115,7 @@ public final class TargetValidator {
     name("app", spec.getApp());
     name("environment", spec.getEnvironment());
     blueGreen = spec.getStrategy().hasBlueGreen();
-    if (blueGreen) {
-      if (!spec.getStrategy().getBlueGreen().hasSwitch()) {
-        fail("strategy.blueGreen.switch", "is required: the command that moves traffic to ${slot}");
-      } else {
-        command("strategy.blueGreen.switch", spec.getStrategy().getBlueGreen().getSwitch());
-      }
-      if (spec.hasRollback()) {
-        fail("rollback", "a blue-green target rolls back by switching back: remove rollback");
-      }
-      if (spec.getDeploy().getCommandList().stream().noneMatch(arg -> arg.contains("${slot}"))) {
-        fail(
-            "deploy.command",
-            "must name ${slot}: a blue-green release deploys to the idle slot, never in place");
-      }
-      if (spec.getStrategy().getBlueGreen().getSwitch().getCommandList().stream()
-          .noneMatch(arg -> arg.contains("${slot}"))) {
-        fail("strategy.blueGreen.switch.command", "must name ${slot}: the slot traffic moves to");
-      }
-    }
+    strategy(spec);
     if (!spec.hasDeploy()) {
       fail("deploy", "is required: the command that deploys a version");
     } else {
@@ -183,6 +171,70 @@ public final class TargetValidator {
     }
   }
 
+  private void strategy(TargetSpec spec) {
+    if (spec.getStrategy().hasCanary()) {
+      if (blueGreen) {
+        fail("strategy", "is blueGreen or canary, not both");
+      }
+      canary(spec.getStrategy().getCanary(), spec.getHealth().getChecksCount() > 0);
+    }
+    if (blueGreen) {
+      if (!spec.getStrategy().getBlueGreen().hasSwitch()) {
+        fail("strategy.blueGreen.switch", "is required: the command that moves traffic to ${slot}");
+      } else {
+        command("strategy.blueGreen.switch", spec.getStrategy().getBlueGreen().getSwitch());
+      }
+      if (spec.hasRollback()) {
+        fail("rollback", "a blue-green target rolls back by switching back: remove rollback");
+      }
+      if (spec.getDeploy().getCommandList().stream().noneMatch(arg -> arg.contains("${slot}"))) {
+        fail(
+            "deploy.command",
+            "must name ${slot}: a blue-green release deploys to the idle slot, never in place");
+      }
+      if (spec.getStrategy().getBlueGreen().getSwitch().getCommandList().stream()
+          .noneMatch(arg -> arg.contains("${slot}"))) {
+        fail("strategy.blueGreen.switch.command", "must name ${slot}: the slot traffic moves to");
+      }
+    }
+  }
+
+  private void canary(CanarySpec canary, boolean healthChecks) {
+    if (!canary.hasSetWeight()) {
+      fail(SET_WEIGHT, "is required: the command that sends ${weight} percent of traffic");
+    } else {
+      command(SET_WEIGHT, canary.getSetWeight());
+      if (canary.getSetWeight().getCommandList().stream()
+          .noneMatch(arg -> arg.contains("${weight}"))) {
+        fail(SET_WEIGHT + ".command", "must name ${weight}: the percent of traffic to send");
+      }
+    }
+    if (canary.getStepsCount() == 0 || canary.getStepsCount() > MAX_CANARY_STEPS) {
+      fail("strategy.canary.steps", "needs 1 to " + MAX_CANARY_STEPS + " steps");
+    }
+    int previous = 0;
+    for (int i = 0; i < canary.getStepsCount(); i++) {
+      String field = "strategy.canary.steps[" + i + "]";
+      CanaryStep step = canary.getSteps(i);
+      if (step.getWeight() <= previous || step.getWeight() > 100) {
+        fail(
+            field + ".weight",
+            "must be more than the step before's (" + previous + ") and at most 100");
+      }
+      previous = Math.max(previous, step.getWeight());
+      positiveDuration(field + ".pause", step.getPause());
+      if (!step.getPause().isEmpty() && !healthChecks) {
+        fail(field + ".pause", "analyses with health.checks, and the target has none");
+      }
+    }
+    if (canary.getStepsCount() > 0 && previous != 100) {
+      fail("strategy.canary.steps", "must end at weight 100: the release counts once it takes all");
+    }
+    if (!List.of("", "pause", "fail", "continue").contains(canary.getNoData())) {
+      fail("strategy.canary.noData", "must be pause, fail or continue");
+    }
+  }
+
   private void name(String field, String value) {
     if (value.isEmpty()) {
       fail(field, "is required");
@@ -209,9 +261,12 @@ public final class TargetValidator {
       Matcher placeholder = PLACEHOLDER.matcher(arg);
       while (placeholder.find()) {
         boolean slot = placeholder.group(1).equals("slot");
+        boolean weight = placeholder.group(1).equals("weight");
         if (slot && !blueGreen) {
           fail(field + ".command[" + i + "]", SLOT_WITHOUT_BLUE_GREEN);
-        } else if (!slot && !PLACEHOLDERS.contains(placeholder.group(1))) {
+        } else if (weight && !field.equals(SET_WEIGHT)) {
+          fail(field + ".command[" + i + "]", "uses ${weight}, which only " + SET_WEIGHT + " has");
+        } else if (!slot && !weight && !PLACEHOLDERS.contains(placeholder.group(1))) {
           fail(
               field + ".command[" + i + "]",
               "unknown placeholder ${"

@@ -76,6 +76,8 @@ public final class AccessRules {
     // Ending a bake early lets a release count as good sooner: as much as deploying it.
     rule(
         DeploymentServiceGrpc.getPromoteDeploymentMethod(), new Rule(Kind.DEPLOY, FROM_DEPLOYMENT));
+    // Rolling a release back is what a deployer does when it goes wrong.
+    rule(DeploymentServiceGrpc.getAbortDeploymentMethod(), new Rule(Kind.DEPLOY, FROM_DEPLOYMENT));
     rule(DeploymentServiceGrpc.getGetLedgerMethod(), new Rule(Kind.READ, NONE));
     rule(DeploymentServiceGrpc.getApplyFreezeWindowMethod(), new Rule(Kind.ADMIN, NONE));
     rule(DeploymentServiceGrpc.getListFreezeWindowsMethod(), new Rule(Kind.READ, NONE));

@@ -24,15 +24,21 @@ public final class CommandRunner {
    *
    * @param ran false when it never started (a missing program, a secret it needs is gone): then it
    *     changed nothing, and its failure says nothing about the release
+   * @param exit its exit status; -1 when it did not end by itself
    */
-  public record Outcome(boolean succeeded, boolean ran, boolean stopped, String summary) {
+  public record Outcome(boolean succeeded, boolean ran, boolean stopped, String summary, int exit) {
     public static Outcome couldNotRun(String why) {
-      return new Outcome(false, false, false, why);
+      return new Outcome(false, false, false, why, -1);
+    }
+
+    /** The same outcome, its summary saying first what it was doing. */
+    public Outcome withPrefix(String what) {
+      return new Outcome(succeeded, ran, stopped, what + summary, exit);
     }
 
     /** The same outcome, its summary extended. */
     public Outcome withSummary(String more) {
-      return new Outcome(succeeded, ran, stopped, summary + more);
+      return new Outcome(succeeded, ran, stopped, summary + more, exit);
     }
   }
 
@@ -88,10 +94,15 @@ public final class CommandRunner {
               + millis
               + " ms ("
               + ending.stoppedBecause().get()
-              + "); its processes were killed");
+              + "); its processes were killed",
+          -1);
     }
     return new Outcome(
-        ending.exit() == 0, true, false, "exit " + ending.exit() + " after " + millis + " ms");
+        ending.exit() == 0,
+        true,
+        false,
+        "exit " + ending.exit() + " after " + millis + " ms",
+        ending.exit());
   }
 
   private static void closeQuietly(ChildProcess child) {

@@ -29,7 +29,15 @@ public record HealthSettings(
 
   /** How long a BAKE phase may take: the bake, a last round, and a margin. */
   public Duration longestBake() {
-    return bake.plus(interval).plus(timeout).plus(Duration.ofMinutes(1));
+    return longestSpan(bake);
+  }
+
+  /**
+   * How long rounds of checks for {@code span} (a bake, a canary step's pause) may take with the
+   * report: the span, one more round, and a margin.
+   */
+  public Duration longestSpan(Duration span) {
+    return span.plus(interval).plus(timeout).plus(Duration.ofMinutes(1));
   }
 
   /** The longest a verdict can take, plus a margin. */

@@ -15,6 +15,8 @@ public enum JobStatus {
   FAILED,
   /** Reported: the worker could not run the phase. */
   ERRORED,
+  /** Reported: a canary's analysis had no data to judge. */
+  NO_DATA,
   /** Never run: its deadline had passed. */
   EXPIRED,
   /** Never run: the deployment had moved on to another phase or attempt. */

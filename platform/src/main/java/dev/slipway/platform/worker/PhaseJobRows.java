@@ -23,7 +23,7 @@ import java.util.UUID;
 @Requires(beans = PhaseWorker.class)
 public class PhaseJobRows {
   private static final String KEY =
-      " deployment_id = ? and phase = ? and attempt = ? and lease_owner = ?";
+      " deployment_id = ? and phase = ? and attempt = ? and step = ? and lease_owner = ?";
   private final Transactions transactions;
 
   public PhaseJobRows(Transactions transactions) {
@@ -44,7 +44,7 @@ public class PhaseJobRows {
     try (PreparedStatement insert =
         tx.prepareStatement(
             "insert into phase_jobs (deployment_id, phase, attempt, deadline, status, summary, lease_until, lease_owner,"
-                + " created_at, traceparent) values (?, ?, ?, ?, 'RUNNING', '', ?, ?, ?, ?) on conflict do nothing")) {
+                + " created_at, traceparent, step) values (?, ?, ?, ?, 'RUNNING', '', ?, ?, ?, ?, ?) on conflict do nothing")) {
       insert.setObject(1, job.deploymentId());
       insert.setString(2, PhaseNames.of(job.phase()));
       insert.setInt(3, job.attempt());
@@ -53,6 +53,7 @@ public class PhaseJobRows {
       insert.setObject(6, claimed.owner());
       insert.setTimestamp(7, Timestamp.from(now));
       insert.setString(8, claimed.traceparent());
+      insert.setInt(9, job.step());
       return insert.executeUpdate() == 1;
     }
   }
@@ -111,10 +112,10 @@ public class PhaseJobRows {
         c -> {
           try (PreparedStatement claim =
               c.prepareStatement(
-                  "update phase_jobs set lease_until = ?, lease_owner = gen_random_uuid() where (deployment_id, phase, attempt)"
-                      + " in (select deployment_id, phase, attempt from phase_jobs where status in ('RUNNING', 'REPORTING')"
+                  "update phase_jobs set lease_until = ?, lease_owner = gen_random_uuid() where (deployment_id, phase, step, attempt)"
+                      + " in (select deployment_id, phase, step, attempt from phase_jobs where status in ('RUNNING', 'REPORTING')"
                       + " and lease_until < ? limit 20 for update skip locked)"
-                      + " returning deployment_id, phase, attempt, deadline, lease_owner, report, traceparent")) {
+                      + " returning deployment_id, phase, attempt, deadline, lease_owner, report, traceparent, step")) {
             claim.setTimestamp(1, Timestamp.from(now.plus(lease)));
             claim.setTimestamp(2, Timestamp.from(now));
             List<Claimed> jobs = new ArrayList<>();
@@ -125,7 +126,8 @@ public class PhaseJobRows {
                         rows.getObject(1, UUID.class),
                         PhaseNames.parse(rows.getString(2)),
                         rows.getInt(3),
-                        rows.getTimestamp(4).toInstant());
+                        rows.getTimestamp(4).toInstant(),
+                        rows.getInt(8));
                 byte[] report = rows.getBytes(6);
                 jobs.add(
                     new Claimed(
@@ -154,6 +156,7 @@ public class PhaseJobRows {
     statement.setObject(first, job.deploymentId());
     statement.setString(first + 1, PhaseNames.of(job.phase()));
     statement.setInt(first + 2, job.attempt());
-    statement.setObject(first + 3, owner);
+    statement.setInt(first + 3, job.step());
+    statement.setObject(first + 4, owner);
   }
 }

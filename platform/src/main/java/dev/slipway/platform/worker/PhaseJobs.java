@@ -106,7 +106,8 @@ public class PhaseJobs implements EventHandler {
             started.getPhase(),
             started.getAttempt(),
             Instant.ofEpochSecond(
-                started.getDeadline().getSeconds(), started.getDeadline().getNanos()));
+                started.getDeadline().getSeconds(), started.getDeadline().getNanos()),
+            started.getStep());
     PhaseJobRows.Claimed claimed =
         new PhaseJobRows.Claimed(job, ids.get(), null, Tracing.currentTraceparent().orElse(null));
     return rows.insert(tx, claimed, clock.instant(), clock.instant().plus(lease))
@@ -212,6 +213,7 @@ public class PhaseJobs implements EventHandler {
     return switch (report.getOutcome()) {
       case PHASE_OUTCOME_SUCCEEDED -> JobStatus.SUCCEEDED;
       case PHASE_OUTCOME_ERRORED -> JobStatus.ERRORED;
+      case PHASE_OUTCOME_NO_DATA -> JobStatus.NO_DATA;
       default -> report.getSucceeded() ? JobStatus.SUCCEEDED : JobStatus.FAILED;
     };
   }
@@ -234,13 +236,14 @@ public class PhaseJobs implements EventHandler {
     }
     StepContext context = orchestrator.stepContext(job.deploymentId().toString());
     DeploymentLog.target(TargetKey.of(context.getTarget()));
-    if (context.getCurrentPhase() != job.phase() || context.getCurrentAttempt() != job.attempt()) {
+    if (!job.currentIn(context)) {
       rows.finish(
           job,
           claimed.owner(),
           JobStatus.SUPERSEDED,
           "not run: the deployment is in "
               + context.getCurrentPhase()
+              + (context.getCurrentStep() > 0 ? " step " + context.getCurrentStep() : "")
               + " attempt "
               + context.getCurrentAttempt(),
           clock.instant());
@@ -289,6 +292,7 @@ public class PhaseJobs implements EventHandler {
             .setDeploymentId(job.deploymentId().toString())
             .setPhase(job.phase())
             .setAttempt(job.attempt())
+            .setStep(job.step())
             .setSucceeded(result.succeeded())
             .setOutcome(result.outcome())
             .setSummary(result.summary())
@@ -358,10 +362,7 @@ public class PhaseJobs implements EventHandler {
   private boolean stillCurrent(PhaseJob job) {
     return orchestrator
         .stepContextNow(job.deploymentId().toString())
-        .map(
-            context ->
-                context.getCurrentPhase() == job.phase()
-                    && context.getCurrentAttempt() == job.attempt())
+        .map(job::currentIn)
         .orElse(true);
   }
 
