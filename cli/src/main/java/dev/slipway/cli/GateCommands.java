@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.proto.v1.AbortDeploymentRequest;
 import dev.slipway.proto.v1.ApproveDeploymentRequest;
 import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.PromoteDeploymentRequest;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** The people's answers to a release's gates: approve, reject, promote. */
+/** The people's answers to a release's gates: approve, reject, promote, abort. */
 final class GateCommands {
   private GateCommands() {}
 
@@ -93,7 +94,11 @@ final class GateCommands {
   @Command(
       name = "promote",
       mixinStandardHelpOptions = true,
-      description = "End a deployment's bake early: it succeeds now (needs deploy:<env>).")
+      description = {
+        "End a deployment's bake early: it succeeds now (needs deploy:<env>).",
+        "A canary analysing a step ends the step's pause as passed; a PAUSED canary goes on with"
+            + " its next step."
+      })
   static final class Promote implements Callable<Integer> {
     @ParentCommand SlipwayCli root;
     @Spec CommandSpec spec;
@@ -111,6 +116,33 @@ final class GateCommands {
                 .deployments()
                 .promoteDeployment(
                     PromoteDeploymentRequest.newBuilder().setDeploymentId(id).build()));
+      }
+    }
+  }
+
+  @Command(
+      name = "abort",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Roll back a release whose new version is being checked (VERIFY, ANALYSIS, BAKE…) or a"
+            + " PAUSED canary (needs deploy:<env>).",
+        "Refused while a command runs (wait for it) and before anything changed (cancel instead)."
+      })
+  static final class Abort implements Callable<Integer> {
+    @ParentCommand SlipwayCli root;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DEPLOYMENT_ID")
+    String id;
+
+    @Option(names = "--reason", required = true, description = "Why; the rollback's reason.")
+    String reason;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      try (Server server = root.connect()) {
+        var abort = AbortDeploymentRequest.newBuilder().setDeploymentId(id).setReason(reason);
+        return print(root, spec, server.deployments().abortDeployment(abort.build()));
       }
     }
   }

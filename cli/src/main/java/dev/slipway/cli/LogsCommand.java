@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     description = {
       "The whole output of a deployment's commands, read page by page.",
       "  slipway logs DEPLOYMENT_ID                              every step with output",
-      "  slipway logs DEPLOYMENT_ID --phase DEPLOY --attempt 2   one step attempt"
+      "  slipway logs DEPLOYMENT_ID --phase DEPLOY --attempt 2   one step attempt",
+      "  slipway logs DEPLOYMENT_ID --phase WEIGHT --step 2      a canary step's setWeight"
     })
 final class LogsCommand implements Callable<Integer> {
   @ParentCommand SlipwayCli root;
@@ -35,7 +36,7 @@ final class LogsCommand implements Callable<Integer> {
   @Option(
       names = "--phase",
       paramLabel = "PHASE",
-      description = "DEPLOY or REVERT (default: every phase with output).")
+      description = "DEPLOY, SWITCH, WEIGHT or REVERT (default: every phase with output).")
   String phase;
 
   @Option(
@@ -43,6 +44,12 @@ final class LogsCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "The phase's attempt (default: every attempt).")
   Integer attempt;
+
+  @Option(
+      names = "--step",
+      paramLabel = "N",
+      description = "A canary's step, for WEIGHT (default: every step).")
+  Integer canaryStep;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -53,16 +60,24 @@ final class LogsCommand implements Callable<Integer> {
               .deployments()
               .getDeployment(GetDeploymentRequest.newBuilder().setDeploymentId(id).build());
       Phase wanted =
-          phase == null ? null : Printer.phase(phase, "steps with output are DEPLOY and REVERT");
+          phase == null
+              ? null
+              : Printer.phase(phase, "steps with output are DEPLOY, SWITCH, WEIGHT and REVERT");
       List<PhaseRecord> steps =
           d.getPhasesList().stream()
               .filter(p -> p.getLogLines() > 0)
               .filter(p -> wanted == null || p.getPhase() == wanted)
               .filter(p -> attempt == null || p.getAttempt() == attempt)
+              .filter(p -> canaryStep == null || p.getStep() == canaryStep)
               .toList();
       for (PhaseRecord step : steps) {
         if (steps.size() > 1) {
-          out.println("== " + Printer.name(step.getPhase()) + "#" + step.getAttempt());
+          out.println(
+              "== "
+                  + Printer.name(step.getPhase())
+                  + (step.getStep() > 0 ? "/" + step.getStep() : "")
+                  + "#"
+                  + step.getAttempt());
         }
         print(server, out, step);
       }
@@ -83,6 +98,7 @@ final class LogsCommand implements Callable<Integer> {
                       .setDeploymentId(id)
                       .setPhase(step.getPhase())
                       .setAttempt(step.getAttempt())
+                      .setStep(step.getStep())
                       .setAfterLine(after)
                       .setPageSize(1_000)
                       .build());

@@ -53,6 +53,7 @@ final class Printer {
                   + event.getDeploymentId();
           case PHASE_STARTED ->
               name(event.getPhaseStarted().getPhase())
+                  + step(event.getPhaseStarted().getStep(), event.getPhaseStarted().getWeight())
                   + " started"
                   + (event.getPhaseStarted().getSlot().isEmpty()
                       ? ""
@@ -62,9 +63,11 @@ final class Printer {
                       : "");
           case PHASE_COMPLETED ->
               name(event.getPhaseCompleted().getPhase())
+                  + step(event.getPhaseCompleted().getStep(), 0)
                   + switch (event.getPhaseCompleted().getOutcome()) {
                     case PHASE_OUTCOME_SUCCEEDED -> " succeeded";
                     case PHASE_OUTCOME_ERRORED -> " could not run (ERRORED)";
+                    case PHASE_OUTCOME_NO_DATA -> " saw NO DATA";
                     default -> event.getPhaseCompleted().getSucceeded() ? " succeeded" : " FAILED";
                   }
                   + (event.getPhaseCompleted().getSummary().isEmpty()
@@ -148,6 +151,24 @@ final class Printer {
                   + event.getPhaseProgress().getAttempt()
                   + " in progress: "
                   + event.getPhaseProgress().getDetail();
+          case PAUSED ->
+              "PAUSED at step "
+                  + event.getPaused().getStep()
+                  + " ("
+                  + event.getPaused().getWeight()
+                  + "%): "
+                  + event.getPaused().getReason()
+                  + "; go on with: slipway promote "
+                  + event.getDeploymentId()
+                  + ", or roll back with: slipway abort "
+                  + event.getDeploymentId()
+                  + " --reason …";
+          case RESUMED ->
+              "promoted by "
+                  + event.getResumed().getBy()
+                  + " at step "
+                  + event.getResumed().getStep()
+                  + "; going on";
           case KIND_NOT_SET -> "unknown event " + event.getEventId();
         };
     err.println("[" + at + "] " + line);
@@ -186,6 +207,19 @@ final class Printer {
           "  blue-green: deploys to slot "
               + d.getSlot()
               + (d.getSwitched() ? "; its switch ran" : "; traffic not switched to it"));
+    }
+    if (d.getSpec().getStrategy().hasCanary()) {
+      out.println(
+          "  canary: "
+              + (d.getStep() == 0
+                  ? "no step yet"
+                  : "step "
+                      + d.getStep()
+                      + " of "
+                      + d.getSpec().getStrategy().getCanary().getStepsCount()
+                      + ", weight "
+                      + d.getWeight()
+                      + "%"));
     }
     if (!d.getRestoreSetId().isEmpty()) {
       out.println(
@@ -227,7 +261,10 @@ final class Printer {
                 + String.format(
                     Locale.ROOT,
                     "%-16s %-9s %s",
-                    name(phase.getPhase()) + "#" + phase.getAttempt(),
+                    name(phase.getPhase())
+                        + (phase.getStep() > 0 ? "/" + phase.getStep() : "")
+                        + "#"
+                        + phase.getAttempt(),
                     phase.getOutcome().name().substring("PHASE_OUTCOME_".length()),
                     phase.getSummary()));
         phase
@@ -249,6 +286,7 @@ final class Printer {
                   + d.getId()
                   + " --phase "
                   + name(phase.getPhase())
+                  + (phase.getStep() > 0 ? " --step " + phase.getStep() : "")
                   + " --attempt "
                   + phase.getAttempt()
                   + ")");
@@ -256,6 +294,11 @@ final class Printer {
       }
     }
     out.flush();
+  }
+
+  /** " step 2 (50%)" for a canary step's phase; nothing outside the steps. */
+  private static String step(int step, int weight) {
+    return step == 0 ? "" : " step " + step + (weight > 0 ? " (" + weight + "%)" : "");
   }
 
   private static String kind(Deployment d) {

@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
       GateCommands.Approve.class,
       GateCommands.Reject.class,
       GateCommands.Promote.class,
+      GateCommands.Abort.class,
       LedgerCommand.class,
       FreezeCommand.class,
       TargetCommand.class,
