@@ -85,10 +85,11 @@ final class Invariants {
   static List<String> lifeOf(String id, List<DeploymentEvent> events, String status) {
     List<String> violations = new ArrayList<>();
     Set<String> eventIds = new HashSet<>();
-    Map<Phase, Integer> lastAttempt = new HashMap<>();
+    Map<String, Integer> lastAttempt = new HashMap<>();
     DeploymentEvent.KindCase previous = null;
     Phase open = null;
     int openAttempt = 0;
+    int openStep = 0;
     Phase lastEnded = null;
     PhaseOutcome lastOutcome = PhaseOutcome.PHASE_OUTCOME_UNSPECIFIED;
     for (int i = 0; i < events.size(); i++) {
@@ -114,16 +115,21 @@ final class Invariants {
           }
           PhaseOrder.refusesStart(lastEnded, lastOutcome, started.getPhase())
               .ifPresent(why -> violations.add(at + ": " + why));
-          if (started.getAttempt() <= lastAttempt.getOrDefault(started.getPhase(), 0)) {
+          // A canary runs WEIGHT and ANALYSIS once per step: attempts count within a step.
+          String run = started.getPhase() + " step " + started.getStep();
+          if (started.getAttempt() <= lastAttempt.getOrDefault(run, 0)) {
             violations.add(at + ": attempt " + started.getAttempt() + " is not a new one");
           }
-          lastAttempt.put(started.getPhase(), started.getAttempt());
+          lastAttempt.put(run, started.getAttempt());
+          openStep = started.getStep();
           open = started.getPhase();
           openAttempt = started.getAttempt();
         }
         case PHASE_COMPLETED -> {
           var completed = event.getPhaseCompleted();
-          if (completed.getPhase() != open || completed.getAttempt() != openAttempt) {
+          if (completed.getPhase() != open
+              || completed.getAttempt() != openAttempt
+              || completed.getStep() != openStep) {
             violations.add(
                 at
                     + ": "

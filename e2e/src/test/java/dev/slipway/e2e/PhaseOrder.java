@@ -21,16 +21,25 @@ final class PhaseOrder {
           Phase.PHASE_SNAPSHOT,
           Phase.PHASE_REVERT);
   private static final Map<Phase, Set<Phase>> AFTER_SUCCESS =
-      Map.of(
-          Phase.PHASE_PREFLIGHT, EnumSet.of(Phase.PHASE_BACKUP, Phase.PHASE_DEPLOY),
-          Phase.PHASE_BACKUP, EnumSet.of(Phase.PHASE_DEPLOY),
-          Phase.PHASE_DEPLOY, EnumSet.of(Phase.PHASE_VERIFY, Phase.PHASE_BAKE, Phase.PHASE_SWITCH),
-          Phase.PHASE_VERIFY, EnumSet.of(Phase.PHASE_BAKE, Phase.PHASE_SWITCH),
-          Phase.PHASE_SWITCH, EnumSet.of(Phase.PHASE_VERIFY_LIVE),
-          Phase.PHASE_VERIFY_LIVE, EnumSet.of(Phase.PHASE_BAKE),
-          Phase.PHASE_SNAPSHOT, EnumSet.of(Phase.PHASE_RESTORE, Phase.PHASE_REVERT),
-          Phase.PHASE_RESTORE, EnumSet.of(Phase.PHASE_VERIFY, Phase.PHASE_REVERT),
-          Phase.PHASE_REVERT, EnumSet.of(Phase.PHASE_VERIFY_ROLLBACK));
+      Map.ofEntries(
+          Map.entry(Phase.PHASE_PREFLIGHT, EnumSet.of(Phase.PHASE_BACKUP, Phase.PHASE_DEPLOY)),
+          Map.entry(Phase.PHASE_BACKUP, EnumSet.of(Phase.PHASE_DEPLOY)),
+          Map.entry(
+              Phase.PHASE_DEPLOY,
+              EnumSet.of(
+                  Phase.PHASE_VERIFY, Phase.PHASE_BAKE, Phase.PHASE_SWITCH, Phase.PHASE_WEIGHT)),
+          Map.entry(
+              Phase.PHASE_VERIFY,
+              EnumSet.of(Phase.PHASE_BAKE, Phase.PHASE_SWITCH, Phase.PHASE_WEIGHT)),
+          Map.entry(Phase.PHASE_SWITCH, EnumSet.of(Phase.PHASE_VERIFY_LIVE)),
+          Map.entry(Phase.PHASE_VERIFY_LIVE, EnumSet.of(Phase.PHASE_BAKE)),
+          Map.entry(
+              Phase.PHASE_WEIGHT,
+              EnumSet.of(Phase.PHASE_ANALYSIS, Phase.PHASE_WEIGHT, Phase.PHASE_BAKE)),
+          Map.entry(Phase.PHASE_ANALYSIS, EnumSet.of(Phase.PHASE_WEIGHT, Phase.PHASE_BAKE)),
+          Map.entry(Phase.PHASE_SNAPSHOT, EnumSet.of(Phase.PHASE_RESTORE, Phase.PHASE_REVERT)),
+          Map.entry(Phase.PHASE_RESTORE, EnumSet.of(Phase.PHASE_VERIFY, Phase.PHASE_REVERT)),
+          Map.entry(Phase.PHASE_REVERT, EnumSet.of(Phase.PHASE_VERIFY_ROLLBACK)));
 
   /** A failed release is rolled back: its broken state snapshotted first, or reverted at once. */
   private static final Set<Phase> ROLLED_BACK_WHEN_FAILED =
@@ -39,6 +48,8 @@ final class PhaseOrder {
           Phase.PHASE_VERIFY,
           Phase.PHASE_SWITCH,
           Phase.PHASE_VERIFY_LIVE,
+          Phase.PHASE_WEIGHT,
+          Phase.PHASE_ANALYSIS,
           Phase.PHASE_BAKE);
 
   /** Blue-green phases before the switch: failing there leaves traffic where it was. */
@@ -68,6 +79,10 @@ final class PhaseOrder {
                   : Set.of();
           // Slipway's own failure: the phase runs again, as a new attempt.
           case PHASE_OUTCOME_ERRORED -> EnumSet.of(last);
+          // A canary step with no data: the next step (continue, or promoted from its pause) or
+          // the way back (fail, or aborted).
+          case PHASE_OUTCOME_NO_DATA ->
+              EnumSet.of(Phase.PHASE_WEIGHT, Phase.PHASE_SNAPSHOT, Phase.PHASE_REVERT);
           default -> Set.of();
         };
     return allowed.contains(next)

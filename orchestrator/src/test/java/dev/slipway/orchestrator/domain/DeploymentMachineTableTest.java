@@ -18,6 +18,7 @@ import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseProgress;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseStarted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Queued;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Requested;
+import dev.slipway.orchestrator.domain.Input.Abort;
 import dev.slipway.orchestrator.domain.Input.Approve;
 import dev.slipway.orchestrator.domain.Input.Cancel;
 import dev.slipway.orchestrator.domain.Input.DeadlinePassed;
@@ -271,7 +272,8 @@ class DeploymentMachineTableTest {
             input instanceof Cancel
                 || input instanceof Approve
                 || input instanceof Reject
-                || input instanceof Promote;
+                || input instanceof Promote
+                || input instanceof Abort;
         return asks ? new Expected.Refuses() : new Expected.Ignores();
       }
       return switch (input) {
@@ -306,6 +308,7 @@ class DeploymentMachineTableTest {
                             "promoted by bob before the bake ended")));
         case Wake w -> wake();
         case Cancel c -> cancel();
+        case Abort a -> abort();
         case StepResult r ->
             !current(r.phase(), r.attempt())
                 ? new Expected.Ignores()
@@ -320,7 +323,8 @@ class DeploymentMachineTableTest {
                     standing.reason(),
                     standing.approvedBy(),
                     standing.backupTaken(),
-                    List.of(new PhaseProgress(p.phase(), p.attempt(), "1 MiB dumped", 1L << 20)));
+                    List.of(
+                        new PhaseProgress(p.phase(), p.attempt(), "1 MiB dumped", 1L << 20, 0)));
         case DeadlinePassed d -> {
           if (!current(d.phase(), d.attempt())) {
             yield new Expected.Ignores();
@@ -495,27 +499,15 @@ class DeploymentMachineTableTest {
           if (phase == Phase.PREFLIGHT || phase == Phase.BACKUP) {
             yield finish(Status.FAILED, failure, List.of(completed));
           }
-          List<Phase> back = shape.back(taken, standing.switched());
-          if (back.isEmpty() && neverSwitched) {
-            yield finish(Status.ROLLED_BACK, failure + NEVER_SWITCHED, List.of(completed));
-          }
-          yield back.isEmpty()
-              ? finish(
-                  Status.ROLLBACK_FAILED,
-                  failure + "; there is no previous version to revert to",
-                  List.of(completed))
-              : new Expected.Moves(
-                  Status.running(back.getFirst()),
-                  1,
-                  deadline(back.getFirst()),
-                  failure,
-                  standing.approvedBy(),
-                  taken,
-                  List.of(
-                      completed, new PhaseStarted(back.getFirst(), 1, deadline(back.getFirst()))));
+          yield rollBack(failure, completed, taken);
         }
-        case ERRORED -> {
-          String couldNotRun = phase + " could not run: " + summary;
+        case ERRORED, NO_DATA -> {
+          String couldNotRun =
+              phase
+                  + " could not run: "
+                  + (outcome == Outcome.NO_DATA
+                      ? "the worker reported no data, which only an ANALYSIS can: " + summary
+                      : summary);
           if (who.restores()) {
             yield finish(Status.FAILED, restoreStopped(phase, couldNotRun), completed);
           }
@@ -551,6 +543,41 @@ class DeploymentMachineTableTest {
               List.of(completed));
         }
       };
+    }
+
+    /** The way back from a release that failed (or was aborted) in a forward phase. */
+    private Expected rollBack(String failure, PhaseCompleted completed, boolean taken) {
+      List<Phase> back = shape.back(taken, standing.switched());
+      if (back.isEmpty() && shape.blueGreen() && !standing.switched()) {
+        return finish(Status.ROLLED_BACK, failure + NEVER_SWITCHED, List.of(completed));
+      }
+      return back.isEmpty()
+          ? finish(
+              Status.ROLLBACK_FAILED,
+              failure + "; there is no previous version to revert to",
+              List.of(completed))
+          : new Expected.Moves(
+              Status.running(back.getFirst()),
+              1,
+              deadline(back.getFirst()),
+              failure,
+              standing.approvedBy(),
+              taken,
+              List.of(completed, new PhaseStarted(back.getFirst(), 1, deadline(back.getFirst()))));
+    }
+
+    /** Only a release being checked is aborted; it rolls back as if its check had failed. */
+    private Expected abort() {
+      Status status = standing.status();
+      if (who.restores()
+          || !List.of(Status.VERIFY, Status.VERIFY_LIVE, Status.BAKE).contains(status)) {
+        return new Expected.Refuses();
+      }
+      String why = "aborted by bob: bad";
+      return rollBack(
+          why,
+          completed(status.phase().orElseThrow(), Outcome.FAILED, why),
+          standing.backupTaken());
     }
 
     private Expected finish(Status status, String reason, PhaseCompleted completed) {
@@ -715,9 +742,9 @@ class DeploymentMachineTableTest {
 
   private static String worker(Phase phase) {
     return switch (phase) {
-      case PREFLIGHT, VERIFY, VERIFY_LIVE, BAKE, VERIFY_ROLLBACK -> "health-service";
+      case PREFLIGHT, VERIFY, VERIFY_LIVE, ANALYSIS, BAKE, VERIFY_ROLLBACK -> "health-service";
       case BACKUP, SNAPSHOT, RESTORE -> "backup-service";
-      case DEPLOY, SWITCH, REVERT -> "orchestrator";
+      case DEPLOY, SWITCH, WEIGHT, REVERT -> "orchestrator";
     };
   }
 
@@ -763,15 +790,17 @@ class DeploymentMachineTableTest {
                 new Approve("ci", ""),
                 new Reject("bob", "no"),
                 new Promote("bob"),
+                new Abort("bob", "bad"),
                 new Wake()));
     for (Phase phase : Phase.values()) {
       for (int attempt : new int[] {1, 2}) {
         inputs.add(new StepResult(phase, attempt, Outcome.SUCCEEDED, "ok"));
         inputs.add(new StepResult(phase, attempt, Outcome.FAILED, "boom"));
         inputs.add(new StepResult(phase, attempt, Outcome.ERRORED, "boom"));
+        inputs.add(new StepResult(phase, attempt, Outcome.NO_DATA, "boom"));
         inputs.add(new DeadlinePassed(phase, attempt));
         inputs.add(new Resume(phase, attempt, "its lease expired"));
-        inputs.add(new Progress(phase, attempt, "1 MiB dumped", 1L << 20));
+        inputs.add(new Progress(phase, attempt, "1 MiB dumped", 1L << 20, 0));
       }
     }
     return inputs;
@@ -796,6 +825,7 @@ class DeploymentMachineTableTest {
         standing.backupTaken(),
         standing.approvedBy(),
         who.override(),
-        standing.switched());
+        standing.switched(),
+        0);
   }
 }

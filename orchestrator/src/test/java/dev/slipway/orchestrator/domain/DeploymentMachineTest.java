@@ -179,7 +179,8 @@ class DeploymentMachineTest {
             false,
             List.of(),
             "",
-            false);
+            false,
+            0);
     boolean pastBackup = status.ordinal() > Status.BACKUP.ordinal();
     return d.withBackupTaken(pastBackup && plan.backup());
   }
