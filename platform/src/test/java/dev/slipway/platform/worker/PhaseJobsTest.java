@@ -102,7 +102,10 @@ class PhaseJobsTest {
         Statement s = c.createStatement()) {
       for (String migration :
           List.of(
-              "V1_1__phase_jobs.sql", "V2_1__phase_job_leases.sql", "V4_1__phase_job_trace.sql")) {
+              "V1_1__phase_jobs.sql",
+              "V2_1__phase_job_leases.sql",
+              "V4_1__phase_job_trace.sql",
+              "V5_1__phase_job_steps.sql")) {
         s.execute(
             new String(
                 PhaseJobsTest.class
