@@ -94,7 +94,7 @@ class TargetValidatorTest {
                         "notify[0].on[0]: 'started' is not one of: requested, phase_started, phase_completed, succeeded,"
                             + " failed, cancelled, rolled_back, rollback_failed, queued, approval_requested,"
                             + " approval_given, approval_rejected, approval_expired, held,"
-                            + " freeze_overridden, unhealthy, healthy, unchecked"));
+                            + " freeze_overridden, paused, resumed, unhealthy, healthy, unchecked"));
   }
 
   @Test
