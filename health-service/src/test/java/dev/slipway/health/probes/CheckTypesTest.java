@@ -95,15 +95,19 @@ class CheckTypesTest {
   }
 
   @Test
-  void aCommandPassesOnExitZeroWithItsOutputAsEvidenceAndIsStoppedAtTheTimeout() throws Exception {
+  void aCommandPassesOnExitZeroHasNoDataOnExitThreeAndIsStoppedAtTheTimeout() throws Exception {
     Observation ok =
         observe(new Check.Command("migrations", List.of("sh", "-c", "echo schema at 42; exit 0")));
     assertThat(ok.outcome()).isEqualTo(CheckOutcome.PASSED);
     assertThat(ok.detail()).endsWith("schema at 42");
     Observation failed =
-        observe(new Check.Command("queue", List.of("sh", "-c", "echo 812 jobs waiting; exit 3")));
+        observe(new Check.Command("queue", List.of("sh", "-c", "echo 812 jobs waiting; exit 2")));
     assertThat(failed.outcome()).isEqualTo(CheckOutcome.FAILED);
-    assertThat(failed.detail()).contains("3").endsWith("812 jobs waiting");
+    assertThat(failed.detail()).contains("exit 2").endsWith("812 jobs waiting");
+    Observation quiet =
+        observe(new Check.Command("traffic", List.of("sh", "-c", "echo 0 requests; exit 3")));
+    assertThat(quiet.outcome()).isEqualTo(CheckOutcome.NO_DATA);
+    assertThat(quiet.detail()).contains("exit 3").endsWith("0 requests");
     long started = System.nanoTime();
     Observation hung = observe(new Check.Command("hung", List.of("sleep", "30")));
     assertThat(hung.outcome()).isEqualTo(CheckOutcome.FAILED);
