@@ -302,6 +302,16 @@ public class LocalSteps {
     LineSink sink = new LineSink(stored.deployment().id(), step);
     CommandRunner.Outcome outcome = null;
     for (int i = 0; i < commands.size(); i++) {
+      if (i > 0 && stop.stopped()) {
+        // The lease or the deadline ran out between the commands: the next one never starts.
+        return new CommandRunner.Outcome(
+            false,
+            true,
+            true,
+            "the weight went back to 0, then stopped before the revert: "
+                + stop.reason().orElse("stopped"),
+            -1);
+      }
       boolean settingWeight = step.phase() == Phase.WEIGHT || (unweights(stored, step) && i == 0);
       outcome = execute(stored, step, commands.get(i), settingWeight, stop, sink);
       if (!outcome.succeeded()) {
@@ -327,7 +337,7 @@ public class LocalSteps {
             && (stored.spec().hasRollback() || switches(stored, step) || settingWeight);
     boolean revert = step.phase() == Phase.REVERT;
     // A canary's way back sets the weight to 0 before anything else.
-    int weight = step.phase() == Phase.WEIGHT ? d.plan().canary().step(step.step()).weight() : 0;
+    int weight = step.phase() == Phase.WEIGHT ? d.weightAt(step.step()) : 0;
     // Reverting with the deploy command deploys the previous version; a rollback command is told
     // both.
     String version = revert && !ownRollback ? d.previousVersion() : d.version();

@@ -153,26 +153,7 @@ public record Deployment(
 
   /** Canary: the same deployment at step {@code number}. */
   Deployment atStep(int number) {
-    return new Deployment(
-        id,
-        app,
-        environment,
-        kind,
-        version,
-        previousVersion,
-        requestedBy,
-        targetRevision,
-        plan,
-        status,
-        attempt,
-        deadline,
-        reason,
-        lastSequence,
-        backupTaken,
-        approvedBy,
-        freezeOverrideReason,
-        switched,
-        number);
+    return with(status, attempt, deadline, reason, backupTaken, approvedBy, switched, number);
   }
 
   /** The step a phase of this deployment belongs to: the current one for WEIGHT and ANALYSIS. */
@@ -182,7 +163,12 @@ public record Deployment(
 
   /** Canary: the percent of traffic its current step puts on the new version; 0 before any. */
   public int weight() {
-    return step == 0 ? 0 : plan.canary().step(step).weight();
+    return weightAt(step);
+  }
+
+  /** Canary: the percent of traffic step {@code number} puts on the new version; 0 for none. */
+  public int weightAt(int number) {
+    return number == 0 ? 0 : plan.canary().step(number).weight();
   }
 
   /** How long a phase may run: an ANALYSIS gets its step's pause on top of its margin. */
@@ -246,6 +232,18 @@ public record Deployment(
       boolean taken,
       List<String> approvers,
       boolean switchedNow) {
+    return with(newStatus, newAttempt, newDeadline, newReason, taken, approvers, switchedNow, step);
+  }
+
+  private Deployment with(
+      Status newStatus,
+      int newAttempt,
+      Instant newDeadline,
+      String newReason,
+      boolean taken,
+      List<String> approvers,
+      boolean switchedNow,
+      int newStep) {
     return new Deployment(
         id,
         app,
@@ -265,6 +263,6 @@ public record Deployment(
         approvers,
         freezeOverrideReason,
         switchedNow,
-        step);
+        newStep);
   }
 }

@@ -485,7 +485,7 @@ public final class DeploymentMachine {
                   + deployment.plan().slot()
                   + " but is unverified there, and nothing was rolled back",
               events);
-      case WEIGHT ->
+      case WEIGHT, ANALYSIS ->
           finish(
               deployment,
               Status.FAILED,
@@ -494,26 +494,17 @@ public final class DeploymentMachine {
                   + atStep(deployment)
                   + " could not run: "
                   + summary
-                  + "; up to "
-                  + deployment.weight()
-                  + "% of traffic may be on version "
-                  + deployment.version()
+                  + (phase == Phase.WEIGHT
+                      ? "; up to "
+                          + deployment.weight()
+                          + "% of traffic may be on version "
+                          + deployment.version()
+                      : "; version "
+                          + deployment.version()
+                          + " takes "
+                          + deployment.weight()
+                          + "% of traffic, unanalysed")
                   + ", and nothing was rolled back",
-              events);
-      case ANALYSIS ->
-          finish(
-              deployment,
-              Status.FAILED,
-              phase
-                  + " "
-                  + atStep(deployment)
-                  + " could not run: "
-                  + summary
-                  + "; version "
-                  + deployment.version()
-                  + " takes "
-                  + deployment.weight()
-                  + "% of traffic, unanalysed, and nothing was rolled back",
               events);
       case BAKE ->
           finish(

@@ -63,7 +63,7 @@ public final class EventCodec {
                   .setDeadline(timestamp(s.deadline()))
                   .setSlot(deployment.slotFor(s.phase()))
                   .setStep(s.step())
-                  .setWeight(weight(deployment, s.phase(), s.step())));
+                  .setWeight(deployment.weightAt(s.step())));
       case DeploymentEvent.PhaseCompleted c ->
           envelope.setPhaseCompleted(
               PhaseCompleted.newBuilder()
@@ -129,11 +129,6 @@ public final class EventCodec {
                   .setBy(f.by()));
     }
     return envelope.build();
-  }
-
-  /** The weight a canary step's phase sets or analyses; 0 outside the steps. */
-  private static int weight(Deployment deployment, Phase phase, int step) {
-    return phase.perStep() && step > 0 ? deployment.plan().canary().step(step).weight() : 0;
   }
 
   public static dev.slipway.proto.v1.Phase phase(Phase phase) {
