@@ -420,6 +420,23 @@ class RestApiTest {
         .as(back.toString())
         .isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
 
+    String abortable = "rest-abort-" + suffix;
+    apply(abortable, spec("echo deploying ${version}", ", \"bake\": \"1h\"", ""));
+    String good = create(deployer, abortable, "1.0.0", null).getId();
+    awaitStatus(good, DeploymentStatus.DEPLOYMENT_STATUS_BAKE);
+    post(deployer, "/api/v1/deployments/{id}/promote", "", good);
+    awaitStatus(good, DeploymentStatus.DEPLOYMENT_STATUS_SUCCEEDED);
+    String aborting = create(deployer, abortable, "2.0.0", null).getId();
+    awaitStatus(aborting, DeploymentStatus.DEPLOYMENT_STATUS_BAKE);
+    RestClient.Response aborted =
+        post(deployer, "/api/v1/deployments/{id}/abort", "{\"reason\": \"5xx up\"}", aborting);
+    assertThat(aborted.status()).as(aborted.toString()).isEqualTo(200);
+    Deployment abortedBack = awaitStatus(aborting, DeploymentStatus.DEPLOYMENT_STATUS_ROLLED_BACK);
+    assertThat(abortedBack.getStatus())
+        .as(abortedBack.toString())
+        .isEqualTo(DeploymentStatus.DEPLOYMENT_STATUS_ROLLED_BACK);
+    assertThat(abortedBack.getReason()).startsWith("aborted by ").endsWith(": 5xx up");
+
     // A release that fails rolls back by itself, and its version is quarantined.
     Deployment failed =
         awaitStatus(
