@@ -10,9 +10,9 @@ import dev.slipway.health.probes.Probe;
 import dev.slipway.platform.events.PhaseNames;
 import dev.slipway.platform.grpc.OrchestratorClient;
 import dev.slipway.platform.process.StopSignal;
+import dev.slipway.platform.spec.CheckPlaceholders;
 import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.HealthSettings;
-import dev.slipway.platform.spec.SlotPlaceholder;
 import dev.slipway.platform.worker.PhaseJob;
 import dev.slipway.platform.worker.PhaseWorker;
 import dev.slipway.proto.internal.v1.Evidence;
@@ -36,9 +36,9 @@ import java.util.stream.Collectors;
 
 /**
  * Runs PREFLIGHT, VERIFY, VERIFY_LIVE and VERIFY_ROLLBACK (rounds of checks until the policy
- * reaches a verdict, with ${slot} put in for a blue-green target), BAKE and a canary step's
- * ANALYSIS (rounds for the bake time or the step's pause, unless the checks fail or cannot run
- * often enough first).
+ * reaches a verdict, with ${slot} put in for a blue-green target and a check naming ${instance} run
+ * once per instance the phase works on), BAKE and a canary step's ANALYSIS (rounds for the bake
+ * time or the step's pause, unless the checks fail or cannot run often enough first).
  */
 @Singleton
 public class HealthWorker implements PhaseWorker {
@@ -78,15 +78,17 @@ public class HealthWorker implements PhaseWorker {
       throws InterruptedException {
     boolean preflight = job.phase() == Phase.PHASE_PREFLIGHT;
     List<HealthCheck> specs =
-        preflight
-            ? deployment.getSpec().getPreflight().getChecksList()
-            : deployment.getSpec().getHealth().getChecksList();
+        CheckPlaceholders.perInstance(
+            preflight
+                ? deployment.getSpec().getPreflight().getChecksList()
+                : deployment.getSpec().getHealth().getChecksList(),
+            deployment.getInstancesList());
     List<Check> checks = new ArrayList<>();
     for (HealthCheck spec : specs) {
       try {
         checks.add(
             CheckSpecs.check(
-                SlotPlaceholder.in(spec, deployment.getSlot()), name -> secret(job, name)));
+                CheckPlaceholders.withSlot(spec, deployment.getSlot()), name -> secret(job, name)));
       } catch (StatusRuntimeException e) {
         return new Result(
             PhaseOutcome.PHASE_OUTCOME_ERRORED,

@@ -6,9 +6,9 @@ import dev.slipway.health.domain.VerdictPolicy;
 import dev.slipway.health.probes.Probe;
 import dev.slipway.platform.events.TargetKey;
 import dev.slipway.platform.grpc.OrchestratorClient;
+import dev.slipway.platform.spec.CheckPlaceholders;
 import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.HealthSettings;
-import dev.slipway.platform.spec.SlotPlaceholder;
 import dev.slipway.proto.internal.v1.ReportWatchVerdictRequest;
 import dev.slipway.proto.internal.v1.StepContext;
 import dev.slipway.proto.internal.v1.Watch;
@@ -67,14 +67,16 @@ final class TargetWatch {
                     new IllegalStateException("the orchestrator did not answer for " + deployment));
     TargetSpec spec = context.getSpec();
     List<HealthCheck> specs =
-        spec.getWatch().getChecksCount() > 0
-            ? spec.getWatch().getChecksList()
-            : spec.getHealth().getChecksList();
+        CheckPlaceholders.perInstance(
+            spec.getWatch().getChecksCount() > 0
+                ? spec.getWatch().getChecksList()
+                : spec.getHealth().getChecksList(),
+            spec.getStrategy().getRolling().getInstancesList());
     List<Check> checks = new ArrayList<>();
     for (HealthCheck check : specs) {
       checks.add(
           CheckSpecs.check(
-              SlotPlaceholder.in(check, watch.getSlot()),
+              CheckPlaceholders.withSlot(check, watch.getSlot()),
               name -> new String(orchestrator.secret(deployment, name), StandardCharsets.UTF_8)));
     }
     return new TargetWatch(

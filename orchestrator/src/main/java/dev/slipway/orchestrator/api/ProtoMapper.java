@@ -54,6 +54,7 @@ final class ProtoMapper {
             .setSwitched(d.switched())
             .setStep(d.step())
             .setWeight(d.weight())
+            .addAllInstances(d.wave())
             .setApprovalsRequired(d.plan().approvals())
             .setQueuePosition(detail.queuePosition());
     stored.restoreSet().ifPresent(set -> message.setRestoreSetId(set.toString()));

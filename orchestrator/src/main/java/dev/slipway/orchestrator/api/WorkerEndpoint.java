@@ -105,7 +105,8 @@ public class WorkerEndpoint extends WorkerServiceGrpc.WorkerServiceImplBase
                           .setCurrentPhase(EventCodec.phase(phase))
                           .setCurrentAttempt(d.attempt())
                           .setCurrentStep(d.stepOf(phase))
-                          .setSlot(d.slotFor(phase)));
+                          .setSlot(d.slotFor(phase))
+                          .addAllInstances(d.instancesFor(phase, d.stepOf(phase))));
           stored.restoreSet().ifPresent(set -> context.setRestoreSetId(set.toString()));
           return context
               .setDeploymentId(d.id().toString())

@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The step driver for DEPLOY, SWITCH, WEIGHT and REVERT: runs the target's command for one attempt
- * (a canary's REVERT first sets the weight back to 0), keeps its output as step log lines, and
- * feeds the result back into the state machine. The command runs only while this runner holds the
- * attempt's lease: a lost lease (a database away too long, a cancelled deployment, an attempt taken
- * over) stops it, and its result is then not reported.
+ * (a canary's REVERT first sets the weight back to 0; a rolling release's runs once per instance of
+ * the wave), keeps its output as step log lines, and feeds the result back into the state machine.
+ * The command runs only while this runner holds the attempt's lease: a lost lease (a database away
+ * too long, a cancelled deployment, an attempt taken over) stops it, and its result is then not
+ * reported.
  */
 @Singleton
 public class LocalSteps {
@@ -121,10 +122,10 @@ public class LocalSteps {
   private void runCurrent(UUID id, LocalStep step, StoredDeployment stored)
       throws InterruptedException {
     Status status = Status.running(step.phase());
-    List<CommandStep> commands = commands(stored, step);
+    List<Run> commands = commands(stored, step);
     Duration timeout =
         commands.stream()
-            .map(command -> PlanFactory.commandTimeout(command.getTimeout()))
+            .map(run -> PlanFactory.commandTimeout(run.command().getTimeout()))
             .reduce(Duration.ZERO, Duration::plus);
     StopSignal stop = StopSignal.after(timeout, clock);
     if (!work.begin(stop)) {
@@ -151,11 +152,7 @@ public class LocalSteps {
   }
 
   private void runHeld(
-      StoredDeployment stored,
-      LocalStep step,
-      List<CommandStep> commands,
-      Status status,
-      StopSignal stop)
+      StoredDeployment stored, LocalStep step, List<Run> commands, Status status, StopSignal stop)
       throws InterruptedException {
     UUID id = stored.deployment().id();
     CommandRunner.Outcome outcome;
@@ -258,16 +255,33 @@ public class LocalSteps {
   }
 
   /**
-   * The commands of a local step, run in order while each succeeds: its own, after setting the
-   * weight back to 0 for the REVERT of a canary that had set one.
+   * One command of a local step: the target's command for a phase, put to one instance of a rolling
+   * release, or a canary's setWeight.
    */
-  private static List<CommandStep> commands(StoredDeployment stored, LocalStep step) {
+  private record Run(CommandStep command, boolean settingWeight, String instance) {}
+
+  /**
+   * The commands of a local step, run in order while each succeeds: its own, after setting the
+   * weight back to 0 for the REVERT of a canary that had set one, or once per instance of a rolling
+   * release's wave (its DEPLOY) or of the waves released so far (its REVERT).
+   */
+  private static List<Run> commands(StoredDeployment stored, LocalStep step) {
     CommandStep own = command(stored, step);
-    return unweights(stored, step) ? List.of(setWeight(stored), own) : List.of(own);
+    Deployment d = stored.deployment();
+    if (d.plan().rolling().enabled() && d.plan().rolling().byWave(step.phase())) {
+      return d.instancesFor(step.phase(), step.step()).stream()
+          .map(instance -> new Run(own, false, instance))
+          .toList();
+    }
+    Run run = new Run(own, step.phase() == Phase.WEIGHT, "");
+    return unweights(stored, step)
+        ? List.of(new Run(setWeight(stored), true, ""), run)
+        : List.of(run);
   }
 
   private static boolean unweights(StoredDeployment stored, LocalStep step) {
-    return step.phase() == Phase.REVERT && stored.deployment().step() > 0;
+    Deployment d = stored.deployment();
+    return step.phase() == Phase.REVERT && d.plan().canary().enabled() && d.step() > 0;
   }
 
   private static CommandStep setWeight(StoredDeployment stored) {
@@ -297,25 +311,38 @@ public class LocalSteps {
 
   /** Runs the commands in order into one log, stopping at the first that does not succeed. */
   private CommandRunner.Outcome executeAll(
-      StoredDeployment stored, LocalStep step, List<CommandStep> commands, StopSignal stop)
+      StoredDeployment stored, LocalStep step, List<Run> runs, StopSignal stop)
       throws InterruptedException {
     LineSink sink = new LineSink(stored.deployment().id(), step);
     CommandRunner.Outcome outcome = null;
-    for (int i = 0; i < commands.size(); i++) {
+    for (int i = 0; i < runs.size(); i++) {
+      Run run = runs.get(i);
       if (i > 0 && stop.stopped()) {
         // The lease or the deadline ran out between the commands: the next one never starts.
         return new CommandRunner.Outcome(
             false,
             true,
             true,
-            "the weight went back to 0, then stopped before the revert: "
+            doneBefore(runs, i)
+                + ", then stopped before "
+                + what(run)
+                + ": "
                 + stop.reason().orElse("stopped"),
             -1);
       }
-      boolean settingWeight = step.phase() == Phase.WEIGHT || (unweights(stored, step) && i == 0);
-      outcome = execute(stored, step, commands.get(i), settingWeight, stop, sink);
+      if (!run.instance().isEmpty()) {
+        sink.accept("== instance " + run.instance() + " ==");
+      }
+      outcome = execute(stored, step, run, stop, sink);
       if (!outcome.succeeded()) {
-        return settingWeight && step.phase() == Phase.REVERT
+        if (!run.instance().isEmpty()) {
+          return outcome.withPrefix(
+              "instance "
+                  + run.instance()
+                  + (i > 0 ? " (" + doneBefore(runs, i) + ")" : "")
+                  + ": ");
+        }
+        return run.settingWeight() && step.phase() == Phase.REVERT
             ? outcome.withPrefix("setting the weight back to 0: ")
             : outcome;
       }
@@ -323,15 +350,24 @@ public class LocalSteps {
     return outcome;
   }
 
+  /** What the runs before {@code index} did, for a step that stopped there. */
+  private static String doneBefore(List<Run> runs, int index) {
+    if (runs.getFirst().instance().isEmpty()) {
+      return "the weight went back to 0";
+    }
+    return String.join(", ", runs.subList(0, index).stream().map(Run::instance).toList()) + " done";
+  }
+
+  private static String what(Run run) {
+    return run.instance().isEmpty() ? "the revert" : "instance " + run.instance();
+  }
+
   private CommandRunner.Outcome execute(
-      StoredDeployment stored,
-      LocalStep step,
-      CommandStep command,
-      boolean settingWeight,
-      StopSignal stop,
-      LineSink sink)
+      StoredDeployment stored, LocalStep step, Run run, StopSignal stop, LineSink sink)
       throws InterruptedException {
     Deployment d = stored.deployment();
+    CommandStep command = run.command();
+    boolean settingWeight = run.settingWeight();
     boolean ownRollback =
         step.phase() == Phase.REVERT
             && (stored.spec().hasRollback() || switches(stored, step) || settingWeight);
@@ -359,7 +395,9 @@ public class LocalSteps {
             "attempt",
             Integer.toString(step.attempt()),
             "weight",
-            settingWeight ? Integer.toString(weight) : "");
+            settingWeight ? Integer.toString(weight) : "",
+            "instance",
+            run.instance());
     List<String> argv =
         command.getCommandList().stream().map(arg -> Placeholders.substitute(arg, values)).toList();
     Path workdir = command.getWorkdir().isEmpty() ? null : Path.of(command.getWorkdir());

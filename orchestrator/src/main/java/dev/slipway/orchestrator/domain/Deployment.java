@@ -21,7 +21,8 @@ import java.util.UUID;
  * @param switched blue-green: its SWITCH ran (or failed part way), so traffic may be on the new
  *     slot and a rollback switches back
  * @param step canary: the step it is at, 1-based (0 before the first); a rollback keeps the step it
- *     failed at, so its REVERT first sets the weight back to 0
+ *     failed at, so its REVERT first sets the weight back to 0. Rolling: the wave, likewise kept by
+ *     a rollback, which reverts the waves up to it
  */
 public record Deployment(
     UUID id,
@@ -151,14 +152,40 @@ public record Deployment(
     return with(status, attempt, deadline, reason, backupTaken, approvedBy, true);
   }
 
-  /** Canary: the same deployment at step {@code number}. */
+  /** Canary: the same deployment at step {@code number}; rolling: at wave {@code number}. */
   Deployment atStep(int number) {
     return with(status, attempt, deadline, reason, backupTaken, approvedBy, switched, number);
   }
 
-  /** The step a phase of this deployment belongs to: the current one for WEIGHT and ANALYSIS. */
+  /**
+   * The step a phase of this deployment belongs to: the current one for a canary's WEIGHT and
+   * ANALYSIS, and for the phases of a rolling release that work wave by wave.
+   */
   public int stepOf(Phase phase) {
-    return phase.perStep() ? step : 0;
+    return phase.perStep() || plan.rolling().byWave(phase) ? step : 0;
+  }
+
+  /** Rolling: the instances of the wave it is at; empty before the first and for other targets. */
+  public List<String> wave() {
+    return step == 0 || !plan.rolling().enabled() ? List.of() : plan.rolling().wave(step);
+  }
+
+  /**
+   * Rolling: the instances a phase at {@code atStep} works on: a wave's for DEPLOY and VERIFY,
+   * those released up to it (last first) for REVERT and VERIFY_ROLLBACK, all of them for the checks
+   * before and after; empty for the data phases and for other targets.
+   */
+  public List<String> instancesFor(Phase phase, int atStep) {
+    Rolling rolling = plan.rolling();
+    if (!rolling.enabled()) {
+      return List.of();
+    }
+    return switch (phase) {
+      case DEPLOY, VERIFY -> rolling.wave(atStep);
+      case REVERT, VERIFY_ROLLBACK -> rolling.releasedUpTo(atStep);
+      case PREFLIGHT, BAKE -> rolling.instances();
+      case BACKUP, SNAPSHOT, RESTORE, SWITCH, VERIFY_LIVE, WEIGHT, ANALYSIS -> List.of();
+    };
   }
 
   /** Canary: the percent of traffic its current step puts on the new version; 0 before any. */
@@ -168,7 +195,7 @@ public record Deployment(
 
   /** Canary: the percent of traffic step {@code number} puts on the new version; 0 for none. */
   public int weightAt(int number) {
-    return number == 0 ? 0 : plan.canary().step(number).weight();
+    return number == 0 || !plan.canary().enabled() ? 0 : plan.canary().step(number).weight();
   }
 
   /** How long a phase may run: an ANALYSIS gets its step's pause on top of its margin. */

@@ -45,6 +45,8 @@ import java.util.Optional;
  *   -> [SNAPSHOT -> RESTORE] -> REVERT -> [VERIFY_ROLLBACK] -> ROLLED_BACK
  * canary: an ANALYSIS that saw no data follows noData: the next step, a rollback, or PAUSED until
  *   a promote (next step) or an abort (rollback); a canary's REVERT first sets the weight to 0
+ * rolling: DEPLOY and VERIFY run once per wave of instances; a failure REVERTs the waves released
+ *   so far (and VERIFY_ROLLBACK checks them), and later waves are never touched
  * blue-green: DEPLOY and VERIFY work on the idle slot, SWITCH moves traffic to it, VERIFY_LIVE
  *   checks it serving; a failure before the switch ends ROLLED_BACK after [SNAPSHOT -> RESTORE]
  *   with traffic never moved, one after it REVERTs by switching back
@@ -369,11 +371,11 @@ public final class DeploymentMachine {
       case DEPLOY ->
           plan.healthChecks()
               ? enter(deployment, Phase.VERIFY, 1, now, events)
-              : verified(deployment, now, events);
+              : nextWave(deployment, now, events);
       case VERIFY ->
           deployment.kind() == Kind.RESTORE
               ? finish(deployment, Status.SUCCEEDED, "", events)
-              : verified(deployment, now, events);
+              : nextWave(deployment, now, events);
       case SWITCH ->
           plan.healthChecks()
               ? enter(deployment, Phase.VERIFY_LIVE, 1, now, events)
@@ -423,7 +425,10 @@ public final class DeploymentMachine {
       case PREFLIGHT, BACKUP ->
           finish(deployment, Status.FAILED, phase + " failed: " + summary, events);
       case DEPLOY, VERIFY, SWITCH, VERIFY_LIVE, BAKE ->
-          startRollback(deployment.withReason(phase + " failed: " + summary), now, events);
+          startRollback(
+              deployment.withReason(phase + atWave(deployment, phase) + " failed: " + summary),
+              now,
+              events);
       case WEIGHT, ANALYSIS ->
           startRollback(
               deployment.withReason(phase + " " + atStep(deployment) + " failed: " + summary),
@@ -444,14 +449,18 @@ public final class DeploymentMachine {
   private static Decision afterError(
       Deployment deployment, Phase phase, PhaseCompleted completed, String summary) {
     List<DeploymentEvent> events = List.of(completed);
-    String couldNotRun = phase + " could not run: " + summary;
+    String couldNotRun = phase + atWave(deployment, phase) + " could not run: " + summary;
     if (deployment.kind() == Kind.RESTORE) {
       return finish(deployment, Status.FAILED, restoreStopped(phase, couldNotRun), events);
     }
     return switch (phase) {
       case PREFLIGHT, BACKUP -> finish(deployment, Status.FAILED, couldNotRun, events);
       case DEPLOY ->
-          finish(deployment, Status.FAILED, couldNotRun + "; nothing was rolled back", events);
+          finish(
+              deployment,
+              Status.FAILED,
+              couldNotRun + releasedBefore(deployment) + "; nothing was rolled back",
+              events);
       case VERIFY ->
           finish(
               deployment,
@@ -463,7 +472,13 @@ public final class DeploymentMachine {
                       ? " is on the idle slot "
                           + deployment.plan().slot()
                           + ", unverified, and traffic was not switched"
-                      : " is deployed but unverified, and nothing was rolled back"),
+                      : deployment.plan().rolling().enabled()
+                          ? " is on "
+                              + String.join(", ", deployment.instancesFor(phase, deployment.step()))
+                              + " unverified"
+                              + releasedBefore(deployment)
+                              + ", and nothing was rolled back"
+                          : " is deployed but unverified, and nothing was rolled back"),
               events);
       case SWITCH ->
           finish(
@@ -579,6 +594,45 @@ public final class DeploymentMachine {
   }
 
   /**
+   * Rolling: after a wave is deployed and verified, the next one; once the last is, or for a target
+   * deployed as one, what follows the checks.
+   */
+  private static Decision nextWave(
+      Deployment deployment, Instant now, List<DeploymentEvent> events) {
+    Rolling rolling = deployment.plan().rolling();
+    if (rolling.enabled() && !rolling.last(deployment.step())) {
+      return enter(deployment.atStep(deployment.step() + 1), Phase.DEPLOY, 1, now, events);
+    }
+    return verified(deployment, now, events);
+  }
+
+  /** " wave 2 of 3 (b)": which instances a phase of a rolling release stopped at, for reasons. */
+  private static String atWave(Deployment deployment, Phase phase) {
+    Rolling rolling = deployment.plan().rolling();
+    boolean waveByWave = phase == Phase.DEPLOY || phase == Phase.VERIFY;
+    if (!rolling.enabled() || !waveByWave || deployment.step() == 0) {
+      return "";
+    }
+    return " wave "
+        + deployment.step()
+        + " of "
+        + rolling.waves()
+        + " ("
+        + String.join(", ", rolling.wave(deployment.step()))
+        + ")";
+  }
+
+  /** Rolling: the instances earlier waves left on the new version, for a release stopped. */
+  private static String releasedBefore(Deployment deployment) {
+    Rolling rolling = deployment.plan().rolling();
+    if (deployment.step() <= 1) {
+      return "";
+    }
+    List<String> earlier = rolling.releasedUpTo(deployment.step() - 1).reversed();
+    return "; " + String.join(", ", earlier) + " already run version " + deployment.version();
+  }
+
+  /**
    * Canary: after a step, the next one, or once the last is done (all traffic on the new version)
    * the bake or success.
    */
@@ -647,7 +701,12 @@ public final class DeploymentMachine {
   }
 
   static Transition enter(
-      Deployment deployment, Phase phase, int attempt, Instant now, List<DeploymentEvent> before) {
+      Deployment entering, Phase phase, int attempt, Instant now, List<DeploymentEvent> before) {
+    // A rolling release's first DEPLOY is its first wave.
+    Deployment deployment =
+        phase == Phase.DEPLOY && entering.plan().rolling().enabled() && entering.step() == 0
+            ? entering.atStep(1)
+            : entering;
     Instant deadline = now.plus(deployment.timeoutOf(phase));
     int step = deployment.stepOf(phase);
     List<DeploymentEvent> events = new ArrayList<>(before);

@@ -3,6 +3,7 @@ package dev.slipway.orchestrator.domain;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What a deployment will do, fixed when it is created from the target spec: which gates and
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param live blue-green: the slot serving when the release was planned; empty when none is known
  *     (a first release, a target that was direct), and then there is no slot to switch back to
  * @param canary the canary steps, {@link Canary#NONE} for a release that moves traffic at once
+ * @param rolling the instances released wave by wave, {@link Rolling#NONE} for a target deployed as
+ *     one
  */
 public record Plan(
     boolean preflight,
@@ -35,7 +38,8 @@ public record Plan(
     Map<Phase, Duration> timeouts,
     String slot,
     String live,
-    Canary canary) {
+    Canary canary,
+    Rolling rolling) {
   public static final String BLUE = "blue";
   public static final String GREEN = "green";
 
@@ -56,8 +60,9 @@ public record Plan(
       throw new IllegalArgumentException(
           "slot " + live + " cannot serve while " + slot + " is idle");
     }
-    if (canary.enabled() && !slot.isEmpty()) {
-      throw new IllegalArgumentException("a release is blue-green or a canary, not both");
+    if (Stream.of(canary.enabled(), !slot.isEmpty(), rolling.enabled()).filter(on -> on).count()
+        > 1) {
+      throw new IllegalArgumentException("a release is blue-green, a canary or rolling: one");
     }
   }
 
@@ -85,7 +90,8 @@ public record Plan(
         timeouts,
         slot,
         slot.isEmpty() ? "" : other(slot),
-        Canary.NONE);
+        Canary.NONE,
+        Rolling.NONE);
   }
 
   /** This plan as a canary with {@code steps}. */
@@ -102,7 +108,26 @@ public record Plan(
         timeouts,
         slot,
         live,
-        steps);
+        steps,
+        rolling);
+  }
+
+  /** This plan as a rolling release of {@code waves}. */
+  public Plan withRolling(Rolling waves) {
+    return new Plan(
+        preflight,
+        backup,
+        restoreOnRollback,
+        healthChecks,
+        bake,
+        revertible,
+        approvals,
+        approvalTimeout,
+        timeouts,
+        slot,
+        live,
+        canary,
+        waves);
   }
 
   /** Whether the release deploys to an idle slot and switches traffic to it. */

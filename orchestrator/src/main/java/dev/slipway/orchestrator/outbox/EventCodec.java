@@ -63,7 +63,8 @@ public final class EventCodec {
                   .setDeadline(timestamp(s.deadline()))
                   .setSlot(deployment.slotFor(s.phase()))
                   .setStep(s.step())
-                  .setWeight(deployment.weightAt(s.step())));
+                  .setWeight(deployment.weightAt(s.step()))
+                  .addAllInstances(deployment.instancesFor(s.phase(), s.step())));
       case DeploymentEvent.PhaseCompleted c ->
           envelope.setPhaseCompleted(
               PhaseCompleted.newBuilder()

@@ -3,9 +3,11 @@ package dev.slipway.orchestrator.targets;
 import dev.slipway.orchestrator.domain.Canary;
 import dev.slipway.orchestrator.domain.Phase;
 import dev.slipway.orchestrator.domain.Plan;
+import dev.slipway.orchestrator.domain.Rolling;
 import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.HealthSettings;
 import dev.slipway.proto.v1.CanarySpec;
+import dev.slipway.proto.v1.RollingSpec;
 import dev.slipway.proto.v1.TargetSpec;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -28,11 +30,16 @@ public final class PlanFactory {
   public static Plan plan(TargetSpec spec, String previousVersion, String live) {
     Map<Phase, Duration> timeouts = new EnumMap<>(Phase.class);
     Duration deploy = commandTimeout(spec.getDeploy().getTimeout());
-    timeouts.put(Phase.DEPLOY, deploy.plus(GRACE));
+    Rolling rolling = rolling(spec);
+    // A rolling DEPLOY runs the command once per instance of its wave, its REVERT once per instance
+    // released.
+    timeouts.put(Phase.DEPLOY, deploy.multipliedBy(rolling.maxUnavailable()).plus(GRACE));
     Duration switchTo =
         commandTimeout(spec.getStrategy().getBlueGreen().getSwitch().getTimeout()).plus(GRACE);
     Duration setWeight = commandTimeout(spec.getStrategy().getCanary().getSetWeight().getTimeout());
-    Duration revert = spec.hasRollback() ? commandTimeout(spec.getRollback().getTimeout()) : deploy;
+    Duration revert =
+        (spec.hasRollback() ? commandTimeout(spec.getRollback().getTimeout()) : deploy)
+            .multipliedBy(Math.max(1, rolling.instances().size()));
     timeouts.put(
         Phase.REVERT,
         // A blue-green revert is the switch back; a canary's first sets the weight back to 0.
@@ -69,7 +76,17 @@ public final class PlanFactory {
         timeouts,
         blueGreen(spec) ? Plan.other(live) : "",
         blueGreen(spec) ? live : "",
-        canary(spec));
+        canary(spec),
+        rolling);
+  }
+
+  /** The instances of the spec, released wave by wave; {@link Rolling#NONE} when not rolling. */
+  public static Rolling rolling(TargetSpec spec) {
+    if (!spec.getStrategy().hasRolling()) {
+      return Rolling.NONE;
+    }
+    RollingSpec rolling = spec.getStrategy().getRolling();
+    return new Rolling(rolling.getInstancesList(), Math.max(1, rolling.getMaxUnavailable()));
   }
 
   /** The canary steps of the spec; {@link Canary#NONE} without a canary strategy. */

@@ -4,9 +4,9 @@ import dev.slipway.orchestrator.domain.Plan;
 import dev.slipway.orchestrator.errors.InvalidInput;
 import dev.slipway.orchestrator.errors.InvalidInput.Violation;
 import dev.slipway.platform.spec.AllowedRoots;
+import dev.slipway.platform.spec.CheckPlaceholders;
 import dev.slipway.platform.spec.Durations;
 import dev.slipway.platform.spec.PostgresUrl;
-import dev.slipway.platform.spec.SlotPlaceholder;
 import dev.slipway.proto.v1.BackupItem;
 import dev.slipway.proto.v1.BackupRetention;
 import dev.slipway.proto.v1.BackupSpec;
@@ -15,6 +15,7 @@ import dev.slipway.proto.v1.CanaryStep;
 import dev.slipway.proto.v1.CommandStep;
 import dev.slipway.proto.v1.HealthCheck;
 import dev.slipway.proto.v1.NotifyRule;
+import dev.slipway.proto.v1.RollingSpec;
 import dev.slipway.proto.v1.TargetSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -66,9 +67,14 @@ public final class TargetValidator {
   private static final int MAX_CANARY_STEPS = 20;
   private static final String SLOT_WITHOUT_BLUE_GREEN =
       "uses ${slot}, which only a blue-green target (strategy.blueGreen) has";
+  private static final String INSTANCE_WITHOUT_ROLLING =
+      "uses ${instance}, which only a rolling target (strategy.rolling) has";
+  private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
+  private static final int MAX_INSTANCES = 100;
 
   private final List<Violation> violations = new ArrayList<>();
   private boolean blueGreen;
+  private boolean rolling;
   private final AllowedRoots backupRoots;
 
   private TargetValidator(AllowedRoots backupRoots) {
@@ -115,6 +121,7 @@ public final class TargetValidator {
     name("app", spec.getApp());
     name("environment", spec.getEnvironment());
     blueGreen = spec.getStrategy().hasBlueGreen();
+    rolling = spec.getStrategy().hasRolling();
     strategy(spec);
     if (!spec.hasDeploy()) {
       fail("deploy", "is required: the command that deploys a version");
@@ -172,11 +179,15 @@ public final class TargetValidator {
   }
 
   private void strategy(TargetSpec spec) {
-    if (spec.getStrategy().hasCanary()) {
-      if (blueGreen) {
-        fail("strategy", "is blueGreen or canary, not both");
-      }
+    boolean canary = spec.getStrategy().hasCanary();
+    if ((blueGreen ? 1 : 0) + (canary ? 1 : 0) + (rolling ? 1 : 0) > 1) {
+      fail("strategy", "is one of blueGreen, canary and rolling");
+    }
+    if (canary) {
       canary(spec.getStrategy().getCanary(), spec.getHealth().getChecksCount() > 0);
+    }
+    if (rolling) {
+      rolling(spec);
     }
     if (blueGreen) {
       if (!spec.getStrategy().getBlueGreen().hasSwitch()) {
@@ -197,6 +208,44 @@ public final class TargetValidator {
         fail("strategy.blueGreen.switch.command", "must name ${slot}: the slot traffic moves to");
       }
     }
+  }
+
+  private void rolling(TargetSpec spec) {
+    RollingSpec given = spec.getStrategy().getRolling();
+    int count = given.getInstancesCount();
+    if (count == 0 || count > MAX_INSTANCES) {
+      fail("strategy.rolling.instances", "needs 1 to " + MAX_INSTANCES + " instances");
+    }
+    for (int i = 0; i < count; i++) {
+      String instance = given.getInstances(i);
+      if (!INSTANCE.matcher(instance).matches()) {
+        fail(
+            "strategy.rolling.instances[" + i + "]",
+            "'"
+                + instance
+                + "' must be letters, digits, '.', '_', ':', '@' and '-', at most 128, starting"
+                + " with a letter or digit");
+      } else if (given.getInstancesList().indexOf(instance) < i) {
+        fail("strategy.rolling.instances[" + i + "]", "'" + instance + "' is named twice");
+      }
+    }
+    if (given.getMaxUnavailable() < 0 || (count > 0 && given.getMaxUnavailable() > count)) {
+      fail(
+          "strategy.rolling.maxUnavailable",
+          "must be between 1 and the number of instances, " + count + " (0 means the default, 1)");
+    }
+    if (!names(spec.getDeploy(), CheckPlaceholders.INSTANCE)) {
+      fail(
+          "deploy.command",
+          "must name ${instance}: a rolling release deploys one instance at once");
+    }
+    if (spec.hasRollback() && !names(spec.getRollback(), CheckPlaceholders.INSTANCE)) {
+      fail("rollback.command", "must name ${instance}: a rolling revert reverts one at once");
+    }
+  }
+
+  private static boolean names(CommandStep step, String placeholder) {
+    return step.getCommandList().stream().anyMatch(arg -> arg.contains(placeholder));
   }
 
   private void canary(CanarySpec canary, boolean healthChecks) {
@@ -262,18 +311,22 @@ public final class TargetValidator {
       while (placeholder.find()) {
         boolean slot = placeholder.group(1).equals("slot");
         boolean weight = placeholder.group(1).equals("weight");
+        boolean instance = placeholder.group(1).equals("instance");
         if (slot && !blueGreen) {
           fail(field + ".command[" + i + "]", SLOT_WITHOUT_BLUE_GREEN);
         } else if (weight && !field.equals(SET_WEIGHT)) {
           fail(field + ".command[" + i + "]", "uses ${weight}, which only " + SET_WEIGHT + " has");
-        } else if (!slot && !weight && !PLACEHOLDERS.contains(placeholder.group(1))) {
+        } else if (instance && !rolling) {
+          fail(field + ".command[" + i + "]", INSTANCE_WITHOUT_ROLLING);
+        } else if (!slot && !weight && !instance && !PLACEHOLDERS.contains(placeholder.group(1))) {
           fail(
               field + ".command[" + i + "]",
               "unknown placeholder ${"
                   + placeholder.group(1)
                   + "}; allowed: ${version} ${previousVersion} ${deploymentId} ${app} ${environment}"
                   + " ${attempt}"
-                  + (blueGreen ? " ${slot}" : ""));
+                  + (blueGreen ? " ${slot}" : "")
+                  + (rolling ? " ${instance}" : ""));
         }
       }
     }
@@ -362,10 +415,16 @@ public final class TargetValidator {
   }
 
   private void check(String field, HealthCheck given) {
-    if (SlotPlaceholder.usedIn(given) && !blueGreen) {
+    if (CheckPlaceholders.uses(given, CheckPlaceholders.SLOT) && !blueGreen) {
       fail(field, SLOT_WITHOUT_BLUE_GREEN);
     }
-    HealthCheck check = SlotPlaceholder.in(given, Plan.BLUE);
+    if (CheckPlaceholders.uses(given, CheckPlaceholders.INSTANCE) && !rolling) {
+      fail(field, INSTANCE_WITHOUT_ROLLING);
+    }
+    HealthCheck check =
+        CheckPlaceholders.perInstance(
+                List.of(CheckPlaceholders.withSlot(given, Plan.BLUE)), List.of("instance-1"))
+            .getFirst();
     switch (check.getType()) {
       case "http" -> {
         try {

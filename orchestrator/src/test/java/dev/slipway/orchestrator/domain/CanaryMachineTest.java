@@ -171,11 +171,7 @@ class CanaryMachineTest {
   }
 
   private static Transition result(Deployment d, Phase phase, Outcome outcome) {
-    return (Transition)
-        DeploymentMachine.decide(
-            d,
-            new StepResult(phase, d.attempt(), outcome, "boom", List.of(), d.stepOf(phase)),
-            NOW);
+    return Reports.result(d, phase, outcome, NOW);
   }
 
   /** In VERIFY, after the deploy of 1.1.0 over 1.0.0. */

@@ -242,6 +242,75 @@ class TargetValidatorTest {
   }
 
   @Test
+  void aRollingTargetNamesItsInstancesAndOnlyItMay() {
+    assertThatThrownBy(
+            () ->
+                TargetValidator.validate(
+                    TargetDocuments.parse(
+                        """
+                        app: a
+                        environment: b
+                        deploy: { command: ["deploy.sh"] }
+                        rollback: { command: ["rollback.sh"] }
+                        strategy: { rolling: { instances: [web-1, "bad name", web-1], maxUnavailable: 4 } }
+                        """)))
+        .hasMessage(
+            "strategy.rolling.instances[1]: 'bad name' must be letters, digits, '.', '_', ':', '@'"
+                + " and '-', at most 128, starting with a letter or digit;"
+                + " strategy.rolling.instances[2]: 'web-1' is named twice;"
+                + " strategy.rolling.maxUnavailable: must be between 1 and the number of instances,"
+                + " 3 (0 means the default, 1); deploy.command: must name ${instance}: a rolling"
+                + " release deploys one instance at once; rollback.command: must name ${instance}:"
+                + " a rolling revert reverts one at once");
+    assertThatThrownBy(
+            () ->
+                TargetValidator.validate(
+                    TargetDocuments.parse(
+                        """
+                        app: a
+                        environment: b
+                        deploy: { command: ["deploy.sh", "${instance}"] }
+                        health: { checks: [{ type: http, url: "http://${instance}:8080/health" }] }
+                        strategy:
+                          rolling: { instances: [a] }
+                          canary: { setWeight: { command: [w, "${weight}"] }, steps: [{ weight: 100 }] }
+                        """)))
+        .hasMessage("strategy: is one of blueGreen, canary and rolling");
+    assertThatThrownBy(
+            () ->
+                TargetValidator.validate(
+                    TargetDocuments.parse(
+                        """
+                        app: a
+                        environment: b
+                        deploy: { command: ["deploy.sh", "${instance}"] }
+                        health: { checks: [{ type: http, url: "http://${instance}:8080/health" }] }
+                        """)))
+        .hasMessage(
+            "deploy.command[1]: uses ${instance}, which only a rolling target (strategy.rolling)"
+                + " has; health.checks[0]: uses ${instance}, which only a rolling target"
+                + " (strategy.rolling) has");
+    TargetSpec rolling =
+        TargetDocuments.parse(
+            """
+            app: a
+            environment: b
+            deploy: { command: ["deploy.sh", "${instance}", "${version}"], timeout: 1m }
+            strategy: { rolling: { instances: [web-1, web-2, web-3], maxUnavailable: 2 } }
+            health: { checks: [{ type: http, url: "http://${instance}:8080/health" }] }
+            """);
+    TargetValidator.validate(rolling);
+    Plan plan = PlanFactory.plan(rolling, "1.0.0", "");
+    assertThat(plan.rolling().waves()).isEqualTo(2);
+    assertThat(plan.timeout(Phase.DEPLOY))
+        .as("a wave deploys two instances one after the other")
+        .isEqualTo(Duration.ofSeconds(150));
+    assertThat(plan.timeout(Phase.REVERT))
+        .as("a revert may go back over all three")
+        .isEqualTo(Duration.ofSeconds(210));
+  }
+
+  @Test
   void aMissingDeployStepAndAnUnknownPlaceholderAreNamed() {
     assertThatThrownBy(
             () -> TargetValidator.validate(TargetDocuments.parse("app: a\nenvironment: b\n")))
