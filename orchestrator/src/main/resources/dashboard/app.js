@@ -312,6 +312,8 @@ async function deployment(id) {
       d.forceReason ? h('p', { class: 'banner' }, 'Forced: ' + d.forceReason) : '',
       d.freezeOverrideReason ? h('p', { class: 'banner' }, 'Freeze overridden: ' + d.freezeOverrideReason) : '',
       d.slot ? h('p', {}, 'Blue-green: deploys to slot ' + d.slot + (d.switched ? ', its switch ran' : ', traffic not switched to it')) : '',
+      strategyOf(d).canary ? h('p', { id: 'canary' }, 'Canary: ' + (d.step ? 'step ' + d.step + ' of ' + (strategyOf(d).canary.steps || []).length + ', weight ' + (d.weight || 0) + '%' : 'no step yet')) : '',
+      strategyOf(d).rolling ? h('p', { id: 'rolling' }, 'Rolling: ' + (d.step ? 'wave ' + d.step + ' of ' + waves(strategyOf(d).rolling) + ' (' + (d.instances || []).join(', ') + ')' : 'no wave yet') + '; instances ' + (strategyOf(d).rolling.instances || []).join(', ')) : '',
       losses.length ? h('section', { id: 'loss', 'aria-labelledby': 'loss-title' }, h('h2', { id: 'loss-title' }, 'What the restore discards'),
         h('ul', {}, losses.map(e => h('li', {}, e.detail)))) : '');
     approvals.replaceChildren(
@@ -333,9 +335,9 @@ function details({ d, rounds, deliveries, sets }, open) {
     h('div', { class: 'scroll' }, h('table', { class: 'timeline' },
       h('thead', {}, h('tr', {}, ['Phase', 'Attempt', 'Outcome', 'Started', 'Ended', 'Duration', 'Summary'].map(c => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, (d.phases || []).map(p => {
-        const key = p.phase + '/' + p.attempt;
-        return h('tr', { 'data-phase': phaseName(p.phase) },
-          h('td', {}, words(phaseName(p.phase))), h('td', {}, p.attempt),
+        const key = p.phase + '/' + (p.step || 0) + '/' + p.attempt;
+        return h('tr', { 'data-phase': phaseName(p.phase), 'data-step': p.step || 0 },
+          h('td', {}, words(phaseName(p.phase)) + stepOf(d, p)), h('td', {}, p.attempt),
           h('td', {}, p.outcome ? chip(short(p.outcome, 'PHASE_OUTCOME_')) : chip('RUNNING')),
           h('td', {}, when(p.startedAt)), h('td', {}, p.finishedAt ? when(p.finishedAt) : 'running'), h('td', {}, duration(p.startedAt, p.finishedAt)),
           h('td', {}, p.summary,
@@ -343,7 +345,7 @@ function details({ d, rounds, deliveries, sets }, open) {
             (p.log || []).length ? h('details', { 'data-key': 'log/' + key, open: open.has('log/' + key) },
               h('summary', { 'data-key': 'summary/' + key }, 'Log, last ' + p.log.length + ' of ' + p.logLines + ' lines'),
               h('pre', {}, p.log.join('\n')),
-              h('a', { href: '/api/v1/deployments/' + enc(id) + '/phases/' + p.phase + '/attempts/' + p.attempt + '/log.txt', download: '', 'data-key': 'download/' + key },
+              h('a', { href: '/api/v1/deployments/' + enc(id) + '/phases/' + p.phase + '/attempts/' + p.attempt + '/log.txt' + (p.step ? '?step=' + p.step : ''), download: '', 'data-key': 'download/' + key },
                 'Download the full log')) : ''));
       })))),
     h('h2', {}, 'Health checks'), roundsTable(rounds),
@@ -351,6 +353,25 @@ function details({ d, rounds, deliveries, sets }, open) {
     sets.error ? unavailable('the backup sets', sets) : backupTables(sets.value),
     h('h2', {}, 'Notifications'),
     deliveries.error ? unavailable('the notifications', deliveries) : deliveryList(deliveries.value)];
+}
+const strategyOf = d => (d.spec || {}).strategy || {};
+const waves = rolling => Math.ceil((rolling.instances || []).length / (rolling.maxUnavailable || 1));
+// Where a phase of a canary or a rolling release stands: " step 2 (50%)", " wave 2: b".
+function stepOf(d, p) {
+  if (!p.step) return '';
+  const strategy = strategyOf(d);
+  if (strategy.canary) {
+    const step = (strategy.canary.steps || [])[p.step - 1] || {};
+    return ' step ' + p.step + (step.weight ? ' (' + step.weight + '%)' : '');
+  }
+  if (strategy.rolling) {
+    const all = strategy.rolling.instances || [];
+    const per = strategy.rolling.maxUnavailable || 1;
+    const upTo = all.slice(0, p.step * per);
+    const back = phaseName(p.phase) === 'REVERT' || phaseName(p.phase) === 'VERIFY_ROLLBACK';
+    return ' wave ' + p.step + ': ' + (back ? upTo.reverse() : upTo.slice((p.step - 1) * per)).join(', ');
+  }
+  return ' step ' + p.step;
 }
 function roundsTable(rounds) {
   if (rounds.error) return unavailable('the check rounds', rounds);

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
       "The whole output of a deployment's commands, read page by page.",
       "  slipway logs DEPLOYMENT_ID                              every step with output",
       "  slipway logs DEPLOYMENT_ID --phase DEPLOY --attempt 2   one step attempt",
-      "  slipway logs DEPLOYMENT_ID --phase WEIGHT --step 2      a canary step's setWeight"
+      "  slipway logs DEPLOYMENT_ID --phase WEIGHT --step 2      a canary step's setWeight",
+      "  slipway logs DEPLOYMENT_ID --phase DEPLOY --step 2      a rolling release's second wave"
     })
 final class LogsCommand implements Callable<Integer> {
   @ParentCommand SlipwayCli root;
@@ -48,8 +49,10 @@ final class LogsCommand implements Callable<Integer> {
   @Option(
       names = "--step",
       paramLabel = "N",
-      description = "A canary's step, for WEIGHT (default: every step).")
-  Integer canaryStep;
+      description =
+          "A canary's step (WEIGHT), or a rolling release's wave (DEPLOY, REVERT); default: every"
+              + " step.")
+  Integer stepNumber;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -68,7 +71,7 @@ final class LogsCommand implements Callable<Integer> {
               .filter(p -> p.getLogLines() > 0)
               .filter(p -> wanted == null || p.getPhase() == wanted)
               .filter(p -> attempt == null || p.getAttempt() == attempt)
-              .filter(p -> canaryStep == null || p.getStep() == canaryStep)
+              .filter(p -> stepNumber == null || p.getStep() == stepNumber)
               .toList();
       for (PhaseRecord step : steps) {
         if (steps.size() > 1) {

@@ -55,6 +55,9 @@ final class Printer {
               name(event.getPhaseStarted().getPhase())
                   + step(event.getPhaseStarted().getStep(), event.getPhaseStarted().getWeight())
                   + " started"
+                  + (event.getPhaseStarted().getInstancesCount() == 0
+                      ? ""
+                      : " on " + String.join(", ", event.getPhaseStarted().getInstancesList()))
                   + (event.getPhaseStarted().getSlot().isEmpty()
                       ? ""
                       : " (slot " + event.getPhaseStarted().getSlot() + ")")
@@ -220,6 +223,23 @@ final class Printer {
                       + ", weight "
                       + d.getWeight()
                       + "%"));
+    }
+    if (d.getSpec().getStrategy().hasRolling()) {
+      var rolling = d.getSpec().getStrategy().getRolling();
+      int perWave = Math.max(1, rolling.getMaxUnavailable());
+      out.println(
+          "  rolling: "
+              + (d.getStep() == 0
+                  ? "no wave yet"
+                  : "wave "
+                      + d.getStep()
+                      + " of "
+                      + (rolling.getInstancesCount() + perWave - 1) / perWave
+                      + " ("
+                      + String.join(", ", d.getInstancesList())
+                      + ")")
+              + "; instances "
+              + String.join(", ", rolling.getInstancesList()));
     }
     if (!d.getRestoreSetId().isEmpty()) {
       out.println(

@@ -1,11 +1,14 @@
 package dev.slipway.e2e;
 
+import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.DeploymentEvent;
+import dev.slipway.proto.v1.PhaseStarted;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -87,6 +90,25 @@ final class AuditTopic {
       }
       return records;
     }
+  }
+
+  /** Every event of one deployment on the audit topic, in order. */
+  static List<DeploymentEvent> eventsOf(E2eEnvironment env, String deployment) {
+    return readAll(env.infrastructure.kafkaBootstrap(), Topics.DEPLOYMENTS, Duration.ofSeconds(30))
+        .stream()
+        .map(AuditTopic::decode)
+        .filter(e -> e.getDeploymentId().equals(deployment))
+        .toList();
+  }
+
+  /** The phases one deployment started, in order, each as {@code describe} writes it. */
+  static List<String> phasesStarted(
+      E2eEnvironment env, String deployment, Function<PhaseStarted, String> describe) {
+    return eventsOf(env, deployment).stream()
+        .filter(DeploymentEvent::hasPhaseStarted)
+        .map(DeploymentEvent::getPhaseStarted)
+        .map(p -> p.getPhase().name().substring("PHASE_".length()) + " " + describe.apply(p))
+        .toList();
   }
 
   static DeploymentEvent decode(ConsumerRecord<byte[], byte[]> record) {

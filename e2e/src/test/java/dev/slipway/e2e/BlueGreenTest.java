@@ -2,14 +2,12 @@ package dev.slipway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.Deployment;
-import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.DeploymentStatus;
+import dev.slipway.proto.v1.PhaseStarted;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -111,14 +109,7 @@ class BlueGreenTest {
   }
 
   private static List<String> phasesWithSlots(E2eEnvironment env, String deployment) {
-    return AuditTopic.readAll(
-            env.infrastructure.kafkaBootstrap(), Topics.DEPLOYMENTS, Duration.ofSeconds(30))
-        .stream()
-        .map(AuditTopic::decode)
-        .filter(e -> e.getDeploymentId().equals(deployment) && e.hasPhaseStarted())
-        .map(DeploymentEvent::getPhaseStarted)
-        .map(p -> p.getPhase().name().substring("PHASE_".length()) + " " + p.getSlot())
-        .toList();
+    return AuditTopic.phasesStarted(env, deployment, PhaseStarted::getSlot);
   }
 
   /** A blue-green target whose slots, switch and record of what ran are files in a directory. */

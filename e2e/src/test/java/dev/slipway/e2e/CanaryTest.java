@@ -3,7 +3,6 @@ package dev.slipway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.slipway.platform.events.Topics;
 import dev.slipway.proto.v1.Deployment;
 import dev.slipway.proto.v1.DeploymentEvent;
 import dev.slipway.proto.v1.DeploymentStatus;
@@ -97,7 +96,7 @@ class CanaryTest {
     assertThat(env.status(id).getReason()).isEqualTo("aborted by admin: no traffic reaches it");
     assertThat(canary.lines("weights")).containsExactly("10", "50", "100", "10", "50", "0");
     assertThat(Files.readString(canary.dir.resolve("version"))).isEqualTo("1.0.0\n");
-    List<DeploymentEvent> events = events(env, id);
+    List<DeploymentEvent> events = AuditTopic.eventsOf(env, id);
     assertThat(events.stream().filter(DeploymentEvent::hasPaused).map(e -> e.getPaused().getStep()))
         .containsExactly(1, 2);
     assertThat(events.stream().filter(DeploymentEvent::hasResumed).map(e -> e.getResumed().getBy()))
@@ -121,27 +120,8 @@ class CanaryTest {
     }
   }
 
-  private static List<DeploymentEvent> events(E2eEnvironment env, String deployment) {
-    return AuditTopic.readAll(
-            env.infrastructure.kafkaBootstrap(), Topics.DEPLOYMENTS, Duration.ofSeconds(30))
-        .stream()
-        .map(AuditTopic::decode)
-        .filter(e -> e.getDeploymentId().equals(deployment))
-        .toList();
-  }
-
   private static List<String> phasesWithSteps(E2eEnvironment env, String deployment) {
-    return events(env, deployment).stream()
-        .filter(DeploymentEvent::hasPhaseStarted)
-        .map(DeploymentEvent::getPhaseStarted)
-        .map(
-            p ->
-                p.getPhase().name().substring("PHASE_".length())
-                    + " "
-                    + p.getStep()
-                    + " "
-                    + p.getWeight())
-        .toList();
+    return AuditTopic.phasesStarted(env, deployment, p -> p.getStep() + " " + p.getWeight());
   }
 
   /**

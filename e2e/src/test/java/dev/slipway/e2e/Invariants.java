@@ -115,7 +115,8 @@ final class Invariants {
           }
           PhaseOrder.refusesStart(lastEnded, lastOutcome, started.getPhase())
               .ifPresent(why -> violations.add(at + ": " + why));
-          // A canary runs WEIGHT and ANALYSIS once per step: attempts count within a step.
+          // A canary runs WEIGHT and ANALYSIS once per step, a rolling release DEPLOY and VERIFY
+          // once per wave: attempts count within a step.
           String run = started.getPhase() + " step " + started.getStep();
           if (started.getAttempt() <= lastAttempt.getOrDefault(run, 0)) {
             violations.add(at + ": attempt " + started.getAttempt() + " is not a new one");

@@ -24,13 +24,19 @@ final class PhaseOrder {
       Map.ofEntries(
           Map.entry(Phase.PHASE_PREFLIGHT, EnumSet.of(Phase.PHASE_BACKUP, Phase.PHASE_DEPLOY)),
           Map.entry(Phase.PHASE_BACKUP, EnumSet.of(Phase.PHASE_DEPLOY)),
+          // Rolling: a wave's DEPLOY (without checks) or VERIFY is followed by the next wave's.
           Map.entry(
               Phase.PHASE_DEPLOY,
               EnumSet.of(
-                  Phase.PHASE_VERIFY, Phase.PHASE_BAKE, Phase.PHASE_SWITCH, Phase.PHASE_WEIGHT)),
+                  Phase.PHASE_VERIFY,
+                  Phase.PHASE_BAKE,
+                  Phase.PHASE_SWITCH,
+                  Phase.PHASE_WEIGHT,
+                  Phase.PHASE_DEPLOY)),
           Map.entry(
               Phase.PHASE_VERIFY,
-              EnumSet.of(Phase.PHASE_BAKE, Phase.PHASE_SWITCH, Phase.PHASE_WEIGHT)),
+              EnumSet.of(
+                  Phase.PHASE_BAKE, Phase.PHASE_SWITCH, Phase.PHASE_WEIGHT, Phase.PHASE_DEPLOY)),
           Map.entry(Phase.PHASE_SWITCH, EnumSet.of(Phase.PHASE_VERIFY_LIVE)),
           Map.entry(Phase.PHASE_VERIFY_LIVE, EnumSet.of(Phase.PHASE_BAKE)),
           Map.entry(

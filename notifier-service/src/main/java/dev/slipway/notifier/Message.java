@@ -65,6 +65,9 @@ public record Message(
     if (!text(event, "slot").isEmpty()) {
       facts.put("Slot", text(event, "slot"));
     }
+    if (!text(event, "instances").isEmpty()) {
+      facts.put("Instances", text(event, "instances"));
+    }
     facts.put("Deployment", id);
     String reason = text(event, "reason");
     String restored = text(event, "restoreSetId");

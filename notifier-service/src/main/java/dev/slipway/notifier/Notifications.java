@@ -198,6 +198,9 @@ public class Notifications implements EventHandler {
           body.put("step", event.getPhaseStarted().getStep());
           body.put("weight", event.getPhaseStarted().getWeight());
         }
+        if (event.getPhaseStarted().getInstancesCount() > 0) {
+          body.put("instances", String.join(", ", event.getPhaseStarted().getInstancesList()));
+        }
       }
       case PAUSED -> {
         body.put("step", event.getPaused().getStep());

@@ -140,12 +140,13 @@ public class DeploymentsApi {
       @PathVariable String id,
       @PathVariable String phase,
       @PathVariable int attempt,
+      @Nullable @QueryValue Integer step,
       @Nullable @QueryValue Integer afterLine,
       @Nullable @QueryValue Integer pageSize) {
     return ProtoJson.ok(
         calls(request)
             .getStepLogs(
-                logRequest(id, phase, attempt)
+                logRequest(id, phase, attempt, step)
                     .setAfterLine(ProtoJson.orZero(afterLine))
                     .setPageSize(ProtoJson.orZero(pageSize))
                     .build()));
@@ -160,7 +161,8 @@ public class DeploymentsApi {
       HttpRequest<?> request,
       @PathVariable String id,
       @PathVariable String phase,
-      @PathVariable int attempt) {
+      @PathVariable int attempt,
+      @Nullable @QueryValue Integer step) {
     DeploymentServiceBlockingStub calls = calls(request);
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     int after = 0;
@@ -168,7 +170,7 @@ public class DeploymentsApi {
     while (more && text.size() < MAX_LOG_DOWNLOAD) {
       StepLogPage page =
           calls.getStepLogs(
-              logRequest(id, phase, attempt).setAfterLine(after).setPageSize(1_000).build());
+              logRequest(id, phase, attempt, step).setAfterLine(after).setPageSize(1_000).build());
       for (StepLogLine line : page.getLinesList()) {
         text.writeBytes((line.getText() + "\n").getBytes(StandardCharsets.UTF_8));
         after = line.getLineNo();
@@ -178,17 +180,27 @@ public class DeploymentsApi {
     if (more) {
       text.writeBytes("[slipway: cut at 16 MiB]\n".getBytes(StandardCharsets.UTF_8));
     }
-    String file = id + "-" + phase.toLowerCase(java.util.Locale.ROOT) + "-" + attempt + ".log";
+    String file =
+        id
+            + "-"
+            + phase.toLowerCase(java.util.Locale.ROOT)
+            + (ProtoJson.orZero(step) > 0 ? "-step" + step : "")
+            + "-"
+            + attempt
+            + ".log";
     return HttpResponse.ok(text.toByteArray())
         .contentType(MediaType.TEXT_PLAIN_TYPE)
         .header("Content-Disposition", "attachment; filename=\"" + file + "\"");
   }
 
-  private static GetStepLogsRequest.Builder logRequest(String id, String phase, int attempt) {
+  /** {@code step}: a canary's step or a rolling release's wave; absent outside them. */
+  private static GetStepLogsRequest.Builder logRequest(
+      String id, String phase, int attempt, @Nullable Integer step) {
     return GetStepLogsRequest.newBuilder()
         .setDeploymentId(id)
         .setPhase(ProtoJson.enumValue(Phase.class, "phase", phase, Phase.PHASE_UNSPECIFIED))
-        .setAttempt(attempt);
+        .setAttempt(attempt)
+        .setStep(ProtoJson.orZero(step));
   }
 
   @Post("/{id}/cancel")
