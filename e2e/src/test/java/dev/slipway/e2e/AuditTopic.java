@@ -92,10 +92,14 @@ final class AuditTopic {
     }
   }
 
-  /** Every event of one deployment on the audit topic, in order. */
+  /**
+   * Every event of one deployment on the audit topic, in order: the records whose CloudEvents
+   * subject is the deployment (a fault test puts an undecodable one of no deployment there).
+   */
   static List<DeploymentEvent> eventsOf(E2eEnvironment env, String deployment) {
     return readAll(env.infrastructure.kafkaBootstrap(), Topics.DEPLOYMENTS, Duration.ofSeconds(30))
         .stream()
+        .filter(record -> deployment.equals(header(record, "ce_subject")))
         .map(AuditTopic::decode)
         .filter(e -> e.getDeploymentId().equals(deployment))
         .toList();

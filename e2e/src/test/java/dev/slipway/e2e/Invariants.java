@@ -56,6 +56,9 @@ final class Invariants {
     }
     Map<String, List<DeploymentEvent>> onTopic = new HashMap<>();
     for (var record : AuditTopic.readAll(kafka, Topics.DEPLOYMENTS, Duration.ofSeconds(60))) {
+      if (!deployments.contains(AuditTopic.header(record, "ce_subject"))) {
+        continue; // another deployment's, or a fault test's undecodable record
+      }
       DeploymentEvent event = AuditTopic.decode(record);
       if (deployments.contains(event.getDeploymentId())) {
         onTopic.computeIfAbsent(event.getDeploymentId(), k -> new ArrayList<>()).add(event);

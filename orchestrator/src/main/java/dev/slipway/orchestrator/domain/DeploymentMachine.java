@@ -625,7 +625,7 @@ public final class DeploymentMachine {
   /** Rolling: the instances earlier waves left on the new version, for a release stopped. */
   private static String releasedBefore(Deployment deployment) {
     Rolling rolling = deployment.plan().rolling();
-    if (deployment.step() <= 1) {
+    if (!rolling.enabled() || deployment.step() <= 1) {
       return "";
     }
     List<String> earlier = rolling.releasedUpTo(deployment.step() - 1).reversed();

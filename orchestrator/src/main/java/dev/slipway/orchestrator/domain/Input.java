@@ -42,10 +42,10 @@ public sealed interface Input {
   record Wake() implements Input {}
 
   /**
-   * A worker's (or the local step driver's) result for one attempt of one phase (of one canary
-   * step: {@code step}, 0 outside the steps), with what the worker looked at. The summary travels
-   * in events, notifications and the phase record: it is cut to {@link #MAX_SUMMARY} characters;
-   * evidence is kept to {@link #MAX_EVIDENCE} items.
+   * A worker's (or the local step driver's) result for one attempt of one phase (of one canary step
+   * or rolling wave: {@code step}, 0 outside them), with what the worker looked at. The summary
+   * travels in events, notifications and the phase record: it is cut to {@link #MAX_SUMMARY}
+   * characters; evidence is kept to {@link #MAX_EVIDENCE} items.
    */
   record StepResult(
       Phase phase, int attempt, Outcome outcome, String summary, List<Evidence> evidence, int step)

@@ -13,11 +13,13 @@ import dev.slipway.orchestrator.domain.DeploymentEvent.ApprovalRequested;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Finished;
 import dev.slipway.orchestrator.domain.DeploymentEvent.FreezeOverridden;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Held;
+import dev.slipway.orchestrator.domain.DeploymentEvent.Paused;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseCompleted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseProgress;
 import dev.slipway.orchestrator.domain.DeploymentEvent.PhaseStarted;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Queued;
 import dev.slipway.orchestrator.domain.DeploymentEvent.Requested;
+import dev.slipway.orchestrator.domain.DeploymentEvent.Resumed;
 import dev.slipway.orchestrator.domain.Input.Abort;
 import dev.slipway.orchestrator.domain.Input.Approve;
 import dev.slipway.orchestrator.domain.Input.Cancel;
@@ -41,11 +43,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every (state, input) pair of every plan shape, kind, override and freeze, against an oracle
- * written another way than the machine: the lifecycle as two lists of phases (the way forward, the
- * way back), the gates as a few rules, and the reasons as literal text. Each pair is checked for
- * its whole decision: the next status, attempt, deadline, reason, approvals and backup flag, every
- * event in order, the local step, and the refusal or the no-op.
+ * Every (state, input) pair of every plan shape, strategy, kind, override and freeze, against an
+ * oracle written another way than the machine: the lifecycle as two lists of stops (phase and step:
+ * the way forward, the way back), the gates as a few rules, and the reasons as literal text. Each
+ * pair is checked for its whole decision: the next status, attempt, step, deadline, reason,
+ * approvals and backup flag, every event in order, the local step, and the refusal or the no-op.
  */
 class DeploymentMachineTableTest {
   private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
@@ -61,6 +63,35 @@ class DeploymentMachineTableTest {
   private static final String HELD_BEFORE =
       "held by freeze window 'release-train' (train) until " + NOW;
 
+  /** A canary's first step analyses for this long (with checks); its second takes all traffic. */
+  private static final Duration PAUSE = Duration.ofSeconds(90);
+
+  private static final List<String> INSTANCES = List.of("a", "b");
+
+  /** How a release moves traffic; a canary with each of its noData policies. */
+  private enum Strategy {
+    DIRECT,
+    BLUE_GREEN,
+    CANARY_PAUSE,
+    CANARY_FAIL,
+    CANARY_CONTINUE,
+    ROLLING;
+
+    boolean canary() {
+      return name().startsWith("CANARY");
+    }
+  }
+
+  /**
+   * One stop on a path: a phase, the step its events carry, and the step the deployment is at there
+   * (a canary's rollback is at the step it failed at, its phases carry none).
+   */
+  private record Stop(Phase phase, int step, int at) {
+    static Stop of(Phase phase) {
+      return new Stop(phase, 0, 0);
+    }
+  }
+
   /** One plan shape. */
   private record Shape(
       boolean preflight,
@@ -70,49 +101,90 @@ class DeploymentMachineTableTest {
       boolean bake,
       boolean revertible,
       boolean approvals,
-      boolean blueGreen) {
+      Strategy strategy) {
     Plan plan() {
       Map<Phase, Duration> timeouts = new EnumMap<>(Phase.class);
       for (Phase phase : Phase.values()) {
         timeouts.put(phase, timeout(phase));
       }
-      return new Plan(
-          preflight,
-          backup,
-          restore,
-          checks,
-          bake,
-          revertible,
-          approvals ? 2 : 0,
-          APPROVAL_TIMEOUT,
-          timeouts,
-          blueGreen ? Plan.GREEN : "");
+      Plan plan =
+          new Plan(
+              preflight,
+              backup,
+              restore,
+              checks,
+              bake,
+              revertible,
+              approvals ? 2 : 0,
+              APPROVAL_TIMEOUT,
+              timeouts,
+              blueGreen() ? Plan.GREEN : "");
+      if (strategy.canary()) {
+        Canary.NoData noData = Canary.NoData.valueOf(strategy.name().substring("CANARY_".length()));
+        return plan.withCanary(
+            new Canary(
+                List.of(
+                    new Canary.Step(10, checks ? PAUSE : Duration.ZERO),
+                    new Canary.Step(100, Duration.ZERO)),
+                noData));
+      }
+      return strategy == Strategy.ROLLING ? plan.withRolling(new Rolling(INSTANCES, 1)) : plan;
     }
 
-    List<Phase> forward() {
-      List<Phase> path = new ArrayList<>();
-      if (preflight) path.add(Phase.PREFLIGHT);
-      if (backup) path.add(Phase.BACKUP);
-      path.add(Phase.DEPLOY);
-      if (checks) path.add(Phase.VERIFY);
-      if (blueGreen) path.add(Phase.SWITCH);
-      if (blueGreen && checks) path.add(Phase.VERIFY_LIVE);
-      if (bake) path.add(Phase.BAKE);
+    boolean blueGreen() {
+      return strategy == Strategy.BLUE_GREEN;
+    }
+
+    boolean rolling() {
+      return strategy == Strategy.ROLLING;
+    }
+
+    List<Stop> forward() {
+      List<Stop> path = new ArrayList<>();
+      if (preflight) path.add(Stop.of(Phase.PREFLIGHT));
+      if (backup) path.add(Stop.of(Phase.BACKUP));
+      if (rolling()) {
+        for (int wave = 1; wave <= INSTANCES.size(); wave++) {
+          path.add(new Stop(Phase.DEPLOY, wave, wave));
+          if (checks) path.add(new Stop(Phase.VERIFY, wave, wave));
+        }
+      } else {
+        path.add(Stop.of(Phase.DEPLOY));
+        if (checks) path.add(Stop.of(Phase.VERIFY));
+      }
+      if (blueGreen()) path.add(Stop.of(Phase.SWITCH));
+      if (blueGreen() && checks) path.add(Stop.of(Phase.VERIFY_LIVE));
+      if (strategy.canary()) {
+        path.add(new Stop(Phase.WEIGHT, 1, 1));
+        if (checks) path.add(new Stop(Phase.ANALYSIS, 1, 1));
+        path.add(new Stop(Phase.WEIGHT, 2, 2));
+      }
+      int last = strategy.canary() || rolling() ? 2 : 0;
+      if (bake) path.add(new Stop(Phase.BAKE, 0, last));
       return path;
     }
 
-    /** Blue-green before its switch: traffic never moved, so there is nothing to revert. */
-    List<Phase> back(boolean backupTaken, boolean switched) {
-      List<Phase> path = new ArrayList<>();
+    /**
+     * The way back from a failure at step {@code at}: blue-green before its switch never moved
+     * traffic, so there is nothing to revert; a rolling revert carries the wave it stopped at.
+     */
+    List<Stop> back(boolean backupTaken, boolean switched, int at) {
+      List<Stop> path = new ArrayList<>();
       if (restore && backupTaken) {
-        path.add(Phase.SNAPSHOT);
-        path.add(Phase.RESTORE);
+        path.add(new Stop(Phase.SNAPSHOT, 0, at));
+        path.add(new Stop(Phase.RESTORE, 0, at));
       }
-      if (revertible && (!blueGreen || switched)) {
-        path.add(Phase.REVERT);
-        if (checks) path.add(Phase.VERIFY_ROLLBACK);
+      if (revertible && (!blueGreen() || switched)) {
+        int step = rolling() ? at : 0;
+        path.add(new Stop(Phase.REVERT, step, at));
+        if (checks) path.add(new Stop(Phase.VERIFY_ROLLBACK, step, at));
       }
       return path;
+    }
+
+    /** The steps a release of this shape may fail at. */
+    List<Integer> failureSteps() {
+      return strategy.canary() ? List.of(0, 1, 2) : rolling() ? List.of(1, 2) : List.of(0);
     }
   }
 
@@ -130,18 +202,18 @@ class DeploymentMachineTableTest {
     }
 
     /** The way forward: a restore snapshots, restores and verifies; anything else releases. */
-    List<Phase> forward(Shape shape) {
+    List<Stop> forward(Shape shape) {
       if (!restores()) {
         return shape.forward();
       }
-      List<Phase> path = new ArrayList<>(List.of(Phase.SNAPSHOT, Phase.RESTORE));
-      if (shape.checks()) path.add(Phase.VERIFY);
+      List<Stop> path = new ArrayList<>(List.of(Stop.of(Phase.SNAPSHOT), Stop.of(Phase.RESTORE)));
+      if (shape.checks()) path.add(Stop.of(Phase.VERIFY));
       return path;
     }
 
     /** The way back: a restore has none, it stops where it fails. */
-    List<Phase> back(Shape shape, boolean backupTaken, boolean switched) {
-      return restores() ? List.of() : shape.back(backupTaken, switched);
+    List<Stop> back(Shape shape, boolean backupTaken, boolean switched, int at) {
+      return restores() ? List.of() : shape.back(backupTaken, switched, at);
     }
   }
 
@@ -153,7 +225,8 @@ class DeploymentMachineTableTest {
       List<String> approvedBy,
       Instant deadline,
       String reason,
-      boolean switched) {
+      boolean switched,
+      int at) {
     boolean rollingBack(Who who) {
       return !who.restores()
           && status.phase().map(p -> p.ordinal() >= Phase.SNAPSHOT.ordinal()).orElse(false);
@@ -162,6 +235,7 @@ class DeploymentMachineTableTest {
 
   /** What the oracle expects: a transition to this state with these events, or none. */
   private sealed interface Expected {
+    /** To {@code to}, the deployment at step {@code at}. */
     record Moves(
         Status to,
         int attempt,
@@ -170,7 +244,8 @@ class DeploymentMachineTableTest {
         List<String> approvedBy,
         boolean backupTaken,
         List<DeploymentEvent> events,
-        boolean switched)
+        boolean switched,
+        int at)
         implements Expected {
       Moves(
           Status to,
@@ -179,12 +254,18 @@ class DeploymentMachineTableTest {
           String reason,
           List<String> approvedBy,
           boolean backupTaken,
-          List<DeploymentEvent> events) {
-        this(to, attempt, deadline, reason, approvedBy, backupTaken, events, false);
+          List<DeploymentEvent> events,
+          int at) {
+        this(to, attempt, deadline, reason, approvedBy, backupTaken, events, false, at);
       }
 
       Moves switching(boolean on) {
-        return new Moves(to, attempt, deadline, reason, approvedBy, backupTaken, events, on);
+        return new Moves(to, attempt, deadline, reason, approvedBy, backupTaken, events, on, at);
+      }
+
+      /** The step of the phase it starts, which its local step carries too. */
+      int startedStep() {
+        return events.getLast() instanceof PhaseStarted started ? started.step() : 0;
       }
     }
 
@@ -217,8 +298,9 @@ class DeploymentMachineTableTest {
       }
     }
     assertThat(pairs)
-        .as("pairs walked")
-        .isGreaterThanOrEqualTo((96 * 3 * 10 + 48 * 7) * 2 * inputs().size());
+        .as(
+            "pairs walked: 6 strategies x 96 shapes, 4 kinds, their standings, 2 freezes, every input")
+        .isEqualTo(37_870_272);
   }
 
   private static void check(String pair, Decision decision, Expected expected) {
@@ -242,6 +324,7 @@ class DeploymentMachineTableTest {
         assertThat(next.approvedBy()).as(pair + " approvals").isEqualTo(moves.approvedBy());
         assertThat(next.backupTaken()).as(pair + " backup taken").isEqualTo(moves.backupTaken());
         assertThat(next.switched()).as(pair + " switched").isEqualTo(moves.switched());
+        assertThat(next.step()).as(pair + " step").isEqualTo(moves.at());
         assertThat(t.localStep())
             .as(pair + " local step")
             .isEqualTo(
@@ -249,7 +332,7 @@ class DeploymentMachineTableTest {
                     .to()
                     .phase()
                     .filter(Phase::runsLocally)
-                    .map(phase -> new LocalStep(phase, moves.attempt())));
+                    .map(phase -> new LocalStep(phase, moves.attempt(), moves.startedStep())));
       }
     }
   }
@@ -295,69 +378,55 @@ class DeploymentMachineTableTest {
                     Status.FAILED,
                     "rejected by bob: no",
                     List.of(new ApprovalRejected("bob", "no")));
-        case Promote p ->
-            status != Status.BAKE
-                ? new Expected.Refuses()
-                : finish(
-                    Status.SUCCEEDED,
-                    "",
-                    List.of(
-                        completed(
-                            Phase.BAKE,
-                            Outcome.SUCCEEDED,
-                            "promoted by bob before the bake ended")));
+        case Promote p -> promote();
         case Wake w -> wake();
         case Cancel c -> cancel();
         case Abort a -> abort();
         case StepResult r ->
-            !current(r.phase(), r.attempt())
+            !current(r.phase(), r.step(), r.attempt())
                 ? new Expected.Ignores()
                 : after(r.phase(), r.outcome(), r.summary());
         case Progress p ->
-            !current(p.phase(), p.attempt()) || p.phase().runsLocally()
+            !current(p.phase(), p.step(), p.attempt()) || p.phase().runsLocally()
                 ? new Expected.Ignores()
-                : new Expected.Moves(
-                    status,
-                    standing.attempt(),
-                    standing.deadline(),
-                    standing.reason(),
-                    standing.approvedBy(),
-                    standing.backupTaken(),
+                : stays(
                     List.of(
-                        new PhaseProgress(p.phase(), p.attempt(), "1 MiB dumped", 1L << 20, 0)));
+                        new PhaseProgress(
+                            p.phase(), p.attempt(), "1 MiB dumped", 1L << 20, p.step())));
         case DeadlinePassed d -> {
-          if (!current(d.phase(), d.attempt())) {
+          if (!current(d.phase(), d.step(), d.attempt())) {
             yield new Expected.Ignores();
           }
           yield d.phase().runsLocally()
               ? after(
                   d.phase(),
                   Outcome.FAILED,
-                  d.phase() + " did not finish within " + timeout(d.phase()))
+                  d.phase() + " did not finish within " + timeoutHere(d.phase()))
               : after(
                   d.phase(),
                   Outcome.ERRORED,
                   "no result from the "
                       + worker(d.phase())
                       + " within "
-                      + timeout(d.phase())
+                      + timeoutHere(d.phase())
                       + " (is it running, and can it reach Kafka and the orchestrator?)");
         }
         case Resume r -> {
-          if (!current(r.phase(), r.attempt()) || !r.phase().runsLocally()) {
+          if (!current(r.phase(), r.step(), r.attempt()) || !r.phase().runsLocally()) {
             yield new Expected.Ignores();
           }
+          Stop here = here();
           yield new Expected.Moves(
               status,
               2,
-              deadline(r.phase()),
+              deadline(here),
               reason(),
               standing.approvedBy(),
               standing.backupTaken(),
               List.of(
-                  completed(
-                      r.phase(), Outcome.ERRORED, "runner lost (its lease expired); retrying"),
-                  new PhaseStarted(r.phase(), 2, deadline(r.phase()))));
+                  completed(here, Outcome.ERRORED, "runner lost (its lease expired); retrying"),
+                  new PhaseStarted(r.phase(), 2, deadline(here), here.step())),
+              standing.at());
         }
       };
     }
@@ -402,6 +471,34 @@ class DeploymentMachineTableTest {
       return gate(who.forward(shape).getFirst(), 1, false, approvers, events);
     }
 
+    /**
+     * A bake ends as passed; a canary's analysis too, and a paused canary goes on, each to the step
+     * after the first.
+     */
+    private Expected promote() {
+      return switch (standing.status()) {
+        case BAKE ->
+            finish(
+                Status.SUCCEEDED,
+                "",
+                List.of(
+                    completed(here(), Outcome.SUCCEEDED, "promoted by bob before the bake ended")));
+        case ANALYSIS ->
+            moveTo(
+                nextAfter(here()),
+                standing.backupTaken(),
+                List.of(
+                    completed(
+                        here(), Outcome.SUCCEEDED, "promoted by bob before the pause ended")));
+        case PAUSED ->
+            moveTo(
+                nextAfter(new Stop(Phase.ANALYSIS, 1, 1)),
+                standing.backupTaken(),
+                List.of(new Resumed("bob", 1)));
+        default -> new Expected.Refuses();
+      };
+    }
+
     private Expected wake() {
       return switch (standing.status()) {
         case AWAITING_APPROVAL ->
@@ -423,11 +520,11 @@ class DeploymentMachineTableTest {
                     List.of(new Held("weekend", "change freeze", FREEZE.until())));
           }
           if (standing.attempt() == 0) {
-            yield moveTo(who.forward(shape).getFirst(), 1, false, List.of());
+            yield moveTo(who.forward(shape).getFirst(), false, List.of());
           }
           yield standing.backupTaken()
-              ? moveTo(Phase.BACKUP, standing.attempt() + 1, false, List.of())
-              : moveTo(Phase.DEPLOY, 1, false, List.of());
+              ? moveTo(Phase.BACKUP, standing.attempt() + 1, Stop.of(Phase.BACKUP), List.of())
+              : moveTo(firstDeploy(), false, List.of());
         }
         default -> new Expected.Ignores();
       };
@@ -447,29 +544,33 @@ class DeploymentMachineTableTest {
         return new Expected.Refuses();
       }
       List<DeploymentEvent> events = new ArrayList<>();
-      status
-          .phase()
-          .ifPresent(phase -> events.add(completed(phase, Outcome.FAILED, "cancelled: stop")));
+      if (status.phase().isPresent()) {
+        events.add(completed(here(), Outcome.FAILED, "cancelled: stop"));
+      }
       return finish(Status.CANCELLED, "stop", events);
     }
 
     /** Where a phase's outcome leads, read off the two paths. */
     private Expected after(Phase phase, Outcome outcome, String summary) {
-      PhaseCompleted completed = completed(phase, outcome, summary);
+      Stop here = here();
+      PhaseCompleted completed = completed(here, outcome, summary);
       boolean rollingBack = rollingBack();
       boolean taken =
           standing.backupTaken() || (phase == Phase.BACKUP && outcome == Outcome.SUCCEEDED);
-      List<Phase> path =
-          rollingBack ? who.back(shape, taken, standing.switched()) : who.forward(shape);
       boolean neverSwitched = shape.blueGreen() && !standing.switched();
       String reason = reason();
       return switch (outcome) {
         case SUCCEEDED -> {
-          int next = path.indexOf(phase) + 1;
+          List<Stop> path =
+              rollingBack
+                  ? who.back(shape, taken, standing.switched(), standing.at())
+                  : who.forward(shape);
+          int next = path.indexOf(here) + 1;
           if (next < path.size()) {
-            yield path.get(next) == Phase.DEPLOY
-                ? gate(Phase.DEPLOY, 1, taken, standing.approvedBy(), List.of(completed))
-                : moveTo(path.get(next), 1, taken, List.of(completed));
+            boolean toDeploy = path.get(next).phase() == Phase.DEPLOY;
+            yield toDeploy && (phase == Phase.PREFLIGHT || phase == Phase.BACKUP)
+                ? gate(path.get(next), 1, taken, standing.approvedBy(), List.of(completed))
+                : moveTo(path.get(next), taken, List.of(completed));
           }
           if (!rollingBack) {
             yield finish(Status.SUCCEEDED, "", List.of(completed));
@@ -495,88 +596,156 @@ class DeploymentMachineTableTest {
                 reason + "; then " + phase + " failed: " + summary,
                 List.of(completed));
           }
-          String failure = phase + " failed: " + summary;
+          String failure = phase + where(phase) + " failed: " + summary;
           if (phase == Phase.PREFLIGHT || phase == Phase.BACKUP) {
             yield finish(Status.FAILED, failure, List.of(completed));
           }
-          yield rollBack(failure, completed, taken);
+          yield rollBack(failure, List.of(completed), taken);
         }
-        case ERRORED, NO_DATA -> {
-          String couldNotRun =
-              phase
-                  + " could not run: "
-                  + (outcome == Outcome.NO_DATA
-                      ? "the worker reported no data, which only an ANALYSIS can: " + summary
-                      : summary);
-          if (who.restores()) {
-            yield finish(Status.FAILED, restoreStopped(phase, couldNotRun), completed);
-          }
-          if (rollingBack) {
-            yield finish(
-                Status.ROLLBACK_FAILED, reason + "; then " + couldNotRun, List.of(completed));
-          }
-          yield finish(
-              Status.FAILED,
-              switch (phase) {
-                case DEPLOY -> couldNotRun + "; nothing was rolled back";
-                case VERIFY ->
-                    shape.blueGreen()
-                        ? couldNotRun
-                            + "; version 1.1.0 is on the idle slot green, unverified, and traffic"
-                            + " was not switched"
-                        : couldNotRun
-                            + "; version 1.1.0 is deployed but unverified, and nothing was rolled"
-                            + " back";
-                case SWITCH ->
-                    couldNotRun
-                        + "; traffic may be partly on slot green, and nothing was rolled back";
-                case VERIFY_LIVE ->
-                    couldNotRun
-                        + "; version 1.1.0 serves from slot green but is unverified there, and"
-                        + " nothing was rolled back";
-                case BAKE ->
-                    couldNotRun
-                        + "; version 1.1.0 is deployed and passed VERIFY but did not finish its"
-                        + " bake, and nothing was rolled back";
-                default -> couldNotRun;
-              },
-              List.of(completed));
-        }
+        case NO_DATA ->
+            phase == Phase.ANALYSIS
+                ? noData(completed, taken)
+                : couldNotRun(
+                    phase,
+                    "the worker reported no data, which only an ANALYSIS can: " + summary,
+                    completed);
+        case ERRORED -> couldNotRun(phase, summary, completed);
       };
     }
 
-    /** The way back from a release that failed (or was aborted) in a forward phase. */
-    private Expected rollBack(String failure, PhaseCompleted completed, boolean taken) {
-      List<Phase> back = shape.back(taken, standing.switched());
-      if (back.isEmpty() && shape.blueGreen() && !standing.switched()) {
-        return finish(Status.ROLLED_BACK, failure + NEVER_SWITCHED, List.of(completed));
+    /** Slipway could not run the phase: the deployment stops, saying what it left. */
+    private Expected couldNotRun(Phase phase, String summary, PhaseCompleted completed) {
+      String couldNotRun = phase + where(phase) + " could not run: " + summary;
+      if (who.restores()) {
+        return finish(Status.FAILED, restoreStopped(phase, couldNotRun), completed);
       }
-      return back.isEmpty()
-          ? finish(
-              Status.ROLLBACK_FAILED,
-              failure + "; there is no previous version to revert to",
-              List.of(completed))
-          : new Expected.Moves(
-              Status.running(back.getFirst()),
-              1,
-              deadline(back.getFirst()),
-              failure,
-              standing.approvedBy(),
-              taken,
-              List.of(completed, new PhaseStarted(back.getFirst(), 1, deadline(back.getFirst()))));
+      if (rollingBack()) {
+        return finish(
+            Status.ROLLBACK_FAILED, reason() + "; then " + couldNotRun, List.of(completed));
+      }
+      String earlier = standing.at() == 2 && shape.rolling() ? "; a already run version 1.1.0" : "";
+      int weight = standing.at() == 1 ? 10 : 100;
+      return finish(
+          Status.FAILED,
+          switch (phase) {
+            case DEPLOY -> couldNotRun + earlier + "; nothing was rolled back";
+            case VERIFY ->
+                shape.blueGreen()
+                    ? couldNotRun
+                        + "; version 1.1.0 is on the idle slot green, unverified, and traffic"
+                        + " was not switched"
+                    : shape.rolling()
+                        ? couldNotRun
+                            + "; version 1.1.0 is on "
+                            + INSTANCES.get(standing.at() - 1)
+                            + " unverified"
+                            + earlier
+                            + ", and nothing was rolled back"
+                        : couldNotRun
+                            + "; version 1.1.0 is deployed but unverified, and nothing was rolled"
+                            + " back";
+            case SWITCH ->
+                couldNotRun + "; traffic may be partly on slot green, and nothing was rolled back";
+            case VERIFY_LIVE ->
+                couldNotRun
+                    + "; version 1.1.0 serves from slot green but is unverified there, and"
+                    + " nothing was rolled back";
+            case WEIGHT ->
+                couldNotRun
+                    + "; up to "
+                    + weight
+                    + "% of traffic may be on version 1.1.0, and nothing was rolled back";
+            case ANALYSIS ->
+                couldNotRun
+                    + "; version 1.1.0 takes "
+                    + weight
+                    + "% of traffic, unanalysed, and nothing was rolled back";
+            case BAKE ->
+                couldNotRun
+                    + "; version 1.1.0 is deployed and passed VERIFY but did not finish its"
+                    + " bake, and nothing was rolled back";
+            default -> couldNotRun;
+          },
+          List.of(completed));
     }
 
-    /** Only a release being checked is aborted; it rolls back as if its check had failed. */
+    /** A canary's first analysis saw no data: the next step, a rollback, or a pause. */
+    private Expected noData(PhaseCompleted completed, boolean taken) {
+      String seen = "ANALYSIS step 1 (10%) saw no data: boom";
+      return switch (shape.strategy()) {
+        case CANARY_CONTINUE -> moveTo(nextAfter(here()), taken, List.of(completed));
+        case CANARY_FAIL -> rollBack(seen + " (noData: fail)", List.of(completed), taken);
+        case CANARY_PAUSE -> {
+          String why =
+              seen + " (noData: pause); promote to go on with the next step, or abort to roll back";
+          yield new Expected.Moves(
+              Status.PAUSED,
+              standing.attempt(),
+              null,
+              why,
+              standing.approvedBy(),
+              taken,
+              List.of(completed, new Paused(1, 10, why)),
+              1);
+        }
+        default -> throw new AssertionError("no ANALYSIS without a canary");
+      };
+    }
+
+    /** " step 1 (10%)" for a canary's phases, " wave 2 of 2 (b)" for a rolling one's. */
+    private String where(Phase phase) {
+      if (phase == Phase.WEIGHT || phase == Phase.ANALYSIS) {
+        return " step " + standing.at() + " (" + (standing.at() == 1 ? 10 : 100) + "%)";
+      }
+      boolean waves = phase == Phase.DEPLOY || phase == Phase.VERIFY;
+      return shape.rolling() && waves && !who.restores()
+          ? " wave " + standing.at() + " of 2 (" + INSTANCES.get(standing.at() - 1) + ")"
+          : "";
+    }
+
+    /** The way back from a release that failed (or was aborted) in a forward phase. */
+    private Expected rollBack(String failure, List<DeploymentEvent> closed, boolean taken) {
+      List<Stop> back = shape.back(taken, standing.switched(), standing.at());
+      if (back.isEmpty() && shape.blueGreen() && !standing.switched()) {
+        return finish(Status.ROLLED_BACK, failure + NEVER_SWITCHED, closed);
+      }
+      if (back.isEmpty()) {
+        return finish(
+            Status.ROLLBACK_FAILED,
+            failure + "; there is no previous version to revert to",
+            closed);
+      }
+      Stop first = back.getFirst();
+      List<DeploymentEvent> events = new ArrayList<>(closed);
+      events.add(new PhaseStarted(first.phase(), 1, deadline(first), first.step()));
+      return new Expected.Moves(
+          Status.running(first.phase()),
+          1,
+          deadline(first),
+          failure,
+          standing.approvedBy(),
+          taken,
+          events,
+          first.at());
+    }
+
+    /**
+     * Only a release being checked, or a paused canary, is aborted; it rolls back as if its check
+     * had failed.
+     */
     private Expected abort() {
       Status status = standing.status();
-      if (who.restores()
-          || !List.of(Status.VERIFY, Status.VERIFY_LIVE, Status.BAKE).contains(status)) {
+      List<Status> checking =
+          List.of(Status.VERIFY, Status.VERIFY_LIVE, Status.ANALYSIS, Status.BAKE, Status.PAUSED);
+      if (who.restores() || !checking.contains(status)) {
         return new Expected.Refuses();
       }
       String why = "aborted by bob: bad";
       return rollBack(
           why,
-          completed(status.phase().orElseThrow(), Outcome.FAILED, why),
+          status == Status.PAUSED
+              ? List.of()
+              : List.<DeploymentEvent>of(completed(here(), Outcome.FAILED, why)),
           standing.backupTaken());
     }
 
@@ -598,7 +767,7 @@ class DeploymentMachineTableTest {
 
     /** A freeze stops a release before its first phase and before DEPLOY, unless overridden. */
     private Expected gate(
-        Phase phase,
+        Stop stop,
         int attempt,
         boolean taken,
         List<String> approvers,
@@ -609,27 +778,57 @@ class DeploymentMachineTableTest {
           events.add(new Held("weekend", "change freeze", FREEZE.until()));
           int heldAttempt = standing.status().phase().isPresent() ? standing.attempt() : 0;
           return new Expected.Moves(
-              Status.HELD, heldAttempt, FREEZE.until(), HELD_NOW, approvers, taken, events);
+              Status.HELD, heldAttempt, FREEZE.until(), HELD_NOW, approvers, taken, events, 0);
         }
         events.add(new FreezeOverridden("weekend", who.override(), "ci"));
       }
-      events.add(new PhaseStarted(phase, attempt, deadline(phase)));
+      events.add(new PhaseStarted(stop.phase(), attempt, deadline(stop), stop.step()));
       return new Expected.Moves(
-          Status.running(phase), attempt, deadline(phase), "", approvers, taken, events);
+          Status.running(stop.phase()),
+          attempt,
+          deadline(stop),
+          "",
+          approvers,
+          taken,
+          events,
+          stop.at());
     }
 
-    private Expected moveTo(Phase phase, int attempt, boolean taken, List<DeploymentEvent> before) {
+    private Expected moveTo(Stop stop, boolean taken, List<DeploymentEvent> before) {
+      return moveTo(stop.phase(), 1, stop, taken, before);
+    }
+
+    private Expected moveTo(Phase phase, int attempt, Stop stop, List<DeploymentEvent> before) {
+      return moveTo(phase, attempt, stop, false, before);
+    }
+
+    private Expected moveTo(
+        Phase phase, int attempt, Stop stop, boolean taken, List<DeploymentEvent> before) {
       List<DeploymentEvent> events = new ArrayList<>(before);
-      events.add(new PhaseStarted(phase, attempt, deadline(phase)));
+      events.add(new PhaseStarted(phase, attempt, deadline(stop), stop.step()));
       String reason = standing.status() == Status.HELD ? "" : reason();
       return new Expected.Moves(
           Status.running(phase),
           attempt,
-          deadline(phase),
+          deadline(stop),
           reason,
           standing.approvedBy(),
           taken,
-          events);
+          events,
+          stop.at());
+    }
+
+    /** Nothing moves but the events: the deployment stays where it is. */
+    private Expected stays(List<DeploymentEvent> events) {
+      return new Expected.Moves(
+          standing.status(),
+          standing.attempt(),
+          standing.deadline(),
+          standing.reason(),
+          standing.approvedBy(),
+          standing.backupTaken(),
+          events,
+          standing.at());
     }
 
     private Expected waits(
@@ -639,7 +838,14 @@ class DeploymentMachineTableTest {
         List<String> approvers,
         List<DeploymentEvent> events) {
       return new Expected.Moves(
-          status, standing.attempt(), deadline, reason, approvers, standing.backupTaken(), events);
+          status,
+          standing.attempt(),
+          deadline,
+          reason,
+          approvers,
+          standing.backupTaken(),
+          events,
+          standing.at());
     }
 
     private Expected finish(Status status, String reason, List<DeploymentEvent> before) {
@@ -652,7 +858,8 @@ class DeploymentMachineTableTest {
           reason,
           standing.approvedBy(),
           standing.backupTaken(),
-          events);
+          events,
+          standing.at());
     }
 
     private Requested requested() {
@@ -667,8 +874,48 @@ class DeploymentMachineTableTest {
       return standing.rollingBack(who);
     }
 
-    private boolean current(Phase phase, int attempt) {
-      return standing.status().phase().equals(Optional.of(phase)) && attempt == standing.attempt();
+    /** The stop the deployment is at: its phase, with the step that phase carries. */
+    private Stop here() {
+      Phase phase = standing.status().phase().orElseThrow();
+      return new Stop(phase, carried(phase), standing.at());
+    }
+
+    /** The step a phase carries: a canary's WEIGHT and ANALYSIS, a rolling release's waves. */
+    private int carried(Phase phase) {
+      boolean stepped =
+          shape.strategy().canary()
+              ? phase == Phase.WEIGHT || phase == Phase.ANALYSIS
+              : shape.rolling()
+                  && List.of(Phase.DEPLOY, Phase.VERIFY, Phase.REVERT, Phase.VERIFY_ROLLBACK)
+                      .contains(phase);
+      return stepped ? standing.at() : 0;
+    }
+
+    private Stop nextAfter(Stop stop) {
+      List<Stop> path = who.forward(shape);
+      return path.get(path.indexOf(stop) + 1);
+    }
+
+    private Stop firstDeploy() {
+      return who.forward(shape).stream()
+          .filter(stop -> stop.phase() == Phase.DEPLOY)
+          .findFirst()
+          .orElseThrow();
+    }
+
+    private PhaseCompleted completed(Stop stop, Outcome outcome, String summary) {
+      return new PhaseCompleted(stop.phase(), standing.attempt(), outcome, summary, stop.step());
+    }
+
+    /** How long the phase the deployment is in may run; an analysis gets its pause on top. */
+    private Duration timeoutHere(Phase phase) {
+      return phase == Phase.ANALYSIS ? timeout(phase).plus(PAUSE) : timeout(phase);
+    }
+
+    private boolean current(Phase phase, int step, int attempt) {
+      return standing.status().phase().equals(Optional.of(phase))
+          && step == carried(phase)
+          && attempt == standing.attempt();
     }
   }
 
@@ -694,20 +941,37 @@ class DeploymentMachineTableTest {
         }
       }
     }
-    for (Phase phase : who.forward(shape)) {
+    for (Stop stop : who.forward(shape)) {
+      Phase phase = stop.phase();
       boolean taken = !who.restores() && shape.backup() && phase.ordinal() > Phase.BACKUP.ordinal();
       boolean switched =
           !who.restores() && shape.blueGreen() && phase.ordinal() >= Phase.SWITCH.ordinal();
-      all.add(new Standing(Status.running(phase), taken, 1, approved, NOW, "", switched));
+      all.add(
+          new Standing(Status.running(phase), taken, 1, approved, NOW, "", switched, stop.at()));
     }
     boolean[] either = {false, true};
     boolean[] no = {false};
     for (boolean taken : shape.backup() ? either : no) {
+      if (shape.strategy() == Strategy.CANARY_PAUSE && shape.checks() && !who.restores()) {
+        String why =
+            "ANALYSIS step 1 (10%) saw no data: boom (noData: pause); promote to go on with the"
+                + " next step, or abort to roll back";
+        all.add(new Standing(Status.PAUSED, taken, 1, approved, null, why, false, 1));
+      }
       for (boolean switched : shape.blueGreen() ? either : no) {
-        for (Phase phase : who.back(shape, taken, switched)) {
-          all.add(
-              new Standing(
-                  Status.running(phase), taken, 1, approved, NOW, FIRST_FAILURE, switched));
+        for (int at : shape.failureSteps()) {
+          for (Stop stop : who.back(shape, taken, switched, at)) {
+            all.add(
+                new Standing(
+                    Status.running(stop.phase()),
+                    taken,
+                    1,
+                    approved,
+                    NOW,
+                    FIRST_FAILURE,
+                    switched,
+                    stop.at()));
+          }
         }
       }
     }
@@ -724,11 +988,7 @@ class DeploymentMachineTableTest {
       List<String> approvedBy,
       Instant deadline,
       String reason) {
-    return new Standing(status, taken, attempt, approvedBy, deadline, reason, false);
-  }
-
-  private static PhaseCompleted completed(Phase phase, Outcome outcome, String summary) {
-    return new PhaseCompleted(phase, 1, outcome, summary);
+    return new Standing(status, taken, attempt, approvedBy, deadline, reason, false, 0);
   }
 
   /** Each phase its own timeout, so a deadline taken from the wrong phase shows. */
@@ -736,8 +996,10 @@ class DeploymentMachineTableTest {
     return Duration.ofMinutes(phase.ordinal() + 1);
   }
 
-  private static Instant deadline(Phase phase) {
-    return NOW.plus(timeout(phase));
+  /** When a stop's phase must end; the canary's one analysis gets its pause on top. */
+  private static Instant deadline(Stop stop) {
+    Duration timeout = timeout(stop.phase());
+    return NOW.plus(stop.phase() == Phase.ANALYSIS ? timeout.plus(PAUSE) : timeout);
   }
 
   private static String worker(Phase phase) {
@@ -751,20 +1013,22 @@ class DeploymentMachineTableTest {
   /** Every combination of optional phases, gates and strategy; a bake needs checks. */
   private static List<Shape> shapes() {
     List<Shape> shapes = new ArrayList<>();
-    for (int bits = 0; bits < 256; bits++) {
-      boolean checks = (bits & 8) != 0;
-      boolean bake = (bits & 16) != 0;
-      if (bake && !checks) continue;
-      shapes.add(
-          new Shape(
-              (bits & 1) != 0,
-              (bits & 2) != 0,
-              (bits & 4) != 0,
-              checks,
-              bake,
-              (bits & 32) != 0,
-              (bits & 64) != 0,
-              (bits & 128) != 0));
+    for (Strategy strategy : Strategy.values()) {
+      for (int bits = 0; bits < 128; bits++) {
+        boolean checks = (bits & 8) != 0;
+        boolean bake = (bits & 16) != 0;
+        if (bake && !checks) continue;
+        shapes.add(
+            new Shape(
+                (bits & 1) != 0,
+                (bits & 2) != 0,
+                (bits & 4) != 0,
+                checks,
+                bake,
+                (bits & 32) != 0,
+                (bits & 64) != 0,
+                strategy));
+      }
     }
     return shapes;
   }
@@ -794,13 +1058,15 @@ class DeploymentMachineTableTest {
                 new Wake()));
     for (Phase phase : Phase.values()) {
       for (int attempt : new int[] {1, 2}) {
-        inputs.add(new StepResult(phase, attempt, Outcome.SUCCEEDED, "ok"));
-        inputs.add(new StepResult(phase, attempt, Outcome.FAILED, "boom"));
-        inputs.add(new StepResult(phase, attempt, Outcome.ERRORED, "boom"));
-        inputs.add(new StepResult(phase, attempt, Outcome.NO_DATA, "boom"));
-        inputs.add(new DeadlinePassed(phase, attempt));
-        inputs.add(new Resume(phase, attempt, "its lease expired"));
-        inputs.add(new Progress(phase, attempt, "1 MiB dumped", 1L << 20, 0));
+        for (int step : new int[] {0, 1, 2}) {
+          for (Outcome outcome : Outcome.values()) {
+            String summary = outcome == Outcome.SUCCEEDED ? "ok" : "boom";
+            inputs.add(new StepResult(phase, attempt, outcome, summary, List.of(), step));
+          }
+          inputs.add(new DeadlinePassed(phase, attempt, step));
+          inputs.add(new Resume(phase, attempt, "its lease expired", step));
+          inputs.add(new Progress(phase, attempt, "1 MiB dumped", 1L << 20, step));
+        }
       }
     }
     return inputs;
@@ -826,6 +1092,6 @@ class DeploymentMachineTableTest {
         standing.approvedBy(),
         who.override(),
         standing.switched(),
-        0);
+        standing.at());
   }
 }
