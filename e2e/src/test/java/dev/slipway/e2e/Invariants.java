@@ -56,7 +56,8 @@ final class Invariants {
     }
     Map<String, List<DeploymentEvent>> onTopic = new HashMap<>();
     for (var record : AuditTopic.readAll(kafka, Topics.DEPLOYMENTS, Duration.ofSeconds(60))) {
-      if (!deployments.contains(AuditTopic.header(record, "ce_subject"))) {
+      String subject = AuditTopic.header(record, "ce_subject");
+      if (subject == null || !deployments.contains(subject)) {
         continue; // another deployment's, or a fault test's undecodable record
       }
       DeploymentEvent event = AuditTopic.decode(record);
