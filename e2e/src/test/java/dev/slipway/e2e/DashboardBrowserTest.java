@@ -364,6 +364,42 @@ class DashboardBrowserTest {
     assertThat(bytes).as("the overview's page weight").isLessThan(1_000_000L);
   }
 
+  @Test
+  @Order(6)
+  void aRollingReleaseShowsItsWavesOnTheTimeline() throws Exception {
+    String app = "dash-rolling-" + suffix;
+    RestClient.Response applied =
+        rest.call("PUT", "/api/v1/targets/{app}/{environment}", app, "e2e")
+            .as(RestClient.secret(env.stack.adminTokenFile()))
+            .json(
+                """
+                {"deploy": {"command": ["sh", "-c", "echo deploying $0 to $1", "${version}", "${instance}"]},
+                 "strategy": {"rolling": {"instances": ["web-a", "web-b"]}}}
+                """)
+            .send();
+    assertThat(applied.status()).as(applied.toString()).isEqualTo(200);
+    String id = deployFromCli(deployer, app, "1.0.0");
+    org.awaitility.Awaitility.await().atMost(RELEASE).until(() -> env.status(id).hasFinishedAt());
+    signIn(reader, "dash-reader-" + suffix);
+    browser.get(base + "#/deployments/" + id);
+    awaitChip("succeeded");
+    assertThat(text(By.id("rolling")))
+        .isEqualTo("Rolling: wave 2 of 2 (web-b); instances web-a, web-b");
+    List<WebElement> rows = browser.findElements(By.cssSelector(".timeline tbody tr"));
+    assertThat(rows.stream().map(r -> r.findElement(By.tagName("td")).getText()).toList())
+        .containsExactly("deploy wave 1: web-a", "deploy wave 2: web-b");
+    String download = rows.get(1).findElement(By.cssSelector("a[download]")).getAttribute("href");
+    assertThat(download).endsWith("/phases/PHASE_DEPLOY/attempts/1/log.txt?step=2");
+    RestClient.Response log =
+        rest.call("GET", "/api/v1/deployments/{id}/phases/PHASE_DEPLOY/attempts/1/log.txt", id)
+            .query("step", 2)
+            .as(RestClient.secret(reader))
+            .send();
+    assertThat(log.status()).isEqualTo(200);
+    assertThat(log.body()).isEqualTo("== instance web-b ==\ndeploying 1.0.0 to web-b\n");
+    screenshot("deployment-rolling");
+  }
+
   private static void apply(String app, String more) throws Exception {
     RestClient.Response applied =
         rest.call("PUT", "/api/v1/targets/{app}/{environment}", app, "e2e")
