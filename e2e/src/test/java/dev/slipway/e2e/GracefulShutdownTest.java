@@ -66,6 +66,13 @@ class GracefulShutdownTest {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> env.status(id).getStatus() == DeploymentStatus.DEPLOYMENT_STATUS_VERIFY);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .alias("the health-service has the VERIFY job: a round of it is recorded")
+        .until(
+            () ->
+                !HealthHistoryTest.json(Cli.run(env.server(), "health", id, "-o", "json"))
+                    .isEmpty());
     restart(env, Service.HEALTH);
     restart(env, Service.BACKUP);
     restart(env, Service.NOTIFIER);

@@ -235,7 +235,8 @@ class HealthHistoryTest {
     assertThat(json(Cli.run(env.server(), "health", deploymentId, "-o", "json"))).hasSize(4);
   }
 
-  private static List<CheckRound> json(Cli.Run run) throws Exception {
+  /** The rounds printed by {@code slipway health ID -o json}. */
+  static List<CheckRound> json(Cli.Run run) throws Exception {
     assertThat(run.exit()).as(run.all()).isZero();
     ListCheckRoundsResponse.Builder page = ListCheckRoundsResponse.newBuilder();
     JsonFormat.parser().merge(run.out(), page);
