@@ -156,9 +156,7 @@ public final class OrchestratorClient implements AutoCloseable {
     Principal principal;
     try {
       principal =
-          workers
-              .withDeadlineAfter(5, TimeUnit.SECONDS)
-              .authenticate(AuthenticateRequest.newBuilder().setBearerToken(bearerToken).build());
+          authenticate(AuthenticateRequest.newBuilder().setBearerToken(bearerToken).build());
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode();
       throw new IllegalStateException(
@@ -172,6 +170,23 @@ public final class OrchestratorClient implements AutoCloseable {
       throw new TokenAuthenticator.Refused(principal.getRefused());
     }
     return principal;
+  }
+
+  private Principal authenticate(AuthenticateRequest request) {
+    try {
+      return workers.withDeadlineAfter(5, TimeUnit.SECONDS).authenticate(request);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+        throw e;
+      }
+      // After an orchestrator restart the channel waits out its reconnect backoff (a second or
+      // more) before it tries again: while a user waits, try again at once, and only once.
+      channel.resetConnectBackoff();
+      return workers
+          .withWaitForReady()
+          .withDeadlineAfter(2, TimeUnit.SECONDS)
+          .authenticate(request);
+    }
   }
 
   /** Sends the report; returns whether the orchestrator accepted it (false: stale or duplicate). */
